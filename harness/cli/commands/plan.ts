@@ -1,0 +1,11 @@
+import { planSuite } from '../../plan/build-plan.ts';
+import type { CliIo } from '../main.ts';
+import { formatPlan, planToJson } from '../print-plan.ts';
+import { readRunFlags } from '../run-flags.ts';
+
+// `harness plan --suite X [--json]`: print every run and its commands; launches nothing.
+export function planCommand(rootDir: string, opts: Record<string, string | undefined>, io: CliIo): number {
+  const plan = planSuite(opts.suite!, { rootDir, options: readRunFlags(opts) });
+  io.stdout.write(opts.json ? `${JSON.stringify(planToJson(plan), null, 2)}\n` : `${formatPlan(plan)}\n`);
+  return 0;
+}

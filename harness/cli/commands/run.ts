@@ -1,0 +1,33 @@
+import path from 'node:path';
+import { execa } from 'execa';
+import { PACKAGE_ROOT, displayPath } from '../../config/project-root.ts';
+import { compileSuite } from '../../compile/compile-suites.ts';
+import { planSuite } from '../../plan/build-plan.ts';
+import { runOptionsToEnv } from '../../runner/run-options-env.ts';
+import type { CliIo } from '../main.ts';
+import { formatPlan, planToJson } from '../print-plan.ts';
+import { readRunFlags } from '../run-flags.ts';
+
+// `harness run --suite X [flags]`: validate, refresh the generated files, run them in Vitest.
+export async function runCommand(rootDir: string, opts: Record<string, string | boolean | undefined>, io: CliIo): Promise<number> {
+  const options = readRunFlags(opts as Record<string, string | undefined>);
+  const plan = planSuite(String(opts.suite), { rootDir, options });
+  if (opts.dryRun) {
+    io.stdout.write(opts.json ? `${JSON.stringify(planToJson(plan), null, 2)}\n` : `${formatPlan(plan)}\n`);
+    return 0;
+  }
+  // The generated files must match the descriptor; regenerate rather than run a stale one.
+  const base = Object.keys(options).length === 0 ? plan : planSuite(String(opts.suite), { rootDir });
+  for (const f of compileSuite(base, { rootDir })) {
+    if (f.status === 'written' || f.status === 'removed') io.stderr.write(`note: regenerated ${displayPath(f.file, rootDir)} from ${plan.suite.displayFile}\n`);
+  }
+  const vitest = path.join(PACKAGE_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
+  const config = path.join(PACKAGE_ROOT, 'harness', 'runner', 'experiments.vitest.config.ts');
+  const child = await execa(process.execPath, [vitest, 'run', '--config', config, '--root', rootDir, `suites/${plan.name}/`], {
+    cwd: rootDir,
+    env: { ...runOptionsToEnv(options), HARNESS_ROOT: rootDir },
+    stdio: 'inherit',
+    reject: false,
+  });
+  return child.exitCode ?? 1;
+}

@@ -1,0 +1,55 @@
+import { Command, CommanderError } from 'commander';
+import { findProjectRoot } from '../config/project-root.ts';
+import { reportError, UsageError } from './errors.ts';
+import { addRunFlags } from './run-flags.ts';
+import { planCommand } from './commands/plan.ts';
+import { runCommand } from './commands/run.ts';
+import { compileCommand } from './commands/compile.ts';
+import { schemaCommand } from './commands/schema.ts';
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+// Entry point of `npx harness`: returns the exit code (0 ok, 1 failure, 2 bad input).
+export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('harness')
+    .description('MicroSentinel experiment harness: suite descriptors → runs → artifacts')
+    .option('--root <dir>', 'project root (default: nearest folder with experiments/configs)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showSuggestionAfterError(true);
+  const root = (): string => findProjectRoot(program.opts().root ?? process.cwd());
+  const set = (code: number): void => {
+    exitCode = code;
+  };
+
+  addRunFlags(program.command('plan').description('dry run: every planned run with its resolved commands').requiredOption('--suite <name|path>', 'suite name or descriptor path').option('--json', 'machine-readable output'))
+    .action((opts) => set(planCommand(root(), opts, io)));
+  addRunFlags(program.command('run').description('run a suite through Vitest').requiredOption('--suite <name|path>', 'suite name or descriptor path').option('--dry-run', 'print the plan, launch nothing').option('--json', 'with --dry-run: JSON'))
+    .action(async (opts) => set(await runCommand(root(), opts, io)));
+  program
+    .command('compile')
+    .description('generate suites/<suite>/<workload>.test.ts from the descriptors')
+    .option('--suite <name...>', 'only these suites (default: all)')
+    .option('--check', 'fail when a generated file is stale instead of writing it')
+    .action((opts) => set(compileCommand(root(), opts, io)));
+  program
+    .command('schema')
+    .description('write JSON Schemas for descriptors, workload configs and run results')
+    .option('--out <dir>', 'output folder', 'harness/schemas')
+    .action((opts) => set(schemaCommand(root(), opts, io)));
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return 0;
+      return 2; // commander already printed the message (with "did you mean")
+    }
+    return reportError(err instanceof UsageError ? err : err, io.stderr);
+  }
+}

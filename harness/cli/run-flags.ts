@@ -1,0 +1,35 @@
+import type { Command } from 'commander';
+import type { RunOptions } from '../plan/resolve-config.ts';
+import { UsageError } from './errors.ts';
+
+// The seed's flags, shared by `plan` and `run`.
+export function addRunFlags(cmd: Command): Command {
+  return cmd
+    .option('--perf-freq <hz>', 'perf sampling frequency (perf -F)')
+    .option('--agent-bin <path>', 'MicroSentinel agent binary')
+    .option('--agent-config <path>', 'MicroSentinel agent TOML config template')
+    .option('--metrics-port <port>', 'agent Prometheus metrics port')
+    .option('--summary <path>', 'suite summary JSON path', undefined)
+    .option('--artifacts <dir>', 'artifacts root (default experiments/artifacts)');
+}
+
+function positiveInt(flag: string, value: string | undefined, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`${flag} must be a whole number between 1 and ${max}, got "${value}"`);
+  return n;
+}
+
+// Validate the flags into RunOptions (clear messages, exit 2).
+export function readRunFlags(opts: Record<string, string | undefined>): RunOptions {
+  const out: RunOptions = {};
+  const perfFreq = positiveInt('--perf-freq', opts.perfFreq, 1_000_000);
+  const metricsPort = positiveInt('--metrics-port', opts.metricsPort, 65535);
+  if (perfFreq !== undefined) out.perfFreq = perfFreq;
+  if (metricsPort !== undefined) out.metricsPort = metricsPort;
+  if (opts.agentBin) out.agentBin = opts.agentBin;
+  if (opts.agentConfig) out.agentConfig = opts.agentConfig;
+  if (opts.summary) out.summary = opts.summary;
+  if (opts.artifacts) out.artifactsDir = opts.artifacts;
+  return out;
+}

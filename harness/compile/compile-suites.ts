@@ -1,0 +1,77 @@
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError, type ConfigIssue } from '../config/config-error.ts';
+import { displayPath } from '../config/project-root.ts';
+import { listSuites } from '../config/load-suite.ts';
+import { planSuite, type SuitePlan } from '../plan/build-plan.ts';
+import { GENERATED_MARKER, generateTestFile, testFilePath } from './generate-test-file.ts';
+
+export interface CompiledFile {
+  file: string;
+  status: 'unchanged' | 'written' | 'stale' | 'removed' | 'orphan';
+  runs: number;
+}
+
+export interface CompileOptions {
+  rootDir: string;
+  /** Report stale files instead of writing them. */
+  check?: boolean;
+}
+
+// Compile one suite's descriptor into suites/<suite>/<workload>.test.ts files.
+export function compileSuite(plan: SuitePlan, { rootDir, check = false }: CompileOptions): CompiledFile[] {
+  const out: CompiledFile[] = [];
+  const expected = new Set<string>();
+  for (const workload of plan.workloads) {
+    const file = testFilePath(rootDir, plan.name, workload.name);
+    expected.add(file);
+    const text = generateTestFile(plan, workload, file);
+    const current = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+    const runs = workload.runs.length;
+    if (current === text) out.push({ file, status: 'unchanged', runs });
+    else if (check) out.push({ file, status: 'stale', runs });
+    else {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(`${file}.tmp`, text);
+      renameSync(`${file}.tmp`, file);
+      out.push({ file, status: 'written', runs });
+    }
+  }
+  // Generated files of workloads that left the descriptor would otherwise still run.
+  const dir = path.join(rootDir, 'suites', plan.name);
+  if (existsSync(dir)) {
+    for (const name of readdirSync(dir)) {
+      const file = path.join(dir, name);
+      if (!name.endsWith('.test.ts') || expected.has(file)) continue;
+      if (!readFileSync(file, 'utf8').startsWith(GENERATED_MARKER)) continue;
+      if (check) out.push({ file, status: 'orphan', runs: 0 });
+      else {
+        rmSync(file);
+        out.push({ file, status: 'removed', runs: 0 });
+      }
+    }
+  }
+  return out;
+}
+
+// Compile every suite of the catalog (or the named ones).
+// Every suite is planned first, so the problems of all descriptors are reported together.
+export function compileAll(rootDir: string, suites: string[] = listSuites(rootDir), check = false): CompiledFile[] {
+  const plans: SuitePlan[] = [];
+  const issues: ConfigIssue[] = [];
+  for (const suite of suites) {
+    try {
+      plans.push(planSuite(suite, { rootDir }));
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      issues.push(...err.issues);
+    }
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return plans.flatMap((plan) => compileSuite(plan, { rootDir, check }));
+}
+
+// One line per file for the terminal.
+export function formatCompileResult(files: CompiledFile[], rootDir: string): string {
+  return files.map((f) => `${f.status.padEnd(9)} ${displayPath(f.file, rootDir)}${f.runs ? ` (${f.runs} runs)` : ''}`).join('\n');
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { ModeSchema, MODES } from './instrumentation.ts';
+import { ScalarSchema } from './common.ts';
+
+export const AnnotationsSchema = z.record(z.string(), ScalarSchema).describe('Free-form tags stored in plan.json / run_result.json.');
+
+// Seed §2 overrides: `workload.*` (validated after merging), `instrumentation.*`, `annotations.*`.
+export const OverridesSchema = z.strictObject({
+  workload: z.record(z.string(), z.unknown()).optional().describe('Deep-merged over the workload config.'),
+  instrumentation: z.record(z.string(), z.unknown()).optional().describe('Deep-merged over instrumentation settings.'),
+  annotations: AnnotationsSchema.optional(),
+});
+
+const ParamAxis = z.array(ScalarSchema).min(1, 'a parameter list needs at least one value');
+const ParamGroup = z.record(z.string(), z.union([ScalarSchema, ParamAxis]));
+const MatrixRow = z.record(z.string(), z.union([ScalarSchema, z.record(z.string(), ScalarSchema)]));
+
+// A list is an axis, a mapping is a named group (`group.key` axes), a scalar is fixed;
+// `include` / `exclude` behave like a GitHub Actions matrix.
+export const ParametersSchema = z
+  .record(z.string(), z.union([ScalarSchema, ParamAxis, ParamGroup, z.array(MatrixRow)]))
+  .describe('Variant axes: list = axis, mapping = group of axes named group.key, scalar = fixed. `include`/`exclude` as in a GitHub Actions matrix.');
+
+export const WorkloadEntrySchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, `_`, `-`, `.` (it names files and tests)'),
+  config: z.string().min(1).describe('Workload config file, relative to the project root.'),
+  modes: z.array(ModeSchema).min(1, `list at least one mode (${MODES.join(', ')})`),
+  repetitions: z.number().int().min(1).max(10000).default(1),
+  parameters: ParametersSchema.default({}),
+  overrides: OverridesSchema.default({}),
+  timeout_s: z.number().positive().optional().describe('@default derived from the run’s process timeouts'),
+});
+
+export const SuiteSchema = z.strictObject({
+  name: z.string().optional().describe('@default the file name'),
+  description: z.string().optional(),
+  order: z.enum(['interleaved', 'blocked', 'random']).default('interleaved'),
+  seed: z.number().int().optional().describe('Seed for `order: random`. @default derived from the suite name'),
+  overrides: OverridesSchema.default({}),
+  workloads: z.array(WorkloadEntrySchema).min(1, 'a suite needs at least one workload'),
+});
+
+export type SuiteDescriptor = z.infer<typeof SuiteSchema>;
+export type WorkloadEntry = z.infer<typeof WorkloadEntrySchema>;
+export type Overrides = z.infer<typeof OverridesSchema>;

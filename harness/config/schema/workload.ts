@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { CommandSchema, EnvSchema, NumaSchema, PortSchema, ReadySchema, RemoteSchema, StopSchema } from './common.ts';
+
+const processFields = {
+  cwd: z.string().optional().describe('Working directory, relative to the project root. @default the project root'),
+  env: EnvSchema.optional(),
+  cpus: z.string().optional().describe('Pin to these CPUs with `taskset -c` (e.g. "0-1").'),
+  numa: NumaSchema.optional(),
+  remote: RemoteSchema.optional(),
+};
+
+// A long-running process of the workload: started, probed for readiness, stopped at the end.
+export const ServerSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, `_`, `-`, `.`').default('server'),
+  command: CommandSchema,
+  ...processFields,
+  ports: z.record(z.string(), PortSchema).default({}).describe('Named ports, usable as `{{ports.NAME}}`.'),
+  ready: ReadySchema.optional().describe('@default ready as soon as it is spawned'),
+  stop: StopSchema.prefault({}),
+  role: z.enum(['server', 'antagonist']).default('server').describe('`antagonist`: a co-located competitor, stopped like a server.'),
+});
+
+// A process that runs to completion: load generators, traffic clients.
+export const ClientSchema = z
+  .strictObject({
+    name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, `_`, `-`, `.`').default('client'),
+    generator: CommandSchema.optional().describe('The generator command (seed spelling); same as `command`.'),
+    command: CommandSchema.optional(),
+    ...processFields,
+    metrics_flag: z
+      .string()
+      .nullable()
+      .default('--metrics-file')
+      .describe('Flag appended with the reserved metrics path (metrics/<name>.json) unless the command uses `{{metrics_file}}`; null disables.'),
+    timeout_s: z.number().positive().default(120).describe('The client must finish within this time.'),
+    start_delay_ms: z.number().int().min(0).default(0),
+  })
+  .refine((c) => (c.generator === undefined) !== (c.command === undefined), {
+    message: 'give exactly one of `generator` or `command`',
+  });
+
+// A workload: servers, clients, truth-log settings (seed §2, §5).
+export const WorkloadConfigSchema = z.strictObject({
+  name: z.string().min(1).optional(),
+  description: z.string().optional(),
+  server: ServerSchema.optional().describe('A single server (seed spelling). Use `servers` for several.'),
+  servers: z.array(ServerSchema).default([]),
+  clients: z
+    .union([ClientSchema, z.array(ClientSchema).min(1)])
+    .describe('One client mapping (seed spelling) or a list of clients, run concurrently.'),
+  hosts: z
+    .record(z.string(), z.string())
+    .default({})
+    .describe('Named addresses for templates, e.g. `{{hosts.server}}`. `server` defaults to 127.0.0.1.'),
+  truth_limit: z.number().int().min(0).default(10000).describe('Maximum records per truth log (`{{truth_limit}}`).'),
+  settings: z
+    .record(z.string(), z.unknown())
+    .default({})
+    .describe('Free-form workload settings (rates, durations…), usable as `{{settings.KEY}}`.'),
+  lint: z
+    .strictObject({ loopback_with_remote: z.enum(['error', 'warn', 'off']).default('error') })
+    .optional(),
+});
+
+export type ServerConfig = z.infer<typeof ServerSchema>;
+export type ClientConfig = z.infer<typeof ClientSchema>;
+export type WorkloadConfig = z.infer<typeof WorkloadConfigSchema>;

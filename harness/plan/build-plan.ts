@@ -1,0 +1,118 @@
+import type { ConfigIssue } from '../config/config-error.ts';
+import { IssueCollector } from '../config/config-error.ts';
+import { loadSuite, type LoadedSuite, type LoadedWorkload } from '../config/load-suite.ts';
+import type { Mode } from '../config/schema/instrumentation.ts';
+import { formatKeyPath } from '../config/config-error.ts';
+import { hashValue, canonicalJson } from '../util/hash.ts';
+import { expandParameters, type ParameterSpace, type Variant } from './parameters.ts';
+import { resolveVariant, variantOverridePaths, type ResolvedVariant, type RunOptions } from './resolve-config.ts';
+import { orderRuns } from './order.ts';
+import { RenderError, renderRunCommands } from './render-run.ts';
+import type { PlannedRun } from './run-types.ts';
+import { runTimeoutMs } from './timeouts.ts';
+
+export interface WorkloadPlan {
+  name: string;
+  source: LoadedWorkload;
+  space: ParameterSpace;
+  /** Runs in execution order. */
+  runs: PlannedRun[];
+  /** Hash of run names, ids and timeouts: a generated test file embeds it to detect staleness. */
+  digest: string;
+}
+
+export interface SuitePlan {
+  suite: LoadedSuite;
+  name: string;
+  order: 'interleaved' | 'blocked' | 'random';
+  seed: number | undefined;
+  options: RunOptions;
+  workloads: WorkloadPlan[];
+  /** All runs, workload by workload, each in execution order. */
+  runs: PlannedRun[];
+}
+
+export interface PlanSuiteOptions {
+  rootDir: string;
+  options?: RunOptions;
+}
+
+// Load a descriptor and expand it into runs; every problem is reported at once (ConfigError).
+export function planSuite(suite: string, { rootDir, options = {} }: PlanSuiteOptions): SuitePlan {
+  return buildPlan(loadSuite(suite, rootDir), options);
+}
+
+// Expand a loaded suite: runs = modes × variants × repetitions, each with a stable id.
+export function buildPlan(suite: LoadedSuite, options: RunOptions = {}): SuitePlan {
+  const issues = new IssueCollector();
+  const workloads = suite.workloads.map((w) => planWorkload(suite, w, options, issues));
+  issues.throwIfAny();
+  const order = suite.descriptor.order;
+  return { suite, name: suite.name, order, seed: suite.descriptor.seed, options, workloads, runs: workloads.flatMap((w) => w.runs) };
+}
+
+function planWorkload(suite: LoadedSuite, w: LoadedWorkload, options: RunOptions, issues: IssueCollector): WorkloadPlan {
+  const paramsPath = ['workloads', w.index, 'parameters'];
+  const space = expandParameters(w.entry.parameters, (path, message, hint) =>
+    issues.add(suite.source.issueAt([...paramsPath, ...path], message, hint ? { hint } : {})),
+  );
+  // Variants that override no config share one resolved config: validate and hash it once.
+  const cache = new Map<string, { resolved?: ResolvedVariant; hash?: string }>();
+  const runs: PlannedRun[] = [];
+  for (const variant of space.variants) {
+    const key = canonicalJson(variantOverridePaths(variant.params));
+    let entry = cache.get(key);
+    if (!entry) {
+      const { resolved, issues: found } = resolveVariant(suite, w, variant, options);
+      found.forEach((i) => issues.add(i));
+      entry = resolved ? { resolved, hash: hashValue(resolved.config, 32) } : {};
+      cache.set(key, entry);
+    }
+    if (!entry.resolved) continue;
+    const start = runs.length;
+    for (const mode of w.entry.modes) {
+      for (let rep = 0; rep < w.entry.repetitions; rep++) {
+        runs.push(makeRun(suite, w, variant, mode, rep, entry.resolved, entry.hash!));
+      }
+    }
+    // Each mode renders its own observer: check the first run of every mode.
+    w.entry.modes.forEach((_, m) => checkRendering(runs[start + m * w.entry.repetitions], suite, issues));
+  }
+  const ordered = orderRuns(runs, suite.descriptor.order, suite.descriptor.seed, `${suite.name}/${w.entry.name}`);
+  ordered.forEach((run, i) => (run.order = i));
+  const digest = hashValue(ordered.map((r) => [r.name, r.id, r.timeoutMs]), 16);
+  return { name: w.entry.name, source: w, space, runs: ordered, digest };
+}
+
+function makeRun(suite: LoadedSuite, w: LoadedWorkload, variant: Variant, mode: Mode, repetition: number, resolved: ResolvedVariant, configHash: string): PlannedRun {
+  const name = `${w.entry.name}/${mode}/${variant.label}/${repetition}`;
+  const id = hashValue([suite.name, w.entry.name, mode, repetition, variant.params, configHash]);
+  const timeoutMs = w.entry.timeout_s ? Math.round(w.entry.timeout_s * 1000) : runTimeoutMs(resolved, mode);
+  return { id, name, suite: suite.name, workload: w.entry.name, mode, variant, repetition, order: 0, timeoutMs, resolved, source: w };
+}
+
+// Render a run with placeholder paths so unknown `{{variables}}` and bad commands fail at plan time.
+function checkRendering(run: PlannedRun | undefined, suite: LoadedSuite, issues: IssueCollector): void {
+  if (!run) return;
+  try {
+    renderRunCommands(run, { rootDir: suite.rootDir, artifactDir: '/nonexistent/artifacts/run' });
+  } catch (err) {
+    if (!(err instanceof RenderError)) throw err;
+    issues.add(blameRenderError(err, run));
+  }
+}
+
+function blameRenderError(err: RenderError, run: PlannedRun): ConfigIssue {
+  const layers = run.resolved.layers;
+  for (let depth = err.path.length; depth >= 0; depth--) {
+    for (let i = layers.length - 1; i >= 0; i--) {
+      const sourcePath = layers[i]!.toSourcePath(err.path.slice(0, depth));
+      if (sourcePath && layers[i]!.source.has(sourcePath)) {
+        const issue = layers[i]!.source.issueAt(sourcePath, err.message, err.hint ? { hint: err.hint } : {});
+        return { ...issue, keyPath: issue.keyPath || formatKeyPath(err.path) };
+      }
+    }
+  }
+  const source = run.source.configSource;
+  return source.issueAt([], `${formatKeyPath(err.path)}: ${err.message}`, err.hint ? { hint: err.hint } : {});
+}

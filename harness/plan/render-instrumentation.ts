@@ -1,0 +1,110 @@
+import path from 'node:path';
+import type { InstrumentationConfig } from '../config/schema/instrumentation.ts';
+import { suggestionHint } from '../config/suggest.ts';
+import { RenderError, renderAt } from './render-run.ts';
+import { splitCommand } from './command-line.ts';
+import type { PlannedRun, ProcessPlan, RunContext } from './run-types.ts';
+
+/** Placeholder for the pids of the run's servers, filled in once they are running. */
+export const SERVER_PIDS = '{{server_pids}}';
+
+const I = (key: string): string[] => ['instrumentation', key];
+
+function observerBase(name: string, argv: string[], ctx: RunContext, mode: string): ProcessPlan {
+  return {
+    role: 'observer',
+    name,
+    argv,
+    cwd: ctx.rootDir,
+    env: {},
+    logFile: `instrumentation_${mode}.log`,
+    ready: { kind: 'none' },
+    readyTimeoutMs: 10_000,
+    stopSignal: 'SIGINT',
+    graceMs: 10_000,
+  };
+}
+
+function perfEvents(cfg: InstrumentationConfig): string | undefined {
+  if (cfg.pmu_events === undefined) return undefined;
+  return Array.isArray(cfg.pmu_events) ? cfg.pmu_events.join(',') : cfg.pmu_events;
+}
+
+// seed §3 perf: `perf record` by default, `perf stat -x` with perf_mode: stat; targets the servers' pids.
+function renderPerf(cfg: InstrumentationConfig, ctx: RunContext): ProcessPlan {
+  const target = cfg.system_wide ? ['-a'] : ['-p', SERVER_PIDS];
+  const events = perfEvents(cfg);
+  const ev = events ? ['-e', events] : [];
+  if (cfg.perf_mode === 'stat') {
+    const interval = cfg.interval_ms ? ['-I', String(cfg.interval_ms)] : [];
+    const argv = [cfg.perf_bin, 'stat', '-x', ',', ...ev, ...interval, '-o', path.join(ctx.artifactDir, 'perf_stat.csv'), ...target];
+    return observerBase('perf-stat', argv, ctx, 'perf');
+  }
+  const freq = cfg.perf_freq ? ['-F', String(cfg.perf_freq)] : [];
+  const graph = cfg.call_graph ? ['-g'] : [];
+  const argv = [cfg.perf_bin, 'record', ...freq, ...ev, ...graph, '-o', path.join(ctx.artifactDir, 'perf.data'), ...target];
+  return observerBase('perf-record', argv, ctx, 'perf');
+}
+
+// Agent config keys for this run: fixed agent_settings, then parameters mapped by agent_params.
+function agentSettings(run: PlannedRun): Record<string, unknown> {
+  const cfg = run.resolved.config.instrumentation;
+  const settings: Record<string, unknown> = { ...cfg.agent_settings };
+  for (const [param, key] of Object.entries(cfg.agent_params)) {
+    if (!(param in run.variant.params)) {
+      throw new RenderError(`agent_params maps \`${param}\`, which is not a parameter of this workload entry`, [...I('agent_params'), param], suggestionHint(param, Object.keys(run.variant.params)));
+    }
+    settings[key] = run.variant.params[param];
+  }
+  return settings;
+}
+
+// seed §3 microsentinel: only --config and --metrics-port reach the agent; knobs go in its config.
+function renderAgent(run: PlannedRun, ctx: RunContext, vars: ReadonlyMap<string, string>): { process: ProcessPlan; agentConfig: { file: string; settings: Record<string, unknown> } } {
+  const cfg = run.resolved.config.instrumentation;
+  const configFile = path.join(ctx.artifactDir, 'agent_config.toml');
+  const settings = agentSettings(run);
+  if (cfg.observer_command) {
+    const argv = splitCommand(cfg.observer_command).map((a) => renderAt(a, new Map(vars).set('agent_config', configFile), I('observer_command')));
+    return { process: { ...observerBase('observer', argv, ctx, 'microsentinel'), env: {} }, agentConfig: { file: configFile, settings } };
+  }
+  if (!cfg.agent_bin) {
+    throw new RenderError('microsentinel mode needs the agent binary', I('agent_bin'), 'pass --agent-bin PATH, or set instrumentation.agent_bin (experiments/agents/reference-observer runs here without the real agent)');
+  }
+  const bin = path.resolve(ctx.rootDir, renderAt(cfg.agent_bin, vars, I('agent_bin')));
+  const argv = [bin, `--config=${configFile}`];
+  if (cfg.metrics_port !== undefined) argv.push(`--metrics-port=${cfg.metrics_port}`);
+  const process: ProcessPlan = {
+    ...observerBase('microsentinel-agent', argv, ctx, 'microsentinel'),
+    stopSignal: 'SIGTERM',
+    graceMs: 5000,
+    readyTimeoutMs: Math.round(cfg.agent_ready_timeout_s * 1000),
+    ready: cfg.metrics_port !== undefined ? { kind: 'http', url: `http://127.0.0.1:${cfg.metrics_port}/metrics` } : { kind: 'none' },
+    env: Object.fromEntries(Object.entries(cfg.agent_env ?? {}).map(([k, v]) => [k, String(v)])),
+  };
+  return { process, agentConfig: { file: configFile, settings } };
+}
+
+// The observer process of a run's mode (none for baseline).
+export function renderObserver(run: PlannedRun, ctx: RunContext, vars: ReadonlyMap<string, string>): { process: ProcessPlan; agentConfig?: { file: string; settings: Record<string, unknown> } } | null {
+  if (run.mode === 'baseline') return null;
+  if (run.mode === 'perf') return { process: renderPerf(run.resolved.config.instrumentation, ctx) };
+  return renderAgent(run, ctx, vars);
+}
+
+// Host monitors (sysstat): mpstat for every core, pidstat for the servers' pids.
+export function renderMonitors(cfg: InstrumentationConfig, ctx: RunContext): ProcessPlan[] {
+  const out: ProcessPlan[] = [];
+  const mon = cfg.monitors;
+  const base = (name: string, argv: string[]): ProcessPlan => ({
+    ...observerBase(name, argv, ctx, name),
+    role: 'monitor',
+    logFile: `${name}.log`,
+    env: { LC_ALL: 'C', S_TIME_FORMAT: 'ISO' },
+    stopSignal: 'SIGINT',
+    graceMs: 3000,
+  });
+  if (mon.mpstat?.enabled) out.push(base('mpstat', ['mpstat', '-P', 'ALL', String(mon.mpstat.interval_s)]));
+  if (mon.pidstat?.enabled) out.push(base('pidstat', ['pidstat', '-h', '-u', '-r', '-p', SERVER_PIDS, String(mon.pidstat.interval_s)]));
+  return out;
+}

@@ -1,0 +1,163 @@
+import path from 'node:path';
+import type { ClientConfig, ServerConfig } from '../config/schema/workload.ts';
+import type { ReadySpec, RemoteSpec } from '../config/schema/common.ts';
+import type { KeyPath } from '../config/yaml-source.ts';
+import { splitCommand, ShellSyntaxError } from './command-line.ts';
+import { renderTemplate, UnknownTemplateVariable } from './template.ts';
+import { buildTemplateVars, paramEnv } from './template-vars.ts';
+import { renderObserver, renderMonitors } from './render-instrumentation.ts';
+import type { PlannedRun, ProcessPlan, ReadyPlan, RunCommands, RunContext } from './run-types.ts';
+
+/** A problem rendering a run's commands, at a path of the resolved config. */
+export class RenderError extends Error {
+  constructor(
+    message: string,
+    readonly path: KeyPath,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
+
+type Vars = ReadonlyMap<string, string>;
+
+// Render one string, turning an unknown `{{name}}` into a RenderError at `at`.
+export function renderAt(text: string, vars: Vars, at: KeyPath): string {
+  try {
+    return renderTemplate(text, vars);
+  } catch (err) {
+    if (err instanceof UnknownTemplateVariable) {
+      const known = [...vars.keys()].filter((k) => !k.startsWith('paths.') || k === 'paths.artifact_dir');
+      throw new RenderError(err.message, at, `known variables: ${known.slice(0, 16).map((k) => `{{${k}}}`).join(', ')}${known.length > 16 ? ', …' : ''}`);
+    }
+    throw err;
+  }
+}
+
+function renderArgv(command: string | string[], vars: Vars, at: KeyPath): string[] {
+  let argv: string[];
+  try {
+    argv = splitCommand(command);
+  } catch (err) {
+    if (err instanceof ShellSyntaxError) throw new RenderError(err.message, at);
+    throw err;
+  }
+  return argv.map((arg) => renderAt(arg, vars, at));
+}
+
+function renderEnv(env: Record<string, string | number | boolean> | undefined, vars: Vars, at: KeyPath): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env ?? {})) out[k] = renderAt(String(v), vars, [...at, k]);
+  return out;
+}
+
+// taskset / numactl prefix for CPU pinning and NUMA policy.
+export function pinningPrefix(p: { cpus?: string | undefined; numa?: ServerConfig['numa'] }): string[] {
+  const prefix: string[] = [];
+  if (p.cpus) prefix.push('taskset', '-c', p.cpus);
+  if (p.numa) {
+    prefix.push('numactl');
+    for (const [key, value] of Object.entries(p.numa)) if (value !== undefined) prefix.push(`--${key}=${value}`);
+    prefix.push('--');
+  }
+  return prefix;
+}
+
+function renderReady(ready: ReadySpec | undefined, vars: Vars, at: KeyPath): ReadyPlan {
+  if (!ready) return { kind: 'none' };
+  if (ready.tcp !== undefined) {
+    if (typeof ready.tcp === 'number') return { kind: 'tcp', host: '127.0.0.1', port: ready.tcp };
+    const port = Number(renderAt(String(ready.tcp.port), vars, [...at, 'tcp', 'port']));
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RenderError(`ready.tcp.port is not a port number: ${ready.tcp.port}`, [...at, 'tcp', 'port']);
+    return { kind: 'tcp', host: renderAt(ready.tcp.host, vars, [...at, 'tcp', 'host']), port };
+  }
+  if (ready.log !== undefined) {
+    const pattern = renderAt(ready.log, vars, [...at, 'log']);
+    try {
+      new RegExp(pattern);
+    } catch {
+      throw new RenderError(`ready.log is not a valid regular expression: ${pattern}`, [...at, 'log']);
+    }
+    return { kind: 'log', pattern };
+  }
+  if (ready.http !== undefined) return { kind: 'http', url: renderAt(ready.http, vars, [...at, 'http']) };
+  if (ready.delay_ms !== undefined) return { kind: 'delay', ms: ready.delay_ms };
+  return { kind: 'none' };
+}
+
+function renderRemote(remote: RemoteSpec | undefined, vars: Vars, at: KeyPath): RemoteSpec | undefined {
+  if (!remote) return undefined;
+  const r = (s: string, key: string): string => renderAt(s, vars, [...at, 'remote', key]);
+  return {
+    ...remote,
+    workdir: r(remote.workdir, 'workdir'),
+    ...(remote.metrics_dir ? { metrics_dir: r(remote.metrics_dir, 'metrics_dir') } : {}),
+    extra_artifacts: remote.extra_artifacts.map((a) => (typeof a === 'string' ? r(a, 'extra_artifacts') : { ...a, path: r(a.path, 'extra_artifacts') })),
+  };
+}
+
+function renderServer(server: ServerConfig, at: KeyPath, vars: Vars, baseEnv: Record<string, string>, ctx: RunContext): ProcessPlan {
+  return {
+    role: server.role,
+    name: server.name,
+    argv: [...pinningPrefix(server), ...renderArgv(server.command, vars, [...at, 'command'])],
+    cwd: path.resolve(ctx.rootDir, renderAt(server.cwd ?? '.', vars, [...at, 'cwd'])),
+    env: { ...baseEnv, ...renderEnv(server.env, vars, [...at, 'env']) },
+    logFile: `${server.name}_${server.role === 'antagonist' ? 'antagonist' : 'server'}.log`,
+    ready: renderReady(server.ready, vars, [...at, 'ready']),
+    readyTimeoutMs: Math.round((server.ready?.timeout_s ?? 10) * 1000),
+    stopSignal: server.stop.signal,
+    graceMs: Math.round(server.stop.grace_s * 1000),
+    ...(server.remote ? { remote: renderRemote(server.remote, vars, at)! } : {}),
+  };
+}
+
+function renderClient(client: ClientConfig, at: KeyPath, vars: Map<string, string>, baseEnv: Record<string, string>, ctx: RunContext): ProcessPlan {
+  const metricsFile = path.join(ctx.artifactDir, 'metrics', `${client.name}.json`);
+  const clientVars = new Map(vars).set('metrics_file', metricsFile);
+  const key = client.generator !== undefined ? 'generator' : 'command';
+  const raw = (client.generator ?? client.command)!;
+  const argv = renderArgv(raw, clientVars, [...at, key]);
+  const usesTemplate = (Array.isArray(raw) ? raw.join(' ') : raw).includes('metrics_file');
+  if (client.metrics_flag && !usesTemplate) argv.push(client.metrics_flag, metricsFile);
+  return {
+    role: 'client',
+    name: client.name,
+    argv: [...pinningPrefix(client), ...argv],
+    cwd: path.resolve(ctx.rootDir, renderAt(client.cwd ?? '.', clientVars, [...at, 'cwd'])),
+    env: { ...baseEnv, ...renderEnv(client.env, clientVars, [...at, 'env']) },
+    logFile: `${client.name}_client.log`,
+    ready: { kind: 'none' },
+    readyTimeoutMs: 0,
+    stopSignal: 'SIGTERM',
+    graceMs: 5000,
+    timeoutMs: Math.round(client.timeout_s * 1000),
+    startDelayMs: client.start_delay_ms,
+    metricsFile,
+    ...(client.remote ? { remote: renderRemote(client.remote, clientVars, at)! } : {}),
+  };
+}
+
+// Every concrete command of a run, with templates expanded: what a dry run prints and a run starts.
+export function renderRunCommands(run: PlannedRun, ctx: RunContext): RunCommands {
+  const resolved = run.resolved;
+  const vars = buildTemplateVars(run, resolved, ctx);
+  const baseEnv = {
+    ...paramEnv(run.variant.params),
+    HARNESS_RUN_ID: run.id,
+    HARNESS_RUN_NAME: run.name,
+    HARNESS_MODE: run.mode,
+    HARNESS_REPETITION: String(run.repetition),
+    HARNESS_ARTIFACT_DIR: ctx.artifactDir,
+  };
+  const servers = resolved.servers.map((s, i) => renderServer(s, resolved.serverPath(i), vars, baseEnv, ctx));
+  const clients = resolved.clients.map((c, i) => renderClient(c, resolved.clientPath(i), vars, baseEnv, ctx));
+  const observer = renderObserver(run, ctx, vars);
+  return {
+    servers,
+    clients,
+    observer: observer?.process ?? null,
+    monitors: renderMonitors(resolved.config.instrumentation, ctx),
+    ...(observer?.agentConfig ? { agentConfig: observer.agentConfig } : {}),
+  };
+}

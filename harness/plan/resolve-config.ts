@@ -1,0 +1,119 @@
+import type { ConfigIssue } from '../config/config-error.ts';
+import type { LoadedSuite, LoadedWorkload } from '../config/load-suite.ts';
+import { ResolvedConfigSchema, type ResolvedConfig } from '../config/schema/resolved.ts';
+import type { ClientConfig, ServerConfig } from '../config/schema/workload.ts';
+import type { KeyPath } from '../config/yaml-source.ts';
+import { prefixLayer, zodIssuesToConfigIssues, type SourceLayer } from '../config/zod-issues.ts';
+import { deepMerge, setPath } from './merge.ts';
+import type { Scalar, Variant } from './parameters.ts';
+
+/** Flags of `harness run` (the seed's flags) that reach the runs. */
+export interface RunOptions {
+  perfFreq?: number;
+  agentBin?: string;
+  agentConfig?: string;
+  metricsPort?: number;
+  summary?: string;
+  /** Where run folders go. @default experiments/artifacts under the project root */
+  artifactsDir?: string;
+}
+
+/** A variant's merged, validated and normalized configuration. */
+export interface ResolvedVariant {
+  config: ResolvedConfig;
+  servers: ServerConfig[];
+  clients: ClientConfig[];
+  /** Maps a normalized path (`servers[1]`) back to where it was written, for messages. */
+  layers: SourceLayer[];
+  serverPath(index: number): KeyPath;
+  clientPath(index: number): KeyPath;
+}
+
+export const OVERRIDE_ROOTS = ['workload', 'instrumentation', 'annotations'] as const;
+
+// Parameters named `instrumentation.perf_freq`, `workload.server.env.X`… act as variant-level overrides.
+export function variantOverridePaths(params: Record<string, Scalar>): [string[], Scalar][] {
+  return Object.entries(params)
+    .filter(([name]) => OVERRIDE_ROOTS.some((root) => name.startsWith(`${root}.`)))
+    .map(([name, value]) => [name.split('.'), value]);
+}
+
+// The workload file may hold `instrumentation:` and `annotations:` defaults beside the workload keys.
+function splitWorkloadFile(raw: unknown): Record<string, unknown> {
+  const { instrumentation, annotations, ...workload } = (raw ?? {}) as Record<string, unknown>;
+  return { workload, instrumentation: instrumentation ?? {}, annotations: annotations ?? {} };
+}
+
+function workloadFileLayer(w: LoadedWorkload): SourceLayer {
+  return {
+    source: w.configSource,
+    toSourcePath(path) {
+      if (path.length === 0) return [];
+      if (path[0] === 'workload') return path.slice(1);
+      return path[0] === 'instrumentation' || path[0] === 'annotations' ? path : null;
+    },
+  };
+}
+
+function variantLayer(suite: LoadedSuite, index: number, params: Record<string, Scalar>): SourceLayer {
+  const names = Object.keys(params);
+  return {
+    source: suite.source,
+    toSourcePath(path) {
+      const dotted = path.join('.');
+      const name = names.find((n) => n === dotted);
+      if (!name) return null;
+      const base = ['workloads', index, 'parameters'];
+      const [group, ...rest] = name.split('.');
+      return suite.source.has([...base, name]) ? [...base, name] : [...base, group!, rest.join('.')];
+    },
+  };
+}
+
+// Merge config < suite overrides < entry overrides < CLI flags < variant, then validate.
+export function resolveVariant(
+  suite: LoadedSuite,
+  workload: LoadedWorkload,
+  variant: Variant,
+  options: RunOptions,
+): { resolved?: ResolvedVariant; issues: ConfigIssue[] } {
+  const cli: Record<string, unknown> = {};
+  if (options.perfFreq !== undefined) cli.perf_freq = options.perfFreq;
+  if (options.agentBin !== undefined) cli.agent_bin = options.agentBin;
+  if (options.agentConfig !== undefined) cli.agent_config = options.agentConfig;
+  if (options.metricsPort !== undefined) cli.metrics_port = options.metricsPort;
+
+  let merged: Record<string, unknown> = splitWorkloadFile(workload.configSource.toJS());
+  merged = deepMerge(merged, suite.descriptor.overrides);
+  merged = deepMerge(merged, workload.entry.overrides);
+  merged = deepMerge(merged, { instrumentation: cli });
+  for (const [path, value] of variantOverridePaths(variant.params)) setPath(merged, path, value);
+
+  const layers: SourceLayer[] = [
+    workloadFileLayer(workload),
+    prefixLayer(suite.source, [], ['overrides']),
+    prefixLayer(suite.source, [], ['workloads', workload.index, 'overrides']),
+    variantLayer(suite, workload.index, variant.params),
+  ];
+  const parsed = ResolvedConfigSchema.safeParse(merged);
+  if (!parsed.success) {
+    return { issues: zodIssuesToConfigIssues(parsed.error, ResolvedConfigSchema, layers, workload.configSource.file) };
+  }
+  const config = parsed.data;
+  const w = config.workload;
+  const servers = [...(w.server ? [w.server] : []), ...w.servers];
+  const clients = Array.isArray(w.clients) ? w.clients : [w.clients];
+  const hasSingle = w.server !== undefined;
+  const clientsIsList = Array.isArray(w.clients);
+  return {
+    issues: [],
+    resolved: {
+      config,
+      servers,
+      clients,
+      layers,
+      serverPath: (i) => (hasSingle ? (i === 0 ? ['workload', 'server'] : ['workload', 'servers', i - 1]) : ['workload', 'servers', i]),
+      clientPath: (i) => (clientsIsList ? ['workload', 'clients', i] : ['workload', 'clients']),
+    },
+  };
+}

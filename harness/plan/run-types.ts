@@ -1,0 +1,69 @@
+import type { LoadedWorkload } from '../config/load-suite.ts';
+import type { Mode } from '../config/schema/instrumentation.ts';
+import type { RemoteSpec } from '../config/schema/common.ts';
+import type { Variant } from './parameters.ts';
+import type { ResolvedVariant } from './resolve-config.ts';
+
+/** One run: workload × mode × variant × repetition. */
+export interface PlannedRun {
+  /** Stable id: hash of the run's resolved spec. */
+  id: string;
+  /** Readable name `workload/mode/variant/rep`, also the Vitest test name. */
+  name: string;
+  suite: string;
+  workload: string;
+  mode: Mode;
+  variant: Variant;
+  repetition: number;
+  /** Position in the workload's execution order. */
+  order: number;
+  timeoutMs: number;
+  resolved: ResolvedVariant;
+  source: LoadedWorkload;
+}
+
+/** Readiness as planned; the process layer turns it into a probe. */
+export type ReadyPlan =
+  | { kind: 'tcp'; host: string; port: number }
+  | { kind: 'log'; pattern: string }
+  | { kind: 'http'; url: string }
+  | { kind: 'delay'; ms: number }
+  | { kind: 'none' };
+
+/** A fully resolved process of a run: what the dry run prints and the runner starts. */
+export interface ProcessPlan {
+  role: 'server' | 'antagonist' | 'client' | 'observer' | 'monitor';
+  name: string;
+  /** Final argv, pinning wrapper included. */
+  argv: string[];
+  cwd: string;
+  /** Environment added to the harness's own. */
+  env: Record<string, string>;
+  /** Log file name inside the artifact folder. */
+  logFile: string;
+  ready: ReadyPlan;
+  readyTimeoutMs: number;
+  stopSignal: NodeJS.Signals;
+  graceMs: number;
+  /** Clients: the process must finish within this time. */
+  timeoutMs?: number;
+  startDelayMs?: number;
+  /** Clients: the reserved metrics JSON path. */
+  metricsFile?: string;
+  remote?: RemoteSpec;
+}
+
+export interface RunCommands {
+  servers: ProcessPlan[];
+  clients: ProcessPlan[];
+  observer: ProcessPlan | null;
+  monitors: ProcessPlan[];
+  /** Rendered agent config (microsentinel mode), written to the artifact folder. */
+  agentConfig?: { file: string; settings: Record<string, unknown> };
+}
+
+/** Per-run values known only when it runs (or placeholders in a dry run). */
+export interface RunContext {
+  rootDir: string;
+  artifactDir: string;
+}

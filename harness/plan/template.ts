@@ -1,0 +1,31 @@
+// `{{ name }}` placeholders in commands, env and paths.
+const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
+
+// Names of every placeholder used in a string.
+export function templateNames(text: string): string[] {
+  return [...text.matchAll(PLACEHOLDER)].map((m) => m[1]!);
+}
+
+export function hasTemplate(text: string): boolean {
+  return text.includes('{{');
+}
+
+/** A placeholder that names no known variable. */
+export class UnknownTemplateVariable extends Error {
+  constructor(
+    readonly variable: string,
+    readonly text: string,
+  ) {
+    super(`unknown template variable \`{{${variable}}}\` in "${text}"`);
+  }
+}
+
+// Replace every placeholder with its value; unknown names throw, never render as empty.
+export function renderTemplate(text: string, vars: ReadonlyMap<string, string>): string {
+  if (!text.includes('{{')) return text;
+  return text.replace(PLACEHOLDER, (_, name: string) => {
+    const value = vars.get(name);
+    if (value === undefined) throw new UnknownTemplateVariable(name, text);
+    return value;
+  });
+}
