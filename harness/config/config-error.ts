@@ -22,7 +22,7 @@ export function formatKeyPath(path: readonly (string | number)[]): string {
 
 // Render one issue as `file:line:col  key: message (hint)`, the shape editors and terminals link.
 export function formatIssue(issue: ConfigIssue): string {
-  const where = `${issue.file}:${issue.line}:${issue.column}`;
+  const where = issue.line > 0 ? `${issue.file}:${issue.line}:${issue.column}` : issue.file;
   const key = issue.keyPath ? ` ${issue.keyPath}:` : '';
   const hint = issue.hint ? `\n    ${issue.hint}` : '';
   return `  ${where}${key} ${issue.message}${hint}`;

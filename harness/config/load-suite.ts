@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ConfigError, IssueCollector } from './config-error.ts';
 import { SUITES_DIR, displayPath } from './project-root.ts';
 import { SuiteSchema, type SuiteDescriptor, type WorkloadEntry } from './schema/suite.ts';
-import { suggestionHint } from './suggest.ts';
+import { closestMatch } from './suggest.ts';
 import { YamlSource } from './yaml-source.ts';
 import { prefixLayer, zodIssuesToConfigIssues } from './zod-issues.ts';
 
@@ -54,7 +54,7 @@ export function resolveSuitePath(suite: string, rootDir: string): string {
         column: 0,
         keyPath: '',
         message: `no suite named \`${suite}\` (looked for ${SUITES_DIR}/${suite}.yaml and the path ${suite})`,
-        hint: known.length ? suggestionHint(suite, known) : `create ${SUITES_DIR}/${suite}.yaml`,
+        hint: known.length ? (closestMatch(suite, known) ? `did you mean \`${closestMatch(suite, known)}\`?` : `available suites: ${known.join(', ')}`) : `create ${SUITES_DIR}/${suite}.yaml`,
       },
     ],
     'Unknown suite',

@@ -12,8 +12,8 @@ export function closestMatch(word: string, candidates: Iterable<string>): string
       bestScore = score;
     }
   }
-  // Allow roughly one edit per three characters: `repetitons` → `repetitions`, not `x` → `name`.
-  const limit = Math.max(1, Math.floor(word.length / 3));
+  // Allow roughly one edit per three characters (a swap counts two: `raedy` → `ready`), not `x` → `name`.
+  const limit = word.length <= 3 ? 1 : Math.max(2, Math.ceil(word.length / 3));
   return best !== undefined && bestScore <= limit ? best : undefined;
 }
 

@@ -5,6 +5,9 @@ import { RenderError, renderAt } from './render-run.ts';
 import { splitCommand } from './command-line.ts';
 import type { PlannedRun, ProcessPlan, RunContext } from './run-types.ts';
 
+export const MISSING_AGENT_BIN =
+  'microsentinel mode needs the agent binary: pass --agent-bin PATH or set instrumentation.agent_bin (experiments/agents/reference-observer.sh is a stand-in that runs here)';
+
 /** Placeholder for the pids of the run's servers, filled in once they are running. */
 export const SERVER_PIDS = '{{server_pids}}';
 
@@ -68,10 +71,8 @@ function renderAgent(run: PlannedRun, ctx: RunContext, vars: ReadonlyMap<string,
     const argv = splitCommand(cfg.observer_command).map((a) => renderAt(a, new Map(vars).set('agent_config', configFile), I('observer_command')));
     return { process: { ...observerBase('observer', argv, ctx, 'microsentinel'), env: {} }, agentConfig: { file: configFile, settings } };
   }
-  if (!cfg.agent_bin) {
-    throw new RenderError('microsentinel mode needs the agent binary', I('agent_bin'), 'pass --agent-bin PATH, or set instrumentation.agent_bin (experiments/agents/reference-observer runs here without the real agent)');
-  }
-  const bin = path.resolve(ctx.rootDir, renderAt(cfg.agent_bin, vars, I('agent_bin')));
+  // A dry run still shows the command; starting it is refused (see ProcessPlan.unresolved).
+  const bin = cfg.agent_bin ? path.resolve(ctx.rootDir, renderAt(cfg.agent_bin, vars, I('agent_bin'))) : '<agent-bin>';
   const argv = [bin, `--config=${configFile}`];
   if (cfg.metrics_port !== undefined) argv.push(`--metrics-port=${cfg.metrics_port}`);
   const process: ProcessPlan = {
@@ -81,6 +82,7 @@ function renderAgent(run: PlannedRun, ctx: RunContext, vars: ReadonlyMap<string,
     readyTimeoutMs: Math.round(cfg.agent_ready_timeout_s * 1000),
     ready: cfg.metrics_port !== undefined ? { kind: 'http', url: `http://127.0.0.1:${cfg.metrics_port}/metrics` } : { kind: 'none' },
     env: Object.fromEntries(Object.entries(cfg.agent_env ?? {}).map(([k, v]) => [k, String(v)])),
+    ...(cfg.agent_bin ? {} : { unresolved: MISSING_AGENT_BIN }),
   };
   return { process, agentConfig: { file: configFile, settings } };
 }

@@ -51,6 +51,8 @@ export interface ProcessPlan {
   /** Clients: the reserved metrics JSON path. */
   metricsFile?: string;
   remote?: RemoteSpec;
+  /** Why this process cannot start yet (e.g. no agent binary given); the dry run still shows it. */
+  unresolved?: string;
 }
 
 export interface RunCommands {

@@ -1,0 +1,134 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { planSuite } from '../../harness/plan/build-plan.ts';
+import { renderRunCommands } from '../../harness/plan/render-run.ts';
+import { TempProject } from '../helpers/temp-project.ts';
+
+let project: TempProject;
+beforeEach(() => {
+  project = new TempProject();
+  project.workload(
+    'w',
+    `server:
+  name: srv
+  command: server --level {{settings.level}} --mode "{{run.mode}}"
+  env: { LEVEL: "{{settings.level}}", KEEP: "$HOME" }
+  ports: { main: 7000 }
+clients:
+  name: gen
+  generator: gen --port {{ports.main}}
+settings:
+  level: file
+instrumentation:
+  perf_freq: 99
+annotations:
+  from: file
+`,
+  );
+});
+afterEach(() => project.dispose());
+
+const plan = (yaml: string, options = {}) => {
+  project.suite('s', yaml);
+  return planSuite('s', { rootDir: project.root, options });
+};
+const entry = (extra: string) => `workloads:\n  - name: w\n    config: experiments/configs/workloads/w.yaml\n${extra}`;
+
+describe('expansion', () => {
+  it('runs = modes × variants × repetitions, with readable names', () => {
+    const p = plan(entry(`    modes: [baseline, perf]\n    repetitions: 3\n    parameters:\n      rate: [1, 2]\n      rate_scan: { samples_per_core: [5] }\n`));
+    expect(p.runs).toHaveLength(12);
+    expect(p.runs[0]!.name).toBe('w/baseline/rate=1,rate_scan.samples_per_core=5/0');
+  });
+
+  it('interleaves repetitions by default so drift does not bias one mode', () => {
+    const p = plan(entry(`    modes: [baseline, perf]\n    repetitions: 2\n    parameters:\n      rate: [1, 2]\n`));
+    expect(p.runs.map((r) => `${r.mode}:${r.variant.label}:${r.repetition}`)).toEqual([
+      'baseline:rate=1:0', 'perf:rate=1:0', 'baseline:rate=2:0', 'perf:rate=2:0',
+      'baseline:rate=1:1', 'perf:rate=1:1', 'baseline:rate=2:1', 'perf:rate=2:1',
+    ]);
+  });
+
+  it('supports blocked and seeded random order', () => {
+    const blocked = plan(`order: blocked\n${entry(`    modes: [baseline, perf]\n    repetitions: 2\n`)}`);
+    expect(blocked.runs.map((r) => `${r.mode}:${r.repetition}`)).toEqual(['baseline:0', 'baseline:1', 'perf:0', 'perf:1']);
+    const a = plan(`order: random\nseed: 7\n${entry(`    modes: [baseline, perf]\n    repetitions: 10\n`)}`).runs.map((r) => r.id);
+    const b = plan(`order: random\nseed: 7\n${entry(`    modes: [baseline, perf]\n    repetitions: 10\n`)}`).runs.map((r) => r.id);
+    const c = plan(`order: random\nseed: 8\n${entry(`    modes: [baseline, perf]\n    repetitions: 10\n`)}`).runs.map((r) => r.id);
+    expect(a).toEqual(b);
+    expect(a).not.toEqual(c);
+    expect([...a].sort()).toEqual([...c].sort());
+  });
+
+  it('gives stable ids that change with the resolved spec', () => {
+    const first = plan(entry(`    modes: [baseline]\n`)).runs[0]!.id;
+    expect(plan(entry(`    modes: [baseline]\n`)).runs[0]!.id).toBe(first);
+    expect(plan(entry(`    modes: [baseline]\n    overrides:\n      workload: { settings: { level: x } }\n`)).runs[0]!.id).not.toBe(first);
+  });
+});
+
+describe('override merge order: config < suite < entry < CLI < variant', () => {
+  it('applies each layer over the one below, deep-merging mappings and replacing lists', () => {
+    const p = plan(
+      `overrides:
+  workload: { settings: { level: suite, list: [1, 2, 3] } }
+  instrumentation: { perf_freq: 199, pmu_events: [a, b] }
+  annotations: { from: suite, suite_only: 1 }
+${entry(`    modes: [perf]
+    parameters:
+      instrumentation.perf_freq: [4000]
+    overrides:
+      workload: { settings: { list: [9] } }
+      instrumentation: { pmu_events: [c] }
+      annotations: { from: entry }
+`)}`,
+      { perfFreq: 2000, metricsPort: 9105 },
+    );
+    const cfg = p.runs[0]!.resolved.config;
+    expect(cfg.workload.settings).toEqual({ level: 'suite', list: [9] });
+    expect(cfg.instrumentation.pmu_events).toEqual(['c']);
+    expect(cfg.instrumentation.perf_freq).toBe(4000); // variant beats the CLI flag
+    expect(cfg.instrumentation.metrics_port).toBe(9105); // CLI flag
+    expect(cfg.annotations).toEqual({ from: 'entry', suite_only: 1 });
+  });
+
+  it('lets the CLI flag beat descriptor overrides', () => {
+    const p = plan(`overrides:\n  instrumentation: { perf_freq: 199 }\n${entry(`    modes: [perf]\n`)}`, { perfFreq: 2000 });
+    expect(p.runs[0]!.resolved.config.instrumentation.perf_freq).toBe(2000);
+  });
+});
+
+describe('templates and parameter environment', () => {
+  it('renders {{...}} per argument and exports HARNESS_PARAM_*', () => {
+    project.workload('w', `server:\n  name: srv\n  command: server --level {{settings.level}} --mode "{{run.mode}}"\n  env: { LEVEL: "{{settings.level}}", KEEP: "$HOME" }\n  ports: { main: 7000 }\nclients:\n  name: gen\n  generator: gen --rate {{params.rate}} --port {{ports.main}} --delta {{params.rate_scan.samples_per_core}}\nsettings:\n  level: file\n`);
+    const p = plan(entry(`    modes: [baseline]\n    parameters:\n      rate: ["10 k; rm -rf ~"]\n      rate_scan: { samples_per_core: [500] }\n`));
+    const cmds = renderRunCommands(p.runs[0]!, { rootDir: project.root, artifactDir: '/tmp/a' });
+    expect(cmds.servers[0]!.argv).toEqual(['server', '--level', 'file', '--mode', 'baseline']);
+    expect(cmds.servers[0]!.env).toMatchObject({ LEVEL: 'file', KEEP: '$HOME', HARNESS_PARAM_RATE: '10 k; rm -rf ~', HARNESS_PARAM_RATE_SCAN_SAMPLES_PER_CORE: '500' });
+    // A parameter value stays one argument, whatever it contains.
+    expect(cmds.clients[0]!.argv).toEqual(['gen', '--rate', '10 k; rm -rf ~', '--port', '7000', '--delta', '500', '--metrics-file', '/tmp/a/metrics/gen.json']);
+  });
+
+  it('renders the perf observer with the run’s frequency and events', () => {
+    const p = plan(entry(`    modes: [perf]\n    overrides:\n      instrumentation: { pmu_events: "cpu-clock,task-clock" }\n`));
+    const cmds = renderRunCommands(p.runs[0]!, { rootDir: project.root, artifactDir: '/tmp/a' });
+    expect(cmds.observer!.argv).toEqual(['perf', 'record', '-F', '99', '-e', 'cpu-clock,task-clock', '-o', '/tmp/a/perf.data', '-p', '{{server_pids}}']);
+    expect(cmds.observer!.logFile).toBe('instrumentation_perf.log');
+  });
+
+  it('maps variant parameters into the agent config, never onto its command line', () => {
+    const p = plan(
+      entry(`    modes: [microsentinel]
+    parameters:
+      rate_scan: { samples_per_core: [500, 1000] }
+    overrides:
+      instrumentation:
+        agent_bin: bin/agent
+        metrics_port: 9105
+        agent_params: { rate_scan.samples_per_core: sampling.budget }
+`),
+    );
+    const cmds = renderRunCommands(p.runs[1]!, { rootDir: '/r', artifactDir: '/tmp/a' });
+    expect(cmds.observer!.argv).toEqual(['/r/bin/agent', '--config=/tmp/a/agent_config.toml', '--metrics-port=9105']);
+    expect(cmds.agentConfig!.settings).toEqual({ 'sampling.budget': 1000 });
+  });
+});
