@@ -1,0 +1,22 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+
+// The last lines of a log file (bounded in bytes), '' when it does not exist.
+export function readLogTail(file: string, { lines = 40, bytes = 4096 }: { lines?: number; bytes?: number } = {}): string {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return '';
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const length = Math.min(size, bytes);
+    const buf = Buffer.alloc(length);
+    readSync(fd, buf, 0, length, size - length);
+    let text = buf.toString('utf8');
+    if (length < size) text = text.slice(text.indexOf('\n') + 1);
+    return text.split('\n').slice(-lines - 1).join('\n').trimEnd();
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,22 @@
+import path from 'node:path';
+import type { PlannedRun, RunCommands } from '../plan/run-types.ts';
+import type { RunOptions } from '../plan/resolve-config.ts';
+import { writeJsonAtomic } from '../util/atomic-write.ts';
+import { collectProvenance } from './provenance.ts';
+import { HARNESS_VERSION } from './version.ts';
+
+// plan.json (seed §6): what this run was meant to do — identity, overrides, resolved config, commands.
+export function writePlanJson(artifactDir: string, run: PlannedRun, commands: RunCommands, opts: { rootDir: string; descriptor: string; options: RunOptions }): void {
+  const entry = run.source.entry;
+  writeJsonAtomic(path.join(artifactDir, 'plan.json'), {
+    run: { id: run.id, name: run.name, suite: run.suite, workload: run.workload, mode: run.mode, variant: run.variant.label, params: run.variant.params, repetition: run.repetition, order: run.order, timeout_ms: run.timeoutMs },
+    descriptor: opts.descriptor,
+    workload_config: entry.config,
+    options: opts.options,
+    overrides: entry.overrides,
+    annotations: run.resolved.config.annotations,
+    resolved: run.resolved.config,
+    commands,
+    provenance: collectProvenance(opts.rootDir, HARNESS_VERSION),
+  });
+}

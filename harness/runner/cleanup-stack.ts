@@ -1,0 +1,31 @@
+/** LIFO teardown: every step runs even if an earlier one failed; the errors are rethrown together. */
+export class CleanupStack {
+  private readonly steps: { label: string; fn: () => Promise<unknown> | unknown }[] = [];
+  private disposed = false;
+
+  push(label: string, fn: () => Promise<unknown> | unknown): void {
+    this.steps.push({ label, fn });
+  }
+
+  get size(): number {
+    return this.steps.length;
+  }
+
+  // Run every step in reverse order; throw the only error, or an AggregateError of all of them.
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    const errors: Error[] = [];
+    while (this.steps.length > 0) {
+      const step = this.steps.pop()!;
+      try {
+        await step.fn();
+      } catch (err) {
+        const e = err instanceof Error ? err : new Error(String(err));
+        errors.push(Object.assign(e, { message: `${step.label}: ${e.message}` }));
+      }
+    }
+    if (errors.length === 1) throw errors[0];
+    if (errors.length > 1) throw new AggregateError(errors, `teardown failed in ${errors.length} steps:\n${errors.map((e) => `  - ${e.message.split('\n')[0]}`).join('\n')}`);
+  }
+}

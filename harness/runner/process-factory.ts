@@ -1,0 +1,30 @@
+import path from 'node:path';
+import { ManagedProcess, type ReadinessProbe } from '../process/index.ts';
+import type { ProcessEvent } from '../process/process-events.ts';
+import type { ProcessPlan, ReadyPlan } from '../plan/run-types.ts';
+
+function toProbe(ready: ReadyPlan): ReadinessProbe {
+  return ready.kind === 'log' ? { kind: 'log', pattern: new RegExp(ready.pattern) } : ready;
+}
+
+/** Raised before spawning a process the plan could not resolve (e.g. no --agent-bin). */
+export class UnresolvedCommandError extends Error {}
+
+// A local process for a planned command; the artifact folder receives its log.
+export function createLocalProcess(p: ProcessPlan, artifactDir: string, onEvent?: (e: ProcessEvent) => void): ManagedProcess {
+  if (p.unresolved) throw new UnresolvedCommandError(`${p.name}: ${p.unresolved}`);
+  if (p.remote) throw new UnresolvedCommandError(`${p.name}: remote execution (remote.host ${[p.remote.host].flat().join(', ')}) is not available in this build`);
+  return new ManagedProcess({
+    name: p.name,
+    argv: p.argv,
+    cwd: p.cwd,
+    env: p.env,
+    logPath: path.join(artifactDir, p.logFile),
+    ready: toProbe(p.ready),
+    readyTimeoutMs: p.readyTimeoutMs,
+    ...(p.timeoutMs ? { timeoutMs: p.timeoutMs } : {}),
+    stopSignal: p.stopSignal,
+    graceMs: p.graceMs,
+    ...(onEvent ? { onEvent } : {}),
+  });
+}

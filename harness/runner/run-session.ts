@@ -1,0 +1,178 @@
+import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { readLogTail, type CommandOutcome, type ManagedProcess } from '../process/index.ts';
+import type { PlannedRun, ProcessPlan, RunCommands } from '../plan/run-types.ts';
+import type { RunOptions } from '../plan/resolve-config.ts';
+import { renderRunCommands } from '../plan/render-run.ts';
+import { ResultRecorder } from '../results/result-recorder.ts';
+import type { RunResult } from '../results/run-result-schema.ts';
+import { artifactDirName, artifactsRoot, timestampForPath } from '../results/artifact-dir.ts';
+import { writePlanJson } from '../results/plan-json.ts';
+import { quoteArgv } from '../util/quote.ts';
+import { CleanupStack } from './cleanup-stack.ts';
+import { createLocalProcess } from './process-factory.ts';
+import { RunFailedError, describeFailure } from './run-failure.ts';
+
+export interface RunSessionOptions {
+  rootDir: string;
+  /** Descriptor path as shown in artifacts. */
+  descriptor: string;
+  options: RunOptions;
+  /** Overrides the artifacts root of `options`. */
+  artifactsDir?: string;
+}
+
+interface Started {
+  plan: ProcessPlan;
+  proc: ManagedProcess;
+}
+
+/** A server that exited on its own while the run still needed it. */
+export class ServerExitedError extends Error {
+  readonly kind = 'process';
+  constructor(server: Started, outcome: CommandOutcome, during: string) {
+    const how = outcome.signal ? `was killed by ${outcome.signal}` : `exited with code ${outcome.exitCode}`;
+    const tail = readLogTail(outcome.logPath, { lines: 30, bytes: 4096 });
+    super(`Server ${server.plan.name} ${how} ${during}: ${quoteArgv(server.plan.argv)}\n\n--- last lines of ${outcome.logPath} ---\n${tail || '(log is empty)'}`);
+  }
+}
+
+/**
+ * One run, start to finish: artifact folder, plan.json, servers, clients, teardown, run_result.json.
+ * Plain class; the Vitest fixture only creates it and disposes it.
+ */
+export class RunSession {
+  readonly run: PlannedRun;
+  readonly artifactDir: string;
+  private readonly opts: RunSessionOptions;
+  private readonly cleanup = new CleanupStack();
+  private readonly started: Started[] = [];
+  private readonly recorder: ResultRecorder;
+  private commands: RunCommands | undefined;
+  private stopping = false;
+  private readonly earlyExits = new Map<string, CommandOutcome>();
+
+  constructor(run: PlannedRun, opts: RunSessionOptions) {
+    this.run = run;
+    this.opts = opts;
+    const root = artifactsRoot(opts.rootDir, opts.artifactsDir ?? opts.options.artifactsDir);
+    this.artifactDir = path.join(root, artifactDirName(run, timestampForPath()));
+    this.recorder = new ResultRecorder(run, this.artifactDir, opts.descriptor);
+  }
+
+  // Run everything; resolves with the result of a passed run, rejects with RunFailedError otherwise.
+  async execute(): Promise<RunResult> {
+    let failure: unknown = null;
+    this.recorder.phase('run_start');
+    try {
+      this.prepare();
+      await this.startServers();
+      await this.runClients();
+    } catch (err) {
+      failure = err;
+    }
+    failure = (await this.teardown()) ?? failure;
+    // Teardown problems after a failure are secondary: keep them as warnings.
+    const result = this.finish(failure);
+    if (failure) {
+      const info = describeFailure(failure, this.artifactDir);
+      throw new RunFailedError(`Run ${this.run.name} failed: ${info.message}\n\nartifacts: ${this.artifactDir}`, info, this.artifactDir);
+    }
+    return result;
+  }
+
+  // Stop whatever is still running (idempotent; the fixture calls it after every test).
+  async dispose(): Promise<void> {
+    this.stopping = true;
+    await this.cleanup.dispose();
+  }
+
+  private prepare(): void {
+    mkdirSync(path.join(this.artifactDir, 'metrics'), { recursive: true });
+    mkdirSync(path.join(this.artifactDir, 'truth'), { recursive: true });
+    this.commands = renderRunCommands(this.run, { rootDir: this.opts.rootDir, artifactDir: this.artifactDir });
+    writePlanJson(this.artifactDir, this.run, this.commands, this.opts);
+  }
+
+  private track(plan: ProcessPlan): ManagedProcess {
+    const proc = createLocalProcess(plan, this.artifactDir);
+    const entry = { plan, proc };
+    this.started.push(entry);
+    this.cleanup.push(`stop ${plan.name}`, () => proc.stop());
+    if (plan.role === 'server' || plan.role === 'antagonist') {
+      void proc.exited.then((o) => {
+        if (!this.stopping && !o.killed) this.earlyExits.set(plan.name, o);
+      });
+    }
+    return proc;
+  }
+
+  private async startServers(): Promise<void> {
+    for (const plan of this.commands!.servers) await this.track(plan).start();
+    this.recorder.phase('servers_ready');
+  }
+
+  // Clients run concurrently; a server that dies meanwhile fails the run at once.
+  private async runClients(): Promise<void> {
+    const servers = this.started.filter((s) => s.plan.role === 'server' || s.plan.role === 'antagonist');
+    const crash = new Promise<never>((_, reject) => {
+      for (const s of servers) {
+        void s.proc.exited.then((o) => {
+          if (!this.stopping && !o.killed) reject(new ServerExitedError(s, o, 'while the clients were running'));
+        });
+      }
+    });
+    crash.catch(() => undefined);
+    this.recorder.phase('load_start');
+    const clients = this.commands!.clients.map(async (plan) => {
+      if (plan.startDelayMs) await new Promise((r) => setTimeout(r, plan.startDelayMs));
+      const proc = this.track(plan);
+      await proc.start();
+      await proc.wait();
+    });
+    try {
+      await Promise.race([Promise.all(clients), crash]);
+    } finally {
+      this.recorder.phase('load_end');
+      clients.forEach((c) => c.catch(() => undefined));
+    }
+    // A server that died after the load finished still invalidates the run.
+    const early = servers.find((s) => this.earlyExits.has(s.plan.name));
+    if (early) throw new ServerExitedError(early, this.earlyExits.get(early.plan.name)!, 'before the run ended');
+  }
+
+  private async teardown(): Promise<unknown> {
+    this.recorder.phase('teardown_start');
+    this.stopping = true;
+    let error: unknown = null;
+    try {
+      await this.cleanup.dispose();
+    } catch (err) {
+      error = err;
+    }
+    this.recorder.phase('teardown_end');
+    return error;
+  }
+
+  private finish(failure: unknown): RunResult {
+    const startedNames = new Set(this.started.map((s) => s.plan));
+    for (const { plan, proc } of this.started) {
+      this.recorder.addCommand(plan, proc.pid, proc.outcome(), plan.metricsFile ? readMetrics(plan.metricsFile) : undefined);
+    }
+    // Commands that never started still appear, so the result shows the whole plan.
+    const all = this.commands ? [...this.commands.servers, ...this.commands.clients] : [];
+    for (const plan of all) if (!startedNames.has(plan)) this.recorder.addCommand(plan, undefined, null, plan.metricsFile ? readMetrics(plan.metricsFile) : undefined);
+    const status = failure ? 'failed' : 'passed';
+    return this.recorder.write(status, failure ? describeFailure(failure, this.artifactDir) : null);
+  }
+}
+
+// Ingest a client's metrics JSON; a missing or broken file is recorded, never fatal here.
+function readMetrics(file: string): { value: unknown; error: string | null } {
+  if (!existsSync(file)) return { value: null, error: `no metrics file written at ${file}` };
+  try {
+    return { value: JSON.parse(readFileSync(file, 'utf8')), error: null };
+  } catch (err) {
+    return { value: null, error: `metrics file is not valid JSON: ${(err as Error).message}` };
+  }
+}
