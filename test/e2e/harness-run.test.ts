@@ -1,0 +1,87 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PACKAGE_ROOT } from '../../harness/config/project-root.ts';
+import { TempProject } from '../helpers/temp-project.ts';
+import { freePort } from '../helpers/ports.ts';
+import { runCli } from '../helpers/cli.ts';
+
+const programs = path.join(PACKAGE_ROOT, 'test/fixtures/programs');
+let project: TempProject;
+
+beforeAll(async () => {
+  project = new TempProject('harness-e2e-');
+  const port = await freePort();
+  project.workload(
+    'tiny',
+    `server:
+  name: tiny
+  command: node ${programs}/tiny-server.mjs --port {{ports.main}} --crash-after-ms {{params.crash_ms}}
+  ports: { main: ${port} }
+  ready: { log: "listening on \\\\d+" }
+clients:
+  name: gen
+  generator: node ${programs}/tiny-client.mjs --port {{ports.main}} --count 20 --interval-ms 25
+  timeout_s: 10
+instrumentation:
+  monitors: { mpstat: { enabled: false }, pidstat: { enabled: false } }
+`,
+  );
+  project.suite(
+    'smoke',
+    `workloads:\n  - name: tiny\n    config: experiments/configs/workloads/tiny.yaml\n    modes: [baseline]\n    repetitions: 2\n    parameters:\n      crash_ms: [60000, 100]\n`,
+  );
+});
+afterAll(() => project.dispose());
+
+describe('harness run (CLI → generated Vitest file → artifacts)', () => {
+  it('compiles, runs every planned run as a test and leaves one artifact folder per run', async () => {
+    const artifacts = path.join(project.root, 'out');
+    const res = await runCli(['run', '--suite', 'smoke', '--artifacts', artifacts], { cwd: project.root });
+    expect(res.all).toContain('regenerated suites/smoke/tiny.test.ts');
+    // The crash_ms=100 variant crashes mid-run: two runs fail, two pass, exit code 1.
+    expect(res.exitCode, res.all).toBe(1);
+    expect(res.all).toMatch(/2 failed \| 2 passed/);
+    expect(res.all).toContain('Server tiny exited with code 1 while the clients were running');
+    const dirs = readdirSync(artifacts).sort();
+    expect(dirs).toHaveLength(4);
+    const statuses = dirs.map((d) => JSON.parse(readFileSync(path.join(artifacts, d, 'run_result.json'), 'utf8')) as { status: string; run: { variant: string } });
+    expect(statuses.map((s) => `${s.run.variant}:${s.status}`).sort()).toEqual(['crash_ms=100:failed', 'crash_ms=100:failed', 'crash_ms=60000:passed', 'crash_ms=60000:passed']);
+    const generated = readFileSync(path.join(project.root, 'suites/smoke/tiny.test.ts'), 'utf8');
+    expect(generated).toContain('run("tiny/baseline/crash_ms=60000/0"');
+  });
+
+  it('refuses to run a stale generated file under plain Vitest', async () => {
+    project.suite('smoke', readFileSync(path.join(project.root, 'experiments/configs/experiments/smoke.yaml'), 'utf8').replace('repetitions: 2', 'repetitions: 1'));
+    const check = await runCli(['compile', '--check'], { cwd: project.root });
+    expect(check.exitCode).toBe(1);
+    expect(check.all).toMatch(/stale\s+suites\/smoke\/tiny.test.ts/);
+    const vitest = await execa(process.execPath, [path.join(PACKAGE_ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--config', path.join(PACKAGE_ROOT, 'harness/runner/experiments.vitest.config.ts'), '--root', project.root, 'suites/smoke/'], { cwd: project.root, reject: false, all: true, env: { NO_COLOR: '1' } });
+    expect(vitest.exitCode).toBe(1);
+    expect(vitest.all).toContain('suites/smoke/tiny.test.ts is stale: experiments/configs/experiments/smoke.yaml changed since it was generated');
+    const dry = await runCli(['run', '--suite', 'smoke', '--dry-run'], { cwd: project.root });
+    expect(dry.exitCode).toBe(0);
+    expect(dry.stdout).toContain('tiny: 2 runs = 1 modes × 2 variants × 1 repetitions');
+  });
+});
+
+describe('harness CLI input errors', () => {
+  it('exits 2 with positioned problems and no stack trace', async () => {
+    project.suite('bad', `workloads:\n  - name: t\n    config: experiments/configs/workloads/tiny.yaml\n    modes: [baseline]\n    repetitons: 2\n`);
+    const res = await runCli(['plan', '--suite', 'bad'], { cwd: project.root });
+    expect(res.exitCode).toBe(2);
+    expect(res.stderr).toContain('experiments/configs/experiments/bad.yaml:5:5 workloads[0].repetitons: unknown key `repetitons`');
+    expect(res.stderr).toContain('did you mean `repetitions`?');
+    expect(res.stderr).not.toMatch(/\n\s+at .*\.ts:\d+/);
+  });
+
+  it('exits 2 on a bad flag value and on an unknown flag', async () => {
+    const bad = await runCli(['plan', '--suite', 'smoke', '--perf-freq', 'fast'], { cwd: project.root });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain('--perf-freq must be a whole number');
+    const unknown = await runCli(['plan', '--suite', 'smoke', '--perf-frq', '99'], { cwd: project.root });
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown option '--perf-frq'[\s\S]*Did you mean --perf-freq\?/);
+  });
+});

@@ -1,0 +1,108 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { planSuite } from '../../harness/plan/build-plan.ts';
+import { RunSession } from '../../harness/runner/run-session.ts';
+import { RunFailedError } from '../../harness/runner/run-failure.ts';
+import type { RunResult } from '../../harness/results/run-result-schema.ts';
+import { PACKAGE_ROOT } from '../../harness/config/project-root.ts';
+import { TempProject } from '../helpers/temp-project.ts';
+import { freePort } from '../helpers/ports.ts';
+import { isAlive } from '../helpers/pids.ts';
+
+const programs = path.join(PACKAGE_ROOT, 'test/fixtures/programs');
+let project: TempProject;
+let port: number;
+
+beforeEach(async () => {
+  project = new TempProject();
+  port = await freePort();
+});
+afterEach(() => project.dispose());
+
+function session(serverExtra = '', clientExtra = '', readyTimeout = 5) {
+  project.workload(
+    'tiny',
+    `server:
+  name: tiny
+  command: node ${programs}/tiny-server.mjs --port {{ports.main}} ${serverExtra}
+  ports: { main: ${port} }
+  ready: { tcp: ${port}, timeout_s: ${readyTimeout} }
+  stop: { grace_s: 2 }
+clients:
+  name: gen
+  generator: node ${programs}/tiny-client.mjs --port {{ports.main}} ${clientExtra}
+  timeout_s: 10
+instrumentation:
+  monitors: { mpstat: { enabled: false }, pidstat: { enabled: false } }
+`,
+  );
+  project.suite('s', `workloads:\n  - name: tiny\n    config: experiments/configs/workloads/tiny.yaml\n    modes: [baseline]\n    overrides: { annotations: { case: e2e } }\n`);
+  const plan = planSuite('s', { rootDir: project.root });
+  return new RunSession(plan.runs[0]!, { rootDir: project.root, descriptor: plan.suite.displayFile, options: {} });
+}
+
+const readResult = (dir: string): RunResult => JSON.parse(readFileSync(path.join(dir, 'run_result.json'), 'utf8')) as RunResult;
+
+describe('RunSession', () => {
+  it('runs server and client and leaves a complete artifact folder', async () => {
+    const s = session();
+    const result = await s.execute();
+    await s.dispose();
+    expect(result.status).toBe('passed');
+    const dir = s.artifactDir;
+    expect(path.basename(dir)).toMatch(/^\d{8}-\d{6}-\d{3}_tiny_baseline_default_r0$/);
+    for (const f of ['plan.json', 'run_result.json', 'tiny_server.log', 'gen_client.log', 'metrics/gen.json']) expect(existsSync(path.join(dir, f)), f).toBe(true);
+    expect(existsSync(path.join(dir, 'truth'))).toBe(true);
+    const written = readResult(dir);
+    expect(written.key_metrics).toMatchObject({ completed: 5, errors: 0 });
+    expect(written.annotations).toEqual({ case: 'e2e' });
+    expect(written.commands.map((c) => [c.role, c.name, c.exit_code])).toEqual([
+      ['server', 'tiny', 0],
+      ['client', 'gen', 0],
+    ]);
+    expect(Object.values(written.phases).every((v) => v !== null || false)).toBe(false); // observer_ready stays null in baseline
+    expect(written.phases.servers_ready! <= written.phases.load_start!).toBe(true);
+    const plan = JSON.parse(readFileSync(path.join(dir, 'plan.json'), 'utf8'));
+    expect(plan.commands.servers[0].argv).toContain(String(port));
+    expect(plan.provenance.node_version).toBe(process.version);
+    expect(readFileSync(path.join(dir, 'gen_client.log'), 'utf8')).toContain('5/5 echoed');
+  });
+
+  it('fails the run when the server crashes mid-run, keeping its log tail and the result', async () => {
+    const s = session('--crash-after-ms 300', '--count 100 --interval-ms 20');
+    const err = (await s.execute().catch((e: unknown) => e)) as RunFailedError;
+    await s.dispose();
+    expect(err).toBeInstanceOf(RunFailedError);
+    expect(err.message).toMatch(/Server tiny exited with code 1 while the clients were running/);
+    expect(err.message).toContain('simulated crash (segfault in handler)');
+    const written = readResult(s.artifactDir);
+    expect(written.status).toBe('failed');
+    expect(written.error!.message).toContain('simulated crash');
+    const client = written.commands.find((c) => c.name === 'gen')!;
+    expect(client.stopped_by_harness || client.exit_code !== 0).toBe(true);
+    for (const c of written.commands) if (c.pid) expect(isAlive(c.pid)).toBe(false);
+  });
+
+  it('fails with the command and exit code when the client fails', async () => {
+    const s = session('', '--fail');
+    const err = (await s.execute().catch((e: unknown) => e)) as RunFailedError;
+    await s.dispose();
+    expect(err).toBeInstanceOf(RunFailedError);
+    expect(err.message).toMatch(/Command failed with exit code 3: gen: node .*tiny-client.mjs/);
+    expect(err.message).toContain('refusing to start (--fail)');
+    const written = readResult(s.artifactDir);
+    expect(written.status).toBe('failed');
+    expect(written.error).toMatchObject({ kind: 'process', log: 'gen_client.log' });
+    expect(written.commands.find((c) => c.name === 'tiny')!.stopped_by_harness).toBe(true);
+  });
+
+  it('fails before starting anything when the server cannot become ready', async () => {
+    const s = session('--port 1', '', 0.5); // the second --port wins: it listens elsewhere and never answers
+    const err = (await s.execute().catch((e: unknown) => e)) as RunFailedError;
+    await s.dispose();
+    expect(err.message).toMatch(/not ready after 500 ms \(waiting for tcp 127.0.0.1:\d+\)|exited before it was ready/);
+    const written = readResult(s.artifactDir);
+    expect(written.commands.find((c) => c.name === 'gen')!.pid).toBeNull();
+  });
+});
