@@ -106,7 +106,7 @@ export function renderMonitors(cfg: InstrumentationConfig, ctx: RunContext): Pro
     stopSignal: 'SIGINT',
     graceMs: 3000,
   });
-  if (mon.mpstat?.enabled) out.push(base('mpstat', ['mpstat', '-P', 'ALL', String(mon.mpstat.interval_s)]));
+  if (mon.mpstat?.enabled) out.push(base('mpstat', ['mpstat', '-o', 'JSON', '-P', 'ALL', String(mon.mpstat.interval_s)]));
   if (mon.pidstat?.enabled) out.push(base('pidstat', ['pidstat', '-h', '-u', '-r', '-p', SERVER_PIDS, String(mon.pidstat.interval_s)]));
   return out;
 }

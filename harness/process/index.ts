@@ -4,3 +4,4 @@ export { readLogTail } from './log-tail.ts';
 export { formatEvent, type ProcessEvent } from './process-events.ts';
 export { listLiveGroups } from './process-registry.ts';
 export { describeProbe, tryConnect, type ReadinessProbe } from './readiness.ts';
+export { findExecutable } from './which.ts';

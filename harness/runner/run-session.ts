@@ -10,8 +10,10 @@ import { artifactDirName, artifactsRoot, timestampForPath } from '../results/art
 import { writePlanJson } from '../results/plan-json.ts';
 import { quoteArgv } from '../util/quote.ts';
 import { CleanupStack } from './cleanup-stack.ts';
-import { createLocalProcess } from './process-factory.ts';
+import { createLocalProcess } from '../process/from-plan.ts';
 import { RunFailedError, describeFailure } from './run-failure.ts';
+import { Observer } from '../instrumentation/observer.ts';
+import { HostMonitor } from '../monitors/host-monitor.ts';
 
 export interface RunSessionOptions {
   rootDir: string;
@@ -47,6 +49,8 @@ export class RunSession {
   private readonly opts: RunSessionOptions;
   private readonly cleanup = new CleanupStack();
   private readonly started: Started[] = [];
+  /** Observer and monitor processes, recorded like the others. */
+  private readonly extras: Started[] = [];
   private readonly recorder: ResultRecorder;
   private commands: RunCommands | undefined;
   private stopping = false;
@@ -67,6 +71,8 @@ export class RunSession {
     try {
       this.prepare();
       await this.startServers();
+      await this.startMonitors();
+      await this.startObserver();
       await this.runClients();
     } catch (err) {
       failure = err;
@@ -110,6 +116,42 @@ export class RunSession {
   private async startServers(): Promise<void> {
     for (const plan of this.commands!.servers) await this.track(plan).start();
     this.recorder.phase('servers_ready');
+  }
+
+  // Pids the observer and pidstat watch: the workload's servers (not antagonists, not clients).
+  private serverPids(): number[] {
+    return this.started.filter((s) => s.plan.role === 'server' && s.proc.pid !== undefined).map((s) => s.proc.pid!);
+  }
+
+  private async startMonitors(): Promise<void> {
+    const monitors = this.run.resolved.config.instrumentation.monitors;
+    for (const plan of this.commands!.monitors) {
+      const required = monitors[plan.name as 'mpstat' | 'pidstat']?.required ?? false;
+      const monitor = new HostMonitor(plan, required, this.artifactDir, this.recorder);
+      this.cleanup.push(`stop ${plan.name}`, () => monitor.stop());
+      await monitor.start(this.serverPids());
+      if (monitor.process) this.extras.push({ plan, proc: monitor.process });
+    }
+  }
+
+  private async startObserver(): Promise<void> {
+    const plan = this.commands!.observer;
+    if (!plan) return;
+    const observer = new Observer(plan, {
+      mode: this.run.mode,
+      rootDir: this.opts.rootDir,
+      artifactDir: this.artifactDir,
+      instrumentation: this.run.resolved.config.instrumentation,
+      agentConfig: this.commands!.agentConfig,
+      recorder: this.recorder,
+    });
+    this.cleanup.push(`stop ${plan.name}`, () => observer.stop());
+    try {
+      await observer.start(this.serverPids());
+    } finally {
+      if (observer.process) this.extras.push({ plan: observer.resolvedPlan, proc: observer.process });
+    }
+    this.recorder.phase('observer_ready');
   }
 
   // Clients run concurrently; a server that dies meanwhile fails the run at once.
@@ -156,7 +198,7 @@ export class RunSession {
 
   private finish(failure: unknown): RunResult {
     const startedNames = new Set(this.started.map((s) => s.plan));
-    for (const { plan, proc } of this.started) {
+    for (const { plan, proc } of [...this.started, ...this.extras]) {
       this.recorder.addCommand(plan, proc.pid, proc.outcome(), plan.metricsFile ? readMetrics(plan.metricsFile) : undefined);
     }
     // Commands that never started still appear, so the result shows the whole plan.

@@ -1,6 +1,7 @@
 import path from 'node:path';
-import { ManagedProcess, type ReadinessProbe } from '../process/index.ts';
-import type { ProcessEvent } from '../process/process-events.ts';
+import { ManagedProcess } from './managed-process.ts';
+import type { ReadinessProbe } from './readiness.ts';
+import type { ProcessEvent } from './process-events.ts';
 import type { ProcessPlan, ReadyPlan } from '../plan/run-types.ts';
 
 function toProbe(ready: ReadyPlan): ReadinessProbe {
