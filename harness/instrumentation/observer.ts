@@ -63,6 +63,8 @@ export class Observer {
     try {
       await this.proc.start();
     } catch (err) {
+      this.stopped = true; // already reported; stop() has nothing to add
+      await this.proc.stop();
       if (err instanceof CommandError) throw new ObserverError(`Observer ${this.plan.name} (${this.ctx.mode}) failed at start: ${err.message}`, { cause: err });
       throw err;
     }

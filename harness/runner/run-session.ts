@@ -77,8 +77,10 @@ export class RunSession {
     } catch (err) {
       failure = err;
     }
-    failure = (await this.teardown()) ?? failure;
     // Teardown problems after a failure are secondary: keep them as warnings.
+    const teardownError = await this.teardown();
+    if (teardownError && failure) this.recorder.warn(`teardown: ${describeFailure(teardownError, this.artifactDir).message.split('\n')[0]}`);
+    failure ??= teardownError;
     const result = this.finish(failure);
     if (failure) {
       const info = describeFailure(failure, this.artifactDir);

@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HostMonitor, MonitorError } from '../../harness/monitors/host-monitor.ts';
+import { parseMpstatJson } from '../../harness/monitors/mpstat-parser.ts';
+import { parsePidstat } from '../../harness/monitors/pidstat-parser.ts';
+import { ResultRecorder } from '../../harness/results/result-recorder.ts';
+import type { PlannedRun, ProcessPlan } from '../../harness/plan/run-types.ts';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'mon-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const plan = (argv: string[], name = 'mpstat'): ProcessPlan => ({ role: 'monitor', name, argv, cwd: dir, env: { LC_ALL: 'C' }, logFile: `${name}.log`, ready: { kind: 'none' }, readyTimeoutMs: 1000, stopSignal: 'SIGINT', graceMs: 2000 });
+const recorder = () => new ResultRecorder({ resolved: { config: { annotations: {} } } } as unknown as PlannedRun, dir, 'x.yaml');
+
+describe('HostMonitor', () => {
+  it('records a warning, not a failure, when sysstat is missing', async () => {
+    const rec = recorder();
+    const m = new HostMonitor(plan(['mpstat-not-installed', '1']), false, dir, rec);
+    await m.start([process.pid]);
+    await m.stop();
+    expect(rec.monitors.mpstat).toMatchObject({ status: 'missing' });
+    expect((rec.monitors.mpstat as { warning: string }).warning).toContain('install sysstat');
+  });
+
+  it('fails when a required monitor is missing', async () => {
+    const m = new HostMonitor(plan(['mpstat-not-installed', '1']), true, dir, recorder());
+    await expect(m.start([process.pid])).rejects.toThrow(MonitorError);
+  });
+
+  it('runs real mpstat and pidstat and summarises them', async () => {
+    const rec = recorder();
+    const mp = new HostMonitor(plan(['mpstat', '-o', 'JSON', '-P', 'ALL', '1']), true, dir, rec);
+    const pid = new HostMonitor(plan(['pidstat', '-h', '-u', '-r', '-p', '{{server_pids}}', '1'], 'pidstat'), true, dir, rec);
+    await mp.start([process.pid]);
+    await pid.start([process.pid]);
+    await new Promise((r) => setTimeout(r, 2300));
+    await mp.stop();
+    await pid.stop();
+    const mpstat = rec.monitors.mpstat as { status: string; cpus: { cpu: string; samples: number }[] };
+    expect(mpstat.status).toBe('ok');
+    expect(mpstat.cpus.map((c) => c.cpu)).toContain('all');
+    expect(mpstat.cpus[0]!.samples).toBeGreaterThanOrEqual(2);
+    expect((rec.monitors.pidstat as { processes: { pid: number }[] }).processes[0]!.pid).toBe(process.pid);
+  });
+});
+
+describe('parsers', () => {
+  it('averages mpstat samples per core', () => {
+    const json = JSON.stringify({ sysstat: { hosts: [{ statistics: [{ 'cpu-load': [{ cpu: 'all', usr: 10, sys: 5, idle: 85 }] }, { 'cpu-load': [{ cpu: 'all', usr: 30, sys: 5, idle: 65 }] }] }] } });
+    expect(parseMpstatJson(`Linux header\n${json}`).cpus[0]).toMatchObject({ cpu: 'all', samples: 2, usr: 20, sys: 5, idle: 75, busy: 25 });
+  });
+
+  it('summarises pidstat rows per pid', () => {
+    const text = `Linux 6.1 (vm)\n\n# Time        UID       PID    %usr %system  %guest   %wait    %CPU   CPU  minflt/s  majflt/s     VSZ     RSS   %MEM  Command\n13:34:01        0      1080    10.00    2.00    0.00    0.00    12.00     1      0.00      0.00    5388    4216   0.02  node server.ts\n13:34:02        0      1080    20.00    4.00    0.00    0.00    24.00     1      0.00      0.00    5388    5000   0.02  node server.ts\n`;
+    expect(parsePidstat(text)).toEqual([{ pid: 1080, command: 'node server.ts', samples: 2, cpu_pct_mean: 18, cpu_pct_max: 24, usr_pct_mean: 15, system_pct_mean: 3, rss_kb_max: 5000 }]);
+  });
+});
