@@ -26,7 +26,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     exitCode = code;
   };
 
-  addRunFlags(program.command('plan').description('dry run: every planned run with its resolved commands').requiredOption('--suite <name|path>', 'suite name or descriptor path').option('--json', 'machine-readable output'))
+  addRunFlags(program.command('plan').description('dry run: every planned run with its resolved commands').requiredOption('--suite <name|path>', 'suite name or descriptor path').option('--json', 'machine-readable output').option('--count', 'only count the runs per workload'))
     .action((opts) => set(planCommand(root(), opts, io)));
   addRunFlags(program.command('run').description('run a suite through Vitest').requiredOption('--suite <name|path>', 'suite name or descriptor path').option('--dry-run', 'print the plan, launch nothing').option('--json', 'with --dry-run: JSON'))
     .action(async (opts) => set(await runCommand(root(), opts, io)));

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# `npm run bench`: figures for planning at scale and per-run orchestration overhead.
+# Uses hyperfine and GNU time (Debian: hyperfine, time). Prints a summary at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v hyperfine >/dev/null || { echo "bench: hyperfine is missing (apt-get install hyperfine)" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "bench: GNU time is missing (apt-get install time)" >&2; exit 1; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+harness="node $PWD/bin/harness.js"
+N=${BENCH_RUNS:-40}
+
+echo "== plan a 100,000-run suite =="
+node --import tsx bench/make-big-suite.ts "$work/big"
+$harness --root "$work/big" plan --suite big --count
+hyperfine --warmup 1 --runs 5 --export-json "$work/plan.json" "$harness --root $work/big plan --suite big --count" >/dev/null
+/usr/bin/time -f '%M' -o "$work/plan.mem" $harness --root "$work/big" plan --suite big --count >/dev/null
+plan_s=$(node -e "console.log(require('$work/plan.json').results[0].mean.toFixed(3))")
+plan_mb=$(awk '{printf "%.0f", $1/1024}' "$work/plan.mem")
+
+echo "== $N trivial runs: harness run vs the same commands directly =="
+node --import tsx bench/orchestration-suite.ts "$work/orch" "$N"
+chmod +x "$work/orch/direct.sh"
+$harness --root "$work/orch" compile >/dev/null
+hyperfine --warmup 1 --runs 3 --export-json "$work/orch.json" \
+  -n harness "$harness --root $work/orch run --suite trivial --artifacts $work/orch/artifacts" \
+  -n direct "$work/orch/direct.sh" >/dev/null
+read -r harness_s direct_s < <(node -e "const r=require('$work/orch.json').results; console.log(r[0].mean.toFixed(3), r[1].mean.toFixed(3))")
+# Fixed cost (Vitest start-up, planning) measured with a 1-run suite, then the per-run slope.
+node --import tsx bench/orchestration-suite.ts "$work/one" 1
+$harness --root "$work/one" compile >/dev/null
+hyperfine --warmup 1 --runs 3 --export-json "$work/one.json" "$harness --root $work/one run --suite trivial --artifacts $work/one/artifacts" >/dev/null
+one_s=$(node -e "console.log(require('$work/one.json').results[0].mean.toFixed(3))")
+per_run_ms=$(node -e "console.log((((${harness_s} - ${one_s}) - ${direct_s} * (${N} - 1) / ${N}) / (${N} - 1) * 1000).toFixed(1))")
+
+cat <<SUMMARY
+
+bench summary
+  plan 100,000 runs (CLI, end to end):  ${plan_s} s, peak RSS ${plan_mb} MB   (target < 2 s, < 500 MB)
+  ${N} trivial runs through harness run: ${harness_s} s; 1 run: ${one_s} s (fixed cost: Vitest start-up, planning)
+  same commands run directly:           ${direct_s} s
+  orchestration overhead per run:       ${per_run_ms} ms   (target < 50 ms)
+SUMMARY
