@@ -5,6 +5,8 @@ import { experimentProject } from './harness/runner/vitest-settings.ts';
 // under suites/) run strictly one run at a time, because runs on a testbed must never overlap.
 export default defineConfig({
   test: {
+    // The harness reporter acts on experiment runs only (progress, JUnit, summary, HTML, GitHub).
+    reporters: ['default', './harness/report/vitest-reporter.ts'],
     projects: [
       {
         test: {

@@ -6,6 +6,7 @@ import { planCommand } from './commands/plan.ts';
 import { runCommand } from './commands/run.ts';
 import { compileCommand } from './commands/compile.ts';
 import { schemaCommand } from './commands/schema.ts';
+import { compareCommand } from './commands/compare.ts';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -36,6 +37,20 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .option('--suite <name...>', 'only these suites (default: all)')
     .option('--check', 'fail when a generated file is stale instead of writing it')
     .action((opts) => set(compileCommand(root(), opts, io)));
+  const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+  program
+    .command('compare')
+    .description('verdicts per metric between two summaries or artifact folders (exact Mann–Whitney U, Holm)')
+    .argument('<base>', 'baseline: summary.json or artifact folder(s) root')
+    .argument('<candidate>', 'candidate: summary.json or artifact folder(s) root')
+    .option('--json', 'JSON instead of Markdown')
+    .option('--out <file>', 'also write the output to a file')
+    .option('--fail-on <what>', 'exit 1 on: regression | inconclusive | never', 'never')
+    .option('--min-effect <fraction>', 'smallest change that matters (default 0.05 = 5 %)')
+    .option('--min-effect-for <metric=fraction>', 'per-metric minimum effect (repeatable)', collect)
+    .option('--metric <name>', 'only this metric (repeatable)', collect)
+    .option('--alpha <p>', 'significance level (default 0.05)')
+    .action((base, candidate, opts) => set(compareCommand(base, candidate, opts, io)));
   program
     .command('schema')
     .description('write JSON Schemas for descriptors, workload configs and run results')

@@ -1,0 +1,51 @@
+import { compareSummaries, formatComparisonMarkdown, loadComparable, CompareInputError } from '../../report/compare.ts';
+import { writeFileAtomic } from '../../util/atomic-write.ts';
+import type { CliIo } from '../main.ts';
+import { UsageError } from '../errors.ts';
+
+export interface CompareFlags {
+  json?: boolean;
+  out?: string;
+  failOn?: string;
+  minEffect?: string;
+  minEffectFor?: string[];
+  metric?: string[];
+  alpha?: string;
+}
+
+function fraction(flag: string, v: string): number {
+  const n = Number(v.replace(/%$/, '')) / (v.endsWith('%') ? 100 : 1);
+  if (!Number.isFinite(n) || n < 0 || n >= 10) throw new UsageError(`${flag} must be a fraction like 0.05 or a percentage like 5%, got "${v}"`);
+  return n;
+}
+
+// `harness compare BASE CANDIDATE`: a verdict per metric; `--fail-on regression` sets the exit code.
+export function compareCommand(base: string, candidate: string, flags: CompareFlags, io: CliIo): number {
+  const failOn = flags.failOn ?? 'never';
+  if (!['never', 'regression', 'inconclusive'].includes(failOn)) throw new UsageError(`--fail-on must be regression, inconclusive or never, got "${failOn}"`);
+  const minEffects: Record<string, number> = {};
+  for (const spec of flags.minEffectFor ?? []) {
+    const [metric, value] = spec.split('=');
+    if (!metric || value === undefined) throw new UsageError(`--min-effect-for takes METRIC=FRACTION (e.g. p99_us=0.1), got "${spec}"`);
+    minEffects[metric] = fraction('--min-effect-for', value);
+  }
+  let report;
+  try {
+    report = compareSummaries(loadComparable(base), loadComparable(candidate), { base, candidate }, {
+      ...(flags.minEffect ? { minEffect: fraction('--min-effect', flags.minEffect) } : {}),
+      minEffects,
+      ...(flags.alpha ? { alpha: fraction('--alpha', flags.alpha) } : {}),
+      ...(flags.metric?.length ? { metrics: flags.metric } : {}),
+    });
+  } catch (err) {
+    if (err instanceof CompareInputError) throw new UsageError(err.message);
+    throw err;
+  }
+  const text = flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatComparisonMarkdown(report);
+  if (flags.out) writeFileAtomic(flags.out, text);
+  io.stdout.write(text);
+  if (report.rows.length === 0) io.stderr.write('warning: nothing to compare: no workload × mode × variant and metric appears on both sides\n');
+  if (failOn === 'regression' && report.counts.regressed > 0) return 1;
+  if (failOn === 'inconclusive' && (report.counts.regressed > 0 || report.counts.inconclusive > 0)) return 1;
+  return 0;
+}

@@ -1,0 +1,42 @@
+import type { HarnessReporter } from './reporter.ts';
+import type { RunOutcome } from './run-outcome.ts';
+
+// "3m 05s" style durations for ETAs.
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+}
+
+/** One line per finished run: which run, how many are left, and an ETA from the mean run time. */
+export class ProgressReporter implements HarnessReporter {
+  readonly name = 'progress';
+  private total = 0;
+  private done = 0;
+  private failed = 0;
+  private started = Date.now();
+
+  constructor(private readonly write: (line: string) => void = (l) => process.stderr.write(`${l}\n`)) {}
+
+  onSuiteStart(info: { suite: string; totalRuns: number }): void {
+    this.total = info.totalRuns;
+    this.started = Date.now();
+    this.write(`[harness] ${info.suite}: ${info.totalRuns} runs`);
+  }
+
+  onRunEnd(o: RunOutcome): void {
+    if (o.state === 'skipped') {
+      this.total = Math.max(0, this.total - 1);
+      return;
+    }
+    this.done += 1;
+    if (o.state === 'failed') this.failed += 1;
+    const elapsed = Date.now() - this.started;
+    const left = Math.max(0, this.total - this.done);
+    const eta = this.done > 0 ? (elapsed / this.done) * left : 0;
+    const failed = this.failed ? `, ${this.failed} failed` : '';
+    this.write(`[harness] ${this.done}/${this.total} ${o.state === 'passed' ? 'ok  ' : 'FAIL'} ${o.name} (${formatDuration(o.durationMs)})${failed}; ${left} left, ETA ${formatDuration(eta)}`);
+  }
+}

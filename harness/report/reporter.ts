@@ -1,0 +1,74 @@
+import type { RunOutcome } from './run-outcome.ts';
+import type { SuiteSummary } from './summary.ts';
+import type { ComparisonReport } from './compare.ts';
+
+/** Everything known at the end of a suite. */
+export interface SuiteReport {
+  suite: string;
+  descriptor: string;
+  outcomes: RunOutcome[];
+  summary: SuiteSummary;
+  /** Where reports/ lives. */
+  reportsDir: string;
+  /** Where the summary JSON was written. */
+  summaryPath: string;
+  startedAt: Date;
+  finishedAt: Date;
+  /** Verdicts against a baseline run, when one was given. */
+  comparison?: ComparisonReport;
+}
+
+/** Harness reporters: optional hooks, one class per format (Playwright's reporter shape). */
+export interface HarnessReporter {
+  readonly name: string;
+  onSuiteStart?(info: { suite: string; totalRuns: number }): void;
+  onRunStart?(info: { name: string; index: number }): void;
+  onRunEnd?(outcome: RunOutcome): void;
+  onSuiteEnd?(report: SuiteReport): void | Promise<void>;
+}
+
+/** Calls every reporter; one that throws is reported and skipped, never takes the others down. */
+export class ReporterMultiplexer implements HarnessReporter {
+  readonly name = 'multiplexer';
+  readonly failures: { reporter: string; hook: string; error: Error }[] = [];
+
+  constructor(
+    private readonly reporters: HarnessReporter[],
+    private readonly log: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+  ) {}
+
+  private call<K extends keyof HarnessReporter>(hook: K, fn: (r: HarnessReporter) => unknown): Promise<void> {
+    const pending: Promise<unknown>[] = [];
+    for (const r of this.reporters) {
+      try {
+        const out = fn(r);
+        if (out instanceof Promise) pending.push(out.catch((err: unknown) => this.fail(r, hook, err)));
+      } catch (err) {
+        this.fail(r, hook, err);
+      }
+    }
+    return Promise.all(pending).then(() => undefined);
+  }
+
+  private fail(r: HarnessReporter, hook: string, err: unknown): void {
+    const error = err instanceof Error ? err : new Error(String(err));
+    this.failures.push({ reporter: r.name, hook, error });
+    this.log(`warning: the ${r.name} reporter failed in ${hook}: ${error.message}`);
+  }
+
+  onSuiteStart(info: { suite: string; totalRuns: number }): void {
+    void this.call('onSuiteStart', (r) => r.onSuiteStart?.(info));
+  }
+
+  onRunStart(info: { name: string; index: number }): void {
+    void this.call('onRunStart', (r) => r.onRunStart?.(info));
+  }
+
+  onRunEnd(outcome: RunOutcome): void {
+    void this.call('onRunEnd', (r) => r.onRunEnd?.(outcome));
+  }
+
+  onSuiteEnd(report: SuiteReport): Promise<void> {
+    return this.call('onSuiteEnd', (r) => r.onSuiteEnd?.(report));
+  }
+}

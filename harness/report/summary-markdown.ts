@@ -1,0 +1,60 @@
+import path from 'node:path';
+import type { SuiteReport } from './reporter.ts';
+import type { GroupSummary } from './summary.ts';
+
+const fmt = (x: number | null | undefined, digits = 3): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : Number(x.toPrecision(digits)).toLocaleString('en-US'));
+const esc = (s: string): string => s.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/\n/g, ' ');
+
+function metricCell(g: GroupSummary, m: string): string {
+  const s = g.metrics[m];
+  if (!s) return '–';
+  return s.ci95 ? `${fmt(s.median)} [${fmt(s.ci95.low)}, ${fmt(s.ci95.high)}]` : fmt(s.median);
+}
+
+// Markdown for a job summary: totals, a table per workload × mode with medians and 95 % intervals,
+// overhead and verdicts, failed runs with artifact paths. Cut to stay under `limitBytes`.
+export function renderSummaryMarkdown(report: SuiteReport, opts: { omittedAnnotations?: { errors: number; warnings: number }; rootDir: string; limitBytes: number }): string {
+  const s = report.summary;
+  const out: string[] = [];
+  const rel = (p: string): string => path.relative(opts.rootDir, p) || p;
+  out.push(`## Suite \`${esc(s.suite)}\` — ${s.runs.passed}/${s.runs.total} runs passed${s.runs.failed ? `, **${s.runs.failed} failed**` : ''}`, '');
+  out.push(`Descriptor: \`${esc(s.descriptor)}\` · summary: \`${esc(rel(report.summaryPath))}\``, '');
+  if (report.comparison) out.push(`**Verdict against ${esc(report.comparison.baseLabel)}: ${report.comparison.overall}**`, '');
+  for (const workload of [...new Set(s.groups.map((g) => g.workload))]) {
+    out.push(`### ${esc(workload)}`, '', '| mode | variant | n | throughput rps (median [95% CI]) | p50 µs | p99 µs | overhead (throughput) | verdict |', '|---|---|---|---|---|---|---|---|');
+    for (const g of s.groups.filter((x) => x.workload === workload)) {
+      const o = s.overhead.find((x) => x.workload === workload && x.variant === g.variant && x.mode === g.mode && x.metric === 'throughput_rps');
+      const overhead = o ? `${fmt(o.percent)} %${o.ci95 ? ` [${fmt(o.ci95.low)}, ${fmt(o.ci95.high)}]` : ''}` : g.mode === 'baseline' ? '(baseline)' : '–';
+      const verdicts = report.comparison?.rows.filter((r) => r.workload === workload && r.mode === g.mode && r.variant === g.variant && r.verdict !== 'no-change').map((r) => `${r.metric}: ${r.verdict}`).join(', ');
+      out.push(`| ${esc(g.mode)} | ${esc(g.variant)} | ${g.passed}${g.failed ? ` (+${g.failed} failed)` : ''} | ${metricCell(g, 'throughput_rps')} | ${metricCell(g, 'p50_us')} | ${metricCell(g, 'p99_us')} | ${overhead} | ${esc(verdicts || (report.comparison ? 'no change' : '–'))} |`);
+    }
+    out.push('');
+  }
+  const failed = report.outcomes.filter((o) => o.state === 'failed');
+  if (failed.length) {
+    out.push('### Failed runs', '');
+    for (const o of failed) out.push(`- \`${esc(o.name)}\`: ${esc((o.error?.message ?? 'failed').split('\n')[0]!)}${o.artifactDir ? ` — artifacts \`${esc(rel(o.artifactDir))}\`` : ''}`);
+    out.push('');
+  }
+  const warnings = [...s.warnings, ...s.groups.flatMap((g) => g.warnings.map((w) => `${g.workload}/${g.mode}/${g.variant}: ${w}`))];
+  if (warnings.length) out.push('### Warnings', '', ...warnings.map((w) => `- ${esc(w)}`), '');
+  const omitted = opts.omittedAnnotations;
+  if (omitted && (omitted.errors || omitted.warnings)) out.push(`_${omitted.errors} more failed-run and ${omitted.warnings} more warning annotations were not emitted (GitHub shows at most 10 per severity)._`, '');
+  return truncateToBytes(out.join('\n'), opts.limitBytes);
+}
+
+// Keep whole lines under the byte limit and say what was cut.
+export function truncateToBytes(text: string, limit: number): string {
+  if (Buffer.byteLength(text) <= limit) return text;
+  const note = '\n\n_…summary truncated to stay under the GitHub step summary limit (1 MiB); see summary.json for everything._\n';
+  const lines = text.split('\n');
+  let size = Buffer.byteLength(note);
+  const kept: string[] = [];
+  for (const line of lines) {
+    const n = Buffer.byteLength(line) + 1;
+    if (size + n > limit) break;
+    kept.push(line);
+    size += n;
+  }
+  return kept.join('\n') + note;
+}

@@ -1,0 +1,187 @@
+import { bootstrapInterval, checkSample, describeSample, estimateOverhead, findOutliers, type Direction, type SampleWarning } from '../stats/index.ts';
+import type { RunRecord } from './run-records.ts';
+import { metricDirection, NON_PERFORMANCE_METRICS, OVERHEAD_METRICS } from './metric-direction.ts';
+
+export const SUMMARY_SCHEMA = 'harness.summary/v1';
+
+export interface MetricSummary {
+  direction: Direction;
+  n: number;
+  mean: number;
+  median: number;
+  stdev: number | null;
+  min: number;
+  max: number;
+  cv: number | null;
+  /** Bootstrap 95 % interval of the median (null below 2 values). */
+  ci95: { low: number; high: number } | null;
+  values: number[];
+  /** Repetitions whose value is an outlier (MAD-based, modified z > 3.5). */
+  outlier_repetitions: number[];
+}
+
+export interface GroupSummary {
+  workload: string;
+  mode: string;
+  variant: string;
+  params: Record<string, string | number | boolean>;
+  runs: number;
+  passed: number;
+  failed: number;
+  repetitions: number[];
+  artifact_dirs: string[];
+  metrics: Record<string, MetricSummary>;
+  warnings: string[];
+}
+
+export interface OverheadSummary {
+  workload: string;
+  variant: string;
+  mode: string;
+  metric: string;
+  direction: Direction;
+  blocks: number;
+  /** Cost of the mode against baseline, percent (positive = costs). */
+  percent: number;
+  ci95: { low: number; high: number } | null;
+  /** Per-block ln(cost ratio), in repetition order: what `harness compare` tests. */
+  log_ratios: number[];
+  reason?: string;
+}
+
+export interface SuiteSummary {
+  schema: typeof SUMMARY_SCHEMA;
+  suite: string;
+  descriptor: string;
+  generated_at: string;
+  runs: { total: number; passed: number; failed: number; interrupted: number };
+  groups: GroupSummary[];
+  overhead: OverheadSummary[];
+  warnings: string[];
+}
+
+export interface SummaryOptions {
+  /** Seed of every bootstrap, recorded. @default 1 */
+  seed?: number;
+  confidence?: number;
+  directions?: Record<string, Direction>;
+}
+
+const groupKey = (r: RunRecord): string => `${r.result.run.workload}\0${r.result.run.mode}\0${r.result.run.variant}`;
+const round = (x: number, digits = 4): number => Number(x.toPrecision(digits + 2));
+
+function summarizeMetric(values: { rep: number; value: number }[], direction: Direction, seed: number, confidence: number): MetricSummary {
+  const xs = values.map((v) => v.value);
+  const d = describeSample(xs);
+  const boot = bootstrapInterval(xs, { statistic: 'median', seed, confidence });
+  return {
+    direction,
+    n: d.n,
+    mean: round(d.mean),
+    median: round(d.median),
+    stdev: Number.isFinite(d.stdev) ? round(d.stdev) : null,
+    min: d.min,
+    max: d.max,
+    cv: Number.isFinite(d.cv) ? round(d.cv) : null,
+    ci95: boot.low === null ? null : { low: round(boot.low), high: round(boot.high) },
+    values: xs,
+    outlier_repetitions: findOutliers(xs).map((i) => values[i]!.rep),
+  };
+}
+
+// Statistics of a suite's runs: per workload × mode × variant and metric, plus each mode's overhead.
+export function summarizeRuns(records: readonly RunRecord[], meta: { suite: string; descriptor: string }, opts: SummaryOptions = {}): SuiteSummary {
+  const seed = opts.seed ?? 1;
+  const confidence = opts.confidence ?? 0.95;
+  const groups = new Map<string, RunRecord[]>();
+  for (const r of records) groups.set(groupKey(r), [...(groups.get(groupKey(r)) ?? []), r]);
+  const summaries: GroupSummary[] = [];
+  const suiteWarnings: string[] = [];
+  for (const runs of groups.values()) {
+    const first = runs[0]!.result.run;
+    const passed = runs.filter((r) => r.result.status === 'passed').sort((a, b) => a.result.run.repetition - b.result.run.repetition);
+    const metricNames = [...new Set(passed.flatMap((r) => Object.keys(r.result.key_metrics)))].filter((m) => !NON_PERFORMANCE_METRICS.has(m)).sort();
+    const metrics: Record<string, MetricSummary> = {};
+    const warnings: string[] = [];
+    let tooFew: string | undefined;
+    for (const m of metricNames) {
+      const values = passed.filter((r) => typeof r.result.key_metrics[m] === 'number').map((r) => ({ rep: r.result.run.repetition, value: r.result.key_metrics[m]! }));
+      if (values.length === 0) continue;
+      metrics[m] = summarizeMetric(values, metricDirection(m, opts.directions), seed, confidence);
+      if (values.every((v) => v.value === 0)) continue;
+      for (const w of checkSample(values.map((v) => v.value), { label: m, confidence }) as SampleWarning[]) {
+        // The repetition count is the same for every metric: say it once per group.
+        if (w.kind === 'too-few-repetitions') tooFew ??= w.message.replace(new RegExp(`^${m}: `), '');
+        else warnings.push(w.message);
+      }
+    }
+    if (tooFew) warnings.unshift(tooFew);
+    const failed = runs.length - passed.length;
+    if (failed > 0) warnings.push(`${failed} of ${runs.length} runs failed and are left out of the statistics`);
+    summaries.push({
+      workload: first.workload,
+      mode: first.mode,
+      variant: first.variant,
+      params: first.params,
+      runs: runs.length,
+      passed: passed.length,
+      failed,
+      repetitions: passed.map((r) => r.result.run.repetition),
+      artifact_dirs: runs.map((r) => r.dir),
+      metrics,
+      warnings,
+    });
+  }
+  const overhead = computeOverhead(records, seed, confidence, opts.directions, suiteWarnings);
+  const count = (s: string): number => records.filter((r) => r.result.status === s).length;
+  return {
+    schema: SUMMARY_SCHEMA,
+    suite: meta.suite,
+    descriptor: meta.descriptor,
+    generated_at: new Date().toISOString(),
+    runs: { total: records.length, passed: count('passed'), failed: count('failed'), interrupted: count('interrupted') },
+    groups: summaries.sort((a, b) => a.workload.localeCompare(b.workload) || a.variant.localeCompare(b.variant) || a.mode.localeCompare(b.mode)),
+    overhead,
+    warnings: suiteWarnings,
+  };
+}
+
+// Overhead of each mode against baseline, paired within repetition blocks (same workload, variant, repetition).
+function computeOverhead(records: readonly RunRecord[], seed: number, confidence: number, directions: Record<string, Direction> | undefined, warnings: string[]): OverheadSummary[] {
+  const passed = records.filter((r) => r.result.status === 'passed');
+  const out: OverheadSummary[] = [];
+  const cells = new Map<string, RunRecord>();
+  for (const r of passed) cells.set(`${r.result.run.workload}\0${r.result.run.variant}\0${r.result.run.mode}\0${r.result.run.repetition}`, r);
+  const combos = new Set(passed.filter((r) => r.result.run.mode !== 'baseline').map((r) => `${r.result.run.workload}\0${r.result.run.variant}\0${r.result.run.mode}`));
+  for (const combo of [...combos].sort()) {
+    const [workload, variant, mode] = combo.split('\0') as [string, string, string];
+    for (const metric of OVERHEAD_METRICS) {
+      const pairs: { baseline: number; mode: number }[] = [];
+      for (const r of passed) {
+        const run = r.result.run;
+        if (run.workload !== workload || run.variant !== variant || run.mode !== mode) continue;
+        const base = cells.get(`${workload}\0${variant}\0baseline\0${run.repetition}`);
+        const b = base?.result.key_metrics[metric];
+        const m = r.result.key_metrics[metric];
+        if (typeof b === 'number' && typeof m === 'number' && b > 0 && m > 0) pairs.push({ baseline: b, mode: m });
+      }
+      if (pairs.length === 0) continue;
+      const direction = metricDirection(metric, directions);
+      const est = estimateOverhead(pairs, { direction, seed, confidence });
+      out.push({
+        workload,
+        variant,
+        mode,
+        metric,
+        direction,
+        blocks: est.blocks,
+        percent: round(est.percent),
+        ci95: est.interval ? { low: round(est.interval.low), high: round(est.interval.high) } : null,
+        log_ratios: est.logRatios.map((x) => round(x, 6)),
+        ...(est.reason ? { reason: est.reason } : {}),
+      });
+      if (est.blocks < 2) warnings.push(`overhead of ${mode} on ${workload}/${variant} ${metric}: only ${est.blocks} repetition block with a baseline, no interval`);
+    }
+  }
+  return out;
+}
