@@ -7,22 +7,22 @@ const { run } = defineSuiteFile({
   suite: "overhead",
   descriptor: "experiments/configs/experiments/overhead.yaml",
   workload: "kv",
-  digest: "bf2d3f8045282e94",
+  digest: "e1837ec00d93bdf8",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/0", { id: "3bd100cb25f7", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/0", { id: "96e578b32787", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/0", { id: "cb574c7f019f", timeout: 135000 });
-run("kv/baseline/rate_scan.samples_per_core=1000/1", { id: "89f909313e3a", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/1", { id: "975306855cf0", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/1", { id: "9cfde86fdcbf", timeout: 135000 });
-run("kv/baseline/rate_scan.samples_per_core=1000/2", { id: "0f82dd40bad4", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/2", { id: "b8e582469418", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/2", { id: "6b7fc71d9abc", timeout: 135000 });
-run("kv/baseline/rate_scan.samples_per_core=1000/3", { id: "b7e1f851a1fa", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/3", { id: "0f1db3cb0550", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/3", { id: "c14423e47092", timeout: 135000 });
-run("kv/baseline/rate_scan.samples_per_core=1000/4", { id: "f82705cbdaa4", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/4", { id: "7c6503038b19", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/4", { id: "392eda1a80c8", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/0", { id: "0ffafaf4cab8", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/0", { id: "a219c2862c87", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/0", { id: "bccd5b54097f", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/1", { id: "3cc97bb035ed", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/1", { id: "2ce10b0f6830", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/1", { id: "defba88d1e2b", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/2", { id: "49569e13f57c", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/2", { id: "a59fc13db789", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/2", { id: "6d86497b1edf", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/3", { id: "4ce233a2f5d4", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/3", { id: "b5226e164995", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/3", { id: "d3cc7d25c82e", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/4", { id: "3b4de5110f5f", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/4", { id: "fc8b662f4620", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/4", { id: "526990f7be5d", timeout: 135000 });
