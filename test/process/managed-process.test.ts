@@ -55,6 +55,8 @@ describe('readiness', () => {
   it('waits for a log line', async () => {
     const p = proc('log', 'sleep 0.2; echo "listening on 1234"; sleep 30', { ready: { kind: 'log', pattern: /listening on \d+/ } });
     await p.start();
+    expect(p.running).toBe(true);
+    await p.stop(); // the log stream is flushed once the process is gone
     expect(readFileSync(path.join(dir, 'log.log'), 'utf8')).toContain('listening on 1234');
   });
 

@@ -1,0 +1,101 @@
+import net from 'node:net';
+import { KEYED_COMMANDS, executeCommand, keyOf, type CommandContext } from './commands.ts';
+import { RespProtocolError } from './resp-common.ts';
+import { errorReply } from './resp-encode.ts';
+import { RespRequestParser } from './resp-request-parser.ts';
+import type { Perturber } from './perturbation.ts';
+
+export interface KvServerOptions {
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** 0 picks a free port; `start()` returns the real one. */
+  port: number;
+  /** Adds service time to chosen keyed requests (and logs them). */
+  perturber?: Perturber;
+}
+
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
+
+/** An in-memory RESP2 key-value server, single-threaded like Redis: one slow request delays the rest. */
+export class KvServer {
+  private readonly store = new Map<string, Buffer>();
+  private readonly sockets = new Set<net.Socket>();
+  private server: net.Server | undefined;
+  private nextClientId = 0;
+  /** Every command handled, keyed or not. */
+  commands = 0;
+
+  constructor(private readonly opts: KvServerOptions) {}
+
+  // Listen; resolves with the bound address once connections are accepted.
+  start(): Promise<ListenAddress> {
+    const server = net.createServer((socket) => this.serve(socket));
+    this.server = server;
+    const host = this.opts.host ?? '127.0.0.1';
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.opts.port, host, () => {
+        server.off('error', reject);
+        resolve({ host, port: (server.address() as net.AddressInfo).port });
+      });
+    });
+  }
+
+  // Stop accepting, close every connection, resolve when the listener is closed.
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const s of this.sockets) s.destroy();
+    await closed;
+  }
+
+  private serve(socket: net.Socket): void {
+    this.sockets.add(socket);
+    socket.setNoDelay(true);
+    const parser = new RespRequestParser();
+    const ctx: CommandContext = { store: this.store, clientId: ++this.nextClientId, clientName: null, closeAfterReply: false };
+    socket.on('data', (chunk: Buffer) => {
+      if (ctx.closeAfterReply) return;
+      parser.push(chunk);
+      const replies = this.runPipeline(parser, ctx);
+      // Replies of one chunk leave in one write; stop reading while the client does not read ours.
+      if (replies.length > 0 && !socket.write(replies.length === 1 ? replies[0]! : Buffer.concat(replies))) {
+        socket.pause();
+        socket.once('drain', () => socket.resume());
+      }
+      if (ctx.closeAfterReply) socket.end();
+    });
+    socket.on('error', () => {}); // resets by clients are normal at the end of a benchmark
+    socket.on('close', () => this.sockets.delete(socket));
+  }
+
+  // Execute every complete command buffered so far; a protocol error answers once and closes.
+  private runPipeline(parser: RespRequestParser, ctx: CommandContext): Buffer[] {
+    const replies: Buffer[] = [];
+    try {
+      for (let args = parser.next(); args !== undefined; args = parser.next()) {
+        replies.push(this.handle(args, ctx));
+        if (ctx.closeAfterReply) break;
+      }
+    } catch (err) {
+      if (!(err instanceof RespProtocolError)) throw err;
+      replies.push(errorReply(`ERR Protocol error: ${err.message}`));
+      ctx.closeAfterReply = true;
+    }
+    return replies;
+  }
+
+  private handle(args: Buffer[], ctx: CommandContext): Buffer {
+    this.commands++;
+    if (this.opts.perturber && args.length >= 2) {
+      const name = args[0]!.toString('latin1').toUpperCase();
+      if (KEYED_COMMANDS.has(name)) this.opts.perturber.onKeyedRequest(name, keyOf(args[1]!));
+    }
+    return executeCommand(args, ctx);
+  }
+}

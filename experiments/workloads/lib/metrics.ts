@@ -1,0 +1,129 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Arrival } from './arrivals.ts';
+import type { LatencySummaryUs, PercentilePoint } from './latency-recorder.ts';
+import type { OpenLoopResult } from './open-loop.ts';
+import { assessSaturation } from './saturation.ts';
+
+export const GENERATOR_METRICS_SCHEMA = 'harness.generator-metrics/v1';
+
+/**
+ * The metrics JSON every open-loop generator writes to `--metrics-file` (kv, lb, nfv). The harness
+ * reads it (harness/results/key-metrics.ts); keep it stable: add optional fields, never rename.
+ */
+export interface GeneratorMetrics {
+  schema: typeof GENERATOR_METRICS_SCHEMA;
+  workload: string;
+  generator: string;
+  arrival: Arrival;
+  connections: number;
+  duration_s: number;
+  warmup_s: number;
+  offered_rps: number;
+  /** Completed ÷ max(duration, measurement start → last response). */
+  achieved_rps: number;
+  /** Measured requests only (intended send time after the warm-up). */
+  sent: number;
+  completed: number;
+  errors: number;
+  timeouts: number;
+  /** From each request's intended send time to its response (coordinated-omission safe). */
+  latency_us: LatencySummaryUs;
+  histogram: {
+    encoding: 'hdr-base64';
+    unit: 'us';
+    /** HdrHistogram compressed V2 encoding, base64. */
+    data: string;
+    percentiles: PercentilePoint[];
+  };
+  /** True when the generator itself could not keep to its schedule; `notes` says why. */
+  saturated: boolean;
+  notes: string[];
+  seed: number;
+  /** host:port the load went to. */
+  target: string;
+  started_at: string;
+  ended_at: string;
+  /** How well the generator kept to its schedule. */
+  schedule: {
+    achieved_send_rps: number;
+    send_lag_us: { p50: number; p99: number; max: number };
+    max_backlog: number;
+    unsent: number;
+    warmup_sent: number;
+  };
+  /** Workload-specific parameters (keyspace, value size, …). */
+  params: Record<string, string | number | boolean>;
+}
+
+export interface MetricsContext {
+  workload: string;
+  generator: string;
+  arrival: Arrival;
+  connections: number;
+  durationS: number;
+  warmupS: number;
+  seed: number;
+  target: string;
+  params?: Record<string, string | number | boolean>;
+  /** Notes from the workload itself (e.g. preload problems), listed before the scheduler's. */
+  notes?: string[];
+}
+
+// Assemble the metrics document from one open-loop run.
+export function buildGeneratorMetrics(ctx: MetricsContext, r: OpenLoopResult): GeneratorMetrics {
+  const verdict = assessSaturation(r);
+  return {
+    schema: GENERATOR_METRICS_SCHEMA,
+    workload: ctx.workload,
+    generator: ctx.generator,
+    arrival: ctx.arrival,
+    connections: ctx.connections,
+    duration_s: ctx.durationS,
+    warmup_s: ctx.warmupS,
+    offered_rps: r.offeredRps,
+    achieved_rps: round1(r.achievedRps),
+    sent: r.sent,
+    completed: r.completed,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    latency_us: r.latency.summary(),
+    histogram: { encoding: 'hdr-base64', unit: 'us', data: r.latency.encode(), percentiles: r.latency.percentiles() },
+    saturated: verdict.saturated,
+    notes: [...(ctx.notes ?? []), ...verdict.notes],
+    seed: ctx.seed,
+    target: ctx.target,
+    started_at: new Date(r.startedAtMs).toISOString(),
+    ended_at: new Date(r.endedAtMs).toISOString(),
+    schedule: {
+      achieved_send_rps: round1(r.achievedSendRps),
+      send_lag_us: { p50: r.sendLag.valueAt(50), p99: r.sendLag.valueAt(99), max: r.sendLag.valueAt(100) },
+      max_backlog: r.maxBacklog,
+      unsent: r.unsent,
+      warmup_sent: r.warmupSent,
+    },
+    params: ctx.params ?? {},
+  };
+}
+
+// Write atomically (temp file in the same folder, then rename) so the harness never reads half a file.
+export function writeGeneratorMetrics(file: string, metrics: GeneratorMetrics): void {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
+  writeFileSync(tmp, `${JSON.stringify(metrics, null, 2)}\n`);
+  renameSync(tmp, file);
+}
+
+// The one-line human summary a generator prints at the end.
+export function formatSummaryLine(m: GeneratorMetrics): string {
+  const l = m.latency_us;
+  return (
+    `${m.generator}: offered ${m.offered_rps} req/s, achieved ${m.achieved_rps} req/s, sent ${m.sent}, ` +
+    `completed ${m.completed}, errors ${m.errors}, timeouts ${m.timeouts}; latency us p50 ${l.p50} p99 ${l.p99} ` +
+    `p99.9 ${l.p999} max ${l.max}; saturated ${m.saturated ? 'YES' : 'no'}`
+  );
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
+}
