@@ -7,6 +7,7 @@ import { runCommand } from './commands/run.ts';
 import { compileCommand } from './commands/compile.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { compareCommand } from './commands/compare.ts';
+import { mergeCommand } from './commands/merge.ts';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -29,7 +30,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
 
   addRunFlags(program.command('plan').description('dry run: every planned run with its resolved commands').requiredOption('--suite <name|path>', 'suite name or descriptor path').option('--json', 'machine-readable output').option('--count', 'only count the runs per workload'))
     .action((opts) => set(planCommand(root(), opts, io)));
-  addRunFlags(program.command('run').description('run a suite through Vitest').requiredOption('--suite <name|path>', 'suite name or descriptor path').option('--dry-run', 'print the plan, launch nothing').option('--json', 'with --dry-run: JSON'))
+  addRunFlags(program.command('run').description('run a suite through Vitest').requiredOption('--suite <name|path>', 'suite name or descriptor path').option('--dry-run', 'print the plan, launch nothing').option('--json', 'with --dry-run: JSON').option('--shard <i/n>', 'run only shard i of n (whole generated files, as vitest --shard)'))
     .action(async (opts) => set(await runCommand(root(), opts, io)));
   program
     .command('compile')
@@ -51,6 +52,13 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .option('--metric <name>', 'only this metric (repeatable)', collect)
     .option('--alpha <p>', 'significance level (default 0.05)')
     .action((base, candidate, opts) => set(compareCommand(base, candidate, opts, io)));
+  program
+    .command('merge')
+    .description('merge the run results of several shards into one JUnit, summary and HTML report')
+    .argument('<dirs...>', 'artifact folders, or folders that hold them (one per shard)')
+    .option('--summary <path>', 'summary JSON path (default reports/summary.json)')
+    .option('--reports <dir>', 'reports folder (default reports/)')
+    .action(async (dirs, opts) => set(await mergeCommand(root(), dirs, opts, io)));
   program
     .command('schema')
     .description('write JSON Schemas for descriptors, workload configs and run results')

@@ -22,12 +22,12 @@ export interface CompileOptions {
 export function compileSuite(plan: SuitePlan, { rootDir, check = false }: CompileOptions): CompiledFile[] {
   const out: CompiledFile[] = [];
   const expected = new Set<string>();
-  for (const workload of plan.workloads) {
-    const file = testFilePath(rootDir, plan.name, workload.name);
+  for (const workload of plan.workloads) for (const chunk of workload.chunks) {
+    const file = testFilePath(rootDir, plan.name, workload.name, chunk);
     expected.add(file);
-    const text = generateTestFile(plan, workload, file);
+    const text = generateTestFile(plan, workload, chunk, file);
     const current = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
-    const runs = workload.runs.length;
+    const runs = chunk.runs.length;
     if (current === text) out.push({ file, status: 'unchanged', runs });
     else if (check) out.push({ file, status: 'stale', runs });
     else {

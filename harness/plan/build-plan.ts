@@ -10,6 +10,9 @@ import { orderRuns } from './order.ts';
 import { RenderError, renderRunCommands } from './render-run.ts';
 import type { PlannedRun } from './run-types.ts';
 import { runTimeoutMs } from './timeouts.ts';
+import { chunkRuns, type RunChunk } from './chunks.ts';
+import { ValiditySchema } from '../config/schema/suite.ts';
+import type { Bound } from '../results/validity.ts';
 
 export interface WorkloadPlan {
   name: string;
@@ -17,8 +20,10 @@ export interface WorkloadPlan {
   space: ParameterSpace;
   /** Runs in execution order. */
   runs: PlannedRun[];
-  /** Hash of run names, ids and timeouts: a generated test file embeds it to detect staleness. */
+  /** Hash of run names, ids and timeouts of the whole workload. */
   digest: string;
+  /** One generated test file per chunk (a repetition block each). */
+  chunks: RunChunk[];
 }
 
 export interface SuitePlan {
@@ -59,6 +64,7 @@ function planWorkload(suite: LoadedSuite, w: LoadedWorkload, options: RunOptions
   // Variants that override no config share one resolved config: validate and hash it once.
   const cache = new Map<string, { resolved?: ResolvedVariant; hash?: string }>();
   const runs: PlannedRun[] = [];
+  const checks = { validity: ValiditySchema.parse({ ...suite.descriptor.validity, ...w.entry.validity }), expect: (w.entry.expect ?? {}) as Record<string, Bound> };
   for (const variant of space.variants) {
     const key = canonicalJson(variantOverridePaths(variant.params));
     let entry = cache.get(key);
@@ -72,7 +78,7 @@ function planWorkload(suite: LoadedSuite, w: LoadedWorkload, options: RunOptions
     const start = runs.length;
     for (const mode of w.entry.modes) {
       for (let rep = 0; rep < w.entry.repetitions; rep++) {
-        runs.push(makeRun(suite, w, variant, mode, rep, entry.resolved, entry.hash!));
+        runs.push(makeRun(suite, w, variant, mode, rep, entry.resolved, entry.hash!, checks));
       }
     }
     // Each mode renders its own observer: check the first run of every mode.
@@ -81,14 +87,14 @@ function planWorkload(suite: LoadedSuite, w: LoadedWorkload, options: RunOptions
   const ordered = orderRuns(runs, suite.descriptor.order, suite.descriptor.seed, `${suite.name}/${w.entry.name}`);
   ordered.forEach((run, i) => (run.order = i));
   const digest = hashValue(ordered.map((r) => [r.name, r.id, r.timeoutMs]), 16);
-  return { name: w.entry.name, source: w, space, runs: ordered, digest };
+  return { name: w.entry.name, source: w, space, runs: ordered, digest, chunks: chunkRuns(ordered, w.entry.repetitions) };
 }
 
-function makeRun(suite: LoadedSuite, w: LoadedWorkload, variant: Variant, mode: Mode, repetition: number, resolved: ResolvedVariant, configHash: string): PlannedRun {
+function makeRun(suite: LoadedSuite, w: LoadedWorkload, variant: Variant, mode: Mode, repetition: number, resolved: ResolvedVariant, configHash: string, checks: Pick<PlannedRun, 'validity' | 'expect'>): PlannedRun {
   const name = `${w.entry.name}/${mode}/${variant.label}/${repetition}`;
   const id = hashValue([suite.name, w.entry.name, mode, repetition, variant.params, configHash]);
   const timeoutMs = w.entry.timeout_s ? Math.round(w.entry.timeout_s * 1000) : runTimeoutMs(resolved, mode);
-  return { id, name, suite: suite.name, workload: w.entry.name, mode, variant, repetition, order: 0, timeoutMs, resolved, source: w };
+  return { id, name, suite: suite.name, workload: w.entry.name, mode, variant, repetition, order: 0, timeoutMs, resolved, source: w, ...checks };
 }
 
 // Render a run with placeholder paths so unknown `{{variables}}` and bad commands fail at plan time.

@@ -3,6 +3,7 @@ import type { Mode } from '../config/schema/instrumentation.ts';
 import type { RemoteSpec } from '../config/schema/common.ts';
 import type { Variant } from './parameters.ts';
 import type { ResolvedVariant } from './resolve-config.ts';
+import type { Bound, ValidityRules } from '../results/validity.ts';
 
 /** One run: workload × mode × variant × repetition. */
 export interface PlannedRun {
@@ -20,6 +21,8 @@ export interface PlannedRun {
   timeoutMs: number;
   resolved: ResolvedVariant;
   source: LoadedWorkload;
+  validity: ValidityRules;
+  expect: Record<string, Bound>;
 }
 
 /** Readiness as planned; the process layer turns it into a probe. */

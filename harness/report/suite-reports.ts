@@ -25,8 +25,8 @@ export function reportPaths(rootDir: string, options: RunOptions, suite: string,
 }
 
 // The reporters of a suite run: progress always; files at the end; GitHub Actions when it is the host.
-export function createReporters(rootDir: string, _options: RunOptions, extra: HarnessReporter[] = []): ReporterMultiplexer {
-  const reporters: HarnessReporter[] = [new ProgressReporter(), new SummaryReporter(), new JUnitReporter(rootDir), new HtmlReporter()];
+export function createReporters(rootDir: string, _options: RunOptions, extra: HarnessReporter[] = [], { progress = true } = {}): ReporterMultiplexer {
+  const reporters: HarnessReporter[] = [...(progress ? [new ProgressReporter()] : []), new SummaryReporter(), new JUnitReporter(rootDir), new HtmlReporter()];
   if (GithubActionsReporter.enabled()) reporters.push(new GithubActionsReporter(rootDir));
   return new ReporterMultiplexer([...reporters, ...extra]);
 }

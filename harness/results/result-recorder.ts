@@ -75,6 +75,15 @@ export class ResultRecorder {
     });
   }
 
+  // Key figures from the clients' metrics so far.
+  keyMetrics(): Record<string, number> {
+    return keyMetricsFrom(this.pendingClientMetrics());
+  }
+
+  private pendingClientMetrics(): unknown[] {
+    return this.commands.filter((c) => c.role === 'client').map((c) => c.metrics);
+  }
+
   // Build and atomically write run_result.json; returns what was written.
   write(status: RunResult['status'], error: RunFailureInfo | null): RunResult {
     const finished = new Date();
@@ -100,7 +109,7 @@ export class ResultRecorder {
       duration_ms: finished.getTime() - this.startedAt.getTime(),
       phases: { ...this.phases },
       commands: this.commands,
-      key_metrics: keyMetricsFrom(this.commands.filter((c) => c.role === 'client').map((c) => c.metrics)),
+      key_metrics: this.keyMetrics(),
       instrumentation: this.instrumentation,
       monitors: this.monitors,
       remote_fetch: this.remoteFetch,

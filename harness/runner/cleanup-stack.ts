@@ -3,7 +3,15 @@ export class CleanupStack {
   private readonly steps: { label: string; fn: () => Promise<unknown> | unknown }[] = [];
   private disposed = false;
 
+  // After dispose() (e.g. the test timed out while the run was still starting things), a new step
+  // runs at once, so nothing started late outlives the run.
   push(label: string, fn: () => Promise<unknown> | unknown): void {
+    if (this.disposed) {
+      void Promise.resolve()
+        .then(fn)
+        .catch(() => undefined);
+      return;
+    }
     this.steps.push({ label, fn });
   }
 

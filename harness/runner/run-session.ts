@@ -14,6 +14,8 @@ import { createLocalProcess } from '../process/from-plan.ts';
 import { RunFailedError, describeFailure } from './run-failure.ts';
 import { Observer } from '../instrumentation/observer.ts';
 import { HostMonitor } from '../monitors/host-monitor.ts';
+import { unmetExpectations, validityProblems } from '../results/validity.ts';
+import { InvalidRunError, expectationValues, recordBlockMetrics } from './expectations.ts';
 
 export interface RunSessionOptions {
   rootDir: string;
@@ -82,8 +84,8 @@ export class RunSession {
     if (teardownError && failure) this.recorder.warn(`teardown: ${describeFailure(teardownError, this.artifactDir).message.split('\n')[0]}`);
     failure ??= teardownError;
     const result = this.finish(failure);
-    if (failure) {
-      const info = describeFailure(failure, this.artifactDir);
+    if (result.status !== 'passed') {
+      const info = { message: result.error?.message ?? 'failed', kind: result.error?.kind ?? 'internal', logTail: result.error?.log_tail ?? null };
       throw new RunFailedError(`Run ${this.run.name} failed: ${info.message}\n\nartifacts: ${this.artifactDir}`, info, this.artifactDir);
     }
     return result;
@@ -198,7 +200,8 @@ export class RunSession {
     return error;
   }
 
-  private finish(failure: unknown): RunResult {
+  private finish(failureIn: unknown): RunResult {
+    let failure = failureIn;
     const startedNames = new Set(this.started.map((s) => s.plan));
     for (const { plan, proc } of [...this.started, ...this.extras]) {
       this.recorder.addCommand(plan, proc.pid, proc.outcome(), plan.metricsFile ? readMetrics(plan.metricsFile) : undefined);
@@ -206,6 +209,17 @@ export class RunSession {
     // Commands that never started still appear, so the result shows the whole plan.
     const all = this.commands ? [...this.commands.servers, ...this.commands.clients] : [];
     for (const plan of all) if (!startedNames.has(plan)) this.recorder.addCommand(plan, undefined, null, plan.metricsFile ? readMetrics(plan.metricsFile) : undefined);
+    if (!failure) {
+      // A run that finished is still not a measurement unless its numbers are valid.
+      const metrics = this.recorder.keyMetrics();
+      const values = expectationValues(this.run, metrics);
+      // Overhead needs this block's baseline: baseline runs have none, and a filtered run may miss it.
+      const expect = Object.fromEntries(Object.entries(this.run.expect).filter(([k]) => !k.startsWith('overhead_pct') || values[k] !== undefined));
+      for (const k of Object.keys(this.run.expect)) if (!(k in expect) && this.run.mode !== 'baseline') this.recorder.warn(`expectation ${k} not checked: no baseline run of repetition ${this.run.repetition} ran before this one in this worker`);
+      const problems = [...validityProblems(metrics, this.run.validity, (this.commands?.clients.length ?? 0) > 0), ...unmetExpectations(values, expect)];
+      if (problems.length > 0) failure = new InvalidRunError(problems);
+    }
+    recordBlockMetrics(this.run, this.recorder.keyMetrics());
     const status = failure ? 'failed' : 'passed';
     return this.recorder.write(status, failure ? describeFailure(failure, this.artifactDir) : null);
   }

@@ -7,6 +7,7 @@ import { runOptionsToEnv } from '../../runner/run-options-env.ts';
 import type { CliIo } from '../main.ts';
 import { formatPlan, planToJson } from '../print-plan.ts';
 import { readRunFlags } from '../run-flags.ts';
+import { parseShard, shardRunCount } from '../../plan/shard.ts';
 
 // `harness run --suite X [flags]`: validate, refresh the generated files, run them in Vitest.
 export async function runCommand(rootDir: string, opts: Record<string, string | boolean | undefined>, io: CliIo): Promise<number> {
@@ -21,11 +22,14 @@ export async function runCommand(rootDir: string, opts: Record<string, string | 
   for (const f of compileSuite(base, { rootDir })) {
     if (f.status === 'written' || f.status === 'removed') io.stderr.write(`note: regenerated ${displayPath(f.file, rootDir)} from ${plan.suite.displayFile}\n`);
   }
+  const shard = opts.shard ? parseShard(String(opts.shard)) : undefined;
   const vitest = path.join(PACKAGE_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
   const config = path.join(PACKAGE_ROOT, 'harness', 'runner', 'experiments.vitest.config.ts');
-  const child = await execa(process.execPath, [vitest, 'run', '--config', config, '--root', rootDir, `suites/${plan.name}/`], {
+  const args = [vitest, 'run', '--config', config, '--root', rootDir, `suites/${plan.name}/`, ...(shard ? ['--shard', `${shard.index}/${shard.count}`] : [])];
+  const total = shard ? shardRunCount(base, shard) : plan.runs.length;
+  const child = await execa(process.execPath, args, {
     cwd: rootDir,
-    env: { ...runOptionsToEnv(options), HARNESS_ROOT: rootDir },
+    env: { ...runOptionsToEnv(options), HARNESS_ROOT: rootDir, HARNESS_TOTAL_RUNS: String(total) },
     stdio: 'inherit',
     reject: false,
   });

@@ -21,6 +21,20 @@ export const ParametersSchema = z
   .record(z.string(), z.union([ScalarSchema, ParamAxis, ParamGroup, z.array(MatrixRow)]))
   .describe('Variant axes: list = axis, mapping = group of axes named group.key, scalar = fixed. `include`/`exclude` as in a GitHub Actions matrix.');
 
+const BoundSchema = z.strictObject({ min: z.number().optional(), max: z.number().optional() }).refine((b) => b.min !== undefined || b.max !== undefined, { message: 'give min, max or both' });
+
+// When a run is a valid measurement; anything else fails the run with the reason.
+export const ValiditySchema = z.strictObject({
+  require_throughput: z.boolean().default(true),
+  max_error_ratio: z.number().min(0).max(1).default(0.01).describe('(errors + timeouts) / requests above this is invalid.'),
+  min_achieved_ratio: z.number().min(0).max(1).default(0.9).describe('achieved / offered rate below this is invalid.'),
+  reject_saturated: z.boolean().default(true).describe('A generator that could not keep up invalidates the run.'),
+});
+
+export const ExpectSchema = z
+  .record(z.string(), BoundSchema)
+  .describe('Assertions on key metrics (throughput_rps, p99_us, …) and overhead_pct / overhead_pct.<metric> against the same repetition’s baseline.');
+
 export const WorkloadEntrySchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, `_`, `-`, `.` (it names files and tests)'),
   config: z.string().min(1).describe('Workload config file, relative to the project root.'),
@@ -29,6 +43,8 @@ export const WorkloadEntrySchema = z.strictObject({
   parameters: ParametersSchema.default({}),
   overrides: OverridesSchema.default({}),
   timeout_s: z.number().positive().optional().describe('@default derived from the run’s process timeouts'),
+  validity: ValiditySchema.partial().optional(),
+  expect: ExpectSchema.optional(),
 });
 
 export const SuiteSchema = z.strictObject({
@@ -37,6 +53,7 @@ export const SuiteSchema = z.strictObject({
   order: z.enum(['interleaved', 'blocked', 'random']).default('interleaved'),
   seed: z.number().int().optional().describe('Seed for `order: random`. @default derived from the suite name'),
   overrides: OverridesSchema.default({}),
+  validity: ValiditySchema.partial().optional().describe('Suite-wide validity rules; a workload entry’s own win.'),
   workloads: z.array(WorkloadEntrySchema).min(1, 'a suite needs at least one workload'),
 });
 

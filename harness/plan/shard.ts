@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { UsageError } from '../cli/errors.ts';
+import { testFilePath } from '../compile/generate-test-file.ts';
+import type { SuitePlan } from './build-plan.ts';
+
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+// `--shard 2/3` → { index: 2, count: 3 } (1-based, like vitest --shard).
+export function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`--shard takes i/n with 1 ≤ i ≤ n (e.g. 1/2), got "${text}"`);
+  return { index, count };
+}
+
+// The generated files of a shard, chosen exactly as Vitest does: sort by sha1 of the path, slice evenly.
+export function shardFiles(plan: SuitePlan, shard: Shard): string[] {
+  const root = plan.suite.rootDir;
+  const files = plan.workloads.flatMap((w) => w.chunks.map((c) => testFilePath(root, plan.name, w.name, c)));
+  const sorted = files
+    .map((f) => ({ f, hash: createHash('sha1').update(`/${path.relative(root, f).split(path.sep).join('/')}`).digest('hex') }))
+    .sort((a, b) => (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0));
+  const size = Math.floor(files.length / shard.count);
+  const extra = files.length % shard.count;
+  const start = size * (shard.index - 1) + Math.min(shard.index - 1, extra);
+  const end = start + size + (shard.index <= extra ? 1 : 0);
+  return sorted.slice(start, end).map((x) => x.f);
+}
+
+// How many runs a shard will execute (for progress and ETA).
+export function shardRunCount(plan: SuitePlan, shard: Shard): number {
+  const chosen = new Set(shardFiles(plan, shard));
+  const root = plan.suite.rootDir;
+  return plan.workloads.reduce((sum, w) => sum + w.chunks.filter((c) => chosen.has(testFilePath(root, plan.name, w.name, c))).reduce((s, c) => s + c.runs.length, 0), 0);
+}

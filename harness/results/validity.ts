@@ -1,0 +1,56 @@
+/** When a finished run counts as a measurement (issue: a broken run must never pass). */
+export interface ValidityRules {
+  /** A run must report throughput. @default true */
+  require_throughput: boolean;
+  /** errors + timeouts over completed requests. @default 0.01 */
+  max_error_ratio: number;
+  /** achieved / offered rate. @default 0.9 */
+  min_achieved_ratio: number;
+  /** The generator said it could not keep up with its schedule. @default true (invalid) */
+  reject_saturated: boolean;
+}
+
+export type Bound = { min?: number; max?: number };
+
+const fmt = (x: number): string => (Number.isInteger(x) ? String(x) : x.toPrecision(4));
+
+// Reasons a run's key metrics make it invalid (empty when it is a valid measurement).
+export function validityProblems(metrics: Record<string, number>, rules: ValidityRules, hasClients: boolean): string[] {
+  if (!hasClients) return [];
+  const problems: string[] = [];
+  const tput = metrics.throughput_rps;
+  if (rules.require_throughput && !(typeof tput === 'number' && tput > 0)) {
+    problems.push('no throughput: the clients reported no completed requests (metrics missing or throughput_rps = 0)');
+    return problems;
+  }
+  const completed = metrics.completed ?? 0;
+  const bad = (metrics.errors ?? 0) + (metrics.timeouts ?? 0);
+  if (completed + bad > 0 && bad / (completed + bad) > rules.max_error_ratio) {
+    problems.push(`errors and timeouts are ${fmt((100 * bad) / (completed + bad))} % of requests (${bad} of ${completed + bad}; allowed ${fmt(rules.max_error_ratio * 100)} %)`);
+  }
+  const offered = metrics.offered_rps;
+  if (typeof offered === 'number' && offered > 0 && typeof tput === 'number' && tput / offered < rules.min_achieved_ratio) {
+    problems.push(`achieved ${fmt(tput)} rps is ${fmt((100 * tput) / offered)} % of the offered ${fmt(offered)} rps (minimum ${fmt(rules.min_achieved_ratio * 100)} %)`);
+  }
+  if (rules.reject_saturated && metrics.saturated === 1) problems.push('the load generator could not keep up with its schedule (saturated): the offered load was not what the descriptor asked for');
+  return problems;
+}
+
+// Descriptor expectations (`expect: {p99_us: {max: 2000}}`) as messages for the ones not met.
+export function unmetExpectations(values: Record<string, number | undefined>, expect: Record<string, Bound>): string[] {
+  const out: string[] = [];
+  for (const [metric, bound] of Object.entries(expect)) {
+    const v = values[metric];
+    if (v === undefined) {
+      out.push(`expected ${metric} ${describeBound(bound)}, but the run reported no ${metric}`);
+      continue;
+    }
+    if (bound.min !== undefined && v < bound.min) out.push(`expected ${metric} ≥ ${fmt(bound.min)}, got ${fmt(v)}`);
+    if (bound.max !== undefined && v > bound.max) out.push(`expected ${metric} ≤ ${fmt(bound.max)}, got ${fmt(v)}`);
+  }
+  return out;
+}
+
+function describeBound(b: Bound): string {
+  return [b.min !== undefined ? `≥ ${fmt(b.min)}` : '', b.max !== undefined ? `≤ ${fmt(b.max)}` : ''].filter(Boolean).join(' and ');
+}
