@@ -39,7 +39,8 @@ describe('harness run (CLI → generated Vitest file → artifacts)', () => {
   it('compiles, runs every planned run as a test and leaves one artifact folder per run', async () => {
     const artifacts = path.join(project.root, 'out');
     const res = await runCli(['run', '--suite', 'smoke', '--artifacts', artifacts], { cwd: project.root });
-    expect(res.all).toContain('regenerated suites/smoke/tiny.test.ts');
+    expect(res.all).toContain('regenerated suites/smoke/tiny.part1.test.ts');
+    expect(res.all).toContain('regenerated suites/smoke/tiny.part2.test.ts');
     // The crash_ms=100 variant crashes mid-run: two runs fail, two pass, exit code 1.
     expect(res.exitCode, res.all).toBe(1);
     expect(res.all).toMatch(/2 failed \| 2 passed/);
@@ -48,21 +49,42 @@ describe('harness run (CLI → generated Vitest file → artifacts)', () => {
     expect(dirs).toHaveLength(4);
     const statuses = dirs.map((d) => JSON.parse(readFileSync(path.join(artifacts, d, 'run_result.json'), 'utf8')) as { status: string; run: { variant: string } });
     expect(statuses.map((s) => `${s.run.variant}:${s.status}`).sort()).toEqual(['crash_ms=100:failed', 'crash_ms=100:failed', 'crash_ms=60000:passed', 'crash_ms=60000:passed']);
-    const generated = readFileSync(path.join(project.root, 'suites/smoke/tiny.test.ts'), 'utf8');
-    expect(generated).toContain('run("tiny/baseline/crash_ms=60000/0"');
+    // One generated file per repetition block, in interleaved order.
+    const part1 = readFileSync(path.join(project.root, 'suites/smoke/tiny.part1.test.ts'), 'utf8');
+    expect(part1.match(/^run\("[^"]+"/gm)).toEqual(['run("tiny/baseline/crash_ms=60000/0"', 'run("tiny/baseline/crash_ms=100/0"']);
   });
 
   it('refuses to run a stale generated file under plain Vitest', async () => {
     project.suite('smoke', readFileSync(path.join(project.root, 'experiments/configs/experiments/smoke.yaml'), 'utf8').replace('repetitions: 2', 'repetitions: 1'));
     const check = await runCli(['compile', '--check'], { cwd: project.root });
     expect(check.exitCode).toBe(1);
-    expect(check.all).toMatch(/stale\s+suites\/smoke\/tiny.test.ts/);
+    expect(check.all).toMatch(/stale\s+suites\/smoke\/tiny.part1.test.ts/);
+    expect(check.all).toMatch(/orphan\s+suites\/smoke\/tiny.part2.test.ts/);
     const vitest = await execa(process.execPath, [path.join(PACKAGE_ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--config', path.join(PACKAGE_ROOT, 'harness/runner/experiments.vitest.config.ts'), '--root', project.root, 'suites/smoke/'], { cwd: project.root, reject: false, all: true, env: { NO_COLOR: '1' } });
     expect(vitest.exitCode).toBe(1);
-    expect(vitest.all).toContain('suites/smoke/tiny.test.ts is stale: experiments/configs/experiments/smoke.yaml changed since it was generated');
+    expect(vitest.all).toContain('suites/smoke/tiny.part1.test.ts is stale: experiments/configs/experiments/smoke.yaml changed since it was generated');
     const dry = await runCli(['run', '--suite', 'smoke', '--dry-run'], { cwd: project.root });
     expect(dry.exitCode).toBe(0);
     expect(dry.stdout).toContain('tiny: 2 runs = 1 modes × 2 variants × 1 repetitions');
+  });
+
+  it('splits a suite into shards that together run every run once', async () => {
+    project.suite('shards', `workloads:\n  - name: tiny\n    config: experiments/configs/workloads/tiny.yaml\n    modes: [baseline]\n    repetitions: 3\n    parameters:\n      crash_ms: [60000]\n`);
+    const names: string[] = [];
+    for (const shard of ['1/2', '2/2']) {
+      const out = path.join(project.root, `shard${shard[0]}`);
+      const res = await runCli(['run', '--suite', 'shards', '--shard', shard, '--artifacts', out], { cwd: project.root, env: { HARNESS_REPORTS_DIR: path.join(out, 'reports') } });
+      expect(res.exitCode, res.all).toBe(0);
+      names.push(...readdirSync(out).filter((d) => d !== 'reports'));
+    }
+    expect(names).toHaveLength(3);
+    const merged = await runCli(['merge', path.join(project.root, 'shard1'), path.join(project.root, 'shard2'), '--reports', path.join(project.root, 'merged')], { cwd: project.root });
+    expect(merged.exitCode, merged.all).toBe(0);
+    expect(merged.stdout).toContain('merged 3 runs of shards (3 passed, 0 failed)');
+    const junit = readFileSync(path.join(project.root, 'merged/junit.xml'), 'utf8');
+    expect(junit).toMatch(/<testsuites name="shards" tests="3" failures="0"/);
+    const summary = JSON.parse(readFileSync(path.join(project.root, 'merged/summary.json'), 'utf8'));
+    expect(summary.groups[0].metrics.completed.n).toBe(3);
   });
 });
 
