@@ -58,7 +58,9 @@ describe('harness run (CLI → generated Vitest file → artifacts)', () => {
     project.suite('smoke', readFileSync(path.join(project.root, 'experiments/configs/experiments/smoke.yaml'), 'utf8').replace('repetitions: 2', 'repetitions: 1'));
     const check = await runCli(['compile', '--check'], { cwd: project.root });
     expect(check.exitCode).toBe(1);
-    expect(check.all).toMatch(/stale\s+suites\/smoke\/tiny.part1.test.ts/);
+    // One repetition now: a single file replaces the two parts, which must not run any more.
+    expect(check.all).toMatch(/stale\s+suites\/smoke\/tiny.test.ts/);
+    expect(check.all).toMatch(/orphan\s+suites\/smoke\/tiny.part1.test.ts/);
     expect(check.all).toMatch(/orphan\s+suites\/smoke\/tiny.part2.test.ts/);
     const vitest = await execa(process.execPath, [path.join(PACKAGE_ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--config', path.join(PACKAGE_ROOT, 'harness/runner/experiments.vitest.config.ts'), '--root', project.root, 'suites/smoke/'], { cwd: project.root, reject: false, all: true, env: { NO_COLOR: '1' } });
     expect(vitest.exitCode).toBe(1);
