@@ -32,6 +32,7 @@ export function generateTestFile(plan: SuitePlan, workload: WorkloadPlan, chunk:
     `  descriptor: ${JSON.stringify(descriptor)},`,
     `  workload: ${JSON.stringify(workload.name)},`,
     `  part: ${chunk.index},`,
+    `  parts: ${chunk.count},`,
     `  digest: ${JSON.stringify(chunk.digest)},`,
     '  fileUrl: import.meta.url,',
     '});',

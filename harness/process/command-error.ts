@@ -2,19 +2,23 @@
 export interface CommandOutcome {
   /** Role name, e.g. `kv-server`. */
   name: string;
+  /** argv as run. */
   command: string[];
   /** argv shell-quoted for display. */
   commandLine: string;
+  /** `local` for processes on this machine. */
   host: string;
   cwd: string;
   exitCode: number | null;
   signal: string | null;
+  /** ISO time of the spawn. */
   startedAt: string;
   durationMs: number;
   timedOut: boolean;
-  /** The harness stopped it (stop(), timeout). */
+  /** The harness stopped it (stop(), timeout, readiness deadline). */
   killed: boolean;
   logPath: string;
+  /** Last ~40 lines / 4 KiB of the log. */
   logTail: string;
 }
 
@@ -22,27 +26,56 @@ export type CommandFailureReason = 'exit' | 'signal' | 'timeout' | 'not-found' |
 
 // What an exit code or signal usually means, for when the log says nothing.
 export function explainExit(exitCode: number | null, signal: string | null): string {
-  if (signal === 'SIGKILL' || exitCode === 137) return 'killed by SIGKILL (a hard kill, or the out-of-memory killer)';
+  if (signal === 'SIGKILL' || exitCode === 137) return 'killed by SIGKILL (out of memory, or a hard kill)';
   if (signal === 'SIGTERM' || exitCode === 143) return 'terminated by SIGTERM';
   if (signal === 'SIGINT' || exitCode === 130) return 'interrupted by SIGINT';
-  if (signal === 'SIGSEGV' || exitCode === 139) return 'crashed with a segmentation fault';
+  if (signal === 'SIGSEGV' || exitCode === 139) return 'crashed with a segmentation fault (SIGSEGV)';
+  if (signal === 'SIGABRT' || exitCode === 134) return 'aborted (SIGABRT), e.g. a failed assertion';
   if (exitCode === 127) return 'command not found (exit code 127)';
   if (exitCode === 126) return 'command found but not executable (exit code 126)';
   if (signal) return `killed by ${signal}`;
+  if (exitCode === null) return 'no exit status (the process never ran)';
   return `exit code ${exitCode}`;
 }
 
-/** A command that failed: the short cause first, then the command, then its output. */
+// "exit code 137 (killed by SIGKILL …)" or "SIGTERM" — how a process ended, for headlines.
+export function describeEnd(o: Pick<CommandOutcome, 'exitCode' | 'signal'>): string {
+  if (o.signal) return o.signal;
+  const meaning = explainExit(o.exitCode, null);
+  return meaning === `exit code ${o.exitCode}` ? meaning : `exit code ${o.exitCode} (${meaning})`;
+}
+
+// The body under the headline: the log tail, or what the exit status means when the log is empty.
+function renderOutput(o: CommandOutcome): string {
+  const tail = o.logTail.trim();
+  if (tail) return `--- last lines of ${o.logPath} ---\n${tail}`;
+  return `(no output in ${o.logPath}; ${explainExit(o.exitCode, o.signal)})`;
+}
+
+/**
+ * A command that failed. The message reads cause → command → output:
+ * `Command timed out after 30000 ms: kv-server: node server.ts --port 6390`, a blank line, then the log tail.
+ */
 export class CommandError extends Error {
+  // `cause` (the spawn error, …) is Error's own ES2022 field, set through super(message, { cause }).
   readonly outcome: CommandOutcome;
   readonly reason: CommandFailureReason;
 
   constructor(reason: CommandFailureReason, headline: string, outcome: CommandOutcome, options?: { cause?: unknown }) {
-    const tail = outcome.logTail.trim();
-    const output = tail ? `--- last lines of ${outcome.logPath} ---\n${tail}` : `(no output in ${outcome.logPath}; ${explainExit(outcome.exitCode, outcome.signal)})`;
-    super(`${headline}: ${outcome.name}: ${outcome.commandLine}${outcome.host !== 'local' ? ` (on ${outcome.host})` : ''}\n\n${output}`, options);
+    const where = outcome.host !== 'local' ? ` (on ${outcome.host})` : '';
+    super(`${headline}: ${outcome.name}: ${outcome.commandLine}${where}\n\n${renderOutput(outcome)}`, options);
     this.name = 'CommandError';
     this.reason = reason;
     this.outcome = outcome;
   }
+
+  // Errors do not serialise their own fields; results files want all of them.
+  toJSON(): { name: string; reason: CommandFailureReason; message: string; outcome: CommandOutcome } {
+    return { name: this.name, reason: this.reason, message: this.message, outcome: this.outcome };
+  }
+}
+
+// The error for a process that exited while the harness still needed it (a server mid-run).
+export function unexpectedExitError(o: CommandOutcome): CommandError {
+  return new CommandError('unexpected-exit', `Process exited unexpectedly with ${describeEnd(o)}`, o);
 }

@@ -1,7 +1,11 @@
-export { CommandError, explainExit, type CommandOutcome, type CommandFailureReason } from './command-error.ts';
+// Local process supervision: process groups, readiness, CommandError, pinning, quoting.
+export { CommandError, describeEnd, explainExit, unexpectedExitError, type CommandFailureReason, type CommandOutcome } from './command-error.ts';
 export { ManagedProcess, type ManagedProcessOptions } from './managed-process.ts';
 export { readLogTail } from './log-tail.ts';
 export { formatEvent, type ProcessEvent } from './process-events.ts';
-export { listLiveGroups } from './process-registry.ts';
-export { describeProbe, tryConnect, type ReadinessProbe } from './readiness.ts';
+export { groupMembers, signalGroup } from './process-group.ts';
+export { killAllGroups, listLiveGroups } from './process-registry.ts';
+export { describeProbe, tryConnect, tryHttp, waitForProbe, type ReadinessProbe } from './readiness.ts';
+export { allowedCpus, checkPinningTools, formatCpuList, parseCpuList, PinningError, wrapWithPinning, type Pinning } from './pinning.ts';
+export { quoteArg, quoteArgv, type QuoteOptions } from './quote.ts';
 export { findExecutable } from './which.ts';

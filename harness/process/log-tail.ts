@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
-// The last lines of a log file (bounded in bytes), '' when it does not exist.
+// The last lines of a log file, bounded in lines and bytes (whole lines only); '' when it does not exist.
 export function readLogTail(file: string, { lines = 40, bytes = 4096 }: { lines?: number; bytes?: number } = {}): string {
   let fd: number;
   try {
@@ -12,10 +12,11 @@ export function readLogTail(file: string, { lines = 40, bytes = 4096 }: { lines?
     const size = fstatSync(fd).size;
     const length = Math.min(size, bytes);
     const buf = Buffer.alloc(length);
-    readSync(fd, buf, 0, length, size - length);
-    let text = buf.toString('utf8');
+    const read = readSync(fd, buf, 0, length, size - length);
+    let text = buf.toString('utf8', 0, read);
+    // Started mid-file: drop the cut-off first line.
     if (length < size) text = text.slice(text.indexOf('\n') + 1);
-    return text.split('\n').slice(-lines - 1).join('\n').trimEnd();
+    return text.trimEnd().split('\n').slice(-lines).join('\n');
   } finally {
     closeSync(fd);
   }

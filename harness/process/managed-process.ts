@@ -1,12 +1,14 @@
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { execa, type ResultPromise } from 'execa';
-import { quoteArgv } from '../util/quote.ts';
-import { CommandError, type CommandOutcome } from './command-error.ts';
+import { execa, type Result } from 'execa';
+import { CommandError, describeEnd, type CommandOutcome } from './command-error.ts';
+import { sleep } from './log-follow.ts';
 import { readLogTail } from './log-tail.ts';
 import type { ProcessEvent } from './process-events.ts';
+import { groupMembers, signalGroup } from './process-group.ts';
 import { registerGroup, unregisterGroup } from './process-registry.ts';
-import { describeProbe, pollProbe, type ReadinessProbe } from './readiness.ts';
+import { quoteArgv } from './quote.ts';
+import { describeProbe, waitForProbe, type ReadinessProbe } from './readiness.ts';
 
 export interface ManagedProcessOptions {
   /** Role name used in messages and events, e.g. `kv-server`. */
@@ -15,13 +17,13 @@ export interface ManagedProcessOptions {
   cwd: string;
   /** Merged over the harness's environment. */
   env?: Record<string, string>;
-  /** stdout and stderr are appended here, interleaved. */
+  /** stdout and stderr are appended here, interleaved; parent folders are created. */
   logPath: string;
   /** @default { kind: 'none' } */
   ready?: ReadinessProbe;
   /** @default 10000 */
   readyTimeoutMs?: number;
-  /** Limit for wait(); the group is killed when it passes. @default none */
+  /** Longest the process may run, counted from the spawn; then its group is killed and wait() rejects. @default none */
   timeoutMs?: number;
   /** @default 'SIGTERM' */
   stopSignal?: NodeJS.Signals;
@@ -30,25 +32,34 @@ export interface ManagedProcessOptions {
   onEvent?: (e: ProcessEvent) => void;
 }
 
+type Resolved = ManagedProcessOptions & Required<Pick<ManagedProcessOptions, 'ready' | 'readyTimeoutMs' | 'stopSignal' | 'graceMs'>>;
+
+/** How long to wait for a SIGKILLed leader to be reaped before giving up on it (D state, …). */
+const REAP_LIMIT_MS = 5000;
+
 /**
  * A local process in its own process group: readiness raced against exit and a deadline,
- * teardown by signal then SIGKILL to the whole group, output in a log file.
+ * output (and that of its children) written straight to a log file, teardown by signal to the
+ * whole group then SIGKILL. Usable without Vitest; fixtures only call start() and stop().
  */
 export class ManagedProcess {
-  private readonly opts: Required<Omit<ManagedProcessOptions, 'onEvent' | 'timeoutMs' | 'env'>> & ManagedProcessOptions;
-  private child: ResultPromise | undefined;
-  private log: WriteStream | undefined;
-  private startTime = 0;
-  private endTime = 0;
+  private readonly opts: Resolved;
+  private started = false;
+  private childPid: number | undefined;
+  private startClock = 0;
+  private endClock = 0;
   private startedAt = new Date(0);
   private exitCode: number | null = null;
   private signal: string | null = null;
   private timedOut = false;
   private killed = false;
-  private spawnError: Error | undefined;
-  private resolveExited!: (o: CommandOutcome) => void;
-  private stopping: Promise<CommandOutcome> | undefined;
   private gone = false;
+  private spawnError: (Error & { code?: string }) | undefined;
+  /** Why there is no process although start() or stop() ran (empty command, stopped first). */
+  private startFailure: CommandError | undefined;
+  private timeoutTimer: NodeJS.Timeout | undefined;
+  private stopping: Promise<CommandOutcome> | undefined;
+  private resolveExited!: (o: CommandOutcome) => void;
   /** Resolves when the process is gone (never rejects). */
   readonly exited: Promise<CommandOutcome>;
 
@@ -58,171 +69,186 @@ export class ManagedProcess {
   }
 
   get pid(): number | undefined {
-    return this.child?.pid;
+    return this.childPid;
   }
 
   get running(): boolean {
-    return this.child !== undefined && !this.gone;
+    return this.childPid !== undefined && !this.gone;
   }
 
-  // Spawn and wait for readiness; on failure the group is killed and a CommandError thrown.
+  // Spawn in a new process group and wait for readiness; on failure the group is killed and a CommandError thrown.
   async start(): Promise<void> {
-    if (this.child) throw new Error(`${this.opts.name} was already started`);
-    const { argv, cwd, logPath } = this.opts;
+    if (this.started) throw new Error(`${this.opts.name}: start() was already called`);
+    this.started = true;
+    const { argv, cwd, logPath, name } = this.opts;
+    const [file, ...args] = argv;
+    if (!file) {
+      this.finish();
+      throw (this.startFailure = new CommandError('spawn', 'Empty command', this.outcome()));
+    }
     mkdirSync(path.dirname(logPath), { recursive: true });
-    this.log = createWriteStream(logPath, { flags: 'a' });
-    this.startTime = performance.now();
+    // The child (and its children) write to the file directly: no pipe can keep a finished
+    // process looking alive, or stall a child while the harness is busy.
+    const fd = openSync(logPath, 'a');
+    // execa's types only name fds 0–9; any open fd passes straight through to Node's spawn.
+    const logFd = fd as 3;
+    const logOffset = fstatSync(fd).size;
+    this.startClock = performance.now();
     this.startedAt = new Date();
-    const child = execa(argv[0]!, argv.slice(1), {
-      cwd,
-      env: this.opts.env ?? {},
-      extendEnv: true,
-      detached: true,
-      cleanup: false,
-      reject: false,
-      buffer: false,
-      stdin: 'ignore',
-      stdout: 'pipe',
-      stderr: 'pipe',
-    });
-    this.child = child;
-    if (child.pid !== undefined) registerGroup(child.pid, this.opts.name);
-    const logPattern = this.opts.ready.kind === 'log' ? new RegExp(this.opts.ready.pattern) : undefined;
-    let sawLine: (() => void) | undefined;
-    const logSeen = new Promise<void>((resolve) => (sawLine = resolve));
-    let partial = '';
-    const onData = (chunk: Buffer): void => {
-      this.log!.write(chunk);
-      if (!logPattern) return;
-      const text = partial + chunk.toString('utf8');
-      const lines = text.split('\n');
-      partial = lines.pop() ?? '';
-      if (lines.some((l) => logPattern.test(l)) || logPattern.test(partial)) sawLine!();
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    void child.then((result) => this.onExit(result as unknown as { exitCode?: number; signal?: string; code?: string; cause?: unknown; originalMessage?: string }));
-    this.emit({ kind: 'spawn', name: this.opts.name, pid: child.pid, time: new Date(), commandLine: quoteArgv(argv), cwd });
-    await this.awaitReady(logSeen);
+    try {
+      const child = execa(file, args, {
+        cwd,
+        env: this.opts.env ?? {},
+        extendEnv: true,
+        detached: true, // its own process group, so stop() reaches grandchildren too
+        cleanup: false, // the registry kills groups when the harness exits
+        reject: false,
+        buffer: false,
+        stdin: 'ignore',
+        stdout: logFd,
+        stderr: logFd,
+      });
+      this.childPid = child.pid;
+      void child.then((result) => this.onExit(result));
+    } finally {
+      closeSync(fd);
+    }
+    if (this.childPid === undefined) {
+      await this.exited;
+      throw this.spawnFailure();
+    }
+    registerGroup(this.childPid, name);
+    this.emit({ kind: 'spawn', name, pid: this.childPid, time: this.startedAt, commandLine: quoteArgv(argv), cwd, logPath });
+    if (this.opts.timeoutMs !== undefined) this.timeoutTimer = setTimeout(() => this.onTimeout(), this.opts.timeoutMs);
+    await this.awaitReady(logOffset);
   }
 
-  private async awaitReady(logSeen: Promise<void>): Promise<void> {
+  private async awaitReady(logOffset: number): Promise<void> {
     const probe = this.opts.ready;
-    const began = performance.now();
+    const began = Date.now();
     const abort = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'deadline'>((r) => (timer = setTimeout(() => r('deadline'), this.opts.readyTimeoutMs)));
-    const ready = probe.kind === 'log' ? logSeen : probe.kind === 'none' ? Promise.resolve() : pollProbe(probe, abort.signal);
-    const outcome = await Promise.race([ready.then(() => 'ready' as const), this.exited.then(() => 'exit' as const), deadline]);
+    const probing = waitForProbe(probe, { signal: abort.signal, deadline: began + this.opts.readyTimeoutMs, logPath: this.opts.logPath, logOffset });
+    const result = await Promise.race([
+      probing.then((ok) => (ok ? ('ready' as const) : ('deadline' as const)), (err: unknown) => err),
+      this.exited.then(() => 'exit' as const),
+    ]);
     abort.abort();
-    clearTimeout(timer);
-    if (outcome === 'ready' && !this.gone) {
-      this.emit({ kind: 'ready', name: this.opts.name, pid: this.pid, time: new Date(), probe: describeProbe(probe), waitedMs: Math.round(performance.now() - began) });
+    const waiting = `waiting for ${describeProbe(probe)}`;
+    if (result === 'ready' && !this.gone) {
+      this.emit({ kind: 'ready', name: this.opts.name, pid: this.childPid, time: new Date(), probe: describeProbe(probe), waitedMs: Date.now() - began });
       return;
     }
-    if (outcome === 'ready' || outcome === 'exit') {
+    if (result === 'ready' || result === 'exit') {
       const o = await this.exited;
-      if (this.spawnError) throw new CommandError('not-found', this.spawnHeadline(), o, { cause: this.spawnError });
-      throw new CommandError('exit', `Process exited before it was ready (${describeProbe(probe)}) with ${o.signal ?? `exit code ${o.exitCode}`}`, o);
+      if (o.timedOut) throw new CommandError('timeout', `Command timed out after ${this.opts.timeoutMs} ms before it was ready (${waiting})`, o);
+      if (this.stopping) throw new CommandError('not-ready', `Process was stopped before it was ready (${waiting})`, o);
+      throw new CommandError('exit', `Process exited before it was ready (${waiting}) with ${describeEnd(o)}`, o);
     }
-    await this.stop();
-    throw new CommandError('not-ready', `Process not ready after ${this.opts.readyTimeoutMs} ms (waiting for ${describeProbe(probe)})`, this.outcome());
-  }
-
-  private spawnHeadline(): string {
-    const code = (this.spawnError as { code?: string } | undefined)?.code;
-    if (code === 'ENOENT') return `Executable not found on PATH or in ${this.opts.cwd}: ${this.opts.argv[0]}`;
-    if (code === 'EACCES') return `Executable is not executable (permission denied): ${this.opts.argv[0]}`;
-    return `Could not start process (${this.spawnError?.message ?? 'spawn failed'})`;
+    const o = await this.stop(result === 'deadline' ? 'readiness deadline passed' : 'readiness probe failed');
+    if (result === 'deadline') throw new CommandError('not-ready', `Process not ready after ${this.opts.readyTimeoutMs} ms (${waiting})`, o);
+    throw new CommandError('not-ready', `Readiness probe failed (${waiting}): ${String(result)}`, o, { cause: result });
   }
 
   // Wait for the process to finish; non-zero exit, a signal or the timeout reject with CommandError.
   async wait(): Promise<CommandOutcome> {
-    if (!this.child) throw new Error(`${this.opts.name} was not started`);
-    let timer: NodeJS.Timeout | undefined;
-    if (this.opts.timeoutMs !== undefined && !this.gone) {
-      timer = setTimeout(() => {
-        this.timedOut = true;
-        this.emit({ kind: 'timeout', name: this.opts.name, pid: this.pid, time: new Date(), timeoutMs: this.opts.timeoutMs! });
-        void this.stop('timeout');
-      }, this.opts.timeoutMs);
-    }
+    if (!this.started) throw new Error(`${this.opts.name}: wait() before start()`);
     const o = await this.exited;
-    clearTimeout(timer);
-    if (this.spawnError) throw new CommandError('not-found', this.spawnHeadline(), o, { cause: this.spawnError });
+    if (this.childPid === undefined) throw this.startFailure ?? this.spawnFailure();
     if (o.timedOut) throw new CommandError('timeout', `Command timed out after ${this.opts.timeoutMs} ms`, o);
-    if (o.signal) throw new CommandError('signal', `Command was killed by ${o.signal}`, o);
-    if (o.exitCode !== 0) throw new CommandError('exit', `Command failed with exit code ${o.exitCode}`, o);
+    if (o.signal && o.killed) throw new CommandError('signal', `Command was stopped by the harness (${o.signal}) before it finished`, o);
+    if (o.signal) throw new CommandError('signal', `Command was killed by ${describeEnd(o)}`, o);
+    if (o.exitCode !== 0) throw new CommandError('exit', `Command failed with ${describeEnd(o)}${o.killed ? ' after the harness stopped it' : ''}`, o);
     return o;
   }
 
-  // Stop signal to the whole group, grace period, then SIGKILL; idempotent and safe at any time.
-  stop(reason = 'teardown'): Promise<CommandOutcome> {
-    if (!this.child) {
-      this.gone = true;
-      return Promise.resolve(this.outcome());
+  // Stop signal to the whole group, grace period, then SIGKILL; idempotent, safe before start and after exit.
+  stop(reason = 'stop requested'): Promise<CommandOutcome> {
+    if (this.childPid === undefined) {
+      if (!this.started) {
+        this.started = true; // a later start() must not spawn what was already torn down
+        this.finish();
+        this.startFailure = new CommandError('spawn', 'Process was stopped before it was started', this.outcome());
+      }
+      return this.exited;
     }
-    this.stopping ??= this.stopGroup(reason);
+    this.stopping ??= this.stopGroup(this.childPid, reason);
     return this.stopping;
   }
 
-  private async stopGroup(reason: string): Promise<CommandOutcome> {
-    const pgid = this.child!.pid;
-    if (pgid !== undefined) {
-      if (!this.gone) {
-        this.killed = true;
-        this.signalGroup(pgid, this.opts.stopSignal, reason);
-        let timer: NodeJS.Timeout | undefined;
-        const grace = new Promise<'grace'>((r) => (timer = setTimeout(() => r('grace'), this.opts.graceMs)));
-        const first = await Promise.race([this.exited.then(() => 'exited' as const), grace]);
-        clearTimeout(timer);
-        if (first === 'grace') this.signalGroup(pgid, 'SIGKILL', `still running ${this.opts.graceMs} ms after ${this.opts.stopSignal}`);
-      }
-      // The leader may be gone while children of the group live on: kill the rest of the group too.
-      try {
-        process.kill(-pgid, 'SIGKILL');
-      } catch {}
+  private async stopGroup(pgid: number, reason: string): Promise<CommandOutcome> {
+    const graceEnd = Date.now() + this.opts.graceMs;
+    if (!this.gone) {
+      this.killed = true;
+      this.signalGroup(pgid, this.opts.stopSignal, reason);
+      const first = await raceTimer(this.exited, this.opts.graceMs);
+      if (first === undefined) this.signalGroup(pgid, 'SIGKILL', `still running ${this.opts.graceMs} ms after ${this.opts.stopSignal}`);
+    }
+    // The leader is gone (or killed); the rest of the group gets what is left of the grace period.
+    for (let i = 0; i < 1000 && Date.now() < graceEnd && groupMembers(pgid).length > 0; i++) await sleep(20);
+    if (groupMembers(pgid).length > 0) this.signalGroup(pgid, 'SIGKILL', `group members still running ${this.opts.graceMs} ms after ${this.opts.stopSignal}`);
+    unregisterGroup(pgid);
+    return (await raceTimer(this.exited, REAP_LIMIT_MS)) ?? this.outcome();
+  }
+
+  private onTimeout(): void {
+    if (this.gone) return;
+    this.timedOut = true;
+    this.emit({ kind: 'timeout', name: this.opts.name, pid: this.childPid, time: new Date(), timeoutMs: this.opts.timeoutMs! });
+    void this.stop(`timed out after ${this.opts.timeoutMs} ms`);
+  }
+
+  private onExit(result: Result): void {
+    this.exitCode = result.exitCode ?? null;
+    this.signal = result.signal ?? null;
+    const cause = result.cause as (Error & { code?: string; syscall?: string }) | undefined;
+    if (this.exitCode === null && this.signal === null && cause?.syscall?.startsWith('spawn')) this.spawnError = cause;
+    const pgid = this.childPid;
+    // Strays of a command that finished on its own; during stop() the group gets its grace period instead.
+    if (pgid !== undefined && !this.stopping) {
+      if (groupMembers(pgid).length > 0) this.signalGroup(pgid, 'SIGKILL', `left behind when ${this.opts.name} exited`);
       unregisterGroup(pgid);
     }
-    return this.exited;
+    this.finish();
+  }
+
+  private finish(): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.endClock = performance.now();
+    clearTimeout(this.timeoutTimer);
+    const o = this.outcome();
+    if (this.childPid !== undefined) {
+      this.emit({ kind: 'exit', name: this.opts.name, pid: this.childPid, time: new Date(), exitCode: o.exitCode, signal: o.signal, durationMs: o.durationMs, killed: o.killed, timedOut: o.timedOut });
+    }
+    this.resolveExited(o);
+  }
+
+  private spawnFailure(): CommandError {
+    const o = this.outcome();
+    const err = this.spawnError;
+    const exe = this.opts.argv[0] ?? '';
+    if (err?.code === 'ENOENT' && !isDirectory(this.opts.cwd)) return new CommandError('spawn', `Working directory does not exist: ${this.opts.cwd}`, o, { cause: err });
+    if (err?.code === 'ENOENT') return new CommandError('not-found', exe.includes('/') ? `Executable not found: ${exe}` : `Executable not found on PATH: ${exe}`, o, { cause: err });
+    if (err?.code === 'EACCES') return new CommandError('spawn', `Executable is not executable (permission denied): ${exe}`, o, { cause: err });
+    return new CommandError('spawn', `Could not start process (${err?.message ?? 'spawn failed'})`, o, { cause: err });
   }
 
   private signalGroup(pgid: number, signal: NodeJS.Signals, reason: string): void {
-    this.emit({ kind: 'kill', name: this.opts.name, pid: pgid, time: new Date(), signal, reason });
-    try {
-      process.kill(-pgid, signal);
-    } catch {}
-  }
-
-  private onExit(result: { exitCode?: number; signal?: string; code?: string; cause?: unknown; originalMessage?: string }): void {
-    this.endTime = performance.now();
-    this.exitCode = result.exitCode ?? null;
-    this.signal = result.signal ?? null;
-    const cause = result.cause as { code?: string; syscall?: string } | undefined;
-    if (this.exitCode === null && this.signal === null && cause?.syscall?.startsWith('spawn')) this.spawnError = result.cause as Error;
-    const finish = (): void => {
-      this.gone = true;
-      const o = this.outcome();
-      this.emit({ kind: 'exit', name: this.opts.name, pid: this.pid, time: new Date(), exitCode: o.exitCode, signal: o.signal, durationMs: o.durationMs });
-      // Nothing of this group should remain once the leader is gone and we are not waiting on it.
-      this.resolveExited(o);
-    };
-    if (this.log) this.log.end(finish);
-    else finish();
+    if (signalGroup(pgid, signal)) this.emit({ kind: 'kill', name: this.opts.name, pid: pgid, time: new Date(), signal, reason });
   }
 
   // Snapshot of the outcome so far (final once `exited` resolved).
   outcome(): CommandOutcome {
     return {
       name: this.opts.name,
-      command: this.opts.argv,
+      command: [...this.opts.argv],
       commandLine: quoteArgv(this.opts.argv),
       host: 'local',
       cwd: this.opts.cwd,
       exitCode: this.exitCode,
       signal: this.signal,
-      startedAt: this.startedAt.toISOString(),
-      durationMs: this.startTime ? Math.round((this.endTime || performance.now()) - this.startTime) : 0,
+      startedAt: this.startClock ? this.startedAt.toISOString() : '', // '' when it never started
+      durationMs: this.startClock ? Math.round((this.endClock || performance.now()) - this.startClock) : 0,
       timedOut: this.timedOut,
       killed: this.killed,
       logPath: this.opts.logPath,
@@ -231,6 +257,26 @@ export class ManagedProcess {
   }
 
   private emit(e: ProcessEvent): void {
-    this.opts.onEvent?.(e);
+    try {
+      this.opts.onEvent?.(e);
+    } catch {} // a broken listener must not break supervision
+  }
+}
+
+// The promise's value, or undefined once `ms` pass; the timer never outlives the race.
+async function raceTimer<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  const abort = new AbortController();
+  try {
+    return await Promise.race([promise, sleep(ms, abort.signal).then(() => undefined)]);
+  } finally {
+    abort.abort();
+  }
+}
+
+function isDirectory(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
   }
 }

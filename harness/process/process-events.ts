@@ -1,16 +1,17 @@
-/** Harness process events, one union keyed on `kind` (zx log.ts style). */
+/** Harness process events, one union keyed on `kind` (zx log.ts style); reporters consume them. */
 export type ProcessEvent =
-  | { kind: 'spawn'; name: string; pid: number | undefined; time: Date; commandLine: string; cwd: string }
+  | { kind: 'spawn'; name: string; pid: number | undefined; time: Date; commandLine: string; cwd: string; logPath: string }
   | { kind: 'ready'; name: string; pid: number | undefined; time: Date; probe: string; waitedMs: number }
-  | { kind: 'exit'; name: string; pid: number | undefined; time: Date; exitCode: number | null; signal: string | null; durationMs: number }
+  | { kind: 'exit'; name: string; pid: number | undefined; time: Date; exitCode: number | null; signal: string | null; durationMs: number; killed: boolean; timedOut: boolean }
+  /** A signal sent to the process group; `pid` is the group id. */
   | { kind: 'kill'; name: string; pid: number | undefined; time: Date; signal: string; reason: string }
   | { kind: 'timeout'; name: string; pid: number | undefined; time: Date; timeoutMs: number };
 
 const formatters: { [K in ProcessEvent['kind']]: (e: Extract<ProcessEvent, { kind: K }>) => string } = {
-  spawn: (e) => `spawn   ${e.name} [${e.pid ?? '?'}] ${e.commandLine}`,
+  spawn: (e) => `spawn   ${e.name} [${e.pid ?? '?'}] ${e.commandLine} (log ${e.logPath})`,
   ready: (e) => `ready   ${e.name} [${e.pid ?? '?'}] ${e.probe} after ${e.waitedMs} ms`,
-  exit: (e) => `exit    ${e.name} [${e.pid ?? '?'}] ${e.signal ?? `code ${e.exitCode}`} after ${e.durationMs} ms`,
-  kill: (e) => `kill    ${e.name} [${e.pid ?? '?'}] ${e.signal} (${e.reason})`,
+  exit: (e) => `exit    ${e.name} [${e.pid ?? '?'}] ${e.signal ?? `code ${e.exitCode}`} after ${e.durationMs} ms${e.timedOut ? ' (timed out)' : e.killed ? ' (stopped)' : ''}`,
+  kill: (e) => `kill    ${e.name} [group ${e.pid ?? '?'}] ${e.signal} (${e.reason})`,
   timeout: (e) => `timeout ${e.name} [${e.pid ?? '?'}] after ${e.timeoutMs} ms`,
 };
 

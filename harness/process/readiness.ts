@@ -1,9 +1,14 @@
-import net from 'node:net';
 import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import { followLogFor, sleep } from './log-follow.ts';
 
+/** When a started process counts as ready. */
 export type ReadinessProbe =
   | { kind: 'tcp'; host: string; port: number }
+  /** Matched against each line of stdout+stderr; a string is a regular expression source. */
   | { kind: 'log'; pattern: RegExp | string }
+  /** Any HTTP response, whatever its status. */
   | { kind: 'http'; url: string }
   | { kind: 'delay'; ms: number }
   | { kind: 'none' };
@@ -19,7 +24,7 @@ export function describeProbe(p: ReadinessProbe): string {
       return `http ${p.url}`;
     case 'delay':
       return `delay ${p.ms} ms`;
-    default:
+    case 'none':
       return 'spawn';
   }
 }
@@ -39,30 +44,61 @@ export function tryConnect(host: string, port: number, timeoutMs = 500): Promise
   });
 }
 
-// One HTTP request; any status counts as an answer.
+// One HTTP request; any status counts as an answer. No keep-alive: the probe leaves no socket behind.
 export function tryHttp(url: string, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = http.get(url, { timeout: timeoutMs }, (res) => {
-      res.resume();
-      resolve(true);
-    });
-    req.once('timeout', () => req.destroy());
-    req.once('error', () => resolve(false));
+    let settled = false;
+    const done = (ok: boolean): void => {
+      if (!settled) resolve(ok);
+      settled = true;
+    };
+    const get = url.startsWith('https:') ? https.get : http.get;
+    try {
+      const req = get(url, { timeout: timeoutMs, agent: false, headers: { connection: 'close' } }, (res) => {
+        res.resume();
+        done(true);
+      });
+      req.once('timeout', () => req.destroy());
+      req.once('error', () => done(false));
+    } catch {
+      done(false); // malformed URL: never ready, the deadline reports it
+    }
   });
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export interface ProbeContext {
+  /** Stops the probe; it then resolves false. */
+  signal: AbortSignal;
+  /** Give up at this time (Date.now() scale). */
+  deadline: number;
+  /** The process's log, followed by `log` probes. */
+  logPath: string;
+  /** Where in the log this process's output begins. */
+  logOffset: number;
+}
 
-// Poll a network probe until it answers or `signal` aborts (the caller races exit and deadline).
-export async function pollProbe(probe: ReadinessProbe, signal: AbortSignal, intervalMs = 50): Promise<void> {
-  if (probe.kind === 'delay') {
-    await sleep(probe.ms);
-    return;
-  }
-  if (probe.kind !== 'tcp' && probe.kind !== 'http') return;
-  for (let attempt = 0; !signal.aborted; attempt++) {
-    const ok = probe.kind === 'tcp' ? await tryConnect(probe.host, probe.port) : await tryHttp(probe.url);
-    if (ok) return;
-    await sleep(Math.min(intervalMs * (1 + attempt / 10), 250));
+// Wait until the probe succeeds (true), or the signal or deadline ends the wait (false).
+// The caller races this against the process's exit.
+export async function waitForProbe(probe: ReadinessProbe, ctx: ProbeContext): Promise<boolean> {
+  switch (probe.kind) {
+    case 'none':
+      return true;
+    case 'delay': {
+      // A delay longer than the time left can only end at the deadline: not ready.
+      const left = ctx.deadline - Date.now();
+      await sleep(Math.min(probe.ms, left), ctx.signal);
+      return probe.ms < left && !ctx.signal.aborted;
+    }
+    case 'log':
+      return (await followLogFor(ctx.logPath, probe.pattern, { fromOffset: ctx.logOffset, signal: ctx.signal, deadline: ctx.deadline })) !== undefined;
+    case 'tcp':
+    case 'http':
+      for (let attempt = 0; !ctx.signal.aborted && Date.now() < ctx.deadline; attempt++) {
+        const attemptMs = Math.max(1, Math.min(1000, ctx.deadline - Date.now()));
+        const ok = probe.kind === 'tcp' ? await tryConnect(probe.host, probe.port, attemptMs) : await tryHttp(probe.url, attemptMs);
+        if (ok) return !ctx.signal.aborted;
+        await sleep(Math.min(25 + attempt * 10, 250), ctx.signal);
+      }
+      return false;
   }
 }

@@ -8,6 +8,7 @@ const { run } = defineSuiteFile({
   descriptor: "experiments/configs/experiments/accuracy.yaml",
   workload: "kv",
   part: 0,
+  parts: 2,
   digest: "4e50f1683d228ef6",
   fileUrl: import.meta.url,
 });

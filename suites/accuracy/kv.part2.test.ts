@@ -8,6 +8,7 @@ const { run } = defineSuiteFile({
   descriptor: "experiments/configs/experiments/accuracy.yaml",
   workload: "kv",
   part: 1,
+  parts: 2,
   digest: "974f2da1c5edab67",
   fileUrl: import.meta.url,
 });

@@ -8,6 +8,7 @@ const { run } = defineSuiteFile({
   descriptor: "experiments/configs/experiments/interference.yaml",
   workload: "kv",
   part: 0,
+  parts: 2,
   digest: "db1d94bc6f18a17d",
   fileUrl: import.meta.url,
 });

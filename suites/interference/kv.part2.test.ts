@@ -8,6 +8,7 @@ const { run } = defineSuiteFile({
   descriptor: "experiments/configs/experiments/interference.yaml",
   workload: "kv",
   part: 1,
+  parts: 2,
   digest: "c7184b073a215455",
   fileUrl: import.meta.url,
 });

@@ -8,6 +8,7 @@ const { run } = defineSuiteFile({
   descriptor: "experiments/configs/experiments/overhead.yaml",
   workload: "kv",
   part: 0,
+  parts: 5,
   digest: "d85be999f84f8c0a",
   fileUrl: import.meta.url,
 });

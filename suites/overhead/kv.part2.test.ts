@@ -8,6 +8,7 @@ const { run } = defineSuiteFile({
   descriptor: "experiments/configs/experiments/overhead.yaml",
   workload: "kv",
   part: 1,
+  parts: 5,
   digest: "fbfea336b4f3f0a2",
   fileUrl: import.meta.url,
 });

@@ -8,6 +8,7 @@ const { run } = defineSuiteFile({
   descriptor: "experiments/configs/experiments/overhead.yaml",
   workload: "kv",
   part: 2,
+  parts: 5,
   digest: "499cf82f2197b60d",
   fileUrl: import.meta.url,
 });

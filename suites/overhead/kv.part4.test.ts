@@ -8,6 +8,7 @@ const { run } = defineSuiteFile({
   descriptor: "experiments/configs/experiments/overhead.yaml",
   workload: "kv",
   part: 3,
+  parts: 5,
   digest: "1f551c810b0673da",
   fileUrl: import.meta.url,
 });

@@ -8,6 +8,7 @@ const { run } = defineSuiteFile({
   descriptor: "experiments/configs/experiments/overhead.yaml",
   workload: "kv",
   part: 4,
+  parts: 5,
   digest: "a37b381db5c2844e",
   fileUrl: import.meta.url,
 });

@@ -8,6 +8,7 @@ const { run } = defineSuiteFile({
   descriptor: "experiments/configs/experiments/sanity.yaml",
   workload: "kv",
   part: 0,
+  parts: 2,
   digest: "9deeb0a105ac9d2e",
   fileUrl: import.meta.url,
 });

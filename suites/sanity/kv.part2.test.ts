@@ -8,6 +8,7 @@ const { run } = defineSuiteFile({
   descriptor: "experiments/configs/experiments/sanity.yaml",
   workload: "kv",
   part: 1,
+  parts: 2,
   digest: "d94d786af800b8e9",
   fileUrl: import.meta.url,
 });
