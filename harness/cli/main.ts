@@ -30,7 +30,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
 
   addRunFlags(program.command('plan').description('dry run: every planned run with its resolved commands').requiredOption('--suite <name|path>', 'suite name or descriptor path').option('--json', 'machine-readable output').option('--count', 'only count the runs per workload'))
     .action((opts) => set(planCommand(root(), opts, io)));
-  addRunFlags(program.command('run').description('run a suite through Vitest').requiredOption('--suite <name|path>', 'suite name or descriptor path').option('--dry-run', 'print the plan, launch nothing').option('--json', 'with --dry-run: JSON').option('--shard <i/n>', 'run only shard i of n (whole generated files, as vitest --shard)'))
+  addRunFlags(program.command('run').description('run a suite through Vitest').requiredOption('--suite <name|path>', 'suite name or descriptor path').option('--dry-run', 'print the plan, launch nothing').option('--json', 'with --dry-run: JSON').option('--shard <i/n>', 'run only shard i of n (whole generated files, as vitest --shard)').option('--resume', 'skip runs that already passed with the same run id; rerun the rest'))
     .action(async (opts) => set(await runCommand(root(), opts, io)));
   program
     .command('compile')

@@ -13,7 +13,7 @@ export function addRunFlags(cmd: Command): Command {
     .option('--artifacts <dir>', 'artifacts root (default experiments/artifacts)');
 }
 
-function positiveInt(flag: string, value: string | undefined, max = Number.MAX_SAFE_INTEGER): number | undefined {
+function positiveInt(flag: string, value: string | boolean | undefined, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`${flag} must be a whole number between 1 and ${max}, got "${value}"`);
@@ -21,15 +21,16 @@ function positiveInt(flag: string, value: string | undefined, max = Number.MAX_S
 }
 
 // Validate the flags into RunOptions (clear messages, exit 2).
-export function readRunFlags(opts: Record<string, string | undefined>): RunOptions {
+export function readRunFlags(opts: Record<string, string | boolean | undefined>): RunOptions {
   const out: RunOptions = {};
   const perfFreq = positiveInt('--perf-freq', opts.perfFreq, 1_000_000);
   const metricsPort = positiveInt('--metrics-port', opts.metricsPort, 65535);
   if (perfFreq !== undefined) out.perfFreq = perfFreq;
   if (metricsPort !== undefined) out.metricsPort = metricsPort;
-  if (opts.agentBin) out.agentBin = opts.agentBin;
-  if (opts.agentConfig) out.agentConfig = opts.agentConfig;
-  if (opts.summary) out.summary = opts.summary;
-  if (opts.artifacts) out.artifactsDir = opts.artifacts;
+  if (typeof opts.agentBin === 'string') out.agentBin = opts.agentBin;
+  if (typeof opts.agentConfig === 'string') out.agentConfig = opts.agentConfig;
+  if (typeof opts.summary === 'string') out.summary = opts.summary;
+  if (typeof opts.artifacts === 'string') out.artifactsDir = opts.artifacts;
+  if (opts.resume) out.resume = true;
   return out;
 }

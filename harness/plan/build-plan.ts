@@ -12,6 +12,7 @@ import type { PlannedRun } from './run-types.ts';
 import { runTimeoutMs } from './timeouts.ts';
 import { chunkRuns, type RunChunk } from './chunks.ts';
 import { ValiditySchema } from '../config/schema/suite.ts';
+import { HARNESS_VERSION } from '../results/version.ts';
 import type { Bound } from '../results/validity.ts';
 
 export interface WorkloadPlan {
@@ -92,7 +93,8 @@ function planWorkload(suite: LoadedSuite, w: LoadedWorkload, options: RunOptions
 
 function makeRun(suite: LoadedSuite, w: LoadedWorkload, variant: Variant, mode: Mode, repetition: number, resolved: ResolvedVariant, configHash: string, checks: Pick<PlannedRun, 'validity' | 'expect'>): PlannedRun {
   const name = `${w.entry.name}/${mode}/${variant.label}/${repetition}`;
-  const id = hashValue([suite.name, w.entry.name, mode, repetition, variant.params, configHash]);
+  // The harness version is part of the identity: a new harness never resumes an old harness's result.
+  const id = hashValue([suite.name, w.entry.name, mode, repetition, variant.params, configHash, HARNESS_VERSION]);
   const timeoutMs = w.entry.timeout_s ? Math.round(w.entry.timeout_s * 1000) : runTimeoutMs(resolved, mode);
   return { id, name, suite: suite.name, workload: w.entry.name, mode, variant, repetition, order: 0, timeoutMs, resolved, source: w, ...checks };
 }

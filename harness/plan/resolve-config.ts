@@ -16,6 +16,8 @@ export interface RunOptions {
   summary?: string;
   /** Where run folders go. @default experiments/artifacts under the project root */
   artifactsDir?: string;
+  /** Skip runs whose passed run_result.json (same run id) is already in the artifacts root. */
+  resume?: boolean;
 }
 
 /** A variant's merged, validated and normalized configuration. */

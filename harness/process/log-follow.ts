@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { sleep } from './timers.ts';
 
 /** Longest unterminated line kept for matching; beyond it only the end is kept. */
 const MAX_PARTIAL = 64 * 1024;
@@ -54,18 +55,4 @@ export async function followLogFor(file: string, pattern: RegExp | string, opts:
   } finally {
     await handle.close();
   }
-}
-
-// setTimeout that an abort cuts short (resolves, never rejects).
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

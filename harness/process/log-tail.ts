@@ -17,6 +17,8 @@ export function readLogTail(file: string, { lines = 40, bytes = 4096 }: { lines?
     // Started mid-file: drop the cut-off first line.
     if (length < size) text = text.slice(text.indexOf('\n') + 1);
     return text.trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return ''; // a directory, a vanished file: no tail rather than an error inside an error
   } finally {
     closeSync(fd);
   }

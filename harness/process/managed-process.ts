@@ -1,14 +1,15 @@
-import { closeSync, fstatSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { execa, type Result } from 'execa';
 import { CommandError, describeEnd, type CommandOutcome } from './command-error.ts';
-import { sleep } from './log-follow.ts';
 import { readLogTail } from './log-tail.ts';
 import type { ProcessEvent } from './process-events.ts';
 import { groupMembers, signalGroup } from './process-group.ts';
 import { registerGroup, unregisterGroup } from './process-registry.ts';
 import { quoteArgv } from './quote.ts';
 import { describeProbe, waitForProbe, type ReadinessProbe } from './readiness.ts';
+import { describeSpawnFailure } from './spawn-failure.ts';
+import { raceTimer, sleep } from './timers.ts';
 
 export interface ManagedProcessOptions {
   /** Role name used in messages and events, e.g. `kv-server`. */
@@ -82,20 +83,22 @@ export class ManagedProcess {
     this.started = true;
     const { argv, cwd, logPath, name } = this.opts;
     const [file, ...args] = argv;
-    if (!file) {
-      this.finish();
-      throw (this.startFailure = new CommandError('spawn', 'Empty command', this.outcome()));
+    if (!file) throw this.failBeforeSpawn('Empty command');
+    let fd: number;
+    try {
+      mkdirSync(path.dirname(logPath), { recursive: true });
+      // The child (and its children) write to the file directly: no pipe can keep a finished
+      // process looking alive, or stall a child while the harness is busy.
+      fd = openSync(logPath, 'a');
+    } catch (err) {
+      throw this.failBeforeSpawn(`Cannot open the log file ${logPath} (${(err as Error).message})`, err);
     }
-    mkdirSync(path.dirname(logPath), { recursive: true });
-    // The child (and its children) write to the file directly: no pipe can keep a finished
-    // process looking alive, or stall a child while the harness is busy.
-    const fd = openSync(logPath, 'a');
-    // execa's types only name fds 0–9; any open fd passes straight through to Node's spawn.
-    const logFd = fd as 3;
     const logOffset = fstatSync(fd).size;
     this.startClock = performance.now();
     this.startedAt = new Date();
     try {
+      // execa's types only name fds 0–9; any open fd passes straight through to Node's spawn.
+      const logFd = fd as 3;
       const child = execa(file, args, {
         cwd,
         env: this.opts.env ?? {},
@@ -109,7 +112,10 @@ export class ManagedProcess {
         stderr: logFd,
       });
       this.childPid = child.pid;
-      void child.then((result) => this.onExit(result));
+      void child.then((result) => this.onExit(result), (err: unknown) => this.onExit({ cause: err }));
+    } catch (err) {
+      this.spawnError = err as Error; // invalid options: execa throws before spawning
+      this.finish();
     } finally {
       closeSync(fd);
     }
@@ -121,6 +127,12 @@ export class ManagedProcess {
     this.emit({ kind: 'spawn', name, pid: this.childPid, time: this.startedAt, commandLine: quoteArgv(argv), cwd, logPath });
     if (this.opts.timeoutMs !== undefined) this.timeoutTimer = setTimeout(() => this.onTimeout(), this.opts.timeoutMs);
     await this.awaitReady(logOffset);
+  }
+
+  private failBeforeSpawn(headline: string, cause?: unknown): CommandError {
+    this.finish();
+    this.startFailure = new CommandError('spawn', headline, this.outcome(), cause === undefined ? undefined : { cause });
+    return this.startFailure;
   }
 
   private async awaitReady(logOffset: number): Promise<void> {
@@ -197,18 +209,21 @@ export class ManagedProcess {
     void this.stop(`timed out after ${this.opts.timeoutMs} ms`);
   }
 
-  private onExit(result: Result): void {
-    this.exitCode = result.exitCode ?? null;
-    this.signal = result.signal ?? null;
-    const cause = result.cause as (Error & { code?: string; syscall?: string }) | undefined;
-    if (this.exitCode === null && this.signal === null && cause?.syscall?.startsWith('spawn')) this.spawnError = cause;
-    const pgid = this.childPid;
-    // Strays of a command that finished on its own; during stop() the group gets its grace period instead.
-    if (pgid !== undefined && !this.stopping) {
-      if (groupMembers(pgid).length > 0) this.signalGroup(pgid, 'SIGKILL', `left behind when ${this.opts.name} exited`);
-      unregisterGroup(pgid);
+  private onExit(result: Pick<Result, 'cause'> & Partial<Pick<Result, 'exitCode' | 'signal'>>): void {
+    try {
+      this.exitCode = result.exitCode ?? null;
+      this.signal = result.signal ?? null;
+      // Neither exit code nor signal: the process never ran (ENOENT, EACCES, bad cwd, …).
+      if (this.exitCode === null && this.signal === null && result.cause) this.spawnError = result.cause as Error & { code?: string };
+      const pgid = this.childPid;
+      // Strays of a command that finished on its own; during stop() the group gets its grace period instead.
+      if (pgid !== undefined && !this.stopping) {
+        if (groupMembers(pgid).length > 0) this.signalGroup(pgid, 'SIGKILL', `left behind when ${this.opts.name} exited`);
+        unregisterGroup(pgid);
+      }
+    } finally {
+      this.finish(); // `exited` must resolve whatever happened above
     }
-    this.finish();
   }
 
   private finish(): void {
@@ -224,13 +239,8 @@ export class ManagedProcess {
   }
 
   private spawnFailure(): CommandError {
-    const o = this.outcome();
-    const err = this.spawnError;
-    const exe = this.opts.argv[0] ?? '';
-    if (err?.code === 'ENOENT' && !isDirectory(this.opts.cwd)) return new CommandError('spawn', `Working directory does not exist: ${this.opts.cwd}`, o, { cause: err });
-    if (err?.code === 'ENOENT') return new CommandError('not-found', exe.includes('/') ? `Executable not found: ${exe}` : `Executable not found on PATH: ${exe}`, o, { cause: err });
-    if (err?.code === 'EACCES') return new CommandError('spawn', `Executable is not executable (permission denied): ${exe}`, o, { cause: err });
-    return new CommandError('spawn', `Could not start process (${err?.message ?? 'spawn failed'})`, o, { cause: err });
+    const { reason, headline } = describeSpawnFailure(this.spawnError, this.opts.argv[0] ?? '', this.opts.cwd);
+    return new CommandError(reason, headline, this.outcome(), { cause: this.spawnError });
   }
 
   private signalGroup(pgid: number, signal: NodeJS.Signals, reason: string): void {
@@ -260,23 +270,5 @@ export class ManagedProcess {
     try {
       this.opts.onEvent?.(e);
     } catch {} // a broken listener must not break supervision
-  }
-}
-
-// The promise's value, or undefined once `ms` pass; the timer never outlives the race.
-async function raceTimer<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  const abort = new AbortController();
-  try {
-    return await Promise.race([promise, sleep(ms, abort.signal).then(() => undefined)]);
-  } finally {
-    abort.abort();
-  }
-}
-
-function isDirectory(dir: string): boolean {
-  try {
-    return statSync(dir).isDirectory();
-  } catch {
-    return false;
   }
 }

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import { followLogFor, sleep } from './log-follow.ts';
+import { followLogFor } from './log-follow.ts';
+import { sleep } from './timers.ts';
 
 /** When a started process counts as ready. */
 export type ReadinessProbe =

@@ -31,7 +31,8 @@ export function outcomeFromTestCase(tc: TestCase): RunOutcome {
       record = null;
     }
   }
-  const state = result.state === 'passed' ? 'passed' : result.state === 'failed' ? 'failed' : 'skipped';
+  // A run skipped by --resume reports its earlier passed result.
+  const state = result.state === 'passed' || (meta?.resumed && record?.result.status === 'passed') ? 'passed' : result.state === 'failed' ? 'failed' : 'skipped';
   const error = state === 'failed' ? { message: result.errors?.[0]?.message ?? 'failed', logTail: record?.result.error?.log_tail ?? null } : null;
   return {
     name: tc.name,

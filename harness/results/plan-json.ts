@@ -4,11 +4,13 @@ import type { RunOptions } from '../plan/resolve-config.ts';
 import { writeJsonAtomic } from '../util/atomic-write.ts';
 import { collectProvenance } from './provenance.ts';
 import { HARNESS_VERSION } from './version.ts';
+import { redactValue } from './redact.ts';
 
 // plan.json (seed §6): what this run was meant to do — identity, overrides, resolved config, commands.
 export function writePlanJson(artifactDir: string, run: PlannedRun, commands: RunCommands, opts: { rootDir: string; descriptor: string; options: RunOptions }): void {
   const entry = run.source.entry;
-  writeJsonAtomic(path.join(artifactDir, 'plan.json'), {
+  // Values of secret-looking names and private key material never reach plan.json.
+  writeJsonAtomic(path.join(artifactDir, 'plan.json'), redactValue({
     run: { id: run.id, name: run.name, suite: run.suite, workload: run.workload, mode: run.mode, variant: run.variant.label, params: run.variant.params, repetition: run.repetition, order: run.order, timeout_ms: run.timeoutMs },
     descriptor: opts.descriptor,
     workload_config: entry.config,
@@ -18,5 +20,5 @@ export function writePlanJson(artifactDir: string, run: PlannedRun, commands: Ru
     resolved: run.resolved.config,
     commands,
     provenance: collectProvenance(opts.rootDir, HARNESS_VERSION),
-  });
+  }));
 }

@@ -3,6 +3,7 @@ import type { PlannedRun, ProcessPlan } from '../plan/run-types.ts';
 import { writeJsonAtomic } from '../util/atomic-write.ts';
 import { quoteArgv } from '../util/quote.ts';
 import { keyMetricsFrom } from './key-metrics.ts';
+import { redactValue } from './redact.ts';
 import { RUN_RESULT_SCHEMA_VERSION, type CommandRecord, type Phases, type RunResult } from './run-result-schema.ts';
 
 /** What the process layer reports about a finished (or stopped) process. */
@@ -116,7 +117,8 @@ export class ResultRecorder {
       annotations: this.run.resolved.config.annotations,
       warnings: this.warnings,
     };
-    writeJsonAtomic(this.resultPath, result);
-    return result;
+    const redacted = redactValue(result);
+    writeJsonAtomic(this.resultPath, redacted);
+    return redacted;
   }
 }

@@ -8,6 +8,8 @@ import type { CliIo } from '../main.ts';
 import { formatPlan, planToJson } from '../print-plan.ts';
 import { readRunFlags } from '../run-flags.ts';
 import { parseShard, shardRunCount } from '../../plan/shard.ts';
+import { formatResumePlan, resumePlan } from '../../plan/resume-plan.ts';
+import { artifactsRoot } from '../../results/artifact-dir.ts';
 
 // `harness run --suite X [flags]`: validate, refresh the generated files, run them in Vitest.
 export async function runCommand(rootDir: string, opts: Record<string, string | boolean | undefined>, io: CliIo): Promise<number> {
@@ -22,6 +24,7 @@ export async function runCommand(rootDir: string, opts: Record<string, string | 
   for (const f of compileSuite(base, { rootDir })) {
     if (f.status === 'written' || f.status === 'removed') io.stderr.write(`note: regenerated ${displayPath(f.file, rootDir)} from ${plan.suite.displayFile}\n`);
   }
+  if (options.resume) io.stderr.write(`${formatResumePlan(resumePlan(plan, artifactsRoot(rootDir, options.artifactsDir)))}\n`);
   const shard = opts.shard ? parseShard(String(opts.shard)) : undefined;
   const vitest = path.join(PACKAGE_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
   const config = path.join(PACKAGE_ROOT, 'harness', 'runner', 'experiments.vitest.config.ts');

@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { diffPaths, PreviousRuns } from '../results/previous-runs.ts';
+import type { SuitePlan } from './build-plan.ts';
+
+export interface ResumeEntry {
+  name: string;
+  state: 'done' | 'changed' | 'new' | 'retry';
+  /** done: the folder of the passed result; changed: what differs from the last result. */
+  detail: string;
+}
+
+// What `--resume` will do with each run: skip (done), rerun (changed, with why), run (new), retry (failed before).
+export function resumePlan(plan: SuitePlan, artifactsRoot: string): ResumeEntry[] {
+  const previous = PreviousRuns.scan(artifactsRoot);
+  return plan.runs.map((run) => {
+    const done = previous.passed(run.id);
+    if (done) return { name: run.name, state: 'done', detail: path.basename(done.dir) };
+    const last = previous.latestByName(run.name);
+    if (!last) return { name: run.name, state: 'new', detail: '' };
+    if (last.id === run.id) return { name: run.name, state: 'retry', detail: `last result ${last.status} (${path.basename(last.dir)})` };
+    return { name: run.name, state: 'changed', detail: explainChange(last.dir, run.resolved.config, run.variant.params) };
+  });
+}
+
+function explainChange(dir: string, config: unknown, params: unknown): string {
+  try {
+    const old = JSON.parse(readFileSync(path.join(dir, 'plan.json'), 'utf8')) as { resolved?: unknown; run?: { params?: unknown }; provenance?: { harness_version?: string } };
+    const paths = [...diffPaths(old.run?.params, params, 'params'), ...diffPaths(old.resolved, config)];
+    return paths.length ? `changed: ${paths.join(', ')}` : 'changed: harness version or agent patch';
+  } catch {
+    return 'changed (previous plan.json unreadable)';
+  }
+}
+
+// One line per state with counts, then the runs that will (re)run and why.
+export function formatResumePlan(entries: ResumeEntry[]): string {
+  const count = (s: ResumeEntry['state']): number => entries.filter((e) => e.state === s).length;
+  const lines = [`resume: ${count('done')} already passed (skipped), ${count('changed')} changed, ${count('retry')} to retry, ${count('new')} new`];
+  for (const e of entries) if (e.state === 'changed' || e.state === 'retry') lines.push(`  ${e.state.padEnd(7)} ${e.name}: ${e.detail}`);
+  return lines.join('\n');
+}

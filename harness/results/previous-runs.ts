@@ -1,0 +1,54 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+
+export interface PreviousRun {
+  id: string;
+  name: string;
+  status: string;
+  dir: string;
+  startedAt: string;
+}
+
+/** Run results already in an artifacts root, by run id and by name (latest first). */
+export class PreviousRuns {
+  private constructor(private readonly runs: PreviousRun[]) {}
+
+  // Scan <root>/*/run_result.json once (only identity and status are read).
+  static scan(root: string): PreviousRuns {
+    const runs: PreviousRun[] = [];
+    if (existsSync(root)) {
+      for (const name of readdirSync(root)) {
+        const file = path.join(root, name, 'run_result.json');
+        if (!existsSync(file)) continue;
+        try {
+          const r = JSON.parse(readFileSync(file, 'utf8')) as { run?: { id?: string; name?: string }; status?: string; started_at?: string };
+          if (r.run?.id && r.run.name && r.status) runs.push({ id: r.run.id, name: r.run.name, status: r.status, dir: path.join(root, name), startedAt: r.started_at ?? '' });
+        } catch {}
+      }
+    }
+    runs.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+    return new PreviousRuns(runs);
+  }
+
+  // The latest passed result of exactly this run (same id: same spec, parameters, harness version).
+  passed(id: string): PreviousRun | undefined {
+    return this.runs.find((r) => r.id === id && r.status === 'passed');
+  }
+
+  // The latest result under this readable name, whatever its id.
+  latestByName(name: string): PreviousRun | undefined {
+    return this.runs.find((r) => r.name === name);
+  }
+}
+
+// Key paths where two JSON values differ (for "changed because …" in a resume plan).
+export function diffPaths(a: unknown, b: unknown, prefix = '', out: string[] = [], limit = 8): string[] {
+  if (out.length >= limit) return out;
+  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    for (const k of [...keys].sort()) diffPaths((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], prefix ? `${prefix}.${k}` : k, out, limit);
+    return out;
+  }
+  if (JSON.stringify(a) !== JSON.stringify(b)) out.push(prefix || '(root)');
+  return out;
+}
