@@ -53,5 +53,7 @@ describe('harness run --resume', () => {
     project.workload('tiny', readFileSync(path.join(project.root, 'experiments/configs/workloads/tiny.yaml'), 'utf8').replace('--interval-ms 5', '--interval-ms 6'));
     const res = await runCli(['run', '--suite', 'r', '--artifacts', out(), '--resume', '--dry-run'], { cwd: project.root });
     expect(res.exitCode).toBe(0);
+    expect(res.stderr).toContain('resume: 0 already passed (skipped), 4 changed, 0 to retry, 0 new');
+    expect(res.stderr).toMatch(/changed tiny\/baseline\/count=5\/0: changed: workload\.clients\.generator/);
   });
 });

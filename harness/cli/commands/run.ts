@@ -15,6 +15,7 @@ import { artifactsRoot } from '../../results/artifact-dir.ts';
 export async function runCommand(rootDir: string, opts: Record<string, string | boolean | undefined>, io: CliIo): Promise<number> {
   const options = readRunFlags(opts as Record<string, string | undefined>);
   const plan = planSuite(String(opts.suite), { rootDir, options });
+  if (options.resume) io.stderr.write(`${formatResumePlan(resumePlan(plan, artifactsRoot(rootDir, options.artifactsDir)))}\n`);
   if (opts.dryRun) {
     io.stdout.write(opts.json ? `${JSON.stringify(planToJson(plan), null, 2)}\n` : `${formatPlan(plan)}\n`);
     return 0;
@@ -24,7 +25,6 @@ export async function runCommand(rootDir: string, opts: Record<string, string | 
   for (const f of compileSuite(base, { rootDir })) {
     if (f.status === 'written' || f.status === 'removed') io.stderr.write(`note: regenerated ${displayPath(f.file, rootDir)} from ${plan.suite.displayFile}\n`);
   }
-  if (options.resume) io.stderr.write(`${formatResumePlan(resumePlan(plan, artifactsRoot(rootDir, options.artifactsDir)))}\n`);
   const shard = opts.shard ? parseShard(String(opts.shard)) : undefined;
   const vitest = path.join(PACKAGE_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
   const config = path.join(PACKAGE_ROOT, 'harness', 'runner', 'experiments.vitest.config.ts');
