@@ -7,7 +7,9 @@ PACKAGES=(
   sysstat                                                   # mpstat / pidstat host monitors
   linux-perf                                                # perf record / perf stat
   redis-tools redis-server                                  # redis-cli / redis-benchmark compatibility + bench
-  wrk hyperfine                                             # load tool compatibility + bench
+  wrk hyperfine time                                        # load tool compatibility + bench
+  clickhouse-server clickhouse-client                       # harness ingest tests (ClickHouse 18.x)
+  chromium                                                  # HTML report rendered in headless Chromium
   git ca-certificates
 )
 

@@ -8,6 +8,7 @@ import { compileCommand } from './commands/compile.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { compareCommand } from './commands/compare.ts';
 import { mergeCommand } from './commands/merge.ts';
+import { ingestCommand } from './commands/ingest.ts';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -59,6 +60,14 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .option('--summary <path>', 'summary JSON path (default reports/summary.json)')
     .option('--reports <dir>', 'reports folder (default reports/)')
     .action(async (dirs, opts) => set(await mergeCommand(root(), dirs, opts, io)));
+  program
+    .command('ingest')
+    .description('load run results into ClickHouse (idempotent); --suite-table prints a suite’s table')
+    .argument('[paths...]', 'artifact folders, or folders that hold them')
+    .option('--clickhouse <url>', 'ClickHouse HTTP interface, e.g. http://127.0.0.1:8123 (or HARNESS_CLICKHOUSE_URL)')
+    .option('--database <name>', 'database', 'harness')
+    .option('--suite-table <artifact-id>', 'print the suite table of the run with this artifact folder name')
+    .action(async (paths, opts) => set(await ingestCommand(paths, opts, io)));
   program
     .command('schema')
     .description('write JSON Schemas for descriptors, workload configs and run results')

@@ -101,6 +101,7 @@ export class ResultRecorder {
         params: this.run.variant.params,
         repetition: this.run.repetition,
         order: this.run.order,
+        ...(process.env.HARNESS_SESSION_ID ? { session_id: process.env.HARNESS_SESSION_ID } : {}),
       },
       status,
       error: error ? { message: error.message, kind: error.kind, command: error.command ?? null, log: error.log ?? null, log_tail: error.logTail ?? null } : null,

@@ -61,6 +61,7 @@ export const RunResultSchema = z.object({
     params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
     repetition: z.number().int(),
     order: z.number().int(),
+    session_id: z.string().optional().describe('Shared by every run of one suite invocation.'),
   }),
   status: z.enum(['passed', 'failed', 'interrupted']),
   error: RunErrorSchema.nullable(),

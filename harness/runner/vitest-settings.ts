@@ -1,4 +1,6 @@
+import path from 'node:path';
 import type { TestProjectInlineConfiguration } from 'vitest/config';
+import { PACKAGE_ROOT } from '../config/project-root.ts';
 
 type ProjectTest = NonNullable<TestProjectInlineConfiguration['test']>;
 
@@ -13,4 +15,5 @@ export const experimentProject: ProjectTest = {
   sequence: { concurrent: false, shuffle: false },
   testTimeout: 600_000,
   hookTimeout: 120_000,
+  globalSetup: [path.join(PACKAGE_ROOT, 'harness/fixtures/global-setup.ts')],
 };

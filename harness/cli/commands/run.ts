@@ -10,6 +10,7 @@ import { readRunFlags } from '../run-flags.ts';
 import { parseShard, shardRunCount } from '../../plan/shard.ts';
 import { formatResumePlan, resumePlan } from '../../plan/resume-plan.ts';
 import { artifactsRoot } from '../../results/artifact-dir.ts';
+import { newSessionId } from '../../fixtures/global-setup.ts';
 
 // `harness run --suite X [flags]`: validate, refresh the generated files, run them in Vitest.
 export async function runCommand(rootDir: string, opts: Record<string, string | boolean | undefined>, io: CliIo): Promise<number> {
@@ -32,7 +33,7 @@ export async function runCommand(rootDir: string, opts: Record<string, string | 
   const total = shard ? shardRunCount(base, shard) : plan.runs.length;
   const child = await execa(process.execPath, args, {
     cwd: rootDir,
-    env: { ...runOptionsToEnv(options), HARNESS_ROOT: rootDir, HARNESS_TOTAL_RUNS: String(total) },
+    env: { ...runOptionsToEnv(options), HARNESS_ROOT: rootDir, HARNESS_TOTAL_RUNS: String(total), HARNESS_SESSION_ID: process.env.HARNESS_SESSION_ID ?? newSessionId() },
     stdio: 'inherit',
     reject: false,
   });
