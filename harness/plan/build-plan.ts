@@ -13,6 +13,7 @@ import { runTimeoutMs } from './timeouts.ts';
 import { chunkRuns, type RunChunk } from './chunks.ts';
 import { ValiditySchema } from '../config/schema/suite.ts';
 import { HARNESS_VERSION } from '../results/version.ts';
+import { MUTATION_PARAM, planMutations, withMutationAxis } from './mutations.ts';
 import type { Bound } from '../results/validity.ts';
 
 export interface WorkloadPlan {
@@ -59,7 +60,8 @@ export function buildPlan(suite: LoadedSuite, options: RunOptions = {}): SuitePl
 
 function planWorkload(suite: LoadedSuite, w: LoadedWorkload, options: RunOptions, issues: IssueCollector): WorkloadPlan {
   const paramsPath = ['workloads', w.index, 'parameters'];
-  const space = expandParameters(w.entry.parameters, (path, message, hint) =>
+  const mutations = planMutations(suite, w, issues);
+  const space = expandParameters(withMutationAxis(w.entry.parameters, mutations, w.entry.mutation_base), (path, message, hint) =>
     issues.add(suite.source.issueAt([...paramsPath, ...path], message, hint ? { hint } : {})),
   );
   // Variants that override no config share one resolved config: validate and hash it once.
@@ -79,7 +81,8 @@ function planWorkload(suite: LoadedSuite, w: LoadedWorkload, options: RunOptions
     const start = runs.length;
     for (const mode of w.entry.modes) {
       for (let rep = 0; rep < w.entry.repetitions; rep++) {
-        runs.push(makeRun(suite, w, variant, mode, rep, entry.resolved, entry.hash!, checks));
+        const mutation = mutations?.get(String(variant.params[MUTATION_PARAM]));
+        runs.push(makeRun(suite, w, variant, mode, rep, entry.resolved, entry.hash!, mutation ? { ...checks, mutation } : checks));
       }
     }
     // Each mode renders its own observer: check the first run of every mode.
@@ -91,10 +94,10 @@ function planWorkload(suite: LoadedSuite, w: LoadedWorkload, options: RunOptions
   return { name: w.entry.name, source: w, space, runs: ordered, digest, chunks: chunkRuns(ordered, w.entry.repetitions) };
 }
 
-function makeRun(suite: LoadedSuite, w: LoadedWorkload, variant: Variant, mode: Mode, repetition: number, resolved: ResolvedVariant, configHash: string, checks: Pick<PlannedRun, 'validity' | 'expect'>): PlannedRun {
+function makeRun(suite: LoadedSuite, w: LoadedWorkload, variant: Variant, mode: Mode, repetition: number, resolved: ResolvedVariant, configHash: string, checks: Pick<PlannedRun, 'validity' | 'expect' | 'mutation'>): PlannedRun {
   const name = `${w.entry.name}/${mode}/${variant.label}/${repetition}`;
   // The harness version is part of the identity: a new harness never resumes an old harness's result.
-  const id = hashValue([suite.name, w.entry.name, mode, repetition, variant.params, configHash, HARNESS_VERSION]);
+  const id = hashValue([suite.name, w.entry.name, mode, repetition, variant.params, configHash, HARNESS_VERSION, checks.mutation ? [checks.mutation.baseCommit, checks.mutation.patchSha256, checks.mutation.build ?? ''] : null]);
   const timeoutMs = w.entry.timeout_s ? Math.round(w.entry.timeout_s * 1000) : runTimeoutMs(resolved, mode);
   return { id, name, suite: suite.name, workload: w.entry.name, mode, variant, repetition, order: 0, timeoutMs, resolved, source: w, ...checks };
 }

@@ -23,6 +23,16 @@ export interface PlannedRun {
   source: LoadedWorkload;
   validity: ValidityRules;
   expect: Record<string, Bound>;
+  /** The git-patch mutation this run executes under, if any. */
+  mutation?: PlannedMutation;
+}
+
+export interface PlannedMutation {
+  name: string;
+  patch: string;
+  patchSha256: string;
+  build?: string;
+  baseCommit: string;
 }
 
 /** Readiness as planned; the process layer turns it into a probe. */

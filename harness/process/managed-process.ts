@@ -192,14 +192,17 @@ export class ManagedProcess {
     if (!this.gone) {
       this.killed = true;
       this.signalGroup(pgid, this.opts.stopSignal, reason);
-      const first = await raceTimer(this.exited, this.opts.graceMs);
-      if (first === undefined) this.signalGroup(pgid, 'SIGKILL', `still running ${this.opts.graceMs} ms after ${this.opts.stopSignal}`);
+      if ((await raceTimer(this.exited, this.opts.graceMs)) === undefined) {
+        this.signalGroup(pgid, 'SIGKILL', `still running ${this.opts.graceMs} ms after ${this.opts.stopSignal}`);
+        unregisterGroup(pgid);
+        return (await raceTimer(this.exited, REAP_LIMIT_MS)) ?? this.outcome();
+      }
     }
-    // The leader is gone (or killed); the rest of the group gets what is left of the grace period.
+    // The leader is gone; the rest of the group gets what is left of the grace period.
     for (let i = 0; i < 1000 && Date.now() < graceEnd && groupMembers(pgid).length > 0; i++) await sleep(20);
     if (groupMembers(pgid).length > 0) this.signalGroup(pgid, 'SIGKILL', `group members still running ${this.opts.graceMs} ms after ${this.opts.stopSignal}`);
     unregisterGroup(pgid);
-    return (await raceTimer(this.exited, REAP_LIMIT_MS)) ?? this.outcome();
+    return this.exited;
   }
 
   private onTimeout(): void {

@@ -14,6 +14,7 @@ import { createLocalProcess } from '../process/from-plan.ts';
 import { RunFailedError, describeFailure } from './run-failure.ts';
 import { Observer } from '../instrumentation/observer.ts';
 import { HostMonitor } from '../monitors/host-monitor.ts';
+import { prepareWorktree } from '../mutations/worktree.ts';
 import { unmetExpectations, validityProblems } from '../results/validity.ts';
 import { InvalidRunError, expectationValues, recordBlockMetrics } from './expectations.ts';
 
@@ -71,7 +72,7 @@ export class RunSession {
     let failure: unknown = null;
     this.recorder.phase('run_start');
     try {
-      this.prepare();
+      await this.prepare();
       await this.startServers();
       await this.startMonitors();
       await this.startObserver();
@@ -97,11 +98,21 @@ export class RunSession {
     await this.cleanup.dispose();
   }
 
-  private prepare(): void {
+  private async prepare(): Promise<void> {
     mkdirSync(path.join(this.artifactDir, 'metrics'), { recursive: true });
     mkdirSync(path.join(this.artifactDir, 'truth'), { recursive: true });
-    this.commands = renderRunCommands(this.run, { rootDir: this.opts.rootDir, artifactDir: this.artifactDir });
-    writePlanJson(this.artifactDir, this.run, this.commands, this.opts);
+    // A mutation's commands run in its worktree (patched and built); artifacts stay in the checkout's folder.
+    let commandRoot = this.opts.rootDir;
+    let mutation: Record<string, unknown> | undefined;
+    if (this.run.mutation) {
+      const m = this.run.mutation;
+      const wt = await prepareWorktree(this.opts.rootDir, m.baseCommit, m);
+      commandRoot = wt.dir;
+      mutation = { name: m.name, base_commit: m.baseCommit, patch: path.relative(this.opts.rootDir, m.patch), patch_sha256: m.patchSha256, build: m.build ?? null, build_log: wt.buildLog, worktree: wt.dir };
+      this.recorder.instrumentation.mutation = mutation;
+    }
+    this.commands = renderRunCommands(this.run, { rootDir: commandRoot, artifactDir: this.artifactDir });
+    writePlanJson(this.artifactDir, this.run, this.commands, { ...this.opts, ...(mutation ? { mutation } : {}) });
   }
 
   private track(plan: ProcessPlan): ManagedProcess {

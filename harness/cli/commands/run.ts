@@ -11,6 +11,7 @@ import { parseShard, shardRunCount } from '../../plan/shard.ts';
 import { formatResumePlan, resumePlan } from '../../plan/resume-plan.ts';
 import { artifactsRoot } from '../../results/artifact-dir.ts';
 import { newSessionId } from '../../fixtures/global-setup.ts';
+import { removeAllWorktrees } from '../../mutations/worktree.ts';
 
 // `harness run --suite X [flags]`: validate, refresh the generated files, run them in Vitest.
 export async function runCommand(rootDir: string, opts: Record<string, string | boolean | undefined>, io: CliIo): Promise<number> {
@@ -37,5 +38,7 @@ export async function runCommand(rootDir: string, opts: Record<string, string | 
     stdio: 'inherit',
     reject: false,
   });
+  // Worktrees of mutations never outlive the suite, also when Vitest was interrupted.
+  if (plan.runs.some((r) => r.mutation)) await removeAllWorktrees(rootDir);
   return child.exitCode ?? 1;
 }

@@ -35,6 +35,13 @@ export const ExpectSchema = z
   .record(z.string(), BoundSchema)
   .describe('Assertions on key metrics (throughput_rps, p99_us, …) and overhead_pct / overhead_pct.<metric> against the same repetition’s baseline.');
 
+// seed §1: a git patch applied in its own worktree at the recorded base commit, built once.
+export const MutationSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, `_`, `-`, `.`'),
+  patch: z.string().min(1).describe('Patch file (git diff format), relative to the project root.'),
+  build: z.string().optional().describe('Shell command run once in the worktree after the patch applies.'),
+});
+
 export const WorkloadEntrySchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, `_`, `-`, `.` (it names files and tests)'),
   config: z.string().min(1).describe('Workload config file, relative to the project root.'),
@@ -45,6 +52,8 @@ export const WorkloadEntrySchema = z.strictObject({
   timeout_s: z.number().positive().optional().describe('@default derived from the run’s process timeouts'),
   validity: ValiditySchema.partial().optional(),
   expect: ExpectSchema.optional(),
+  mutations: z.array(MutationSchema).optional().describe('Each mutation is a value of the `mutation` axis; runs execute in its worktree.'),
+  mutation_base: z.boolean().default(true).describe('Also run the unpatched base (mutation=base).'),
 });
 
 export const SuiteSchema = z.strictObject({

@@ -1,0 +1,102 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { git, GitError } from './git.ts';
+
+export interface MutationSpec {
+  name: string;
+  /** Absolute path of the patch file. */
+  patch: string;
+  patchSha256: string;
+  /** Shell command run once in the worktree after the patch applies. */
+  build?: string;
+}
+
+export interface PreparedWorktree {
+  dir: string;
+  baseCommit: string;
+  patchSha256: string;
+  buildLog: string | null;
+}
+
+/** A patch that does not apply: names the patch file and the hunk git rejected. */
+export class PatchError extends Error {
+  readonly kind = 'mutation';
+}
+
+/** A mutation's build command failed. */
+export class BuildError extends Error {
+  readonly kind = 'mutation';
+}
+
+// Worktrees live outside the user's checkout: the checkout is never modified, whatever happens.
+export function worktreeRoot(): string {
+  return path.join(process.env.HARNESS_WORKTREE_DIR ?? path.join(os.tmpdir(), 'harness-worktrees'));
+}
+
+const inFlight = new Map<string, Promise<PreparedWorktree>>();
+
+// A worktree at the base commit with the patch applied and built — once per (base commit, patch hash).
+export function prepareWorktree(repo: string, baseCommit: string, m: MutationSpec): Promise<PreparedWorktree> {
+  const key = `${baseCommit.slice(0, 12)}-${m.patchSha256.slice(0, 12)}`;
+  let p = inFlight.get(key);
+  if (!p) {
+    p = create(repo, baseCommit, m, path.join(worktreeRoot(), key));
+    inFlight.set(key, p);
+    p.catch(() => inFlight.delete(key));
+  }
+  return p;
+}
+
+async function create(repo: string, baseCommit: string, m: MutationSpec, dir: string): Promise<PreparedWorktree> {
+  const done = path.join(dir, '.harness-mutation-ready');
+  const buildLog = m.build ? path.join(dir, '.harness-build.log') : null;
+  if (existsSync(done)) return { dir, baseCommit, patchSha256: m.patchSha256, buildLog };
+  mkdirSync(worktreeRoot(), { recursive: true });
+  if (existsSync(dir)) await removeWorktree(repo, dir);
+  await git(['worktree', 'add', '--detach', '--force', dir, baseCommit], repo);
+  try {
+    try {
+      await git(['apply', '--whitespace=nowarn', m.patch], dir);
+    } catch (err) {
+      const said = err instanceof GitError ? err.message.split('\n').slice(1).join('\n') : String(err);
+      throw new PatchError(`mutation ${m.name}: patch ${m.patch} does not apply to ${baseCommit.slice(0, 12)}:\n${said}`);
+    }
+    // Dependencies are shared with the checkout, not installed again.
+    const modules = path.join(repo, 'node_modules');
+    if (existsSync(modules) && !existsSync(path.join(dir, 'node_modules'))) symlinkSync(modules, path.join(dir, 'node_modules'));
+    if (m.build) {
+      const res = await execa('sh', ['-c', m.build], { cwd: dir, reject: false, all: true, timeout: 600_000 });
+      writeFileSync(buildLog!, res.all ?? '');
+      if (res.exitCode !== 0) throw new BuildError(`mutation ${m.name}: build \`${m.build}\` failed with exit code ${res.exitCode}; see ${buildLog}\n${String(res.all ?? '').split('\n').slice(-15).join('\n')}`);
+    }
+    writeFileSync(done, `${baseCommit} ${m.patchSha256}\n`);
+    return { dir, baseCommit, patchSha256: m.patchSha256, buildLog };
+  } catch (err) {
+    await removeWorktree(repo, dir).catch(() => undefined);
+    throw err;
+  }
+}
+
+// Remove one worktree and its git metadata.
+export async function removeWorktree(repo: string, dir: string): Promise<void> {
+  await git(['worktree', 'remove', '--force', dir], repo).catch(() => rmSync(dir, { recursive: true, force: true }));
+  await git(['worktree', 'prune'], repo).catch(() => undefined);
+}
+
+// Remove every worktree this machine's harness made for `repo` (end of a suite, or after Ctrl-C).
+export async function removeAllWorktrees(repo: string): Promise<number> {
+  const list = await git(['worktree', 'list', '--porcelain'], repo).catch(() => '');
+  const root = worktreeRoot();
+  const dirs = list.split('\n').filter((l) => l.startsWith('worktree ')).map((l) => l.slice(9)).filter((d) => d.startsWith(root + path.sep));
+  for (const d of dirs) await removeWorktree(repo, d);
+  inFlight.clear();
+  return dirs.length;
+}
+
+// The patch file's first hunk header, for messages.
+export function firstHunk(patch: string): string {
+  const text = readFileSync(patch, 'utf8');
+  return /^@@.*@@/m.exec(text)?.[0] ?? '(no hunk)';
+}

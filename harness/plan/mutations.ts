@@ -1,0 +1,53 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { LoadedSuite, LoadedWorkload } from '../config/load-suite.ts';
+import type { IssueCollector } from '../config/config-error.ts';
+import { sha256 } from '../util/hash.ts';
+import type { PlannedMutation } from './run-types.ts';
+
+export const MUTATION_PARAM = 'mutation';
+export const BASE_MUTATION = 'base';
+
+let headCache: { root: string; commit: string | null } | undefined;
+
+function headCommit(root: string): string | null {
+  if (headCache?.root === root) return headCache.commit;
+  let commit: string | null = null;
+  try {
+    commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {}
+  headCache = { root, commit };
+  return commit;
+}
+
+// The mutations of a workload entry, checked and hashed, keyed by name (the `mutation` axis values).
+export function planMutations(suite: LoadedSuite, w: LoadedWorkload, issues: IssueCollector): Map<string, PlannedMutation> | null {
+  const list = w.entry.mutations;
+  if (!list || list.length === 0) return null;
+  const at = (i: number, key?: string): (string | number)[] => ['workloads', w.index, 'mutations', i, ...(key ? [key] : [])];
+  if (MUTATION_PARAM in w.entry.parameters) issues.add(suite.source.issueAt(['workloads', w.index, 'parameters', MUTATION_PARAM], '`mutation` is reserved for the mutations axis', { hint: 'rename this parameter' }));
+  const base = headCommit(suite.rootDir);
+  if (!base) {
+    issues.add(suite.source.issueAt(at(0), `mutations need a git repository with a commit at ${suite.rootDir}`, { hint: 'commit the project first: the base commit is recorded in plan.json' }));
+    return null;
+  }
+  const out = new Map<string, PlannedMutation>();
+  list.forEach((m, i) => {
+    if (m.name === BASE_MUTATION) issues.add(suite.source.issueAt(at(i, 'name'), '`base` names the unpatched checkout; choose another name'));
+    if (out.has(m.name)) issues.add(suite.source.issueAt(at(i, 'name'), `mutation \`${m.name}\` is listed twice`));
+    const patch = path.resolve(suite.rootDir, m.patch);
+    if (!existsSync(patch)) {
+      issues.add(suite.source.issueAt(at(i, 'patch'), `patch file not found: ${m.patch}`, { hint: 'paths are relative to the project root; make one with `git diff > experiments/mutations/NAME.patch`' }));
+      return;
+    }
+    out.set(m.name, { name: m.name, patch, patchSha256: sha256(readFileSync(patch)), baseCommit: base, ...(m.build ? { build: m.build } : {}) });
+  });
+  return out;
+}
+
+// Parameters with the `mutation` axis added (base first when mutation_base).
+export function withMutationAxis(parameters: Record<string, unknown>, mutations: Map<string, PlannedMutation> | null, includeBase: boolean): Record<string, unknown> {
+  if (!mutations || mutations.size === 0) return parameters;
+  return { [MUTATION_PARAM]: [...(includeBase ? [BASE_MUTATION] : []), ...mutations.keys()], ...parameters };
+}
