@@ -44,7 +44,7 @@ describe('git-patch mutations', () => {
     const results = readdirSync(path.join(project.root, 'experiments/artifacts')).map((d) => JSON.parse(readFileSync(path.join(project.root, 'experiments/artifacts', d, 'run_result.json'), 'utf8')));
     const by = (m: string) => results.find((r) => r.run.params.mutation === m);
     expect(by('base').status).toBe('passed');
-    expect(by('slow').status).toBe('passed');
+    expect(by('slow').status, JSON.stringify(by('slow').error)).toBe('passed');
     expect(by('slow').key_metrics.p50_us - by('base').key_metrics.p50_us).toBeGreaterThan(3000);
     expect(by('bad').status).toBe('failed');
     expect(by('bad').error.message).toContain('mutation bad: patch');
