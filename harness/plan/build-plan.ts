@@ -97,7 +97,9 @@ function planWorkload(suite: LoadedSuite, w: LoadedWorkload, options: RunOptions
 function makeRun(suite: LoadedSuite, w: LoadedWorkload, variant: Variant, mode: Mode, repetition: number, resolved: ResolvedVariant, configHash: string, checks: Pick<PlannedRun, 'validity' | 'expect' | 'mutation'>): PlannedRun {
   const name = `${w.entry.name}/${mode}/${variant.label}/${repetition}`;
   // The harness version is part of the identity: a new harness never resumes an old harness's result.
-  const id = hashValue([suite.name, w.entry.name, mode, repetition, variant.params, configHash, HARNESS_VERSION, checks.mutation ? [checks.mutation.baseCommit, checks.mutation.patchSha256, checks.mutation.build ?? ''] : null]);
+  const id = hashValue([suite.name, w.entry.name, mode, repetition, variant.params, configHash, HARNESS_VERSION, checks.mutation ? [checks.mutation.patchSha256, checks.mutation.build ?? ''] : null]);
+  // (The base commit is recorded in plan.json, not hashed: committing the generated files would
+  // otherwise change every id and make them stale.)
   const timeoutMs = w.entry.timeout_s ? Math.round(w.entry.timeout_s * 1000) : runTimeoutMs(resolved, mode);
   return { id, name, suite: suite.name, workload: w.entry.name, mode, variant, repetition, order: 0, timeoutMs, resolved, source: w, ...checks };
 }

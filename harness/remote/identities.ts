@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { utils, type AuthMethod, type ParsedKey } from 'ssh2';
+// ssh2 is CommonJS: Node's ESM loader finds `Client` as a named export, but not `utils`.
+import ssh2, { type AuthMethod, type ParsedKey } from 'ssh2';
 import { RemoteConnectError, type OfferedIdentity } from './connect-errors.ts';
 import { fingerprintSha256 } from './known-hosts.ts';
 import type { ResolvedHost } from './ssh-config.ts';
@@ -23,7 +24,7 @@ export function loadIdentities(t: ResolvedHost, explicitFile: boolean): LoadedId
       missing.push(file);
       continue;
     }
-    const parsed = utils.parseKey(readFileSync(file));
+    const parsed = ssh2.utils.parseKey(readFileSync(file));
     if (parsed instanceof Error) {
       const encrypted = /encrypted|passphrase/i.test(parsed.message);
       throw new RemoteConnectError(

@@ -26,7 +26,7 @@ beforeAll(async () => {
   writeFileSync(server, original.replace('(s) => s.pipe(s)', '(s) => s.on("data", (d) => { const end = performance.now() + 4; while (performance.now() < end); s.write(d); })'));
   project.write('experiments/mutations/slow.patch', `${await git('diff')}\n`);
   writeFileSync(server, original);
-  project.write('experiments/mutations/bad.patch', `diff --git a/programs/tiny-server.mjs b/programs/tiny-server.mjs\n--- a/programs/tiny-server.mjs\n+++ b/programs/tiny-server.mjs\n@@ -3,3 +3,3 @@\n-this line is not in the file\n+neither is this one\n context that does not exist\n`);
+  project.write('experiments/mutations/bad.patch', `diff --git a/programs/tiny-server.mjs b/programs/tiny-server.mjs\n--- a/programs/tiny-server.mjs\n+++ b/programs/tiny-server.mjs\n@@ -3,2 +3,2 @@\n-this line is not in the file\n+neither is this one\n context that does not exist\n`);
   project.suite('mut', `workloads:\n  - name: tiny\n    config: experiments/configs/workloads/tiny.yaml\n    modes: [baseline]\n    mutations:\n      - { name: slow, patch: experiments/mutations/slow.patch, build: "node --check programs/tiny-server.mjs" }\n      - { name: bad, patch: experiments/mutations/bad.patch }\n`);
   project.suite('long', `workloads:\n  - name: tiny\n    config: experiments/configs/workloads/tiny.yaml\n    modes: [baseline]\n    mutations:\n      - { name: slow, patch: experiments/mutations/slow.patch }\n    mutation_base: false\n    overrides: { workload: { settings: { count: 3000 } } }\n`);
   await runCli(['compile'], { cwd: project.root });
