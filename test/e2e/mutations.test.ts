@@ -16,7 +16,7 @@ beforeAll(async () => {
   for (const f of ['tiny-server.mjs', 'tiny-client.mjs']) cpSync(path.join(PACKAGE_ROOT, 'test/fixtures/programs', f), path.join(project.root, 'programs', f));
   const port = await freePort();
   project.workload('tiny', `server:\n  name: tiny\n  command: node programs/tiny-server.mjs --port {{ports.main}}\n  ports: { main: ${port} }\n  ready: { log: "listening" }\nclients:\n  name: gen\n  generator: node programs/tiny-client.mjs --port {{ports.main}} --count {{settings.count}} --interval-ms 10\nsettings: { count: 30 }\ninstrumentation:\n  monitors: { mpstat: { enabled: false }, pidstat: { enabled: false } }\n`);
-  project.write('.gitignore', 'experiments/artifacts/\nreports/\n.wt/\n');
+  project.write('.gitignore', 'experiments/artifacts/\nreports/\n.wt/\nnode_modules/\n');
   // slow: every echo busy-waits 4 ms (made with `git diff`, like a user would).
   await git('init', '-q');
   await git('-c', 'user.email=t@t', '-c', 'user.name=t', 'add', '-A');
