@@ -32,13 +32,29 @@ export async function runCommand(rootDir: string, opts: Record<string, string | 
   const config = path.join(PACKAGE_ROOT, 'harness', 'runner', 'experiments.vitest.config.ts');
   const args = [vitest, 'run', '--config', config, '--root', rootDir, `suites/${plan.name}/`, ...(shard ? ['--shard', `${shard.index}/${shard.count}`] : [])];
   const total = shard ? shardRunCount(base, shard) : plan.runs.length;
+  // Ctrl-C reaches Vitest too (same process group); wait for it to stop, then clean up here.
+  let interrupted: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    interrupted = signal;
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const child = await execa(process.execPath, args, {
     cwd: rootDir,
     env: { ...runOptionsToEnv(options), HARNESS_ROOT: rootDir, HARNESS_TOTAL_RUNS: String(total), HARNESS_SESSION_ID: process.env.HARNESS_SESSION_ID ?? newSessionId() },
     stdio: 'inherit',
     reject: false,
   });
-  // Worktrees of mutations never outlive the suite, also when Vitest was interrupted.
-  if (plan.runs.some((r) => r.mutation)) await removeAllWorktrees(rootDir);
+  try {
+    // Worktrees of mutations never outlive the suite, also when Vitest was interrupted.
+    if (plan.runs.some((r) => r.mutation)) await removeAllWorktrees(rootDir);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  if (interrupted) {
+    io.stderr.write(`interrupted (${interrupted}): artifacts of the runs so far are kept; rerun with --resume to finish\n`);
+    return interrupted === 'SIGINT' ? 130 : 143;
+  }
   return child.exitCode ?? 1;
 }
