@@ -8,6 +8,7 @@ import { createLocalProcess } from '../process/from-plan.ts';
 import type { ResultRecorder } from '../results/result-recorder.ts';
 import { readFileSync } from 'node:fs';
 import { renderAgentConfig } from './agent-config.ts';
+import { agentVersion } from '../results/provenance.ts';
 import { parsePerfStatCsv } from './perf-stat-parser.ts';
 import { fetchMetricsText, parsePrometheusText } from './prometheus-snapshot.ts';
 
@@ -81,6 +82,7 @@ export class Observer {
     const template = this.ctx.instrumentation.agent_config ? path.resolve(this.ctx.rootDir, this.ctx.instrumentation.agent_config) : undefined;
     const { toml } = renderAgentConfig(template, settings, cfg.file);
     this.ctx.recorder.instrumentation.agent_config = { file: path.basename(cfg.file), template: this.ctx.instrumentation.agent_config ?? null, settings, toml };
+    this.ctx.recorder.instrumentation.agent_version = agentVersion(this.plan.argv[0]!);
   }
 
   // Snapshot metrics, stop (SIGINT lets perf flush), then ingest the observer's outputs.

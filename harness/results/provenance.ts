@@ -1,41 +1,100 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
+import { createHash } from 'node:crypto';
 
+/** What ran where: recorded in every plan.json so a result can be traced and redone. */
 export interface Provenance {
   git_commit: string | null;
   git_dirty: boolean | null;
+  /** sha256 of `git diff HEAD` when the checkout has uncommitted changes. */
+  git_diff_sha256: string | null;
   harness_version: string;
   node_version: string;
   hostname: string;
   kernel: string;
   cpu_model: string | null;
   cpu_count: number;
+  machine: HostFacts;
+  tools: Record<string, string | null>;
 }
 
-function git(args: string[], cwd: string): string | null {
+/** Facts of the machine that change measurements (seed platform notes). */
+export interface HostFacts {
+  governor: string | null;
+  smt: string | null;
+  turbo: string | null;
+  numa_nodes: number | null;
+  clock_sync: string | null;
+}
+
+function run(cmd: string, args: string[], cwd?: string): string | null {
   try {
-    return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }).trim();
+    return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 5000 }).trim();
+  } catch (err) {
+    // Tools such as mpstat print their version and exit non-zero.
+    const out = (err as { stdout?: string; stderr?: string }).stdout || (err as { stderr?: string }).stderr;
+    return out ? String(out).trim() : null;
+  }
+}
+
+const read = (file: string): string | null => {
+  try {
+    return readFileSync(file, 'utf8').trim();
   } catch {
     return null;
   }
+};
+
+// CPU frequency governor, SMT and turbo state, NUMA nodes, clock sync (chrony) of this host.
+export function readHostFacts(): HostFacts {
+  const noTurbo = read('/sys/devices/system/cpu/intel_pstate/no_turbo');
+  const boost = read('/sys/devices/system/cpu/cpufreq/boost');
+  const nodes = existsSync('/sys/devices/system/node') ? readdirSync('/sys/devices/system/node').filter((d) => /^node\d+$/.test(d)).length : null;
+  const chrony = run('chronyc', ['-n', 'tracking']);
+  return {
+    governor: read('/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor'),
+    smt: read('/sys/devices/system/cpu/smt/control'),
+    turbo: noTurbo !== null ? (noTurbo === '1' ? 'off' : 'on') : boost !== null ? (boost === '1' ? 'on' : 'off') : null,
+    numa_nodes: nodes,
+    clock_sync: chrony ? (/Leap status\s*:\s*Normal/.test(chrony) ? 'chrony: synchronised' : 'chrony: not synchronised') : null,
+  };
+}
+
+// First line of a tool's version output, null when it is not installed.
+function toolVersion(cmd: string, args: string[]): string | null {
+  return run(cmd, args)?.split('\n').find((l) => l.trim())?.trim() ?? null;
 }
 
 let cached: Provenance | undefined;
 
-// What ran where: commit, toolchain and machine, recorded in every plan.json (computed once per process).
+// Everything above for this host (computed once per process); the agent's --version is added per run.
 export function collectProvenance(rootDir: string, harnessVersion: string): Provenance {
   if (cached) return cached;
-  const commit = git(['rev-parse', 'HEAD'], rootDir);
-  const status = commit ? git(['status', '--porcelain', '--untracked-files=no'], rootDir) : null;
+  const commit = run('git', ['rev-parse', 'HEAD'], rootDir);
+  const status = commit ? run('git', ['status', '--porcelain', '--untracked-files=no'], rootDir) : null;
+  const dirty = status === null ? null : status.length > 0;
+  const diff = dirty ? run('git', ['diff', 'HEAD'], rootDir) : null;
   cached = {
-    git_commit: commit,
-    git_dirty: status === null ? null : status.length > 0,
+    git_commit: commit && /^[0-9a-f]{40}$/.test(commit) ? commit : null,
+    git_dirty: dirty,
+    git_diff_sha256: diff ? createHash('sha256').update(diff).digest('hex') : null,
     harness_version: harnessVersion,
     node_version: process.version,
     hostname: os.hostname(),
     kernel: `${os.type()} ${os.release()}`,
     cpu_model: os.cpus()[0]?.model ?? null,
     cpu_count: os.cpus().length,
+    machine: readHostFacts(),
+    tools: {
+      perf: toolVersion('perf', ['--version']),
+      sysstat: toolVersion('mpstat', ['-V']),
+    },
   };
   return cached;
+}
+
+// An agent binary's own --version (when it has one), for plan.json.
+export function agentVersion(bin: string): string | null {
+  return toolVersion(bin, ['--version']);
 }
