@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 2,
-  digest: "4e50f1683d228ef6",
+  digest: "e93d2cdd2338ee9e",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/workload.settings.delta_us=200/0", { id: "ad7c1c57840f", timeout: 110000 });
-run("kv/microsentinel/workload.settings.delta_us=200/0", { id: "3794409c500a", timeout: 135000 });
-run("kv/baseline/workload.settings.delta_us=1000/0", { id: "a6f3c11f1d24", timeout: 110000 });
-run("kv/microsentinel/workload.settings.delta_us=1000/0", { id: "48ef345d64a7", timeout: 135000 });
+run("kv/baseline/workload.settings.delta_us=200/0", { id: "f6d25d66ea58", timeout: 110000 });
+run("kv/microsentinel/workload.settings.delta_us=200/0", { id: "5a6425f79a94", timeout: 135000 });
+run("kv/baseline/workload.settings.delta_us=1000/0", { id: "4ad639ea3d87", timeout: 110000 });
+run("kv/microsentinel/workload.settings.delta_us=1000/0", { id: "8b3b6ec095c3", timeout: 135000 });

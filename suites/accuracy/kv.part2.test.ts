@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 2,
-  digest: "974f2da1c5edab67",
+  digest: "127f9cc7a710a00e",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/workload.settings.delta_us=200/1", { id: "f87b36399823", timeout: 110000 });
-run("kv/microsentinel/workload.settings.delta_us=200/1", { id: "6c297d553cad", timeout: 135000 });
-run("kv/baseline/workload.settings.delta_us=1000/1", { id: "6ba508e644e1", timeout: 110000 });
-run("kv/microsentinel/workload.settings.delta_us=1000/1", { id: "40e009ff4317", timeout: 135000 });
+run("kv/baseline/workload.settings.delta_us=200/1", { id: "7e758359401c", timeout: 110000 });
+run("kv/microsentinel/workload.settings.delta_us=200/1", { id: "79395ca9d7e4", timeout: 135000 });
+run("kv/baseline/workload.settings.delta_us=1000/1", { id: "b51f50776aa2", timeout: 110000 });
+run("kv/microsentinel/workload.settings.delta_us=1000/1", { id: "8b234ba9703f", timeout: 135000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 2,
-  digest: "db1d94bc6f18a17d",
+  digest: "85eb109377f96d1b",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/antagonist_mb=0/0", { id: "ef7423501f8f", timeout: 122000 });
-run("kv/perf/antagonist_mb=0/0", { id: "09c9ffad3cc6", timeout: 142000 });
-run("kv/baseline/antagonist_mb=64/0", { id: "22dc409068e7", timeout: 122000 });
-run("kv/perf/antagonist_mb=64/0", { id: "055d6d40d524", timeout: 142000 });
+run("kv/baseline/antagonist_mb=0/0", { id: "c18b9113c6c3", timeout: 122000 });
+run("kv/perf/antagonist_mb=0/0", { id: "f9b0d9d819a8", timeout: 142000 });
+run("kv/baseline/antagonist_mb=64/0", { id: "31fb8c4bd04d", timeout: 122000 });
+run("kv/perf/antagonist_mb=64/0", { id: "360f41100efc", timeout: 142000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 2,
-  digest: "c7184b073a215455",
+  digest: "f6f1a4a0cdde9722",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/antagonist_mb=0/1", { id: "737960aa8b8a", timeout: 122000 });
-run("kv/perf/antagonist_mb=0/1", { id: "8715ad6a35ce", timeout: 142000 });
-run("kv/baseline/antagonist_mb=64/1", { id: "f07ebac82112", timeout: 122000 });
-run("kv/perf/antagonist_mb=64/1", { id: "20344c0919b3", timeout: 142000 });
+run("kv/baseline/antagonist_mb=0/1", { id: "6d4d760343bd", timeout: 122000 });
+run("kv/perf/antagonist_mb=0/1", { id: "87e1150aab07", timeout: 142000 });
+run("kv/baseline/antagonist_mb=64/1", { id: "cf00c79a87cc", timeout: 122000 });
+run("kv/perf/antagonist_mb=64/1", { id: "236a3549c169", timeout: 142000 });

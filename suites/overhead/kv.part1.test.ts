@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 5,
-  digest: "d85be999f84f8c0a",
+  digest: "bbef027cd153a2ae",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/0", { id: "0ffafaf4cab8", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/0", { id: "a219c2862c87", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/0", { id: "bccd5b54097f", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/0", { id: "da200d92adfa", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/0", { id: "adc101c46251", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/0", { id: "413f444f05a5", timeout: 135000 });

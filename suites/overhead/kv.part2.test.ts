@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 5,
-  digest: "fbfea336b4f3f0a2",
+  digest: "e561241c1e01820f",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/1", { id: "3cc97bb035ed", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/1", { id: "2ce10b0f6830", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/1", { id: "defba88d1e2b", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/1", { id: "46d0b4340c6c", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/1", { id: "c22b0c4b1f2a", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/1", { id: "8430e3d55785", timeout: 135000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 2,
   parts: 5,
-  digest: "499cf82f2197b60d",
+  digest: "6c1147f9dd5870d5",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/2", { id: "49569e13f57c", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/2", { id: "a59fc13db789", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/2", { id: "6d86497b1edf", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/2", { id: "b7452c05eb67", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/2", { id: "d7ff1854eb56", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/2", { id: "b8bab6b2f075", timeout: 135000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 3,
   parts: 5,
-  digest: "1f551c810b0673da",
+  digest: "c172ab0d13060d26",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/3", { id: "4ce233a2f5d4", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/3", { id: "b5226e164995", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/3", { id: "d3cc7d25c82e", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/3", { id: "e8441f8a9097", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/3", { id: "508a4e7cc5a1", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/3", { id: "67a2b9998784", timeout: 135000 });

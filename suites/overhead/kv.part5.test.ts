@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 4,
   parts: 5,
-  digest: "a37b381db5c2844e",
+  digest: "946861da63f67604",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/4", { id: "3b4de5110f5f", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/4", { id: "fc8b662f4620", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/4", { id: "526990f7be5d", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/4", { id: "a8c7b6ef5161", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/4", { id: "742de10ee403", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/4", { id: "24f47a52dcb8", timeout: 135000 });

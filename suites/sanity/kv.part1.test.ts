@@ -9,8 +9,8 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 2,
-  digest: "9deeb0a105ac9d2e",
+  digest: "565afeaab2677f11",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/0", { id: "99385d63893d", timeout: 110000 });
+run("kv/baseline/default/0", { id: "d6429d40f7e7", timeout: 110000 });

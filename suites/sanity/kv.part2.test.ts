@@ -9,8 +9,8 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 2,
-  digest: "d94d786af800b8e9",
+  digest: "1c7cd9dc41745359",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/1", { id: "e1b1bb852f74", timeout: 110000 });
+run("kv/baseline/default/1", { id: "5e5b019b35d8", timeout: 110000 });
