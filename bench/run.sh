@@ -33,6 +33,11 @@ hyperfine --warmup 1 --runs 3 --export-json "$work/one.json" "$harness --root $w
 one_s=$(node -e "console.log(require('$work/one.json').results[0].mean.toFixed(3))")
 per_run_ms=$(node -e "console.log((((${harness_s} - ${one_s}) - ${direct_s} * (${N} - 1) / ${N}) / (${N} - 1) * 1000).toFixed(1))")
 
+echo "== 10,000-run suite: summary, compare, ClickHouse ingest =="
+node --import tsx bench/scale.ts | tee "$work/scale.txt"
+[ -f bench/remote.ts ] && [ -e .testbed/ssh_config ] && { echo "== remote (testbed up) =="; node --import tsx bench/remote.ts; }
+[ -f bench/workloads.ts ] && { echo "== workloads vs redis-benchmark / redis-server / wrk =="; node --import tsx bench/workloads.ts; }
+
 cat <<SUMMARY
 
 bench summary
