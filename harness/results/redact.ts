@@ -33,3 +33,14 @@ function redactArgv(items: unknown[]): unknown[] {
     return redactValue(item);
   });
 }
+
+const MAX_REDACT_BYTES = 64 * 1024 * 1024;
+
+// Scrub a log file in place after its process ended; returns false when it was too big to scrub.
+export function redactFileInPlace(file: string, fs: { statSync: typeof import('node:fs').statSync; readFileSync: typeof import('node:fs').readFileSync; writeFileSync: typeof import('node:fs').writeFileSync }): boolean {
+  if (fs.statSync(file).size > MAX_REDACT_BYTES) return false;
+  const text = fs.readFileSync(file, 'utf8');
+  const clean = redactText(text);
+  if (clean !== text) fs.writeFileSync(file, clean);
+  return true;
+}

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readLogTail, type CommandOutcome, type ManagedProcess } from '../process/index.ts';
 import type { PlannedRun, ProcessPlan, RunCommands } from '../plan/run-types.ts';
@@ -15,6 +15,7 @@ import { RunFailedError, describeFailure } from './run-failure.ts';
 import { Observer } from '../instrumentation/observer.ts';
 import { HostMonitor } from '../monitors/host-monitor.ts';
 import { prepareWorktree } from '../mutations/worktree.ts';
+import { redactFileInPlace } from '../results/redact.ts';
 import { unmetExpectations, validityProblems } from '../results/validity.ts';
 import { InvalidRunError, expectationValues, recordBlockMetrics } from './expectations.ts';
 
@@ -211,6 +212,12 @@ export class RunSession {
     return error;
   }
 
+  private redactLogs(): void {
+    for (const file of logFiles(this.artifactDir)) {
+      if (!redactFileInPlace(file, { statSync, readFileSync, writeFileSync })) this.recorder.warn(`${path.basename(file)} is over 64 MiB and was not scrubbed for secrets`);
+    }
+  }
+
   private finish(failureIn: unknown): RunResult {
     let failure = failureIn;
     const startedNames = new Set(this.started.map((s) => s.plan));
@@ -231,8 +238,18 @@ export class RunSession {
       if (problems.length > 0) failure = new InvalidRunError(problems);
     }
     recordBlockMetrics(this.run, this.recorder.keyMetrics());
+    this.redactLogs();
     const status = failure ? 'failed' : 'passed';
     return this.recorder.write(status, failure ? describeFailure(failure, this.artifactDir) : null);
+  }
+}
+
+// Logs can echo secrets (a token in a command line, a key printed by a tool): scrub them once written.
+function logFiles(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((f) => f.endsWith('.log')).map((f) => path.join(dir, f));
+  } catch {
+    return [];
   }
 }
 

@@ -27,6 +27,7 @@ function session(serverExtra = '', clientExtra = '', readyTimeout = 5) {
   name: tiny
   command: node ${programs}/tiny-server.mjs --port {{ports.main}} ${serverExtra}
   ports: { main: ${port} }
+  env: { API_TOKEN: "tok-5ecret-123" }
   ready: { tcp: ${port}, timeout_s: ${readyTimeout} }
   stop: { grace_s: 2 }
 clients:
@@ -66,6 +67,8 @@ describe('RunSession', () => {
     const plan = JSON.parse(readFileSync(path.join(dir, 'plan.json'), 'utf8'));
     expect(plan.commands.servers[0].argv).toContain(String(port));
     expect(plan.provenance.node_version).toBe(process.version);
+    expect(JSON.stringify(plan)).not.toContain('tok-5ecret-123'); // secrets never reach plan.json
+    expect(plan.commands.servers[0].env.API_TOKEN).toBe('[redacted]');
     expect(readFileSync(path.join(dir, 'gen_client.log'), 'utf8')).toContain('5/5 echoed');
   });
 
