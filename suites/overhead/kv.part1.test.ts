@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 5,
-  digest: "bbef027cd153a2ae",
+  digest: "c87ccdf311c52b2b",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/0", { id: "da200d92adfa", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/0", { id: "adc101c46251", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/0", { id: "413f444f05a5", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/0", { id: "7397b92bfa77", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/0", { id: "de3f04b0dbfb", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/0", { id: "cb706f9273dc", timeout: 135000 });

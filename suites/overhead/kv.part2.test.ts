@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 5,
-  digest: "e561241c1e01820f",
+  digest: "d14cafbd5a522ba2",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/1", { id: "46d0b4340c6c", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/1", { id: "c22b0c4b1f2a", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/1", { id: "8430e3d55785", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/1", { id: "04e68ff2e44c", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/1", { id: "1095e0645e12", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/1", { id: "3a9e8f821f24", timeout: 135000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 3,
   parts: 5,
-  digest: "c172ab0d13060d26",
+  digest: "199cb6ce9d80c8a7",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/3", { id: "e8441f8a9097", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/3", { id: "508a4e7cc5a1", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/3", { id: "67a2b9998784", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/3", { id: "88ba8ccbf067", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/3", { id: "a1833bf8c021", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/3", { id: "c094d1f8458d", timeout: 135000 });
