@@ -7,9 +7,7 @@ export class HtmlReporter implements HarnessReporter {
 
   async onSuiteEnd(report: SuiteReport): Promise<void> {
     // Loaded lazily: the renderer pulls in a chart library only when a report is written.
-    const { writeHtmlReport } = (await import(new URL('./html/render-html-report.ts', import.meta.url).href)) as {
-      writeHtmlReport: (file: string, summary: SuiteReport['summary'], records: NonNullable<SuiteReport['outcomes'][number]['record']>[]) => void;
-    };
+    const { writeHtmlReport } = await import('./html/render-html-report.ts');
     const records = report.outcomes.flatMap((o) => (o.record ? [o.record] : []));
     writeHtmlReport(path.join(report.reportsDir, 'index.html'), report.summary, records);
   }
