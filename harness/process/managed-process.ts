@@ -6,7 +6,7 @@ import { readLogTail } from './log-tail.ts';
 import type { ProcessEvent } from './process-events.ts';
 import { groupMembers, signalGroup } from './process-group.ts';
 import { registerGroup, unregisterGroup } from './process-registry.ts';
-import { quoteArgv } from './quote.ts';
+import { quoteArgv } from '../util/quote.ts';
 import { describeProbe, waitForProbe, type ReadinessProbe } from './readiness.ts';
 import { describeSpawnFailure } from './spawn-failure.ts';
 import { raceTimer, sleep } from './timers.ts';
