@@ -90,6 +90,10 @@ function renderRemote(remote: RemoteSpec | undefined, vars: Vars, at: KeyPath): 
   const r = (s: string, key: string): string => renderAt(s, vars, [...at, 'remote', key]);
   return {
     ...remote,
+    host: Array.isArray(remote.host) ? remote.host.map((h) => r(h, 'host')) : r(remote.host, 'host'),
+    ...(remote.ssh_config ? { ssh_config: r(remote.ssh_config, 'ssh_config') } : {}),
+    ...(remote.known_hosts ? { known_hosts: r(remote.known_hosts, 'known_hosts') } : {}),
+    ...(remote.identity_file ? { identity_file: r(remote.identity_file, 'identity_file') } : {}),
     workdir: r(remote.workdir, 'workdir'),
     ...(remote.metrics_dir ? { metrics_dir: r(remote.metrics_dir, 'metrics_dir') } : {}),
     extra_artifacts: remote.extra_artifacts.map((a) => (typeof a === 'string' ? r(a, 'extra_artifacts') : { ...a, path: r(a.path, 'extra_artifacts') })),
@@ -114,12 +118,18 @@ function renderServer(server: ServerConfig, at: KeyPath, vars: Vars, baseEnv: Re
 
 function renderClient(client: ClientConfig, at: KeyPath, vars: Map<string, string>, baseEnv: Record<string, string>, ctx: RunContext): ProcessPlan {
   const metricsFile = path.join(ctx.artifactDir, 'metrics', `${client.name}.json`);
-  const clientVars = new Map(vars).set('metrics_file', metricsFile);
+  // seed §5: a remote generator writes into this run's folder of remote.metrics_dir; it is copied back into metrics/.
+  const remoteMetricsDir = client.remote?.metrics_dir ? `${renderAt(client.remote.metrics_dir, vars, [...at, 'remote', 'metrics_dir']).replace(/\/+$/, '')}/${path.basename(ctx.artifactDir)}` : undefined;
+  if (client.remote && !remoteMetricsDir && client.metrics_flag) {
+    throw new RenderError('a remote client needs remote.metrics_dir: its metrics are written there and copied back', [...at, 'remote'], 'set remote.metrics_dir (e.g. ~/MicroSentinel/artifacts/remote), or metrics_flag: null if the client writes none');
+  }
+  const flagFile = remoteMetricsDir ? `${remoteMetricsDir}/${client.name}.json` : metricsFile;
+  const clientVars = new Map(vars).set('metrics_file', flagFile);
   const key = client.generator !== undefined ? 'generator' : 'command';
   const raw = (client.generator ?? client.command)!;
   const argv = renderArgv(raw, clientVars, [...at, key]);
   const usesTemplate = (Array.isArray(raw) ? raw.join(' ') : raw).includes('metrics_file');
-  if (client.metrics_flag && !usesTemplate) argv.push(client.metrics_flag, metricsFile);
+  if (client.metrics_flag && !usesTemplate) argv.push(client.metrics_flag, flagFile);
   return {
     role: 'client',
     name: client.name,
@@ -135,6 +145,7 @@ function renderClient(client: ClientConfig, at: KeyPath, vars: Map<string, strin
     startDelayMs: client.start_delay_ms,
     metricsFile,
     ...(client.remote ? { remote: renderRemote(client.remote, clientVars, at)! } : {}),
+    ...(remoteMetricsDir ? { remoteMetricsDir } : {}),
   };
 }
 

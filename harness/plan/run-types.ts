@@ -64,6 +64,8 @@ export interface ProcessPlan {
   /** Clients: the reserved metrics JSON path. */
   metricsFile?: string;
   remote?: RemoteSpec;
+  /** Remote clients: this run's own folder inside remote.metrics_dir (copied back into metrics/). */
+  remoteMetricsDir?: string;
   /** Why this process cannot start yet (e.g. no agent binary given); the dry run still shows it. */
   unresolved?: string;
 }

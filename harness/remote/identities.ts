@@ -13,14 +13,14 @@ export interface LoadedIdentities {
 }
 
 // Read and parse the host's identity files up front, so a bad or encrypted key is named before connecting.
-export function loadIdentities(t: ResolvedHost, explicitFile: boolean): LoadedIdentities {
+export function loadIdentities(t: ResolvedHost): LoadedIdentities {
   const methods: AuthMethod[] = [];
   const offered: OfferedIdentity[] = [];
   const missing: string[] = [];
   for (const file of t.identityFiles) {
     if (!existsSync(file)) {
       // OpenSSH skips missing IdentityFile entries silently; a key the remote spec names must exist.
-      if (explicitFile) throw new RemoteConnectError('identity', `identity_file ${file} for ${t.alias} does not exist (remote spec). Create the key or fix the path.`);
+      if (t.identitySource === 'remote-spec') throw new RemoteConnectError('identity', `identity_file ${file} for ${t.alias} does not exist (remote spec). Create the key or fix the path.`);
       missing.push(file);
       continue;
     }

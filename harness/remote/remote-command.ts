@@ -89,7 +89,8 @@ export function parseMarker(line: string): WrapperMarker | undefined {
 // Prints one line per action: `signal TERM`, `signal KILL`, then `gone` or `still-alive`.
 const KILL_SCRIPT = [
   `pg=$1 sig=$2 steps=$3`,
-  `alive() { kill -s 0 -- "-$pg" 2>/dev/null || return 1; command -v ps >/dev/null 2>&1 || return 0; ps -e -o pgid= -o stat= | awk -v g="$pg" '$1 == g && $2 !~ /^Z/ { f = 1 } END { exit !f }'; }`,
+  // Zombies do not count (a PID 1 that never reaps would keep them forever); without a usable ps, kill -0 decides.
+  `alive() { kill -s 0 -- "-$pg" 2>/dev/null || return 1; out=$(ps -e -o pgid= -o stat= 2>/dev/null) || return 0; printf '%s\\n' "$out" | awk -v g="$pg" '$1 == g && $2 !~ /^Z/ { f = 1 } END { exit !f }'; }`,
   `if ! alive; then echo gone; exit 0; fi`,
   `kill -s "$sig" -- "-$pg" 2>/dev/null && echo "signal $sig"`,
   `i=0; while [ "$i" -lt "$steps" ] && alive; do sleep 0.05; i=$((i + 1)); done`,

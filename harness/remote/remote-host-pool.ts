@@ -49,7 +49,7 @@ export class RemoteHostPool {
     const key = JSON.stringify([target.user, target.hostName, target.port, target.identityFiles, target.knownHostsFiles, target.strictHostKeyChecking]);
     let host = this.hosts.get(key);
     if (!host) {
-      host = new RemoteHost(target, { connectTimeoutMs: this.opts.connectTimeoutMs, hostKeyHint: this.opts.hostKeyHint, explicitIdentity: spec.identity_file !== undefined, onEvent: this.opts.onEvent });
+      host = new RemoteHost(target, { connectTimeoutMs: this.opts.connectTimeoutMs, hostKeyHint: this.opts.hostKeyHint, onEvent: this.opts.onEvent });
       this.hosts.set(key, host);
     }
     return host;

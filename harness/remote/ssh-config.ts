@@ -13,6 +13,8 @@ export interface ResolvedHost {
   user: string;
   /** Keys to offer, in order; `~` and `%` tokens expanded. Missing files are kept: errors name them. */
   identityFiles: string[];
+  /** Where identityFiles came from; a missing file the remote spec names is an error, others are skipped as ssh does. */
+  identitySource: 'remote-spec' | 'ssh_config' | 'default';
   /** Offer keys from ssh-agent (SSH_AUTH_SOCK) after the files; off with `IdentitiesOnly yes`. */
   useAgent: boolean;
   /** known_hosts files to check, user files first, then global ones. */
@@ -95,8 +97,10 @@ export function resolveSshHost(alias: string, opts: ResolveOptions = {}): Resolv
     : configured.length > 0
       ? configured.map((f) => expandPath(f, home))
       : DEFAULT_KEYS.map((k) => path.join(home, '.ssh', k)).filter((f) => existsSync(f));
-  const userKnown = splitList(one('userknownhostsfile') ?? '~/.ssh/known_hosts ~/.ssh/known_hosts2');
-  const globalKnown = splitList(one('globalknownhostsfile') ?? GLOBAL_KNOWN_HOSTS.join(' '));
+  // These take several files in one directive; the parser splits them (and honours quotes).
+  const fileList = (key: string, fallback: string[]): string[] => (cfg[key] === undefined ? fallback : many(key));
+  const userKnown = fileList('userknownhostsfile', ['~/.ssh/known_hosts', '~/.ssh/known_hosts2']);
+  const globalKnown = fileList('globalknownhostsfile', GLOBAL_KNOWN_HOSTS);
   const knownHostsFiles = over.knownHosts
     ? [expandPath(over.knownHosts, cwd)]
     : [...userKnown, ...globalKnown].filter((f) => f.toLowerCase() !== 'none').map((f) => expandPath(f, home));
@@ -108,6 +112,7 @@ export function resolveSshHost(alias: string, opts: ResolveOptions = {}): Resolv
     port,
     user,
     identityFiles,
+    identitySource: over.identityFile ? 'remote-spec' : configured.length > 0 ? 'ssh_config' : 'default',
     useAgent: !over.identityFile && !/^(yes|true)$/i.test(one('identitiesonly') ?? 'no') && Boolean(env.SSH_AUTH_SOCK),
     knownHostsFiles,
     hostKeyAlias: one('hostkeyalias') ?? hostName,
@@ -134,11 +139,6 @@ function expandTokens(value: string, tokens: Record<string, string>): string {
 // ssh_config(5) ENVIRONMENT VARIABLES: ${NAME} in file names.
 function expandEnv(value: string, env: NodeJS.ProcessEnv): string {
   return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (all, name: string) => env[name] ?? all);
-}
-
-// UserKnownHostsFile may list several files, separated by whitespace.
-function splitList(value: string): string[] {
-  return value.split(/\s+/).filter(Boolean);
 }
 
 function parseNumber(value: string | undefined, key: string, where: string): number | undefined {

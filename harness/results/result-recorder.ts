@@ -35,6 +35,8 @@ export class ResultRecorder {
   readonly instrumentation: Record<string, unknown> = {};
   readonly monitors: Record<string, unknown> = {};
   readonly remoteFetch: Record<string, unknown>[] = [];
+  /** Generator hosts of remote clients: identity and clock offset at run start. */
+  readonly remoteHosts: Record<string, unknown>[] = [];
 
   constructor(
     private readonly run: PlannedRun,
@@ -115,6 +117,7 @@ export class ResultRecorder {
       instrumentation: this.instrumentation,
       monitors: this.monitors,
       remote_fetch: this.remoteFetch,
+      remote_hosts: this.remoteHosts,
       annotations: this.run.resolved.config.annotations,
       warnings: this.warnings,
     };

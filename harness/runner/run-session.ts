@@ -14,6 +14,7 @@ import { createLocalProcess } from '../process/from-plan.ts';
 import { RunFailedError, describeFailure } from './run-failure.ts';
 import { Observer } from '../instrumentation/observer.ts';
 import { HostMonitor } from '../monitors/host-monitor.ts';
+import { RemoteClient } from './remote-clients.ts';
 import { prepareWorktree } from '../mutations/worktree.ts';
 import { redactFileInPlace } from '../results/redact.ts';
 import { unmetExpectations, validityProblems } from '../results/validity.ts';
@@ -28,9 +29,12 @@ export interface RunSessionOptions {
   artifactsDir?: string;
 }
 
+/** A local ManagedProcess or a RemoteProcess: the same surface. */
+type Supervised = Pick<ManagedProcess, 'start' | 'wait' | 'stop' | 'exited' | 'running' | 'pid' | 'outcome'>;
+
 interface Started {
   plan: ProcessPlan;
-  proc: ManagedProcess;
+  proc: Supervised;
 }
 
 /** A server that exited on its own while the run still needed it. */
@@ -184,6 +188,7 @@ export class RunSession {
     this.recorder.phase('load_start');
     const clients = this.commands!.clients.map(async (plan) => {
       if (plan.startDelayMs) await new Promise((r) => setTimeout(r, plan.startDelayMs));
+      if (plan.remote) return this.runRemoteClient(plan);
       const proc = this.track(plan);
       await proc.start();
       await proc.wait();
@@ -197,6 +202,25 @@ export class RunSession {
     // A server that died after the load finished still invalidates the run.
     const early = servers.find((s) => this.earlyExits.has(s.plan.name));
     if (early) throw new ServerExitedError(early, this.earlyExits.get(early.plan.name)!, 'before the run ended');
+  }
+
+  // A client on generator nodes over SSH: copy-back is queued first, so it runs after the processes stop.
+  private async runRemoteClient(plan: ProcessPlan): Promise<void> {
+    const client = new RemoteClient(plan, this.artifactDir);
+    this.cleanup.push(`copy back ${plan.name}'s artifacts`, async () => {
+      const records = await client.fetch();
+      this.recorder.remoteFetch.push(...records.map((r) => ({ ...r })));
+      const failed = records.filter((r) => r.error);
+      if (failed.length) this.recorder.warn(`copy-back of ${failed.length} remote artifact(s) failed; see remote_fetch.log`);
+    });
+    for (const proc of client.processes) {
+      this.started.push({ plan, proc });
+      this.cleanup.push(`stop ${plan.name}`, () => proc.stop());
+    }
+    this.recorder.remoteHosts.push(...(await client.describeHosts()));
+    await client.prepareMetricsDir();
+    await client.start();
+    await client.wait();
   }
 
   private async teardown(): Promise<unknown> {

@@ -32,6 +32,7 @@ export function fakeRecord(r: FakeRun, suite = 'overhead'): RunRecord {
     instrumentation: {},
     monitors: {},
     remote_fetch: [],
+    remote_hosts: [],
     annotations: {},
     warnings: [],
   };

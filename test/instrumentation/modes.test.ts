@@ -98,6 +98,31 @@ describe('perf mode', () => {
   });
 });
 
+describe('teardown', () => {
+  it('leaves no perf, mpstat or pidstat process behind when the client times out', async () => {
+    const s = session('perf', 'perf_mode: stat\npmu_events: task-clock', { clients: '--count 1000 --interval-ms 20' });
+    project.write('experiments/configs/workloads/tiny.yaml', readFileSync(path.join(project.root, 'experiments/configs/workloads/tiny.yaml'), 'utf8'));
+    const timed = new RunSession({ ...planSuite('s', { rootDir: project.root }).runs[0]!, resolved: { ...planSuite('s', { rootDir: project.root }).runs[0]!.resolved, clients: planSuite('s', { rootDir: project.root }).runs[0]!.resolved.clients.map((c) => ({ ...c, timeout_s: 1 })) } }, { rootDir: project.root, descriptor: 'x', options: {} });
+    const err = (await timed.execute().catch((e: unknown) => e)) as RunFailedError;
+    await timed.dispose();
+    await s.dispose();
+    expect(err.message).toMatch(/Command timed out after 1000 ms: gen/);
+    expect(result(timed).error!.kind).toBe('timeout');
+    const roles = result(timed).commands.filter((c) => c.pid).map((c) => c.role);
+    expect(roles).toEqual(expect.arrayContaining(['server', 'client', 'observer', 'monitor']));
+    await expectNoProcessLeft(timed);
+  });
+
+  it('stops everything when disposed mid-run (a Vitest timeout or Ctrl-C)', async () => {
+    const s = session('perf', 'perf_mode: stat\npmu_events: task-clock', { clients: '--count 1000 --interval-ms 20' });
+    const running = s.execute().catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 1500));
+    await s.dispose();
+    await running;
+    await expectNoProcessLeft(s);
+  });
+});
+
 describe('microsentinel mode (reference observer)', () => {
   const agent = (bin = 'experiments/agents/reference-observer.sh') => `agent_bin: ${path.join(PACKAGE_ROOT, bin)}
 agent_config: experiments/agents/reference-observer.toml

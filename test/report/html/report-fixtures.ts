@@ -67,6 +67,7 @@ export function buildRunResult(r: FixtureRun, artifactDir: string): RunResult {
     instrumentation: {},
     monitors: {},
     remote_fetch: [],
+    remote_hosts: [],
     annotations: {},
     warnings: [],
   });

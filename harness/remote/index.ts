@@ -1,0 +1,53 @@
+// Remote execution over SSH (seed §4–5): ssh2 only, never the `ssh`/`scp` binaries.
+//
+// ## Trust
+// - Hosts resolve through an ssh_config file (default ~/.ssh/config) the way `ssh <alias>` does:
+//   Host patterns, HostName, User, Port, IdentityFile, UserKnownHostsFile; explicit remote-spec
+//   fields (port, user, identity_file, known_hosts) win. `Match exec` is never run.
+// - Host keys are verified against known_hosts (plain, hashed `|1|`, `[host]:port`, @revoked).
+//   An unknown key fails with the offered SHA256 fingerprint and the `ssh-keyscan … >> file` line
+//   that adds it; a changed key fails loudly naming the known_hosts file and line. The harness
+//   never writes known_hosts. The only opt-out is `strict_host_key_checking: false` in the remote
+//   spec (StrictHostKeyChecking in ssh_config does not turn checking off); RemoteHost.trustRecord()
+//   exposes it and the offered key for plan.json / run_result.json.
+//
+// ## Process groups
+// - Every remote command runs under a small sh wrapper in its own session (`setsid`), so its
+//   process group is the whole remote tree; the pgid is reported before the command starts and is
+//   RemoteProcess.pid.
+// - stop(), a timeout or a failed readiness check signal the whole remote group through a separate
+//   exec channel (stop signal, grace period, SIGKILL). When the command's leader exits on its own,
+//   strays left in its group get SIGKILL (as ManagedProcess does locally).
+// - A watchdog in the wrapper waits for EOF on the command channel's stdin. The channel closes when
+//   the connection drops, when the harness exits for any reason (Ctrl-C, crash, SIGKILL: the kernel
+//   closes its sockets), or when stop() cannot open a kill channel; the watchdog then sends TERM to
+//   the group and KILL after the grace period. Not covered: a network path that dies silently, until
+//   sshd's ClientAliveInterval notices it.
+// - A dropped connection fails the command it carried ("connection to … lost while … was running");
+//   the pooled RemoteHost reconnects on its next use.
+export { RemoteHost, type ExecResult, type HostTrustRecord, type RemoteHostOptions } from './remote-host.ts';
+export { RemoteHostPool, type RemoteHostPoolOptions, type RemoteTarget } from './remote-host-pool.ts';
+export { RemoteConnectError, hostLabel, type ConnectFailure } from './connect-errors.ts';
+export { resolveSshHost, expandTilde, SshConfigError, type ResolvedHost, type HostOverrides, type ResolveOptions } from './ssh-config.ts';
+export {
+  checkHostKey,
+  entryMatches,
+  fingerprintSha256,
+  HostKeyError,
+  keyTypeOf,
+  knownHostsName,
+  loadKnownHosts,
+  parseKnownHosts,
+  type HostKeyCheck,
+  type KnownHostsEntry,
+} from './known-hosts.ts';
+export { buildKillCommand, buildRemoteCommand, displayRemoteCommand, type RemoteCommandSpec } from './remote-command.ts';
+export { RemoteProcess, type RemoteProcessOptions } from './remote-process.ts';
+export { StartBarrier } from './start-barrier.ts';
+export { instanceName, planFanOut, startFanOut, startTogether, type FanOutOptions, type InstanceContext } from './fan-out.ts';
+export { createRemoteProcesses, instanceLogFile } from './from-plan.ts';
+export { fetchRemoteArtifacts, formatFetchLine, toSftpPath, type ArtifactSpec, type FetchOptions, type FetchRecord } from './fetch-artifacts.ts';
+export { checkRemoteName, UnsafePathError } from './safe-path.ts';
+export { measureClockOffset, type ClockOffset } from './clock-offset.ts';
+export { missingRemotePathMessage, missingWorkdirMessage } from './troubleshooting.ts';
+export { formatRemoteEvent, type RemoteEvent } from './remote-events.ts';

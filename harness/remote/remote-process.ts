@@ -1,0 +1,319 @@
+import type { ClientChannel } from 'ssh2';
+import { CommandError, describeEnd, describeProbe, readLogTail, waitForProbe, type CommandOutcome, type ProcessEvent, type ReadinessProbe } from '../process/index.ts';
+import { buildKillCommand, buildRemoteCommand, displayRemoteCommand, type WrapperMarker } from './remote-command.ts';
+import { RemoteLog } from './remote-log.ts';
+import type { RemoteExec, RemoteHost } from './remote-host.ts';
+import type { StartBarrier } from './start-barrier.ts';
+import { connectionLostError, startFailure } from './remote-process-failures.ts';
+
+export interface RemoteProcessOptions {
+  /** Role name used in messages and events, e.g. `kv-gen`. */
+  name: string;
+  argv: string[];
+  host: RemoteHost;
+  /** Remote directory to run in; `~/` is expanded by the remote shell. @default '~' */
+  workdir?: string;
+  /** Exported to the remote command. */
+  env?: Record<string, string>;
+  /** Local file receiving the remote stdout and stderr, interleaved; parent folders are created. */
+  logPath: string;
+  /** @default { kind: 'none' } */
+  ready?: ReadinessProbe;
+  /** @default 10000 */
+  readyTimeoutMs?: number;
+  /** Longest the command may run, counted from its start; then its remote group is killed and wait() rejects. @default none */
+  timeoutMs?: number;
+  /** @default 'SIGTERM' */
+  stopSignal?: NodeJS.Signals;
+  /** Time between the stop signal and SIGKILL of the remote group. @default 5000 */
+  graceMs?: number;
+  /** Longest wait for the remote wrapper to report the command started (connect and barrier wait included). @default 60000 */
+  startTimeoutMs?: number;
+  /** Start together with the other parties of this barrier (fan-out). */
+  barrier?: StartBarrier;
+  onEvent?: (e: ProcessEvent) => void;
+}
+
+type Resolved = RemoteProcessOptions & Required<Pick<RemoteProcessOptions, 'workdir' | 'ready' | 'readyTimeoutMs' | 'stopSignal' | 'graceMs' | 'startTimeoutMs'>>;
+
+/** How long to wait for the command channel to close after the remote group was killed. */
+const REAP_LIMIT_MS = 5000;
+
+/**
+ * A command on a remote host with the surface of ManagedProcess: its own remote session and process
+ * group (setsid), output streamed into a local log file, teardown by signal to the whole remote
+ * group through a separate exec channel. A watchdog on the remote side kills the group when the
+ * command's channel closes, so a dropped connection or a dead harness leaves nothing running.
+ */
+export class RemoteProcess {
+  private readonly opts: Resolved;
+  private started = false;
+  private pgid: number | undefined;
+  private channel: ClientChannel | undefined;
+  private log: RemoteLog | undefined;
+  private startClock = 0;
+  private endClock = 0;
+  private startedAt = new Date(0);
+  private exitCode: number | null = null;
+  private signal: string | null = null;
+  private timedOut = false;
+  private killed = false;
+  private gone = false;
+  private connectionLost = false;
+  private prelude: WrapperMarker | undefined;
+  private startFailure: CommandError | undefined;
+  private timeoutTimer: NodeJS.Timeout | undefined;
+  private stopping: Promise<CommandOutcome> | undefined;
+  private onPrelude: (() => void) | undefined;
+  private resolveExited!: (o: CommandOutcome) => void;
+  /** Resolves when the remote command is gone or could not start (never rejects). */
+  readonly exited: Promise<CommandOutcome>;
+
+  constructor(opts: RemoteProcessOptions) {
+    this.opts = { workdir: '~', ready: { kind: 'none' }, readyTimeoutMs: 10_000, stopSignal: 'SIGTERM', graceMs: 5000, startTimeoutMs: 60_000, ...opts };
+    this.exited = new Promise((resolve) => (this.resolveExited = resolve));
+  }
+
+  /** The remote process group id (the session leader's pid), once started. */
+  get pid(): number | undefined {
+    return this.pgid;
+  }
+
+  get running(): boolean {
+    return this.pgid !== undefined && !this.gone;
+  }
+
+  get host(): RemoteHost {
+    return this.opts.host;
+  }
+
+  /** The fan-out barrier this process starts behind, if any. */
+  get barrier(): StartBarrier | undefined {
+    return this.opts.barrier;
+  }
+
+  // Connect, start the command in a new remote session and wait for readiness; failures are CommandErrors.
+  async start(): Promise<void> {
+    if (this.started) throw new Error(`${this.opts.name}: start() was already called`);
+    this.started = true;
+    const { argv, host, name, logPath } = this.opts;
+    if (argv.length === 0) return this.failStart(new CommandError('spawn', 'Empty command', this.outcome()));
+    const log = (this.log = new RemoteLog(logPath));
+    this.startClock = performance.now();
+    this.startedAt = new Date();
+    const command = buildRemoteCommand({ argv, workdir: this.opts.workdir, env: this.opts.env, barrier: this.opts.barrier !== undefined, graceS: this.opts.graceMs / 1000, name });
+    let run: RemoteExec;
+    try {
+      run = await host.exec(command);
+      this.channel = run.channel;
+    } catch (err) {
+      await log.close();
+      const failure = new CommandError('spawn', `Could not start on ${host.label}: ${(err as Error).message}`, this.outcome(), { cause: err });
+      this.opts.barrier?.break(failure);
+      return this.failStart(failure);
+    }
+    this.attach(run);
+    if (this.stopping) this.channel.end(); // stop() while connecting: EOF makes the wrapper abort
+    await this.waitForPrelude();
+    if (this.pgid === undefined) return this.failStartAfterExit();
+    this.emit({ kind: 'spawn', name, pid: this.pgid, time: this.startedAt, commandLine: displayRemoteCommand(argv, this.opts.workdir), cwd: `${host.label}:${this.opts.workdir}`, logPath });
+    if (this.opts.timeoutMs !== undefined) this.timeoutTimer = setTimeout(() => this.onTimeout(), this.opts.timeoutMs);
+    await this.awaitReady(log.offset);
+  }
+
+  // Until the wrapper reports (pgid, missing workdir, …), the channel closes, stop() runs or the start deadline passes.
+  private async waitForPrelude(): Promise<void> {
+    if (this.prelude || this.gone) return;
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      this.onPrelude = resolve;
+      timer = setTimeout(resolve, this.opts.startTimeoutMs);
+    });
+    clearTimeout(timer);
+    this.onPrelude = undefined;
+  }
+
+  private attach(run: RemoteExec): void {
+    const { channel, client } = run;
+    let clientClosed = false;
+    const onClientClose = (): void => void (clientClosed = true);
+    client.once('close', onClientClose);
+    this.log!.attach(channel, (m) => this.onMarker(m));
+    void run.closed.then(() => {
+      // The connection's 'close' may come just after the channel's: give it one turn of the loop.
+      setImmediate(() => {
+        client.removeListener('close', onClientClose);
+        this.exitCode = run.exit?.code ?? null;
+        this.signal = run.exit?.signal ?? null;
+        // No exit status and no connection: sshd never reported how the command ended.
+        this.connectionLost = run.exit === undefined && (clientClosed || !this.opts.host.connected);
+        void this.log!.close().then(() => this.finish());
+      });
+    });
+  }
+
+  private onMarker(m: WrapperMarker): void {
+    if (m.kind === 'waiting') {
+      const barrier = this.opts.barrier;
+      if (!barrier) return;
+      barrier.arrive(() => this.channel?.write('go\n')).catch(() => this.channel?.end());
+      return;
+    }
+    this.prelude = m;
+    if (m.kind === 'pgid') this.pgid = m.pgid;
+    this.onPrelude?.();
+  }
+
+  // The wrapper exited (or never reported) before the command started: say why.
+  private async failStartAfterExit(): Promise<void> {
+    const barrier = this.opts.barrier;
+    const aborted = barrier?.brokenBy;
+    if (!this.gone) {
+      // A wrapper that reported a problem (or was aborted at the barrier) exits by itself; one that said nothing is cut off.
+      if ((this.prelude === undefined && !aborted) || !(await raceTimer(this.exited, 2000))) this.channel?.close();
+      await raceTimer(this.exited, REAP_LIMIT_MS);
+      if (!this.gone) this.finish();
+    }
+    const { host, name, workdir, startTimeoutMs } = this.opts;
+    const failure = startFailure({ host, name, workdir, startTimeoutMs, prelude: this.prelude, connectionLost: this.connectionLost, aborted, stopping: this.stopping !== undefined }, this.outcome());
+    barrier?.break(failure);
+    return this.failStart(failure);
+  }
+
+  private failStart(err: CommandError): never {
+    if (!this.gone) this.finish();
+    this.startFailure = err;
+    throw err;
+  }
+
+  private async awaitReady(logOffset: number): Promise<void> {
+    const probe = this.opts.ready;
+    const began = Date.now();
+    const abort = new AbortController();
+    const probing = waitForProbe(probe, { signal: abort.signal, deadline: began + this.opts.readyTimeoutMs, logPath: this.opts.logPath, logOffset });
+    const result = await Promise.race([probing.then((ok) => (ok ? ('ready' as const) : ('deadline' as const)), (err: unknown) => err), this.exited.then(() => 'exit' as const)]);
+    abort.abort();
+    const waiting = `waiting for ${describeProbe(probe)}`;
+    if (result === 'ready' && !this.gone) {
+      this.emit({ kind: 'ready', name: this.opts.name, pid: this.pgid, time: new Date(), probe: describeProbe(probe), waitedMs: Date.now() - began });
+      return;
+    }
+    if (result === 'ready' || result === 'exit') {
+      const o = await this.exited;
+      if (this.connectionLost) throw connectionLostError(this.opts.host, this.opts.name, o);
+      if (o.timedOut) throw new CommandError('timeout', `Command timed out after ${this.opts.timeoutMs} ms before it was ready (${waiting})`, o);
+      if (this.stopping) throw new CommandError('not-ready', `Process was stopped before it was ready (${waiting})`, o);
+      throw new CommandError('exit', `Process exited before it was ready (${waiting}) with ${describeEnd(o)}`, o);
+    }
+    const o = await this.stop(result === 'deadline' ? 'readiness deadline passed' : 'readiness probe failed');
+    if (result === 'deadline') throw new CommandError('not-ready', `Process not ready after ${this.opts.readyTimeoutMs} ms (${waiting})`, o);
+    throw new CommandError('not-ready', `Readiness probe failed (${waiting}): ${String(result)}`, o, { cause: result });
+  }
+
+  // Wait for the command to finish; a non-zero exit, a signal, the timeout or a lost connection reject.
+  async wait(): Promise<CommandOutcome> {
+    if (!this.started) throw new Error(`${this.opts.name}: wait() before start()`);
+    const o = await this.exited;
+    if (this.startFailure) throw this.startFailure;
+    if (this.connectionLost) throw connectionLostError(this.opts.host, this.opts.name, o);
+    if (o.timedOut) throw new CommandError('timeout', `Command timed out after ${this.opts.timeoutMs} ms`, o);
+    if (o.signal && o.killed) throw new CommandError('signal', `Command was stopped by the harness (${o.signal}) before it finished`, o);
+    if (o.signal) throw new CommandError('signal', `Command was killed by ${describeEnd(o)}`, o);
+    if (o.exitCode === null) throw new CommandError('unexpected-exit', `Remote channel on ${this.opts.host.label} closed without an exit status`, o);
+    if (o.exitCode !== 0) throw new CommandError(o.exitCode === 127 ? 'not-found' : 'exit', `Command failed with ${describeEnd(o)}${o.killed ? ' after the harness stopped it' : ''}`, o);
+    return o;
+  }
+
+  // Stop signal to the remote group, grace period, then SIGKILL; idempotent, safe before start and after exit.
+  stop(reason = 'stop requested'): Promise<CommandOutcome> {
+    if (!this.started) {
+      this.started = true; // a later start() must not run what was already torn down
+      this.finish();
+      this.startFailure = new CommandError('spawn', 'Process was stopped before it was started', this.outcome());
+      return this.exited;
+    }
+    this.stopping ??= this.stopRemote(reason);
+    return this.stopping;
+  }
+
+  private async stopRemote(reason: string): Promise<CommandOutcome> {
+    if (this.gone) return this.exited;
+    this.killed = true;
+    const { host, name, stopSignal, graceMs } = this.opts;
+    if (this.pgid === undefined) {
+      // Still starting: EOF on stdin aborts the wrapper at the barrier, or its watchdog kills the group.
+      this.channel?.end();
+      this.onPrelude?.();
+      return (await raceTimer(this.exited, graceMs + REAP_LIMIT_MS)) ?? this.outcome();
+    }
+    const pgid = this.pgid;
+    // The kill script prints `signal TERM`, `signal KILL` as it goes: one event per signal sent.
+    const onStdout = (chunk: string): void => {
+      for (const [, sig] of chunk.matchAll(/^signal (\w+)$/gm)) {
+        this.emit({ kind: 'kill', name, pid: pgid, time: new Date(), signal: `SIG${sig}`, reason: sig === 'KILL' && stopSignal !== 'SIGKILL' ? `still running ${graceMs} ms after ${stopSignal}` : reason });
+      }
+    };
+    try {
+      await host.run(buildKillCommand(pgid, stopSignal, graceMs), { timeoutMs: graceMs + 15_000, onStdout });
+    } catch {
+      // No kill channel (connection gone): closing the command's channel hands the job to the watchdog.
+      this.channel?.end();
+    }
+    return (await raceTimer(this.exited, REAP_LIMIT_MS)) ?? this.outcome();
+  }
+
+  private onTimeout(): void {
+    if (this.gone) return;
+    this.timedOut = true;
+    this.emit({ kind: 'timeout', name: this.opts.name, pid: this.pgid, time: new Date(), timeoutMs: this.opts.timeoutMs! });
+    void this.stop(`timed out after ${this.opts.timeoutMs} ms`);
+  }
+
+  private finish(): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.endClock = performance.now();
+    clearTimeout(this.timeoutTimer);
+    const o = this.outcome();
+    if (this.pgid !== undefined) {
+      this.emit({ kind: 'exit', name: this.opts.name, pid: this.pgid, time: new Date(), exitCode: o.exitCode, signal: o.signal, durationMs: o.durationMs, killed: o.killed, timedOut: o.timedOut });
+    }
+    this.onPrelude?.();
+    this.resolveExited(o);
+  }
+
+  // Snapshot of the outcome so far (final once `exited` resolved); `host` is the remote host.
+  outcome(): CommandOutcome {
+    return {
+      name: this.opts.name,
+      command: [...this.opts.argv],
+      commandLine: displayRemoteCommand(this.opts.argv, this.opts.workdir),
+      host: this.opts.host.label,
+      cwd: this.opts.workdir,
+      exitCode: this.exitCode,
+      signal: this.signal,
+      startedAt: this.startClock ? this.startedAt.toISOString() : '',
+      durationMs: this.startClock ? Math.round((this.endClock || performance.now()) - this.startClock) : 0,
+      timedOut: this.timedOut,
+      killed: this.killed,
+      logPath: this.opts.logPath,
+      logTail: readLogTail(this.opts.logPath, { lines: 40, bytes: 4096 }),
+    };
+  }
+
+  private emit(e: ProcessEvent): void {
+    try {
+      this.opts.onEvent?.(e);
+    } catch {} // a broken listener must not break supervision
+  }
+}
+
+// The promise's value, or undefined once `ms` pass; the timer never outlives the race.
+async function raceTimer<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

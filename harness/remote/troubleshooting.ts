@@ -1,0 +1,34 @@
+// The seed's troubleshooting answers (§4, §8) as error text: which host, which path, what to do.
+import type { ResolvedHost } from './ssh-config.ts';
+import { hostLabel } from './connect-errors.ts';
+
+// rsync's remote path: `~/x` is relative to the login directory, absolute stays absolute.
+function rsyncPath(remotePath: string): string {
+  const p = remotePath === '~' ? '' : remotePath.startsWith('~/') ? remotePath.slice(2) : remotePath;
+  return p.endsWith('/') || p === '' ? p : `${p}/`;
+}
+
+function sshCommand(t: ResolvedHost): string {
+  return t.port === 22 ? `ssh ${t.alias}` : `ssh -p ${t.port} ${t.alias}`;
+}
+
+// §8: SSH command fails with "No such file or directory" → the remote workdir does not exist.
+export function missingWorkdirMessage(t: ResolvedHost, workdir: string, expanded?: string): string {
+  const shown = expanded && expanded !== workdir ? `${workdir} (${expanded})` : workdir;
+  const rsh = t.port === 22 ? '' : `-e 'ssh -p ${t.port}' `;
+  return (
+    `Remote workdir ${shown} does not exist on ${hostLabel(t)} (user ${t.user}): sync the repository to that node ` +
+    `(from the repository root: rsync -a --exclude .git ${rsh}./ ${t.user}@${t.hostName}:${rsyncPath(workdir)}; see docs/TWO_NODE_DEPLOYMENT.md) ` +
+    `or create the directory (${sshCommand(t)} mkdir -p ${workdir})`
+  );
+}
+
+// §4/§8: a copy-back failed because the remote metrics_dir (or an artifact) is missing.
+export function missingRemotePathMessage(t: ResolvedHost, what: string, remotePath: string, resolved: string): string {
+  const shown = resolved !== remotePath ? `${remotePath} (${resolved})` : remotePath;
+  const fix =
+    what === 'metrics_dir'
+      ? `Ensure metrics_dir exists (${sshCommand(t)} mkdir -p ${resolved}) and that the command writes files there (or use absolute paths in the command line itself).`
+      : `Ensure the command writes it there (relative paths are relative to the remote workdir; or use absolute paths in the command line itself).`;
+  return `Remote ${what} ${shown} does not exist on ${hostLabel(t)}: missing directories on the remote side are the most common culprit. ${fix}`;
+}

@@ -1,0 +1,79 @@
+import path from 'node:path';
+import { createRemoteProcesses, fetchRemoteArtifacts, measureClockOffset, missingRemotePathMessage, RemoteHostPool, startTogether, type FetchRecord, type RemoteHost, type RemoteProcess } from '../remote/index.ts';
+import type { ProcessPlan } from '../plan/run-types.ts';
+import { quoteArg } from '../util/quote.ts';
+
+let pool: RemoteHostPool | undefined;
+
+// One pooled SSH connection per host for the whole suite (this worker process).
+export function remotePool(): RemoteHostPool {
+  pool ??= new RemoteHostPool();
+  return pool;
+}
+
+export async function disposeRemotePool(): Promise<void> {
+  const p = pool;
+  pool = undefined;
+  await p?.dispose();
+}
+
+/** A remote client of one run: its processes, hosts and what to copy back. */
+export class RemoteClient {
+  readonly processes: RemoteProcess[];
+  readonly hosts: RemoteHost[];
+
+  constructor(
+    readonly plan: ProcessPlan,
+    private readonly artifactDir: string,
+  ) {
+    this.processes = createRemoteProcesses(plan, artifactDir, remotePool());
+    this.hosts = remotePool().forSpec(plan.remote!);
+  }
+
+  // Each host's clock offset to this (server) node at run start, and what it is (provenance).
+  async describeHosts(): Promise<Record<string, unknown>[]> {
+    return Promise.all(
+      this.hosts.map(async (h) => {
+        const facts = await h.run('uname -n; uname -sr; nproc; node --version 2>/dev/null || echo none', { timeoutMs: 10_000 });
+        const [hostname, kernel, cpus, node] = facts.stdout.trim().split('\n');
+        return { client: this.plan.name, host: h.target.alias, address: h.target.hostName, user: h.target.user, hostname, kernel, cpu_count: Number(cpus), node_version: node, clock: await measureClockOffset(h) };
+      }),
+    );
+  }
+
+  // The run's own folder inside metrics_dir, so runs never mix (metrics_dir itself must exist: seed §8).
+  async prepareMetricsDir(): Promise<void> {
+    const dir = this.plan.remoteMetricsDir;
+    if (!dir || !this.plan.remote?.metrics_dir) return;
+    for (const h of this.hosts) {
+      const base = quoteArg(this.plan.remote.metrics_dir, { expandHome: true });
+      const res = await h.run(`cd ${quoteArg(this.plan.remote.workdir, { expandHome: true })} 2>/dev/null; test -d ${base} && mkdir -p ${quoteArg(dir, { expandHome: true })}`);
+      if (res.exitCode !== 0) throw Object.assign(new Error(missingRemotePathMessage(h.target, 'metrics_dir', this.plan.remote.metrics_dir, this.plan.remote.metrics_dir)), { kind: 'remote' });
+    }
+  }
+
+  async start(): Promise<void> {
+    if (this.processes.length === 1) await this.processes[0]!.start();
+    else await startTogether(this.processes);
+  }
+
+  async wait(): Promise<void> {
+    await Promise.all(this.processes.map((p) => p.wait()));
+  }
+
+  // Copy back metrics and truth logs (also after a failure); one record per transfer.
+  async fetch(): Promise<FetchRecord[]> {
+    const remote = this.plan.remote!;
+    const spec = { workdir: remote.workdir, extra_artifacts: remote.extra_artifacts, ...(this.plan.remoteMetricsDir ? { metrics_dir: this.plan.remoteMetricsDir } : {}) };
+    const several = this.hosts.length > 1;
+    const out: FetchRecord[] = [];
+    for (const h of this.hosts) out.push(...(await fetchRemoteArtifacts(h, spec, this.artifactDir, several ? { hostSubdir: h.target.alias } : {})));
+    return out;
+  }
+
+  // Where the client's metrics JSON lands locally after the copy-back.
+  localMetricsFile(): string {
+    const several = this.hosts.length > 1;
+    return path.join(this.artifactDir, 'metrics', ...(several ? [this.hosts[0]!.target.alias] : []), `${this.plan.name}.json`);
+  }
+}

@@ -1,0 +1,79 @@
+// The lb open-loop generator against the real balancer and backends: metrics JSON, rate accuracy,
+// per-backend counts, and honest failure reports.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { GeneratorMetrics } from '../../../experiments/workloads/lib/metrics.ts';
+import { freePort } from '../../helpers/ports.ts';
+import { ProcessList, WorkloadProcess } from '../helpers/workload-process.ts';
+import { LB_GENERATOR, startBackend, startBalancer } from './lb-processes.ts';
+
+const procs = new ProcessList();
+let tmp: string;
+
+beforeEach(() => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'lb-gen-'));
+});
+
+afterEach(async () => {
+  await procs.stopAll();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+async function generate(port: number, args: string[]): Promise<{ metrics: GeneratorMetrics; gen: WorkloadProcess }> {
+  const metricsFile = path.join(tmp, 'metrics', 'lb-gen.json');
+  const gen = procs.add(new WorkloadProcess(LB_GENERATOR, ['--port', String(port), '--metrics-file', metricsFile, ...args]));
+  const exit = await gen.wait(30_000);
+  expect(exit, gen.stderr).toEqual({ code: 0, signal: null });
+  return { metrics: JSON.parse(readFileSync(metricsFile, 'utf8')) as GeneratorMetrics, gen };
+}
+
+describe('lb generator against the balancer', () => {
+  it('writes the metrics JSON and achieves the offered rate within 1 % below saturation', async () => {
+    const backends = await Promise.all(['b1', 'b2', 'b3'].map((id) => startBackend(procs, id)));
+    const truth = path.join(tmp, 'truth', 'routes.jsonl');
+    const lb = await startBalancer(procs, backends.map((b) => b.port), ['--policy', 'rr', '--truth-file', truth, '--truth-sample', '0.1']);
+    const { metrics: m, gen } = await generate(lb.port, ['--rate', '1000', '--duration-s', '2', '--warmup-s', '0.5', '--connections', '4', '--seed', '3']);
+    expect(m).toMatchObject({
+      schema: 'harness.generator-metrics/v1', workload: 'lb', generator: 'lb-open-loop', arrival: 'poisson',
+      connections: 4, duration_s: 2, warmup_s: 0.5, offered_rps: 1000, sent: 2000, completed: 2000, errors: 0, timeouts: 0,
+      target: `127.0.0.1:${lb.port}`, histogram: { encoding: 'hdr-base64', unit: 'us' },
+      params: { keys: 1000, key_dist: 'uniform', key_header: 'x-lb-key', path_prefix: '/k/' },
+    });
+    expect(Math.abs(m.achieved_rps - 1000) / 1000).toBeLessThan(0.01);
+    expect(typeof m.saturated).toBe('boolean'); // true only if this shared machine stalled the generator
+    expect(m.latency_us.min).toBeGreaterThan(0);
+    expect(m.latency_us.p50).toBeLessThanOrEqual(m.latency_us.p99);
+    expect(m.latency_us.p99).toBeLessThanOrEqual(m.latency_us.max);
+    expect(m.histogram.percentiles.at(-1)).toEqual({ percentile: 100, value_us: m.latency_us.max });
+    // rr over three backends: measured responses split evenly (±1 for where the warm-up ended).
+    const perBackend = ['b1', 'b2', 'b3'].map((b) => m.params[`backend.${b}`] as number);
+    expect(perBackend.reduce((a, b) => a + b, 0)).toBe(2000);
+    for (const n of perBackend) expect(Math.abs(n - 2000 / 3)).toBeLessThanOrEqual(1);
+    expect(gen.stdout).toMatch(/^lb-open-loop: offered 1000 req\/s, achieved [\d.]+ req\/s, sent 2000, completed 2000/);
+    // The balancer saw warm-up + measured requests, and says so in its truth summary.
+    expect(await lb.proc.stop()).toEqual({ code: 0, signal: null });
+    const summary = JSON.parse(readFileSync(truth, 'utf8').trim().split('\n').at(-1)!) as { requests: number; sampled: number };
+    expect(summary.requests).toBe(2500);
+    expect(summary.sampled).toBeGreaterThan(150);
+    expect(summary.sampled).toBeLessThan(350);
+  });
+
+  it('counts non-2xx responses as errors and notes their status', async () => {
+    const lb = await startBalancer(procs, [await freePort()]); // its only backend is down: every request gets 502
+    const { metrics: m } = await generate(lb.port, ['--rate', '200', '--duration-s', '0.5', '--warmup-s', '0']);
+    expect(m).toMatchObject({ sent: 100, completed: 0, errors: 100 });
+    expect(m.notes).toContain('100 responses with status 502');
+  });
+
+  it('exits 1 with a clear message when nothing listens, 2 on bad flags', async () => {
+    const port = await freePort();
+    const gen = procs.add(new WorkloadProcess(LB_GENERATOR, ['--port', String(port), '--rate', '10', '--metrics-file', path.join(tmp, 'm.json')]));
+    expect((await gen.wait(15_000)).code).toBe(1);
+    expect(gen.stderr).toMatch(new RegExp(`^error: cannot connect to balancer at 127\\.0\\.0\\.1:${port}: .*ECONNREFUSED`));
+    const bad = procs.add(new WorkloadProcess(LB_GENERATOR, ['--port', '1', '--rate', '10', '--metrics-file', 'x', '--key-header', 'bad header']));
+    expect((await bad.wait(15_000)).code).toBe(2);
+    expect(bad.stderr).toMatch(/^error: --key-header 'bad header' is not a header name; usage: lb-generator /);
+  });
+});

@@ -1,0 +1,41 @@
+// Run a shipped workload config (experiments/configs/workloads/<name>.yaml) once through RunSession,
+// as `harness run` would, in a temp project: the programs and node_modules are symlinked in, and the
+// config's fixed ports are replaced by free ones so the test never collides with anything listening.
+import { readFileSync, symlinkSync } from 'node:fs';
+import path from 'node:path';
+import { PACKAGE_ROOT } from '../../../harness/config/project-root.ts';
+import { planSuite } from '../../../harness/plan/build-plan.ts';
+import type { RunResult } from '../../../harness/results/run-result-schema.ts';
+import { RunSession } from '../../../harness/runner/run-session.ts';
+import { freePort } from '../../helpers/ports.ts';
+import { TempProject } from '../../helpers/temp-project.ts';
+
+export interface ConfigRun {
+  session: RunSession;
+  result: RunResult;
+}
+
+/** @param ports the config's port numbers, each replaced by a free port. @param overrides YAML under `overrides.workload`, indented 6. */
+export async function runShippedConfig(project: TempProject, name: string, ports: readonly number[], overrides: string): Promise<ConfigRun> {
+  symlinkSync(path.join(PACKAGE_ROOT, 'experiments/workloads'), path.join(project.root, 'experiments/workloads'));
+  symlinkSync(path.join(PACKAGE_ROOT, 'node_modules'), path.join(project.root, 'node_modules'));
+  let yaml = readFileSync(path.join(PACKAGE_ROOT, `experiments/configs/workloads/${name}.yaml`), 'utf8');
+  for (const p of ports) {
+    const pattern = new RegExp(`\\b${p}\\b`, 'g');
+    if (!pattern.test(yaml)) throw new Error(`${name}.yaml has no port ${p}`);
+    yaml = yaml.replace(pattern, String(await freePort()));
+  }
+  project.workload(name, yaml);
+  project.suite(
+    's',
+    `workloads:\n  - name: ${name}\n    config: experiments/configs/workloads/${name}.yaml\n    modes: [baseline]\n    overrides:\n` +
+      `      instrumentation: { monitors: { mpstat: { enabled: false }, pidstat: { enabled: false } } }\n      workload:\n${overrides}`,
+  );
+  const plan = planSuite('s', { rootDir: project.root });
+  const session = new RunSession(plan.runs[0]!, { rootDir: project.root, descriptor: plan.suite.displayFile, options: {} });
+  try {
+    return { session, result: await session.execute() };
+  } finally {
+    await session.dispose();
+  }
+}
