@@ -1,6 +1,5 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Arrival } from './arrivals.ts';
+import { writeJsonAtomic } from './json-file.ts';
 import type { LatencySummaryUs, PercentilePoint } from './latency-recorder.ts';
 import type { OpenLoopResult } from './open-loop.ts';
 import { assessSaturation } from './saturation.ts';
@@ -27,6 +26,11 @@ export interface GeneratorMetrics {
   completed: number;
   errors: number;
   timeouts: number;
+  /**
+   * Measured requests the system under test discarded on purpose and reported (nfv: firewall denies);
+   * present when the workload can drop (`MetricsContext.reportDropped`) or when any were dropped.
+   */
+  dropped?: number;
   /** From each request's intended send time to its response (coordinated-omission safe). */
   latency_us: LatencySummaryUs;
   histogram: {
@@ -68,6 +72,8 @@ export interface MetricsContext {
   params?: Record<string, string | number | boolean>;
   /** Notes from the workload itself (e.g. preload problems), listed before the scheduler's. */
   notes?: string[];
+  /** Always write `dropped`, even when 0 (workloads whose server may discard requests on purpose). @default false */
+  reportDropped?: boolean;
 }
 
 // Assemble the metrics document from one open-loop run.
@@ -87,6 +93,7 @@ export function buildGeneratorMetrics(ctx: MetricsContext, r: OpenLoopResult): G
     completed: r.completed,
     errors: r.errors,
     timeouts: r.timeouts,
+    ...(ctx.reportDropped || r.dropped ? { dropped: r.dropped ?? 0 } : {}),
     latency_us: r.latency.summary(),
     histogram: { encoding: 'hdr-base64', unit: 'us', data: r.latency.encode(), percentiles: r.latency.percentiles() },
     saturated: verdict.saturated,
@@ -108,10 +115,7 @@ export function buildGeneratorMetrics(ctx: MetricsContext, r: OpenLoopResult): G
 
 // Write atomically (temp file in the same folder, then rename) so the harness never reads half a file.
 export function writeGeneratorMetrics(file: string, metrics: GeneratorMetrics): void {
-  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
-  writeFileSync(tmp, `${JSON.stringify(metrics, null, 2)}\n`);
-  renameSync(tmp, file);
+  writeJsonAtomic(file, metrics);
 }
 
 // The one-line human summary a generator prints at the end.

@@ -2,12 +2,19 @@ import { performance } from 'node:perf_hooks';
 import { ArrivalPlan, type Arrival, type PlannedRequest } from './arrivals.ts';
 import { LatencyRecorder } from './latency-recorder.ts';
 
-export type Outcome = 'ok' | 'error';
+/**
+ * How a request ended. `dropped`: the system under test discarded it on purpose and said so (e.g. a
+ * firewall deny in the nfv chain): neither a failure nor a latency sample.
+ */
+export type Outcome = 'ok' | 'error' | 'dropped';
 
 /** Where the scheduler sends requests: a transport with `connections` lanes (TCP sockets, UDP flows…). */
 export interface RequestSink {
-  /** Send request `seq` on lane `conn` without waiting; call `done` exactly once when it completes or fails. */
-  send(conn: number, seq: number, done: (outcome: Outcome) => void): void;
+  /**
+   * Send request `seq` on lane `conn` without waiting; call `done` exactly once when it completes or fails.
+   * `measured` is false for warm-up requests (for sinks that keep their own per-request counters).
+   */
+  send(conn: number, seq: number, done: (outcome: Outcome) => void, measured: boolean): void;
   /** Called after each batch of sends, e.g. to write corked buffers in one syscall. */
   flush?(): void;
 }
@@ -41,6 +48,8 @@ export interface OpenLoopResult {
   completed: number;
   errors: number;
   timeouts: number;
+  /** Measured requests the system under test discarded on purpose (outcome `dropped`). Optional for hand-built results. */
+  dropped?: number;
   /** Measured requests the generator never managed to send (it fell too far behind). */
   unsent: number;
   warmupSent: number;
@@ -48,6 +57,8 @@ export interface OpenLoopResult {
   achievedRps: number;
   /** Sent ÷ time from the measurement start to the last send (at least the nominal duration). */
   achievedSendRps: number;
+  /** (Completed + dropped) ÷ time from the measurement start to the last answer: how fast the system answered. */
+  answeredRps?: number;
   /** Largest number of measured requests that were due but not yet sent at the start of a loop turn. */
   maxBacklog: number;
   startedAtMs: number;
@@ -58,11 +69,13 @@ interface Counters {
   sent: number;
   completed: number;
   errors: number;
+  dropped: number;
   warmupSent: number;
   outstanding: number;
   maxBacklog: number;
   lastSendMs: number;
   lastCompletionMs: number;
+  lastAnswerMs: number;
 }
 
 /**
@@ -76,7 +89,7 @@ export function runOpenLoop(opts: OpenLoopOptions, sink: RequestSink): Promise<O
   const maxBatch = opts.maxBatch ?? 512;
   const latency = new LatencyRecorder();
   const sendLag = new LatencyRecorder();
-  const c: Counters = { sent: 0, completed: 0, errors: 0, warmupSent: 0, outstanding: 0, maxBacklog: 0, lastSendMs: 0, lastCompletionMs: 0 };
+  const c: Counters = { sent: 0, completed: 0, errors: 0, dropped: 0, warmupSent: 0, outstanding: 0, maxBacklog: 0, lastSendMs: 0, lastCompletionMs: 0, lastAnswerMs: 0 };
   const startedAtMs = Date.now();
   const t0 = performance.now();
   const measureStart = t0 + opts.warmupS * 1000;
@@ -106,10 +119,12 @@ export function runOpenLoop(opts: OpenLoopOptions, sink: RequestSink): Promise<O
         completed: c.completed,
         errors: c.errors,
         timeouts: c.outstanding,
+        dropped: c.dropped,
         unsent,
         warmupSent: c.warmupSent,
         achievedRps: c.completed / span(c.lastCompletionMs),
         achievedSendRps: c.sent / span(c.lastSendMs),
+        answeredRps: (c.completed + c.dropped) / span(c.lastAnswerMs),
         maxBacklog: c.maxBacklog,
         startedAtMs,
         endedAtMs: Date.now(),
@@ -137,12 +152,16 @@ export function runOpenLoop(opts: OpenLoopOptions, sink: RequestSink): Promise<O
         if (outcome === 'ok') {
           c.completed++;
           c.lastCompletionMs = at;
+          c.lastAnswerMs = at;
           latency.record((at - intended) * 1000);
+        } else if (outcome === 'dropped') {
+          c.dropped++;
+          c.lastAnswerMs = at;
         } else {
           c.errors++;
         }
         if (sendingDone && c.outstanding === 0) finish();
-      });
+      }, measured);
       seq++;
     };
 
