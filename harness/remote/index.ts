@@ -3,7 +3,9 @@
 // ## Trust
 // - Hosts resolve through an ssh_config file (default ~/.ssh/config) the way `ssh <alias>` does:
 //   Host patterns, HostName, User, Port, IdentityFile, UserKnownHostsFile; explicit remote-spec
-//   fields (port, user, identity_file, known_hosts) win. `Match exec` is never run.
+//   fields (port, user, identity_file, known_hosts) win. `Match exec` is never run; ProxyJump and
+//   ProxyCommand are refused (a direct connection would bypass them); Include, certificates and
+//   forwarding are not followed (ResolvedHost.ignored lists those that applied, for a warning).
 // - Host keys are verified against known_hosts (plain, hashed `|1|`, `[host]:port`, @revoked).
 //   An unknown key fails with the offered SHA256 fingerprint and the `ssh-keyscan … >> file` line
 //   that adds it; a changed key fails loudly naming the known_hosts file and line. The harness

@@ -32,6 +32,8 @@ export interface ResolvedHost {
   keepaliveCountMax: number | undefined;
   /** The ssh_config file read, or null when there was none. */
   configFile: string | null;
+  /** Directives that apply to this host but the harness does not follow (Include, CertificateFile, …), for a warning. */
+  ignored: string[];
 }
 
 /** Remote-spec fields that win over ssh_config (RemoteSpec's `port`, `user`, `identity_file`, …). */
@@ -64,6 +66,8 @@ export class SshConfigError extends Error {
 }
 
 const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
+/** Directives worth a warning when they apply: the harness's connection does not follow them. */
+const IGNORED = ['include', 'certificatefile', 'hostkeyalgorithms', 'ciphers', 'macs', 'kexalgorithms', 'localforward', 'remoteforward', 'dynamicforward', 'sendenv', 'setenv'];
 const GLOBAL_KNOWN_HOSTS = ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'];
 
 // Resolve a host alias through an ssh_config file; explicit remote-spec fields win over the file.
@@ -86,6 +90,11 @@ export function resolveSshHost(alias: string, opts: ResolveOptions = {}): Resolv
     return v === undefined ? [] : Array.isArray(v) ? v : [v];
   };
   const where = `${configFile} (Host ${alias})`;
+  // A jump host would silently be bypassed by a direct connection: refuse instead.
+  for (const key of ['proxyjump', 'proxycommand']) {
+    const v = one(key);
+    if (v && v.toLowerCase() !== 'none') throw new SshConfigError(`${where}: ${key === 'proxyjump' ? 'ProxyJump' : 'ProxyCommand'} ${v} is not supported by the harness's ssh2 connection; reach the host directly or use a config without it (remote.ssh_config)`);
+  }
   const hostName = expandTokens(one('hostname') ?? alias, { h: alias, n: alias, d: home, u: localUser, r: '', p: '' });
   const port = over.port ?? parseNumber(one('port'), 'Port', where) ?? 22;
   const user = over.user ?? one('user') ?? localUser;
@@ -122,6 +131,7 @@ export function resolveSshHost(alias: string, opts: ResolveOptions = {}): Resolv
     keepaliveIntervalMs: aliveInterval && aliveInterval > 0 ? aliveInterval * 1000 : undefined,
     keepaliveCountMax: parseNumber(one('serveralivecountmax'), 'ServerAliveCountMax', where),
     configFile: exists ? configFile : null,
+    ignored: IGNORED.filter((k) => cfg[k] !== undefined),
   };
 }
 

@@ -7,7 +7,7 @@ import { parse as parseShell } from 'shell-quote';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommandError, type ProcessEvent } from '../../harness/process/index.ts';
 import type { ProcessPlan } from '../../harness/plan/run-types.ts';
-import { buildRemoteCommand, createRemoteProcesses, measureClockOffset, startTogether, RemoteHost, RemoteHostPool, RemoteProcess, resolveSshHost, startFanOut, type RemoteProcessOptions } from '../../harness/remote/index.ts';
+import { buildRemoteCommand, createRemoteProcesses, measureClockOffset, planFanOut, startTogether, RemoteHost, RemoteHostPool, RemoteProcess, resolveSshHost, startFanOut, type RemoteProcessOptions } from '../../harness/remote/index.ts';
 import { commandProcessesWith, processesWith, sshdSessionPids, uniqueToken, useTestbed, waitNoneWith } from './testbed-instance.ts';
 
 const testbed = useTestbed({ ns: 'msh-rp', subnetId: 2 });
@@ -179,7 +179,7 @@ describe('RemoteProcess on a real sshd (needs root)', () => {
     const late = new RemoteHost(resolveSshHost('gen1', { configPath: testbed().sshConfig })); // a second, not yet open connection
     try {
       await host.run('true');
-      const procs = await startFanOut({
+      const { processes, barrier } = planFanOut({
         name: 'fan',
         hosts: [host, late],
         instances: 2,
@@ -187,11 +187,18 @@ describe('RemoteProcess on a real sshd (needs root)', () => {
         argv: ['sh', '-c', 'date +%s%N; echo "instance $HARNESS_INSTANCE of $HARNESS_INSTANCES on $HARNESS_HOST"'],
         logPath: (c) => path.join(local, `fan-${c.index}.log`),
       });
-      expect(procs.map((p) => p.outcome().name)).toEqual(['fan@gen1#0', 'fan@gen1#1', 'fan@gen1#0', 'fan@gen1#1']);
-      await Promise.all(procs.map((p) => p.wait()));
+      const began = performance.timeOrigin + performance.now();
+      await startTogether(processes);
+      expect(processes.map((p) => p.outcome().name)).toEqual(['fan@gen1#0', 'fan@gen1#1', 'fan@gen1#0', 'fan@gen1#1']);
+      await Promise.all(processes.map((p) => p.wait()));
       const lines = [0, 1, 2, 3].map((i) => readFileSync(path.join(local, `fan-${i}.log`), 'utf8').split('\n'));
-      const starts = lines.map((l) => Number(BigInt(l[0]!) / 1000n) / 1000);
-      expect(Math.max(...starts) - Math.min(...starts)).toBeLessThan(50);
+      const starts = lines.map((l) => Number(BigInt(l[0]!) / 1000n) / 1000); // epoch ms; same kernel clock as ours
+      const released = performance.timeOrigin + barrier.released!;
+      // Nobody started before the late connection was up and every wrapper waited at the barrier...
+      expect(released - began).toBeGreaterThan(20);
+      expect(Math.min(...starts)).toBeGreaterThanOrEqual(released - 1);
+      // ...and then they started together (the rest is process start-up on a busy 2-core machine).
+      expect(Math.max(...starts) - Math.min(...starts)).toBeLessThan(150);
       expect(lines.map((l) => l[1])).toEqual([0, 1, 2, 3].map((i) => `instance ${i} of 4 on gen1`));
     } finally {
       await late.dispose();

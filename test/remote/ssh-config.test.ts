@@ -89,6 +89,13 @@ describe('resolveSshHost (ssh_config semantics)', () => {
     expect(() => resolveSshHost('x', { ...opts, configPath: bad })).toThrow(`${bad} (Host x): Port "twenty-two" is not a non-negative integer`);
   });
 
+  it('refuses a ProxyJump it would bypass, and lists directives it does not follow', () => {
+    const jump = path.join(dir, 'jump_config');
+    writeFileSync(jump, 'Include ~/.ssh/config.d/*\nHost far\n  ProxyJump bastion\nHost near\n  SendEnv LANG\n');
+    expect(() => resolveSshHost('far', { ...opts, configPath: jump })).toThrow(/ProxyJump bastion is not supported/);
+    expect(resolveSshHost('near', { ...opts, configPath: jump }).ignored).toEqual(['include', 'sendenv']);
+  });
+
   it('never runs `Match exec` commands from the file', () => {
     const marker = path.join(dir, 'exec-ran');
     const evil = path.join(dir, 'evil_config');
