@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 5,
-  digest: "d14cafbd5a522ba2",
+  digest: "58737f646af6452d",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/1", { id: "04e68ff2e44c", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/1", { id: "1095e0645e12", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/1", { id: "3a9e8f821f24", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/1", { id: "f472d662ce5d", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/1", { id: "8fcc9dcb9be3", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/1", { id: "c272987b155c", timeout: 135000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 3,
   parts: 5,
-  digest: "199cb6ce9d80c8a7",
+  digest: "59cd35b2c348369f",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/3", { id: "88ba8ccbf067", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/3", { id: "a1833bf8c021", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/3", { id: "c094d1f8458d", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/3", { id: "aab09666adde", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/3", { id: "79482ed90fe5", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/3", { id: "ce6bfc490695", timeout: 135000 });

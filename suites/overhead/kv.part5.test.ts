@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 4,
   parts: 5,
-  digest: "5b933a70037df281",
+  digest: "ed0eefc601ad3464",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/4", { id: "18f7bd25388f", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/4", { id: "df3cc78e8793", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/4", { id: "0bd71853e994", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/4", { id: "1b1252b4eeb9", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/4", { id: "6db52dbb618d", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/4", { id: "e267297b0b5e", timeout: 135000 });
