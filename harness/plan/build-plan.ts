@@ -2,7 +2,9 @@ import type { ConfigIssue } from '../config/config-error.ts';
 import { IssueCollector } from '../config/config-error.ts';
 import { loadSuite, type LoadedSuite, type LoadedWorkload } from '../config/load-suite.ts';
 import type { Mode } from '../config/schema/instrumentation.ts';
-import { formatKeyPath } from '../config/config-error.ts';
+import { formatIssue, formatKeyPath } from '../config/config-error.ts';
+import { lintWorkload } from './lint-workload.ts';
+import type { YamlSource } from '../config/yaml-source.ts';
 import { hashValue, canonicalJson } from '../util/hash.ts';
 import { expandParameters, type ParameterSpace, type Variant } from './parameters.ts';
 import { resolveVariant, variantOverridePaths, type ResolvedVariant, type RunOptions } from './resolve-config.ts';
@@ -37,6 +39,8 @@ export interface SuitePlan {
   workloads: WorkloadPlan[];
   /** All runs, workload by workload, each in execution order. */
   runs: PlannedRun[];
+  /** Lint findings configured as warnings. */
+  warnings: string[];
 }
 
 export interface PlanSuiteOptions {
@@ -52,13 +56,14 @@ export function planSuite(suite: string, { rootDir, options = {} }: PlanSuiteOpt
 // Expand a loaded suite: runs = modes × variants × repetitions, each with a stable id.
 export function buildPlan(suite: LoadedSuite, options: RunOptions = {}): SuitePlan {
   const issues = new IssueCollector();
-  const workloads = suite.workloads.map((w) => planWorkload(suite, w, options, issues));
+  const warnings: string[] = [];
+  const workloads = suite.workloads.map((w) => planWorkload(suite, w, options, issues, warnings));
   issues.throwIfAny();
   const order = suite.descriptor.order;
-  return { suite, name: suite.name, order, seed: suite.descriptor.seed, options, workloads, runs: workloads.flatMap((w) => w.runs) };
+  return { suite, name: suite.name, order, seed: suite.descriptor.seed, options, workloads, runs: workloads.flatMap((w) => w.runs), warnings };
 }
 
-function planWorkload(suite: LoadedSuite, w: LoadedWorkload, options: RunOptions, issues: IssueCollector): WorkloadPlan {
+function planWorkload(suite: LoadedSuite, w: LoadedWorkload, options: RunOptions, issues: IssueCollector, warnings: string[]): WorkloadPlan {
   const paramsPath = ['workloads', w.index, 'parameters'];
   const mutations = planMutations(suite, w, issues);
   const space = expandParameters(withMutationAxis(w.entry.parameters, mutations, w.entry.mutation_base), (path, message, hint) =>
@@ -76,6 +81,7 @@ function planWorkload(suite: LoadedSuite, w: LoadedWorkload, options: RunOptions
       found.forEach((i) => issues.add(i));
       entry = resolved ? { resolved, hash: hashValue(resolved.config, 32) } : {};
       cache.set(key, entry);
+      if (resolved) lintResolved(resolved, w, issues, warnings);
     }
     if (!entry.resolved) continue;
     const start = runs.length;
@@ -92,6 +98,16 @@ function planWorkload(suite: LoadedSuite, w: LoadedWorkload, options: RunOptions
   ordered.forEach((run, i) => (run.order = i));
   const digest = hashValue(ordered.map((r) => [r.name, r.id, r.timeoutMs]), 16);
   return { name: w.entry.name, source: w, space, runs: ordered, digest, chunks: chunkRuns(ordered, w.entry.repetitions) };
+}
+
+// Workload lints (seed §8: NFV stage hosts on loopback while the generator is remote): errors by
+// default; `lint.loopback_with_remote: warn` reports them without stopping the plan.
+function lintResolved(resolved: ResolvedVariant, w: LoadedWorkload, issues: IssueCollector, warnings: string[]): void {
+  for (const lint of lintWorkload(resolved)) {
+    const issue = blameRenderError(new RenderError(lint.message, lint.path, lint.hint), resolved, w.configSource);
+    if (resolved.config.workload.lint?.loopback_with_remote === 'warn') warnings.push(formatIssue(issue).trim());
+    else issues.add(issue);
+  }
 }
 
 function makeRun(suite: LoadedSuite, w: LoadedWorkload, variant: Variant, mode: Mode, repetition: number, resolved: ResolvedVariant, configHash: string, checks: Pick<PlannedRun, 'validity' | 'expect' | 'mutation'>): PlannedRun {
@@ -111,12 +127,12 @@ function checkRendering(run: PlannedRun | undefined, suite: LoadedSuite, issues:
     renderRunCommands(run, { rootDir: suite.rootDir, artifactDir: '/nonexistent/artifacts/run' });
   } catch (err) {
     if (!(err instanceof RenderError)) throw err;
-    issues.add(blameRenderError(err, run));
+    issues.add(blameRenderError(err, run.resolved, run.source.configSource));
   }
 }
 
-function blameRenderError(err: RenderError, run: PlannedRun): ConfigIssue {
-  const layers = run.resolved.layers;
+function blameRenderError(err: RenderError, resolved: ResolvedVariant, fallback: YamlSource): ConfigIssue {
+  const layers = resolved.layers;
   for (let depth = err.path.length; depth >= 0; depth--) {
     for (let i = layers.length - 1; i >= 0; i--) {
       const sourcePath = layers[i]!.toSourcePath(err.path.slice(0, depth));
@@ -126,6 +142,5 @@ function blameRenderError(err: RenderError, run: PlannedRun): ConfigIssue {
       }
     }
   }
-  const source = run.source.configSource;
-  return source.issueAt([], `${formatKeyPath(err.path)}: ${err.message}`, err.hint ? { hint: err.hint } : {});
+  return fallback.issueAt([], `${formatKeyPath(err.path)}: ${err.message}`, err.hint ? { hint: err.hint } : {});
 }

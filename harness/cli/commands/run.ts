@@ -17,6 +17,7 @@ import { removeAllWorktrees } from '../../mutations/worktree.ts';
 export async function runCommand(rootDir: string, opts: Record<string, string | boolean | undefined>, io: CliIo): Promise<number> {
   const options = readRunFlags(opts as Record<string, string | undefined>);
   const plan = planSuite(String(opts.suite), { rootDir, options });
+  for (const w of plan.warnings) io.stderr.write(`warning: ${w}\n`);
   if (options.resume) io.stderr.write(`${formatResumePlan(resumePlan(plan, artifactsRoot(rootDir, options.artifactsDir)))}\n`);
   if (opts.dryRun) {
     io.stdout.write(opts.json ? `${JSON.stringify(planToJson(plan), null, 2)}\n` : `${formatPlan(plan)}\n`);
