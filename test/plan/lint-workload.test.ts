@@ -15,9 +15,12 @@ afterEach(() => project.dispose());
 
 const REMOTE = '{ host: "211.0.0.102", workdir: "~/MicroSentinel", metrics_dir: "~/MicroSentinel/artifacts/remote" }';
 
-// Lint the first planned run of a one-entry suite over `config` with `overrides` (YAML, indented 6).
+// Lint the first planned run of a one-entry suite over `config` with `overrides` (YAML, indented 8 under
+// `overrides.workload`). Planning runs the lint too and stops on its errors, so unless the overrides set
+// their own level, the lint is set to `warn` here: the plan goes through and the function is called directly.
 function lint(config: string, overrides = '') {
-  project.suite('s', `workloads:\n  - name: w\n    config: experiments/configs/workloads/${config}.yaml\n    modes: [baseline]\n${overrides ? `    overrides:\n      workload:\n${overrides}` : ''}`);
+  const level = overrides.includes('lint:') ? '' : '        lint: { loopback_with_remote: warn }\n';
+  project.suite('s', `workloads:\n  - name: w\n    config: experiments/configs/workloads/${config}.yaml\n    modes: [baseline]\n    overrides:\n      workload:\n${overrides}${level}`);
   const plan = planSuite('s', { rootDir: project.root });
   return lintWorkload(plan.runs[0]!.resolved);
 }
@@ -38,6 +41,11 @@ describe('lintWorkload: NFV stage hosts on loopback with a remote generator (see
         hint: expect.stringMatching(/^set chain\.host or per-stage listen_host to the server node's address \(.*\); here: settings\.chain\.host$/),
       },
     ]);
+  });
+
+  it('stops planning at the default level, pointing at the line of settings.chain.host in nfv.yaml', () => {
+    project.suite('s', `workloads:\n  - name: w\n    config: experiments/configs/workloads/nfv.yaml\n    modes: [baseline]\n    overrides:\n      workload:\n        clients: { remote: ${REMOTE} }\n`);
+    expect(() => planSuite('s', { rootDir: project.root })).toThrow(/nfv\.yaml:\d+:\d+ settings\.chain\.host: NFV traffic never arrives/);
   });
 
   it('is satisfied by chain.host = the server node, and suggests hosts.server when it is set', () => {
@@ -69,7 +77,8 @@ servers:
 clients:
   - name: gen
     generator: node gen.js
-    remote: { host: [gen1, gen2] }
+    remote: { host: [gen1, gen2], metrics_dir: ~/m }
+lint: { loopback_with_remote: warn }
 `,
     );
     const issues = lint('chain');
@@ -91,8 +100,9 @@ clients:
     project.workload(
       'custom',
       `servers: [{ name: chain, command: ./my-chain --config chain.toml }]
-clients: { name: gen, generator: ./gen, remote: { host: gen1 } }
+clients: { name: gen, generator: ./gen, remote: { host: gen1, metrics_dir: ~/m } }
 settings: { chain: { host: 127.0.0.1 }, stages: { a: { listen_host: "" }, b: { listen_host: 10.1.1.1 } } }
+lint: { loopback_with_remote: warn }
 `,
     );
     expect(lint('custom')).toMatchObject([{ path: ['workload', 'settings', 'chain', 'host'], message: expect.stringMatching(/\(a listens on 127\.0\.0\.1\)$/) }]);
@@ -100,7 +110,7 @@ settings: { chain: { host: 127.0.0.1 }, stages: { a: { listen_host: "" }, b: { l
 
   it('stays quiet when the lint is off, the "remote" host is this node, or the workload is no chain', () => {
     expect(lint('nfv', `        clients: { remote: ${REMOTE} }\n        lint: { loopback_with_remote: "off" }\n`)).toEqual([]);
-    expect(lint('nfv', `        clients: { remote: { host: localhost } }\n`)).toEqual([]);
+    expect(lint('nfv', `        clients: { remote: { host: localhost, metrics_dir: ~/m } }\n`)).toEqual([]);
     expect(lint('kv', `        clients: { remote: ${REMOTE} }\n`)).toEqual([]);
   });
 });

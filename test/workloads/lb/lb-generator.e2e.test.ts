@@ -34,7 +34,8 @@ describe('lb generator against the balancer', () => {
     const backends = await Promise.all(['b1', 'b2', 'b3'].map((id) => startBackend(procs, id)));
     const truth = path.join(tmp, 'truth', 'routes.jsonl');
     const lb = await startBalancer(procs, backends.map((b) => b.port), ['--policy', 'rr', '--truth-file', truth, '--truth-sample', '0.1']);
-    const { metrics: m, gen } = await generate(lb.port, ['--rate', '1000', '--duration-s', '2', '--warmup-s', '0.5', '--connections', '4', '--seed', '3']);
+    // --spin-us 0: on this shared 2-CPU machine the busy-poll would take a core from the balancer and backends.
+    const { metrics: m, gen } = await generate(lb.port, ['--rate', '1000', '--duration-s', '2', '--warmup-s', '0.5', '--connections', '4', '--seed', '3', '--spin-us', '0']);
     expect(m).toMatchObject({
       schema: 'harness.generator-metrics/v1', workload: 'lb', generator: 'lb-open-loop', arrival: 'poisson',
       connections: 4, duration_s: 2, warmup_s: 0.5, offered_rps: 1000, sent: 2000, completed: 2000, errors: 0, timeouts: 0,
@@ -47,10 +48,11 @@ describe('lb generator against the balancer', () => {
     expect(m.latency_us.p50).toBeLessThanOrEqual(m.latency_us.p99);
     expect(m.latency_us.p99).toBeLessThanOrEqual(m.latency_us.max);
     expect(m.histogram.percentiles.at(-1)).toEqual({ percentile: 100, value_us: m.latency_us.max });
-    // rr over three backends: measured responses split evenly (±1 for where the warm-up ended).
+    // rr over three backends: measured responses split evenly (± a few: warm-up and measured requests
+    // from different connections interleave at the balancer around the boundary).
     const perBackend = ['b1', 'b2', 'b3'].map((b) => m.params[`backend.${b}`] as number);
     expect(perBackend.reduce((a, b) => a + b, 0)).toBe(2000);
-    for (const n of perBackend) expect(Math.abs(n - 2000 / 3)).toBeLessThanOrEqual(1);
+    for (const n of perBackend) expect(Math.abs(n - 2000 / 3)).toBeLessThanOrEqual(4);
     expect(gen.stdout).toMatch(/^lb-open-loop: offered 1000 req\/s, achieved [\d.]+ req\/s, sent 2000, completed 2000/);
     // The balancer saw warm-up + measured requests, and says so in its truth summary.
     expect(await lb.proc.stop()).toEqual({ code: 0, signal: null });
