@@ -103,7 +103,7 @@ export function resolveVariant(
   }
   const config = parsed.data;
   const w = config.workload;
-  const servers = [...(w.server ? [w.server] : []), ...w.servers];
+  const servers = [...(w.server ? [w.server] : []), ...w.servers, ...w.antagonists.map((a) => ({ ...a, role: 'antagonist' as const }))];
   const clients = Array.isArray(w.clients) ? w.clients : [w.clients];
   const hasSingle = w.server !== undefined;
   const clientsIsList = Array.isArray(w.clients);
@@ -114,7 +114,12 @@ export function resolveVariant(
       servers,
       clients,
       layers,
-      serverPath: (i) => (hasSingle ? (i === 0 ? ['workload', 'server'] : ['workload', 'servers', i - 1]) : ['workload', 'servers', i]),
+      serverPath: (i) => {
+        const single = hasSingle ? 1 : 0;
+        if (hasSingle && i === 0) return ['workload', 'server'];
+        if (i - single < w.servers.length) return ['workload', 'servers', i - single];
+        return ['workload', 'antagonists', i - single - w.servers.length];
+      },
       clientPath: (i) => (clientsIsList ? ['workload', 'clients', i] : ['workload', 'clients']),
     },
   };

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 2,
-  digest: "e93d2cdd2338ee9e",
+  digest: "686f7519c276c0fe",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/workload.settings.delta_us=200/0", { id: "f6d25d66ea58", timeout: 110000 });
-run("kv/microsentinel/workload.settings.delta_us=200/0", { id: "5a6425f79a94", timeout: 135000 });
-run("kv/baseline/workload.settings.delta_us=1000/0", { id: "4ad639ea3d87", timeout: 110000 });
-run("kv/microsentinel/workload.settings.delta_us=1000/0", { id: "8b3b6ec095c3", timeout: 135000 });
+run("kv/baseline/workload.settings.delta_us=200/0", { id: "bd60156ac0e5", timeout: 110000 });
+run("kv/microsentinel/workload.settings.delta_us=200/0", { id: "670ec4f49e13", timeout: 135000 });
+run("kv/baseline/workload.settings.delta_us=1000/0", { id: "8c16f1491dae", timeout: 110000 });
+run("kv/microsentinel/workload.settings.delta_us=1000/0", { id: "e43c9b88598e", timeout: 135000 });

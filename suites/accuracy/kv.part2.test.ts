@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 2,
-  digest: "127f9cc7a710a00e",
+  digest: "5bf2a5e512e8f84b",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/workload.settings.delta_us=200/1", { id: "7e758359401c", timeout: 110000 });
-run("kv/microsentinel/workload.settings.delta_us=200/1", { id: "79395ca9d7e4", timeout: 135000 });
-run("kv/baseline/workload.settings.delta_us=1000/1", { id: "b51f50776aa2", timeout: 110000 });
-run("kv/microsentinel/workload.settings.delta_us=1000/1", { id: "8b234ba9703f", timeout: 135000 });
+run("kv/baseline/workload.settings.delta_us=200/1", { id: "e7388c3f940f", timeout: 110000 });
+run("kv/microsentinel/workload.settings.delta_us=200/1", { id: "19ec087f1a67", timeout: 135000 });
+run("kv/baseline/workload.settings.delta_us=1000/1", { id: "1098b723c31a", timeout: 110000 });
+run("kv/microsentinel/workload.settings.delta_us=1000/1", { id: "245f01f757aa", timeout: 135000 });

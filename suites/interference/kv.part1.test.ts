@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 2,
-  digest: "85eb109377f96d1b",
+  digest: "51be62900a4d9aa6",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/antagonist_mb=0/0", { id: "c18b9113c6c3", timeout: 122000 });
-run("kv/perf/antagonist_mb=0/0", { id: "f9b0d9d819a8", timeout: 142000 });
-run("kv/baseline/antagonist_mb=64/0", { id: "31fb8c4bd04d", timeout: 122000 });
-run("kv/perf/antagonist_mb=64/0", { id: "360f41100efc", timeout: 142000 });
+run("kv/baseline/antagonist_mb=0/0", { id: "6bfc4e9dece0", timeout: 122000 });
+run("kv/perf/antagonist_mb=0/0", { id: "95e5cb6e6814", timeout: 142000 });
+run("kv/baseline/antagonist_mb=32/0", { id: "bcd3ad1814a4", timeout: 122000 });
+run("kv/perf/antagonist_mb=32/0", { id: "1f65bfbb32da", timeout: 142000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 2,
-  digest: "f6f1a4a0cdde9722",
+  digest: "1a2cf336df16777c",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/antagonist_mb=0/1", { id: "6d4d760343bd", timeout: 122000 });
-run("kv/perf/antagonist_mb=0/1", { id: "87e1150aab07", timeout: 142000 });
-run("kv/baseline/antagonist_mb=64/1", { id: "cf00c79a87cc", timeout: 122000 });
-run("kv/perf/antagonist_mb=64/1", { id: "236a3549c169", timeout: 142000 });
+run("kv/baseline/antagonist_mb=0/1", { id: "63102a5cd2e3", timeout: 122000 });
+run("kv/perf/antagonist_mb=0/1", { id: "492545cbd440", timeout: 142000 });
+run("kv/baseline/antagonist_mb=32/1", { id: "dd40552a58a2", timeout: 122000 });
+run("kv/perf/antagonist_mb=32/1", { id: "d5695bc7807a", timeout: 142000 });

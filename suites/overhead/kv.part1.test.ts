@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 5,
-  digest: "10d4b9dd32522655",
+  digest: "916ae6bbc45237f9",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/0", { id: "fd7c1f88405e", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/0", { id: "f8562964ad05", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/0", { id: "1de9b86a0b67", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/0", { id: "587d13407912", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/0", { id: "99a11cd66753", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/0", { id: "6d050da50621", timeout: 135000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 4,
   parts: 5,
-  digest: "ed0eefc601ad3464",
+  digest: "b4aa49a1df759752",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/4", { id: "1b1252b4eeb9", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/4", { id: "6db52dbb618d", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/4", { id: "e267297b0b5e", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/4", { id: "0ecdfc5f941b", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/4", { id: "a2a4fd253577", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/4", { id: "78b3af6df125", timeout: 135000 });

@@ -9,8 +9,8 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 2,
-  digest: "16aaf0803795d241",
+  digest: "86b94d348b0154dc",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/0", { id: "da3bc096264f", timeout: 110000 });
+run("kv/baseline/default/0", { id: "9df50fa0163e", timeout: 110000 });

@@ -9,8 +9,8 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 2,
-  digest: "6bdc0a080cd8d559",
+  digest: "d02c27e04e13bc17",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/1", { id: "9a2fb0c55bf0", timeout: 110000 });
+run("kv/baseline/default/1", { id: "e606962c5d28", timeout: 110000 });

@@ -9,8 +9,8 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 2,
-  digest: "565afeaab2677f11",
+  digest: "7d9ac73c32bcc67b",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/0", { id: "d6429d40f7e7", timeout: 110000 });
+run("kv/baseline/default/0", { id: "5e5c88785a39", timeout: 110000 });

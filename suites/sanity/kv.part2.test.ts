@@ -9,8 +9,8 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 2,
-  digest: "1c7cd9dc41745359",
+  digest: "29f4aa5ed22bd8aa",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/1", { id: "5e5b019b35d8", timeout: 110000 });
+run("kv/baseline/default/1", { id: "bfb1c92539a6", timeout: 110000 });

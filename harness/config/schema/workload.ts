@@ -45,6 +45,10 @@ export const WorkloadConfigSchema = z.strictObject({
   description: z.string().optional(),
   server: ServerSchema.optional().describe('A single server (seed spelling). Use `servers` for several.'),
   servers: z.array(ServerSchema).default([]),
+  antagonists: z
+    .array(ServerSchema)
+    .default([])
+    .describe('Co-located competitors (CPU, cache), started after the servers and stopped like them; a separate list so a suite can add one without replacing `servers`.'),
   clients: z
     .union([ClientSchema, z.array(ClientSchema).min(1)])
     .describe('One client mapping (seed spelling) or a list of clients, run concurrently.'),
