@@ -1,7 +1,8 @@
 // kv open-loop generator: GET/SET load at a fixed offered rate, latency from intended send times.
 // Usage: node --import tsx experiments/workloads/kv/generator.ts --port 6390 --rate 2000 --metrics-file m.json
+import { readScheduleFlags, scheduleFlags } from '../lib/schedule-flags.ts';
 import { CliError, runCli, type FlagSpecs, type Flags } from '../lib/args.ts';
-import { ARRIVALS, type Arrival } from '../lib/arrivals.ts';
+import type { Arrival } from '../lib/arrivals.ts';
 import { KEY_DISTS, createKeyChooser, type KeyDist } from '../lib/key-chooser.ts';
 import { buildGeneratorMetrics, formatSummaryLine, writeGeneratorMetrics } from '../lib/metrics.ts';
 import { runOpenLoop } from '../lib/open-loop.ts';
@@ -10,13 +11,10 @@ import { KvRequestSink, preloadKeyspace } from './kv-load.ts';
 import { RespConnection } from './resp-connection.ts';
 
 const FLAGS: FlagSpecs = {
+  ...scheduleFlags({ short: 'req/s', long: 'requests per second' }),
   host: { type: 'string', placeholder: '<addr>', defaultText: '127.0.0.1', help: 'kv server address' },
   port: { type: 'string', placeholder: '<port>', required: true, help: 'kv server port' },
-  rate: { type: 'string', placeholder: '<req/s>', required: true, help: 'offered rate, requests per second' },
-  'duration-s': { type: 'string', placeholder: '<s>', defaultText: '10', help: 'measured duration' },
-  'warmup-s': { type: 'string', placeholder: '<s>', defaultText: '1', help: 'warm-up before the measurement (not recorded)' },
   connections: { type: 'string', placeholder: '<n>', defaultText: '4', help: 'TCP connections (requests round-robin, pipelined)' },
-  arrival: { type: 'string', placeholder: ARRIVALS.join('|'), defaultText: 'poisson', help: 'arrival process' },
   keys: { type: 'string', placeholder: '<n>', defaultText: '10000', help: 'keyspace size (preloaded before the run)' },
   'key-dist': { type: 'string', placeholder: KEY_DISTS.join('|'), defaultText: 'uniform', help: 'key popularity' },
   'zipf-s': { type: 'string', placeholder: '<s>', defaultText: '0.99', help: 'Zipf exponent for --key-dist zipfian' },
@@ -24,8 +22,6 @@ const FLAGS: FlagSpecs = {
   'read-ratio': { type: 'string', placeholder: '<0..1>', defaultText: '0.9', help: 'share of GETs (rest SET)' },
   seed: { type: 'string', placeholder: '<int>', defaultText: '1', help: 'seed of arrivals, keys and the GET/SET mix' },
   'timeout-ms': { type: 'string', placeholder: '<ms>', defaultText: '2000', help: 'connect timeout, and wait for late responses at the end' },
-  'spin-us': { type: 'string', placeholder: '<us>', defaultText: '1000', help: 'busy-poll this close to a send (0 = timers only, less CPU, less precise)' },
-  'metrics-file': { type: 'string', placeholder: '<path>', required: true, help: 'where to write the metrics JSON' },
 };
 
 interface GeneratorConfig {
@@ -49,13 +45,10 @@ interface GeneratorConfig {
 
 function readConfig(f: Flags): GeneratorConfig {
   return {
+    ...readScheduleFlags(f),
     host: f.string('host', '127.0.0.1'),
     port: f.int('port', undefined, { min: 1, max: 65535 }),
-    rate: f.number('rate', undefined, { min: 0.001, max: 10_000_000 }),
-    durationS: f.number('duration-s', 10, { min: 0.001, max: 86_400 }),
-    warmupS: f.number('warmup-s', 1, { min: 0, max: 86_400 }),
     connections: f.int('connections', 4, { min: 1, max: 4096 }),
-    arrival: f.choice('arrival', ARRIVALS, 'poisson'),
     keys: f.int('keys', 10_000, { min: 1, max: 50_000_000 }),
     keyDist: f.choice('key-dist', KEY_DISTS, 'uniform'),
     zipfS: f.number('zipf-s', 0.99, { min: 0.000001, max: 10 }),
@@ -63,8 +56,6 @@ function readConfig(f: Flags): GeneratorConfig {
     readRatio: f.number('read-ratio', 0.9, { min: 0, max: 1 }),
     seed: f.int('seed', 1),
     timeoutMs: f.int('timeout-ms', 2000, { min: 1, max: 600_000 }),
-    spinUs: f.number('spin-us', 1000, { min: 0, max: 1_000_000 }),
-    metricsFile: f.string('metrics-file'),
   };
 }
 

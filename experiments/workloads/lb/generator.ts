@@ -1,8 +1,9 @@
 // lb open-loop generator: keyed HTTP GETs at a fixed offered rate over pipelined keep-alive connections,
 // latency from intended send times.
 // Usage: node --import tsx experiments/workloads/lb/generator.ts --port 8080 --rate 2000 --metrics-file m.json
+import { readScheduleFlags, scheduleFlags } from '../lib/schedule-flags.ts';
 import { CliError, UsageError, runCli, type FlagSpecs, type Flags } from '../lib/args.ts';
-import { ARRIVALS, type Arrival } from '../lib/arrivals.ts';
+import type { Arrival } from '../lib/arrivals.ts';
 import { KEY_DISTS, createKeyChooser, type KeyDist } from '../lib/key-chooser.ts';
 import { buildGeneratorMetrics, formatSummaryLine, writeGeneratorMetrics } from '../lib/metrics.ts';
 import { runOpenLoop } from '../lib/open-loop.ts';
@@ -11,13 +12,10 @@ import { HttpConnection } from './http-connection.ts';
 import { LbRequestSink } from './lb-load.ts';
 
 const FLAGS: FlagSpecs = {
+  ...scheduleFlags({ short: 'req/s', long: 'requests per second' }),
   host: { type: 'string', placeholder: '<addr>', defaultText: '127.0.0.1', help: 'balancer address' },
   port: { type: 'string', placeholder: '<port>', required: true, help: 'balancer port' },
-  rate: { type: 'string', placeholder: '<req/s>', required: true, help: 'offered rate, requests per second' },
-  'duration-s': { type: 'string', placeholder: '<s>', defaultText: '10', help: 'measured duration' },
-  'warmup-s': { type: 'string', placeholder: '<s>', defaultText: '1', help: 'warm-up before the measurement (not recorded)' },
   connections: { type: 'string', placeholder: '<n>', defaultText: '4', help: 'keep-alive connections (requests round-robin, pipelined)' },
-  arrival: { type: 'string', placeholder: ARRIVALS.join('|'), defaultText: 'poisson', help: 'arrival process' },
   keys: { type: 'string', placeholder: '<n>', defaultText: '1000', help: 'number of distinct request keys (/k/<i>, x-lb-key: key:<i>)' },
   'key-dist': { type: 'string', placeholder: KEY_DISTS.join('|'), defaultText: 'uniform', help: 'key popularity' },
   'zipf-s': { type: 'string', placeholder: '<s>', defaultText: '0.99', help: 'Zipf exponent for --key-dist zipfian' },
@@ -25,8 +23,6 @@ const FLAGS: FlagSpecs = {
   'path-prefix': { type: 'string', placeholder: '<path>', defaultText: '/k/', help: 'request path before the key index' },
   seed: { type: 'string', placeholder: '<int>', defaultText: '1', help: 'seed of arrivals and keys' },
   'timeout-ms': { type: 'string', placeholder: '<ms>', defaultText: '2000', help: 'connect timeout, and wait for late responses at the end' },
-  'spin-us': { type: 'string', placeholder: '<us>', defaultText: '1000', help: 'busy-poll this close to a send (0 = timers only, less CPU, less precise)' },
-  'metrics-file': { type: 'string', placeholder: '<path>', required: true, help: 'where to write the metrics JSON' },
 };
 
 interface GeneratorConfig {
@@ -54,13 +50,10 @@ function readConfig(f: Flags): GeneratorConfig {
   const pathPrefix = f.string('path-prefix', '/k/');
   if (!/^\/[\x21-\x7e]*$/.test(pathPrefix)) throw new UsageError(`--path-prefix must start with / and hold no spaces, got '${pathPrefix}'`);
   return {
+    ...readScheduleFlags(f),
     host: f.string('host', '127.0.0.1'),
     port: f.int('port', undefined, { min: 1, max: 65535 }),
-    rate: f.number('rate', undefined, { min: 0.001, max: 10_000_000 }),
-    durationS: f.number('duration-s', 10, { min: 0.001, max: 86_400 }),
-    warmupS: f.number('warmup-s', 1, { min: 0, max: 86_400 }),
     connections: f.int('connections', 4, { min: 1, max: 4096 }),
-    arrival: f.choice('arrival', ARRIVALS, 'poisson'),
     keys: f.int('keys', 1000, { min: 1, max: 50_000_000 }),
     keyDist: f.choice('key-dist', KEY_DISTS, 'uniform'),
     zipfS: f.number('zipf-s', 0.99, { min: 0.000001, max: 10 }),
@@ -68,8 +61,6 @@ function readConfig(f: Flags): GeneratorConfig {
     pathPrefix,
     seed: f.int('seed', 1),
     timeoutMs: f.int('timeout-ms', 2000, { min: 1, max: 600_000 }),
-    spinUs: f.number('spin-us', 1000, { min: 0, max: 1_000_000 }),
-    metricsFile: f.string('metrics-file'),
   };
 }
 

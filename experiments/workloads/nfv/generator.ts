@@ -2,9 +2,10 @@
 // stage; the sink's acks and the stages' drop reports tell it what became of each packet.
 // Usage: node --import tsx experiments/workloads/nfv/generator.ts --port 9000 --rate 2000 --metrics-file m.json
 import dgram from 'node:dgram';
+import { readScheduleFlags, scheduleFlags } from '../lib/schedule-flags.ts';
 import { lookup } from 'node:dns/promises';
 import { CliError, UsageError, runCli, type FlagSpecs, type Flags } from '../lib/args.ts';
-import { ARRIVALS, type Arrival } from '../lib/arrivals.ts';
+import type { Arrival } from '../lib/arrivals.ts';
 import { createEpochClockUs } from '../lib/busy-wait.ts';
 import { buildGeneratorMetrics, formatSummaryLine, writeGeneratorMetrics } from '../lib/metrics.ts';
 import { runOpenLoop } from '../lib/open-loop.ts';
@@ -16,14 +17,11 @@ import { HEADER_BYTES, STAGES, ipToInt, protocolNumber } from './packet.ts';
 import { DEFAULT_CHAIN_HOST } from './stage-cli.ts';
 
 const FLAGS: FlagSpecs = {
+  ...scheduleFlags({ short: 'pkt/s', long: 'packets per second' }),
   'chain-host': { type: 'string', placeholder: '<ipv4>', defaultText: DEFAULT_CHAIN_HOST, help: 'address of the chain (the firewall listens there unless --host says otherwise)' },
   host: { type: 'string', placeholder: '<ipv4>', defaultText: 'the chain host', help: "first stage (firewall) address ('' = the chain host)" },
   port: { type: 'string', placeholder: '<port>', required: true, help: 'first stage (firewall) UDP port' },
-  rate: { type: 'string', placeholder: '<pkt/s>', required: true, help: 'offered rate, packets per second' },
-  'duration-s': { type: 'string', placeholder: '<s>', defaultText: '10', help: 'measured duration' },
-  'warmup-s': { type: 'string', placeholder: '<s>', defaultText: '1', help: 'warm-up before the measurement (not recorded)' },
   connections: { type: 'string', placeholder: '<n>', defaultText: '2', help: 'UDP sockets (packets round-robin)' },
-  arrival: { type: 'string', placeholder: ARRIVALS.join('|'), defaultText: 'poisson', help: 'arrival process' },
   flows: { type: 'string', placeholder: '<n>', defaultText: '64', help: 'number of flows (5-tuples)' },
   'flow-dist': { type: 'string', placeholder: FLOW_DISTS.join('|'), defaultText: 'rr', help: 'which flow each packet belongs to (rr: packet n → flow n mod flows)' },
   'zipf-s': { type: 'string', placeholder: '<s>', defaultText: '0.99', help: 'Zipf exponent for --flow-dist zipfian' },
@@ -35,8 +33,6 @@ const FLAGS: FlagSpecs = {
   'packet-size': { type: 'string', placeholder: '<bytes>', defaultText: '64', help: `UDP payload size (${HEADER_BYTES}-1472)` },
   seed: { type: 'string', placeholder: '<int>', defaultText: '1', help: 'seed of arrivals and flow choice' },
   'timeout-ms': { type: 'string', placeholder: '<ms>', defaultText: '1000', help: 'wait for late acks at the end; unanswered packets are lost (timeouts)' },
-  'spin-us': { type: 'string', placeholder: '<us>', defaultText: '1000', help: 'busy-poll this close to a send (0 = timers only, less CPU, less precise)' },
-  'metrics-file': { type: 'string', placeholder: '<path>', required: true, help: 'where to write the metrics JSON' },
 };
 
 interface GeneratorConfig {
@@ -84,13 +80,10 @@ function readConfig(f: Flags): GeneratorConfig {
   }
   const host = f.string('host', '').trim();
   return {
+    ...readScheduleFlags(f),
     host: host === '' ? f.string('chain-host', DEFAULT_CHAIN_HOST) : host,
     port: f.int('port', undefined, { min: 1, max: 65535 }),
-    rate: f.number('rate', undefined, { min: 0.001, max: 10_000_000 }),
-    durationS: f.number('duration-s', 10, { min: 0.001, max: 86_400 }),
-    warmupS: f.number('warmup-s', 1, { min: 0, max: 86_400 }),
     connections: f.int('connections', 2, { min: 1, max: 1024 }),
-    arrival: f.choice('arrival', ARRIVALS, 'poisson'),
     flows: f.int('flows', 64, { min: 1, max: 1_000_000 }),
     flowDist: f.choice('flow-dist', FLOW_DISTS, 'rr'),
     zipfS: f.number('zipf-s', 0.99, { min: 0.000001, max: 10 }),
@@ -102,8 +95,6 @@ function readConfig(f: Flags): GeneratorConfig {
     packetSize: f.int('packet-size', 64, { min: HEADER_BYTES, max: 1472 }),
     seed: f.int('seed', 1),
     timeoutMs: f.int('timeout-ms', 1000, { min: 1, max: 600_000 }),
-    spinUs: f.number('spin-us', 1000, { min: 0, max: 1_000_000 }),
-    metricsFile: f.string('metrics-file'),
   };
 }
 

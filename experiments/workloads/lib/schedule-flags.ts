@@ -1,0 +1,36 @@
+import type { FlagSpecs, Flags } from './args.ts';
+import { ARRIVALS, type Arrival } from './arrivals.ts';
+
+/** The open-loop schedule every generator shares: rate, duration, warm-up, arrivals, metrics. */
+export interface ScheduleConfig {
+  rate: number;
+  durationS: number;
+  warmupS: number;
+  arrival: Arrival;
+  spinUs: number;
+  metricsFile: string;
+}
+
+// Flag specs of the shared schedule; `unit` names what is offered (req/s, pkt/s).
+export function scheduleFlags(unit: { short: string; long: string }): FlagSpecs {
+  return {
+    rate: { type: 'string', placeholder: `<${unit.short}>`, required: true, help: `offered rate, ${unit.long}` },
+    'duration-s': { type: 'string', placeholder: '<s>', defaultText: '10', help: 'measured duration' },
+    'warmup-s': { type: 'string', placeholder: '<s>', defaultText: '1', help: 'warm-up before the measurement (not recorded)' },
+    arrival: { type: 'string', placeholder: ARRIVALS.join('|'), defaultText: 'poisson', help: 'arrival process' },
+    'spin-us': { type: 'string', placeholder: '<us>', defaultText: '1000', help: 'busy-poll this close to a send (0 = timers only, less CPU, less precise)' },
+    'metrics-file': { type: 'string', placeholder: '<path>', required: true, help: 'where to write the metrics JSON' },
+  };
+}
+
+// Read and range-check the shared schedule flags.
+export function readScheduleFlags(f: Flags): ScheduleConfig {
+  return {
+    rate: f.number('rate', undefined, { min: 0.001, max: 10_000_000 }),
+    durationS: f.number('duration-s', 10, { min: 0.001, max: 86_400 }),
+    warmupS: f.number('warmup-s', 1, { min: 0, max: 86_400 }),
+    arrival: f.choice('arrival', ARRIVALS, 'poisson'),
+    spinUs: f.number('spin-us', 1000, { min: 0, max: 1_000_000 }),
+    metricsFile: f.string('metrics-file'),
+  };
+}
