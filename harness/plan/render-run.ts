@@ -3,6 +3,7 @@ import type { ClientConfig, ServerConfig } from '../config/schema/workload.ts';
 import type { ReadySpec, RemoteSpec } from '../config/schema/common.ts';
 import type { KeyPath } from '../config/yaml-source.ts';
 import { splitCommand, ShellSyntaxError } from './command-line.ts';
+import { PinningError, wrapWithPinning } from '../util/pinning-argv.ts';
 import { renderTemplate, UnknownTemplateVariable } from './template.ts';
 import { buildTemplateVars, paramEnv } from './template-vars.ts';
 import { renderObserver, renderMonitors } from './render-instrumentation.ts';
@@ -51,16 +52,14 @@ function renderEnv(env: Record<string, string | number | boolean> | undefined, v
   return out;
 }
 
-// taskset / numactl prefix for CPU pinning and NUMA policy.
-export function pinningPrefix(p: { cpus?: string | undefined; numa?: ServerConfig['numa'] }): string[] {
-  const prefix: string[] = [];
-  if (p.cpus) prefix.push('taskset', '-c', p.cpus);
-  if (p.numa) {
-    prefix.push('numactl');
-    for (const [key, value] of Object.entries(p.numa)) if (value !== undefined) prefix.push(`--${key}=${value}`);
-    prefix.push('--');
+// taskset / numactl around argv; a pinning that cannot work is a config problem at `at`.
+function pinned(argv: string[], p: { cpus?: string | undefined; numa?: ServerConfig['numa'] }, at: KeyPath): string[] {
+  try {
+    return wrapWithPinning(argv, { ...(p.cpus ? { cpus: p.cpus } : {}), ...(p.numa ? { numa: p.numa } : {}) });
+  } catch (err) {
+    if (err instanceof PinningError) throw new RenderError(err.problems.join('; '), [...at, p.cpus ? 'cpus' : 'numa']);
+    throw err;
   }
-  return prefix;
 }
 
 function renderReady(ready: ReadySpec | undefined, vars: Vars, at: KeyPath): ReadyPlan {
@@ -104,7 +103,7 @@ function renderServer(server: ServerConfig, at: KeyPath, vars: Vars, baseEnv: Re
   return {
     role: server.role,
     name: server.name,
-    argv: [...pinningPrefix(server), ...renderArgv(server.command, vars, [...at, 'command'])],
+    argv: pinned(renderArgv(server.command, vars, [...at, 'command']), server, at),
     cwd: path.resolve(ctx.rootDir, renderAt(server.cwd ?? '.', vars, [...at, 'cwd'])),
     env: { ...baseEnv, ...renderEnv(server.env, vars, [...at, 'env']) },
     logFile: `${server.name}_${server.role === 'antagonist' ? 'antagonist' : 'server'}.log`,
@@ -133,7 +132,7 @@ function renderClient(client: ClientConfig, at: KeyPath, vars: Map<string, strin
   return {
     role: 'client',
     name: client.name,
-    argv: [...pinningPrefix(client), ...argv],
+    argv: pinned(argv, client, at),
     cwd: path.resolve(ctx.rootDir, renderAt(client.cwd ?? '.', clientVars, [...at, 'cwd'])),
     env: { ...baseEnv, ...renderEnv(client.env, clientVars, [...at, 'env']) },
     logFile: `${client.name}_client.log`,

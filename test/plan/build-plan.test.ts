@@ -132,3 +132,20 @@ describe('templates and parameter environment', () => {
     expect(cmds.agentConfig!.settings).toEqual({ 'sampling.budget': 1000 });
   });
 });
+
+describe('CPU pinning', () => {
+  it('wraps commands in taskset and rejects a conflicting numa binding at its line', () => {
+    project.workload('pin', `server:\n  name: srv\n  command: server\n  cpus: "0"\nclients:\n  name: gen\n  generator: gen\n  cpus: "1"\n  numa: { cpunodebind: 0 }\n`);
+    project.suite('s', `workloads:\n  - name: w\n    config: experiments/configs/workloads/pin.yaml\n    modes: [baseline]\n`);
+    let err: unknown;
+    try {
+      planSuite('s', { rootDir: project.root });
+    } catch (e) {
+      err = e;
+    }
+    expect((err as Error).message).toMatch(/pin\.yaml:8:\d+ clients\.cpus: cpus \(taskset\) and numa\.cpunodebind\/physcpubind both set the CPU affinity/);
+    project.workload('pin', `server:\n  name: srv\n  command: server\n  cpus: "0"\nclients:\n  name: gen\n  generator: gen\n  metrics_flag: null\n`);
+    const run = planSuite('s', { rootDir: project.root }).runs[0]!;
+    expect(renderRunCommands(run, { rootDir: project.root, artifactDir: '/tmp/a' }).servers[0]!.argv).toEqual(['taskset', '-c', '0', 'server']);
+  });
+});
