@@ -1,4 +1,4 @@
-import { spinFor } from './busy-wait.ts';
+import { spinFor } from '../lib/busy-wait.ts';
 
 /** Blocks the event loop for `stallMs` every `everyMs`: a server that freezes periodically (GC, compaction). */
 export class EventLoopStaller {

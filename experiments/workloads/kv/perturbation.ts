@@ -1,7 +1,7 @@
 import { createWriteStream, mkdirSync, openSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { SeededRandom } from '../lib/prng.ts';
-import { createEpochClockUs, spinFor } from './busy-wait.ts';
+import { createEpochClockUs, spinFor } from '../lib/busy-wait.ts';
 
 export interface PerturbationOptions {
   /** Extra service time of a perturbed request, as busy work. @default 0 (no perturbation) */
