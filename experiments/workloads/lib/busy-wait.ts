@@ -1,6 +1,4 @@
-// Service-time and clock helpers shared by the workload servers (lb backends, nfv stages).
-// kv/busy-wait.ts holds the same two functions (its clock anchored on Date.now(), ±1 ms between
-// processes); it can become a re-export of this file.
+// Service-time and clock helpers shared by the workload servers (kv, lb backends, nfv stages).
 
 // Busy work, not a timer: the CPU stays occupied the whole time, like real service time would.
 export function spinFor(us: number): void {
