@@ -6,7 +6,7 @@ import { experimentProject } from './harness/runner/vitest-settings.ts';
 export default defineConfig({
   test: {
     // The harness reporter acts on experiment runs only (progress, JUnit, summary, HTML, GitHub).
-    reporters: ['default', './harness/report/vitest-reporter.ts'],
+    reporters: ['default', './harness/report/vitest-reporter.ts', './harness/report/plain-summary-reporter.ts'],
     projects: [
       {
         test: {
