@@ -73,7 +73,7 @@ export function loadComparable(input: string): SuiteSummary {
 const overall = (counts: Record<Verdict, number>, rows: number): Verdict =>
   counts.regressed > 0 ? 'regressed' : counts.improved > 0 && counts.inconclusive === 0 ? 'improved' : rows > 0 && counts['no-change'] === rows ? 'no-change' : counts.improved > 0 ? 'improved' : 'inconclusive';
 
-// Per metric and group: exact one-sided Mann–Whitney U, minimum effect, Holm across all comparisons.
+// Per metric and group: exact one-sided Mann–Whitney U, minimum effect, Holm within each configuration.
 export function compareSummaries(base: SuiteSummary, cand: SuiteSummary, labels: { base: string; candidate: string }, opts: CompareOptions = {}): ComparisonReport {
   const alpha = opts.alpha ?? 0.05;
   const pending: { key: Omit<ComparisonRow, 'verdict' | 'reason' | 'effect' | 'p_regression' | 'p_improvement' | 'min_detectable_effect' | 'n_base' | 'n_candidate' | 'base_median' | 'candidate_median'>; cmp: Comparison }[] = [];
@@ -113,7 +113,17 @@ export function compareSummaries(base: SuiteSummary, cand: SuiteSummary, labels:
     const co = cand.overhead.find((x) => x.workload === o.workload && x.variant === o.variant && x.mode === o.mode && x.metric === o.metric);
     if (co?.log_ratios && o.log_ratios) add(o.workload, o.mode, o.variant, metric, o.log_ratios.map(Math.exp), co.log_ratios.map(Math.exp), 'lower-is-better');
   }
-  const decided = decideVerdicts(pending.map((p) => p.cmp));
+  // Holm per configuration (workload/mode/variant and its overhead rows): one family per question
+  // "did this configuration change?", so adding workloads does not dilute every other verdict.
+  const families = new Map<string, number[]>();
+  pending.forEach((p, i) => {
+    const k = key(p.key);
+    families.set(k, [...(families.get(k) ?? []), i]);
+  });
+  const decided: Comparison[] = new Array<Comparison>(pending.length);
+  for (const members of families.values()) {
+    decideVerdicts(members.map((i) => pending[i]!.cmp)).forEach((cmp, j) => (decided[members[j]!] = cmp));
+  }
   const rows: ComparisonRow[] = decided.map((cmp, i) => ({
     ...pending[i]!.key,
     verdict: cmp.verdict,
@@ -141,7 +151,7 @@ export function formatComparisonMarkdown(r: ComparisonReport): string {
   const lines = [
     `## ${r.candidateLabel} vs ${r.baseLabel}: **${r.overall}**`,
     '',
-    `${r.counts.regressed} regressed, ${r.counts.improved} improved, ${r.counts['no-change']} no change, ${r.counts.inconclusive} inconclusive (exact one-sided Mann–Whitney U, α = ${r.alpha}, Holm-corrected).`,
+    `${r.counts.regressed} regressed, ${r.counts.improved} improved, ${r.counts['no-change']} no change, ${r.counts.inconclusive} inconclusive (exact one-sided Mann–Whitney U, α = ${r.alpha}, Holm-corrected per configuration).`,
     '',
     '| workload | mode | variant | metric | base median | candidate median | change (+ = worse) | p (worse) | smallest detectable | verdict |',
     '|---|---|---|---|---|---|---|---|---|---|',

@@ -32,6 +32,20 @@ describe('compareSummaries', () => {
     expect(r.rows.every((x) => x.verdict === 'improved')).toBe(true);
   });
 
+  it('corrects within each configuration, so many other workloads do not hide a clear regression', () => {
+    // 5 vs 5 completely separated: raw p = 1/252. Holm across 12 workloads × 2 modes × 5 rows would need p < 0.05/120.
+    const suite = (slow: boolean) =>
+      summarizeRuns(
+        Array.from({ length: 12 }, (_, w) => fakeSuite(['baseline', 'perf'], 5, (m, r) => (slow && w === 0 ? 500 : 1000) + 10 * noise[r]!, `w${w}`)).flat(),
+        meta,
+      );
+    const r = compareSummaries(suite(false), suite(true), { base: 'a', candidate: 'b' });
+    expect(r.overall).toBe('regressed');
+    expect(r.rows.filter((x) => x.verdict === 'regressed').every((x) => x.workload === 'w0')).toBe(true);
+    expect(r.rows.find((x) => x.workload === 'w0' && x.mode === 'baseline' && x.metric === 'p50_us')!.verdict).toBe('regressed');
+    expect(r.rows.filter((x) => x.workload !== 'w0').every((x) => x.verdict !== 'regressed')).toBe(true);
+  });
+
   it('respects a per-metric minimum effect', () => {
     const r = compareSummaries(summary(1), summary(0.93), { base: 'a', candidate: 'b' }, { minEffects: { throughput_rps: 0.1 }, metrics: ['throughput_rps'] });
     expect(r.rows.every((x) => x.verdict !== 'regressed')).toBe(true);
