@@ -3,7 +3,10 @@ import { KEYED_COMMANDS, executeCommand, keyOf, type CommandContext } from './co
 import { RespProtocolError } from './resp-common.ts';
 import { errorReply } from './resp-encode.ts';
 import { RespRequestParser } from './resp-request-parser.ts';
+import { closeServer, listen, type ListenAddress } from '../lib/tcp-listener.ts';
 import type { Perturber } from './perturbation.ts';
+
+export type { ListenAddress };
 
 export interface KvServerOptions {
   /** @default '127.0.0.1' */
@@ -12,11 +15,6 @@ export interface KvServerOptions {
   port: number;
   /** Adds service time to chosen keyed requests (and logs them). */
   perturber?: Perturber;
-}
-
-export interface ListenAddress {
-  host: string;
-  port: number;
 }
 
 /** An in-memory RESP2 key-value server, single-threaded like Redis: one slow request delays the rest. */
@@ -32,26 +30,15 @@ export class KvServer {
 
   // Listen; resolves with the bound address once connections are accepted.
   start(): Promise<ListenAddress> {
-    const server = net.createServer((socket) => this.serve(socket));
-    this.server = server;
-    const host = this.opts.host ?? '127.0.0.1';
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.opts.port, host, () => {
-        server.off('error', reject);
-        resolve({ host, port: (server.address() as net.AddressInfo).port });
-      });
-    });
+    this.server = net.createServer((socket) => this.serve(socket));
+    return listen(this.server, this.opts.port, this.opts.host ?? '127.0.0.1');
   }
 
   // Stop accepting, close every connection, resolve when the listener is closed.
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    if (!server) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const s of this.sockets) s.destroy();
-    await closed;
+    if (server) await closeServer(server, () => this.sockets.forEach((s) => s.destroy()));
   }
 
   private serve(socket: net.Socket): void {

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type net from 'node:net';
 import { spinFor } from '../lib/busy-wait.ts';
+import { closeServer, listen, type ListenAddress } from '../lib/tcp-listener.ts';
 
 export interface BackendServerOptions {
   /** Name in the `x-backend-id` header and the body. */
@@ -23,28 +24,18 @@ export class BackendServer {
 
   constructor(private readonly opts: BackendServerOptions) {}
 
-  start(): Promise<{ host: string; port: number }> {
+  start(): Promise<ListenAddress> {
     const server = http.createServer({ keepAliveTimeout: 60_000 }, (req, res) => this.serve(req, res));
     server.headersTimeout = 65_000;
     server.on('connection', (s: net.Socket) => s.setNoDelay(true));
     this.server = server;
-    const host = this.opts.host ?? '127.0.0.1';
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.opts.port, host, () => {
-        server.off('error', reject);
-        resolve({ host, port: (server.address() as net.AddressInfo).port });
-      });
-    });
+    return listen(server, this.opts.port, this.opts.host ?? '127.0.0.1');
   }
 
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    if (!server) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+    if (server) await closeServer(server, () => server.closeAllConnections());
   }
 
   // Read the whole request body (discarded), burn the service time, answer.

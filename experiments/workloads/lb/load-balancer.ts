@@ -4,6 +4,7 @@ import { createPolicy, type BalancingPolicy, type PolicyName } from './policies.
 import { endToEndHeaders, upstreamRequestHeaders } from './proxy-headers.ts';
 import { requestKey, type KeySource } from './request-key.ts';
 import type { RouteLog } from './route-log.ts';
+import { closeServer, listen, type ListenAddress } from '../lib/tcp-listener.ts';
 
 export interface BackendAddress {
   host: string;
@@ -63,7 +64,7 @@ export class LoadBalancer {
   }
 
   // Listen; resolves with the bound address.
-  start(): Promise<{ host: string; port: number }> {
+  start(): Promise<ListenAddress> {
     const server = http.createServer({ keepAliveTimeout: 60_000 }, (req, res) => this.route(req, res));
     server.headersTimeout = 65_000;
     server.on('connection', (s: net.Socket) => s.setNoDelay(true));
@@ -72,14 +73,7 @@ export class LoadBalancer {
       else socket.destroy();
     });
     this.server = server;
-    const host = this.opts.host ?? '127.0.0.1';
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.opts.port, host, () => {
-        server.off('error', reject);
-        resolve({ host, port: (server.address() as net.AddressInfo).port });
-      });
-    });
+    return listen(server, this.opts.port, this.opts.host ?? '127.0.0.1');
   }
 
   // Stop accepting, drop client and pooled backend connections, resolve when closed.
@@ -87,10 +81,10 @@ export class LoadBalancer {
     const server = this.server;
     this.server = undefined;
     if (!server) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    for (const a of this.agents) a.destroy();
-    await closed;
+    await closeServer(server, () => {
+      server.closeAllConnections();
+      for (const a of this.agents) a.destroy();
+    });
   }
 
   private route(req: http.IncomingMessage, res: http.ServerResponse): void {

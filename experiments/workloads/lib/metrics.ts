@@ -118,6 +118,12 @@ export function writeGeneratorMetrics(file: string, metrics: GeneratorMetrics): 
   writeJsonAtomic(file, metrics);
 }
 
+// A generator's last act: the metrics file for the harness, the summary line for its log.
+export function publishGeneratorMetrics(file: string, metrics: GeneratorMetrics): void {
+  writeGeneratorMetrics(file, metrics);
+  process.stdout.write(`${formatSummaryLine(metrics)}\n`);
+}
+
 // The one-line human summary a generator prints at the end.
 export function formatSummaryLine(m: GeneratorMetrics): string {
   const l = m.latency_us;

@@ -2,14 +2,13 @@
 // stage; the sink's acks and the stages' drop reports tell it what became of each packet.
 // Usage: node --import tsx experiments/workloads/nfv/generator.ts --port 9000 --rate 2000 --metrics-file m.json
 import dgram from 'node:dgram';
-import { readScheduleFlags, scheduleFlags } from '../lib/schedule-flags.ts';
 import { lookup } from 'node:dns/promises';
 import { CliError, UsageError, runCli, type FlagSpecs, type Flags } from '../lib/args.ts';
-import type { Arrival } from '../lib/arrivals.ts';
 import { createEpochClockUs } from '../lib/busy-wait.ts';
-import { buildGeneratorMetrics, formatSummaryLine, writeGeneratorMetrics } from '../lib/metrics.ts';
+import { buildGeneratorMetrics, publishGeneratorMetrics } from '../lib/metrics.ts';
 import { runOpenLoop } from '../lib/open-loop.ts';
 import { SeededRandom, deriveSeed } from '../lib/prng.ts';
+import { readScheduleFlags, scheduleFlags, type ScheduleConfig } from '../lib/schedule-flags.ts';
 import { RuleError, parsePortRanges } from './firewall-rules.ts';
 import { FLOW_DISTS, buildFlows, createFlowChooser, type FlowDist } from './flows.ts';
 import { NfvPacketSink } from './nfv-load.ts';
@@ -35,14 +34,10 @@ const FLAGS: FlagSpecs = {
   'timeout-ms': { type: 'string', placeholder: '<ms>', defaultText: '1000', help: 'wait for late acks at the end; unanswered packets are lost (timeouts)' },
 };
 
-interface GeneratorConfig {
+interface GeneratorConfig extends ScheduleConfig {
   host: string;
   port: number;
-  rate: number;
-  durationS: number;
-  warmupS: number;
   connections: number;
-  arrival: Arrival;
   flows: number;
   flowDist: FlowDist;
   zipfS: number;
@@ -54,8 +49,6 @@ interface GeneratorConfig {
   packetSize: number;
   seed: number;
   timeoutMs: number;
-  spinUs: number;
-  metricsFile: string;
 }
 
 function ipFlag(f: Flags, name: string, fallback: string): number {
@@ -157,8 +150,7 @@ async function main(flags: Flags): Promise<number> {
       },
       result,
     );
-    writeGeneratorMetrics(cfg.metricsFile, metrics);
-    process.stdout.write(`${formatSummaryLine(metrics)}\n`);
+    publishGeneratorMetrics(cfg.metricsFile, metrics);
     return 0;
   } finally {
     for (const s of sockets) s.close();
