@@ -1,12 +1,8 @@
 import path from 'node:path';
 import { ManagedProcess } from './managed-process.ts';
-import type { ReadinessProbe } from './readiness.ts';
 import type { ProcessEvent } from './process-events.ts';
-import type { ProcessPlan, ReadyPlan } from '../plan/run-types.ts';
-
-function toProbe(ready: ReadyPlan): ReadinessProbe {
-  return ready.kind === 'log' ? { kind: 'log', pattern: new RegExp(ready.pattern) } : ready;
-}
+import type { ProcessPlan } from '../plan/run-types.ts';
+import { supervisionFromPlan } from './supervision.ts';
 
 /** Raised before spawning a process the plan could not resolve (e.g. no --agent-bin). */
 export class UnresolvedCommandError extends Error {}
@@ -21,11 +17,6 @@ export function createLocalProcess(p: ProcessPlan, artifactDir: string, onEvent?
     cwd: p.cwd,
     env: p.env,
     logPath: path.join(artifactDir, p.logFile),
-    ready: toProbe(p.ready),
-    readyTimeoutMs: p.readyTimeoutMs,
-    ...(p.timeoutMs ? { timeoutMs: p.timeoutMs } : {}),
-    stopSignal: p.stopSignal,
-    graceMs: p.graceMs,
-    ...(onEvent ? { onEvent } : {}),
+    ...supervisionFromPlan(p, onEvent),
   });
 }

@@ -1,6 +1,7 @@
 // Local process supervision: process groups, readiness, CommandError, pinning, quoting.
 export { CommandError, describeEnd, explainExit, unexpectedExitError, type CommandFailureReason, type CommandOutcome } from './command-error.ts';
 export { ManagedProcess, type ManagedProcessOptions } from './managed-process.ts';
+export { supervisionFromPlan, type SupervisionOptions } from './supervision.ts';
 export { readLogTail } from './log-tail.ts';
 export { formatEvent, type ProcessEvent } from './process-events.ts';
 export { groupMembers, signalGroup } from './process-group.ts';

@@ -7,30 +7,13 @@ import type { ProcessEvent } from './process-events.ts';
 import { groupMembers, signalGroup } from './process-group.ts';
 import { registerGroup, unregisterGroup } from './process-registry.ts';
 import { quoteArgv } from '../util/quote.ts';
-import { describeProbe, waitForProbe, type ReadinessProbe } from './readiness.ts';
+import { describeProbe, waitForProbe } from './readiness.ts';
 import { describeSpawnFailure } from './spawn-failure.ts';
+import type { SupervisionOptions } from './supervision.ts';
 import { raceTimer, sleep } from './timers.ts';
 
-export interface ManagedProcessOptions {
-  /** Role name used in messages and events, e.g. `kv-server`. */
-  name: string;
-  argv: string[];
+export interface ManagedProcessOptions extends SupervisionOptions {
   cwd: string;
-  /** Merged over the harness's environment. */
-  env?: Record<string, string>;
-  /** stdout and stderr are appended here, interleaved; parent folders are created. */
-  logPath: string;
-  /** @default { kind: 'none' } */
-  ready?: ReadinessProbe;
-  /** @default 10000 */
-  readyTimeoutMs?: number;
-  /** Longest the process may run, counted from the spawn; then its group is killed and wait() rejects. @default none */
-  timeoutMs?: number;
-  /** @default 'SIGTERM' */
-  stopSignal?: NodeJS.Signals;
-  /** Time between the stop signal and SIGKILL of the group. @default 5000 */
-  graceMs?: number;
-  onEvent?: (e: ProcessEvent) => void;
 }
 
 type Resolved = ManagedProcessOptions & Required<Pick<ManagedProcessOptions, 'ready' | 'readyTimeoutMs' | 'stopSignal' | 'graceMs'>>;

@@ -1,13 +1,9 @@
 import path from 'node:path';
-import type { ProcessEvent, ReadinessProbe } from '../process/index.ts';
-import type { ProcessPlan, ReadyPlan } from '../plan/run-types.ts';
+import { supervisionFromPlan, type ProcessEvent } from '../process/index.ts';
+import type { ProcessPlan } from '../plan/run-types.ts';
 import { planFanOut } from './fan-out.ts';
 import type { RemoteHostPool } from './remote-host-pool.ts';
 import { RemoteProcess } from './remote-process.ts';
-
-function toProbe(ready: ReadyPlan): ReadinessProbe {
-  return ready.kind === 'log' ? { kind: 'log', pattern: new RegExp(ready.pattern) } : ready;
-}
 
 // `kv_client.log` → `kv_client.gen1.0.log`: one log per host and instance when a command fans out.
 export function instanceLogFile(logFile: string, alias: string, instance: number): string {
@@ -23,12 +19,7 @@ export function createRemoteProcesses(p: ProcessPlan, artifactDir: string, pool:
   const hosts = pool.forSpec(remote);
   const common = {
     workdir: remote.workdir,
-    ready: toProbe(p.ready),
-    readyTimeoutMs: p.readyTimeoutMs,
-    ...(p.timeoutMs ? { timeoutMs: p.timeoutMs } : {}),
-    stopSignal: p.stopSignal,
-    graceMs: p.graceMs,
-    ...(onEvent ? { onEvent } : {}),
+    ...supervisionFromPlan(p, onEvent),
   };
   const instances = remote.instances ?? 1;
   if (hosts.length === 1 && instances === 1) {

@@ -1,37 +1,19 @@
 import type { ClientChannel } from 'ssh2';
-import { CommandError, describeEnd, describeProbe, readLogTail, waitForProbe, type CommandOutcome, type ProcessEvent, type ReadinessProbe } from '../process/index.ts';
+import { CommandError, describeEnd, describeProbe, readLogTail, waitForProbe, type CommandOutcome, type ProcessEvent, type SupervisionOptions } from '../process/index.ts';
 import { buildKillCommand, buildRemoteCommand, displayRemoteCommand, type WrapperMarker } from './remote-command.ts';
 import { RemoteLog } from './remote-log.ts';
 import type { RemoteExec, RemoteHost } from './remote-host.ts';
 import type { StartBarrier } from './start-barrier.ts';
 import { connectionLostError, startFailure } from './remote-process-failures.ts';
 
-export interface RemoteProcessOptions {
-  /** Role name used in messages and events, e.g. `kv-gen`. */
-  name: string;
-  argv: string[];
+export interface RemoteProcessOptions extends SupervisionOptions {
   host: RemoteHost;
   /** Remote directory to run in; `~/` is expanded by the remote shell. @default '~' */
   workdir?: string;
-  /** Exported to the remote command. */
-  env?: Record<string, string>;
-  /** Local file receiving the remote stdout and stderr, interleaved; parent folders are created. */
-  logPath: string;
-  /** @default { kind: 'none' } */
-  ready?: ReadinessProbe;
-  /** @default 10000 */
-  readyTimeoutMs?: number;
-  /** Longest the command may run, counted from its start; then its remote group is killed and wait() rejects. @default none */
-  timeoutMs?: number;
-  /** @default 'SIGTERM' */
-  stopSignal?: NodeJS.Signals;
-  /** Time between the stop signal and SIGKILL of the remote group. @default 5000 */
-  graceMs?: number;
   /** Longest wait for the remote wrapper to report the command started (connect and barrier wait included). @default 60000 */
   startTimeoutMs?: number;
   /** Start together with the other parties of this barrier (fan-out). */
   barrier?: StartBarrier;
-  onEvent?: (e: ProcessEvent) => void;
 }
 
 type Resolved = RemoteProcessOptions & Required<Pick<RemoteProcessOptions, 'workdir' | 'ready' | 'readyTimeoutMs' | 'stopSignal' | 'graceMs' | 'startTimeoutMs'>>;
