@@ -1,12 +1,13 @@
 // A test-only testbed per test file: its own namespace, veth names, /30 block and state dir, so a
 // developer's default testbed (msh-gen, .testbed/) and other test files' instances keep running.
 // No doubles: these tests need root and the testbed's tools, and fail (never skip) without them.
-import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll } from 'vitest';
 import { PACKAGE_ROOT } from '../../harness/config/project-root.ts';
+import { missingTestbedPreconditions } from '../helpers/testbed-preconditions.ts';
 
 const SCRIPT = path.join(PACKAGE_ROOT, 'testbed/testbed.sh');
 
@@ -29,25 +30,7 @@ export interface InstanceSettings {
   subnetId: number;
 }
 
-// Every missing precondition, each with what to do about it.
-function missingPreconditions(): string[] {
-  const problems: string[] = [];
-  if (process.getuid?.() !== 0) problems.push('not running as root (the testbed creates a network namespace, a veth pair, a user and an sshd): run the tests as root');
-  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/sbin'];
-  const found = (tool: string): boolean =>
-    dirs.some((d) => {
-      try {
-        accessSync(path.join(d, tool), constants.X_OK);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-  for (const [tool, pkg] of [['ip', 'iproute2'], ['sshd', 'openssh-server'], ['ssh-keygen', 'openssh-client'], ['ssh-keyscan', 'openssh-client']] as const) {
-    if (!found(tool)) problems.push(`${tool} not found: install ${pkg} (bash testbed/install-deps.sh)`);
-  }
-  return problems;
-}
+const missingPreconditions = (): string[] => missingTestbedPreconditions([['ip', 'iproute2'], ['sshd', 'openssh-server'], ['ssh-keygen', 'openssh-client'], ['ssh-keyscan', 'openssh-client']] as const);
 
 // The caller's environment minus TESTBED_* (an `eval "$(testbed.sh env)"` must not leak in), plus the instance.
 function instanceEnv(s: InstanceSettings, dir: string): Record<string, string> {

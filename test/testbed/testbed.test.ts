@@ -1,7 +1,7 @@
 // End-to-end test of testbed/testbed.sh: builds a real generator node (network namespace, veth
 // pair, sshd) on this machine, uses it, and tears it down. No doubles: it needs root and the
 // testbed's tools, and fails (never skips) when they are missing.
-import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +9,7 @@ import { execa } from 'execa';
 import { Client } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../harness/config/project-root.ts';
+import { missingTestbedPreconditions } from '../helpers/testbed-preconditions.ts';
 
 const SCRIPT = path.join(PACKAGE_ROOT, 'testbed/testbed.sh');
 const stateDir = mkdtempSync(path.join(os.tmpdir(), 'msh-testbed-test-'));
@@ -55,25 +56,7 @@ function isRunning(pid: number): boolean {
   }
 }
 
-// Every missing precondition, each with what to do about it.
-function missingPreconditions(): string[] {
-  const problems: string[] = [];
-  if (process.getuid?.() !== 0) problems.push('not running as root (the testbed creates a network namespace, a veth pair, a user and an sshd): run the tests as root');
-  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/sbin'];
-  const found = (tool: string) =>
-    dirs.some((d) => {
-      try {
-        accessSync(path.join(d, tool), constants.X_OK);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-  for (const [tool, pkg] of [['ip', 'iproute2'], ['sshd', 'openssh-server'], ['ssh', 'openssh-client'], ['ssh-keygen', 'openssh-client']] as const) {
-    if (!found(tool)) problems.push(`${tool} not found: install ${pkg} (bash testbed/install-deps.sh)`);
-  }
-  return problems;
-}
+const missingPreconditions = (): string[] => missingTestbedPreconditions([['ip', 'iproute2'], ['sshd', 'openssh-server'], ['ssh', 'openssh-client'], ['ssh-keygen', 'openssh-client']] as const);
 
 // Open one connection with ssh2 and run `count` exec channels on it at the same time.
 async function runConcurrentChannels(count: number): Promise<string[]> {
