@@ -1,14 +1,14 @@
 import { closeSync, fstatSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { execa, type Result } from 'execa';
-import { CommandError, describeEnd, type CommandOutcome } from './command-error.ts';
+import { CommandError, type CommandOutcome } from './command-error.ts';
 import { readLogTail } from './log-tail.ts';
 import type { ProcessEvent } from './process-events.ts';
 import { groupMembers, signalGroup } from './process-group.ts';
 import { registerGroup, unregisterGroup } from './process-registry.ts';
 import { quoteArgv } from '../util/quote.ts';
-import { describeProbe, waitForProbe } from './readiness.ts';
 import { describeSpawnFailure } from './spawn-failure.ts';
+import { awaitReadiness, endFailure } from './supervised-end.ts';
 import type { SupervisionOptions } from './supervision.ts';
 import { raceTimer, sleep } from './timers.ts';
 
@@ -118,30 +118,21 @@ export class ManagedProcess {
     return this.startFailure;
   }
 
-  private async awaitReady(logOffset: number): Promise<void> {
-    const probe = this.opts.ready;
-    const began = Date.now();
-    const abort = new AbortController();
-    const probing = waitForProbe(probe, { signal: abort.signal, deadline: began + this.opts.readyTimeoutMs, logPath: this.opts.logPath, logOffset });
-    const result = await Promise.race([
-      probing.then((ok) => (ok ? ('ready' as const) : ('deadline' as const)), (err: unknown) => err),
-      this.exited.then(() => 'exit' as const),
-    ]);
-    abort.abort();
-    const waiting = `waiting for ${describeProbe(probe)}`;
-    if (result === 'ready' && !this.gone) {
-      this.emit({ kind: 'ready', name: this.opts.name, pid: this.childPid, time: new Date(), probe: describeProbe(probe), waitedMs: Date.now() - began });
-      return;
-    }
-    if (result === 'ready' || result === 'exit') {
-      const o = await this.exited;
-      if (o.timedOut) throw new CommandError('timeout', `Command timed out after ${this.opts.timeoutMs} ms before it was ready (${waiting})`, o);
-      if (this.stopping) throw new CommandError('not-ready', `Process was stopped before it was ready (${waiting})`, o);
-      throw new CommandError('exit', `Process exited before it was ready (${waiting}) with ${describeEnd(o)}`, o);
-    }
-    const o = await this.stop(result === 'deadline' ? 'readiness deadline passed' : 'readiness probe failed');
-    if (result === 'deadline') throw new CommandError('not-ready', `Process not ready after ${this.opts.readyTimeoutMs} ms (${waiting})`, o);
-    throw new CommandError('not-ready', `Readiness probe failed (${waiting}): ${String(result)}`, o, { cause: result });
+  private awaitReady(logOffset: number): Promise<void> {
+    return awaitReadiness({
+      name: this.opts.name,
+      probe: this.opts.ready,
+      readyTimeoutMs: this.opts.readyTimeoutMs,
+      timeoutMs: this.opts.timeoutMs,
+      logPath: this.opts.logPath,
+      logOffset,
+      exited: this.exited,
+      pid: () => this.childPid,
+      isGone: () => this.gone,
+      isStopping: () => this.stopping !== undefined,
+      stop: (reason) => this.stop(reason),
+      emit: (e) => this.emit(e),
+    });
   }
 
   // Wait for the process to finish; non-zero exit, a signal or the timeout reject with CommandError.
@@ -149,10 +140,8 @@ export class ManagedProcess {
     if (!this.started) throw new Error(`${this.opts.name}: wait() before start()`);
     const o = await this.exited;
     if (this.childPid === undefined) throw this.startFailure ?? this.spawnFailure();
-    if (o.timedOut) throw new CommandError('timeout', `Command timed out after ${this.opts.timeoutMs} ms`, o);
-    if (o.signal && o.killed) throw new CommandError('signal', `Command was stopped by the harness (${o.signal}) before it finished`, o);
-    if (o.signal) throw new CommandError('signal', `Command was killed by ${describeEnd(o)}`, o);
-    if (o.exitCode !== 0) throw new CommandError('exit', `Command failed with ${describeEnd(o)}${o.killed ? ' after the harness stopped it' : ''}`, o);
+    const failure = endFailure(o, { timeoutMs: this.opts.timeoutMs });
+    if (failure) throw failure;
     return o;
   }
 

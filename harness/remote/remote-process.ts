@@ -1,5 +1,5 @@
 import type { ClientChannel } from 'ssh2';
-import { CommandError, describeEnd, describeProbe, readLogTail, waitForProbe, type CommandOutcome, type ProcessEvent, type SupervisionOptions } from '../process/index.ts';
+import { CommandError, awaitReadiness, endFailure, readLogTail, type CommandOutcome, type ProcessEvent, type SupervisionOptions } from '../process/index.ts';
 import { buildKillCommand, buildRemoteCommand, displayRemoteCommand, type WrapperMarker } from './remote-command.ts';
 import { RemoteLog } from './remote-log.ts';
 import type { RemoteExec, RemoteHost } from './remote-host.ts';
@@ -168,28 +168,22 @@ export class RemoteProcess {
     throw err;
   }
 
-  private async awaitReady(logOffset: number): Promise<void> {
-    const probe = this.opts.ready;
-    const began = Date.now();
-    const abort = new AbortController();
-    const probing = waitForProbe(probe, { signal: abort.signal, deadline: began + this.opts.readyTimeoutMs, logPath: this.opts.logPath, logOffset });
-    const result = await Promise.race([probing.then((ok) => (ok ? ('ready' as const) : ('deadline' as const)), (err: unknown) => err), this.exited.then(() => 'exit' as const)]);
-    abort.abort();
-    const waiting = `waiting for ${describeProbe(probe)}`;
-    if (result === 'ready' && !this.gone) {
-      this.emit({ kind: 'ready', name: this.opts.name, pid: this.pgid, time: new Date(), probe: describeProbe(probe), waitedMs: Date.now() - began });
-      return;
-    }
-    if (result === 'ready' || result === 'exit') {
-      const o = await this.exited;
-      if (this.connectionLost) throw connectionLostError(this.opts.host, this.opts.name, o);
-      if (o.timedOut) throw new CommandError('timeout', `Command timed out after ${this.opts.timeoutMs} ms before it was ready (${waiting})`, o);
-      if (this.stopping) throw new CommandError('not-ready', `Process was stopped before it was ready (${waiting})`, o);
-      throw new CommandError('exit', `Process exited before it was ready (${waiting}) with ${describeEnd(o)}`, o);
-    }
-    const o = await this.stop(result === 'deadline' ? 'readiness deadline passed' : 'readiness probe failed');
-    if (result === 'deadline') throw new CommandError('not-ready', `Process not ready after ${this.opts.readyTimeoutMs} ms (${waiting})`, o);
-    throw new CommandError('not-ready', `Readiness probe failed (${waiting}): ${String(result)}`, o, { cause: result });
+  private awaitReady(logOffset: number): Promise<void> {
+    return awaitReadiness({
+      name: this.opts.name,
+      probe: this.opts.ready,
+      readyTimeoutMs: this.opts.readyTimeoutMs,
+      timeoutMs: this.opts.timeoutMs,
+      logPath: this.opts.logPath,
+      logOffset,
+      exited: this.exited,
+      pid: () => this.pgid,
+      isGone: () => this.gone,
+      isStopping: () => this.stopping !== undefined,
+      stop: (reason) => this.stop(reason),
+      emit: (e) => this.emit(e),
+      explainEnd: (o) => (this.connectionLost ? connectionLostError(this.opts.host, this.opts.name, o) : undefined),
+    });
   }
 
   // Wait for the command to finish; a non-zero exit, a signal, the timeout or a lost connection reject.
@@ -198,11 +192,8 @@ export class RemoteProcess {
     const o = await this.exited;
     if (this.startFailure) throw this.startFailure;
     if (this.connectionLost) throw connectionLostError(this.opts.host, this.opts.name, o);
-    if (o.timedOut) throw new CommandError('timeout', `Command timed out after ${this.opts.timeoutMs} ms`, o);
-    if (o.signal && o.killed) throw new CommandError('signal', `Command was stopped by the harness (${o.signal}) before it finished`, o);
-    if (o.signal) throw new CommandError('signal', `Command was killed by ${describeEnd(o)}`, o);
-    if (o.exitCode === null) throw new CommandError('unexpected-exit', `Remote channel on ${this.opts.host.label} closed without an exit status`, o);
-    if (o.exitCode !== 0) throw new CommandError(o.exitCode === 127 ? 'not-found' : 'exit', `Command failed with ${describeEnd(o)}${o.killed ? ' after the harness stopped it' : ''}`, o);
+    const failure = endFailure(o, { timeoutMs: this.opts.timeoutMs, exit127: 'not-found', noStatus: `Remote channel on ${this.opts.host.label} closed without an exit status` });
+    if (failure) throw failure;
     return o;
   }
 
