@@ -5,6 +5,8 @@ interface GeneratorMetricsLike {
   errors?: number;
   timeouts?: number;
   completed?: number;
+  /** Requests the system under test discarded on purpose and said so (nfv firewall denies). */
+  dropped?: number;
   saturated?: boolean;
   latency_us?: Partial<Record<'p50' | 'p90' | 'p95' | 'p99' | 'p999' | 'max' | 'mean', number>>;
 }
@@ -28,6 +30,7 @@ export function keyMetricsFrom(metrics: readonly unknown[]): Record<string, numb
     add('completed', m.completed);
     add('errors', m.errors);
     add('timeouts', m.timeouts);
+    add('dropped', m.dropped);
     if (m.saturated !== undefined) worst('saturated', m.saturated ? 1 : 0);
     for (const k of LATENCY_KEYS) worst(`${k}_us`, m.latency_us?.[k]);
   }

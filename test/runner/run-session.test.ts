@@ -20,7 +20,7 @@ beforeEach(async () => {
 });
 afterEach(() => project.dispose());
 
-function session(serverExtra = '', clientExtra = '', readyTimeout = 5) {
+function session(serverExtra = '', clientExtra = '', readyTimeout = 5, entryExtra = '') {
   project.workload(
     'tiny',
     `server:
@@ -38,7 +38,7 @@ instrumentation:
   monitors: { mpstat: { enabled: false }, pidstat: { enabled: false } }
 `,
   );
-  project.suite('s', `workloads:\n  - name: tiny\n    config: experiments/configs/workloads/tiny.yaml\n    modes: [baseline]\n    overrides: { annotations: { case: e2e } }\n`);
+  project.suite('s', `workloads:\n  - name: tiny\n    config: experiments/configs/workloads/tiny.yaml\n    modes: [baseline]\n    overrides: { annotations: { case: e2e } }\n${entryExtra}`);
   const plan = planSuite('s', { rootDir: project.root });
   return new RunSession(plan.runs[0]!, { rootDir: project.root, descriptor: plan.suite.displayFile, options: {} });
 }
@@ -98,6 +98,37 @@ describe('RunSession', () => {
     expect(written.status).toBe('failed');
     expect(written.error).toMatchObject({ kind: 'process', log: 'gen_client.log' });
     expect(written.commands.find((c) => c.name === 'tiny')!.stopped_by_harness).toBe(true);
+  });
+
+  it('fails a run whose numbers are not a valid measurement (a lossy server), keeping its results', async () => {
+    const s = session('--ignore-every 5', '--count 20 --interval-ms 5');
+    const err = (await s.execute().catch((e: unknown) => e)) as RunFailedError;
+    await s.dispose();
+    expect(err).toBeInstanceOf(RunFailedError);
+    expect(err.message).toContain('Run is not a valid measurement');
+    expect(err.message).toContain('errors and timeouts are 20 % of requests (4 of 20; allowed 1 %)');
+    const written = readResult(s.artifactDir);
+    expect(written.status).toBe('failed');
+    expect(written.error).toMatchObject({ kind: 'invalid' });
+    expect(written.key_metrics).toMatchObject({ completed: 16, errors: 4 });
+    expect(written.commands.every((c) => c.exit_code === 0)).toBe(true); // every process succeeded: only the numbers are wrong
+  });
+
+  it('accepts the same lossy run when the descriptor allows its error share and shortfall', async () => {
+    const s = session('--ignore-every 5', '--count 20 --interval-ms 5', 5, '    validity: { max_error_ratio: 0.25, min_achieved_ratio: 0.75 }\n');
+    expect((await s.execute()).status).toBe('passed');
+    await s.dispose();
+  });
+
+  it('fails a run that misses a descriptor expectation, naming the metric, the bound and the value', async () => {
+    const s = session('', '', 5, '    expect: { completed: { min: 5, max: 5 }, throughput_rps: { min: 1000000 }, p99_us: { max: 10000000 } }\n');
+    const err = (await s.execute().catch((e: unknown) => e)) as RunFailedError;
+    await s.dispose();
+    expect(err).toBeInstanceOf(RunFailedError);
+    expect(err.message).toMatch(/expected throughput_rps ≥ 1000000, got [\d.]+/);
+    expect(err.message).not.toContain('completed'); // the bounds that hold are not reported
+    expect(err.message).not.toContain('p99_us');
+    expect(readResult(s.artifactDir).error).toMatchObject({ kind: 'invalid' });
   });
 
   it('fails before starting anything when the server cannot become ready', async () => {

@@ -27,7 +27,7 @@ const BoundSchema = z.strictObject({ min: z.number().optional(), max: z.number()
 export const ValiditySchema = z.strictObject({
   require_throughput: z.boolean().default(true),
   max_error_ratio: z.number().min(0).max(1).default(0.01).describe('(errors + timeouts) / requests above this is invalid.'),
-  min_achieved_ratio: z.number().min(0).max(1).default(0.9).describe('achieved / offered rate below this is invalid.'),
+  min_achieved_ratio: z.number().min(0).max(1).default(0.9).describe('answered / offered rate below this is invalid (answered: completed plus requests the workload dropped on purpose, e.g. firewall denies).'),
   reject_saturated: z.boolean().default(true).describe('A generator that could not keep up invalidates the run.'),
 });
 
