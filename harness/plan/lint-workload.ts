@@ -38,8 +38,11 @@ export function isLoopbackHost(host: string): boolean {
 interface HostSource {
   value: string;
   path: KeyPath;
-  /** How the value reached the stage, for the hint: a setting, a hosts entry, or the command itself. */
-  via: 'setting' | 'hosts' | 'command';
+  /**
+   * How the value reached the stage, for the hint: a setting, a hosts entry, the command itself, or a
+   * setting written as `{{hosts.server}}` while hosts.server is not set (its default is loopback).
+   */
+  via: 'setting' | 'hosts' | 'command' | 'default-server';
 }
 
 // Every lint finding of one resolved variant; empty when the workload is fine (or the lint is off).
@@ -76,11 +79,12 @@ function remoteGeneratorHosts(clients: readonly ClientConfig[]): string[] {
 
 function hintFor(source: HostSource, serverHost: string | undefined): string {
   const at = source.path.slice(1).join('.');
+  if (source.via === 'default-server') return `set hosts.server to the server node's address (e.g. 211.0.0.101): ${at} is {{hosts.server}}, which defaults to 127.0.0.1`;
   if (source.via === 'hosts') return `set ${at} to the server node's address (e.g. 211.0.0.101): the stages listen on {{${at}}}`;
   if (source.via === 'command') {
     return "set chain.host or per-stage listen_host to the server node's address: pass --chain-host {{settings.chain.host}} (or --listen-host {{hosts.server}}) in this stage's command";
   }
-  const address = serverHost && !isLoopbackHost(serverHost) ? `e.g. ${serverHost}, as in hosts.server` : 'a literal address such as 211.0.0.101: settings values are not templates';
+  const address = serverHost && !isLoopbackHost(serverHost) ? `e.g. ${serverHost}, as in hosts.server` : 'e.g. "{{hosts.server}}" with hosts.server set to 211.0.0.101';
   return `set chain.host or per-stage listen_host to the server node's address (${address}); here: ${at}`;
 }
 
@@ -89,20 +93,25 @@ type Lookup = (name: string) => HostSource | undefined;
 // Resolve `hosts.X` / `settings.a.b` names to their value and where they were written (hosts.server
 // defaults to 127.0.0.1, as in the template variables). A value that is itself one template is followed.
 function createLookup(hosts: Record<string, string>, settings: Record<string, unknown>): Lookup {
-  const lookup = (name: string, depth: number): HostSource | undefined => {
+  const lookup = (name: string, depth: number, from?: HostSource): HostSource | undefined => {
     const parts = name.split('.');
     let value: unknown;
     let source: HostSource;
     if (parts[0] === 'hosts' && parts.length === 2) {
-      value = hosts[parts[1]!] ?? (parts[1] === 'server' ? '127.0.0.1' : undefined);
+      value = hosts[parts[1]!];
       source = { value: '', path: ['workload', 'hosts', parts[1]!], via: 'hosts' };
+      // hosts.server is not written anywhere: blame the setting that uses it, or nothing to point at.
+      if (value === undefined && parts[1] === 'server') {
+        value = '127.0.0.1';
+        source = from ? { value: '', path: from.path, via: 'default-server' } : source;
+      }
     } else if (parts[0] === 'settings' && parts.length >= 2) {
       value = parts.slice(1).reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), settings);
       source = { value: '', path: ['workload', ...parts], via: 'setting' };
     } else return undefined;
     if (typeof value !== 'string' && typeof value !== 'number') return undefined;
     const inner = /^\s*\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}\s*$/.exec(String(value));
-    if (inner && depth < 4) return lookup(inner[1]!, depth + 1);
+    if (inner && depth < 4) return lookup(inner[1]!, depth + 1, source);
     return { ...source, value: String(value) };
   };
   return (name) => lookup(name, 0);

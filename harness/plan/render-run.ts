@@ -5,7 +5,7 @@ import type { KeyPath } from '../config/yaml-source.ts';
 import { splitCommand, ShellSyntaxError } from './command-line.ts';
 import { PinningError, wrapWithPinning } from '../util/pinning-argv.ts';
 import { renderTemplate, UnknownTemplateVariable } from './template.ts';
-import { buildTemplateVars, paramEnv } from './template-vars.ts';
+import { buildTemplateVars, paramEnv, SettingTemplateError } from './template-vars.ts';
 import { renderObserver, renderMonitors } from './render-instrumentation.ts';
 import type { PlannedRun, ProcessPlan, ReadyPlan, RunCommands, RunContext } from './run-types.ts';
 
@@ -148,10 +148,20 @@ function renderClient(client: ClientConfig, at: KeyPath, vars: Map<string, strin
   };
 }
 
+// A settings value with a bad template is a problem at that setting.
+function settingsAware<T>(build: () => T): T {
+  try {
+    return build();
+  } catch (err) {
+    if (err instanceof SettingTemplateError) throw new RenderError(err.message, ['workload', ...err.setting.split('.')]);
+    throw err;
+  }
+}
+
 // Every concrete command of a run, with templates expanded: what a dry run prints and a run starts.
 export function renderRunCommands(run: PlannedRun, ctx: RunContext): RunCommands {
   const resolved = run.resolved;
-  const vars = buildTemplateVars(run, resolved, ctx);
+  const vars = settingsAware(() => buildTemplateVars(run, resolved, ctx));
   const baseEnv = {
     ...paramEnv(run.variant.params),
     HARNESS_RUN_ID: run.id,

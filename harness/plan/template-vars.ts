@@ -1,6 +1,7 @@
 import type { ResolvedVariant } from './resolve-config.ts';
 import type { PlannedRun, RunContext } from './run-types.ts';
 import path from 'node:path';
+import { renderTemplate, UnknownTemplateVariable } from './template.ts';
 
 // Flatten nested settings into dotted names: {rate: {max: 5}} → settings.rate.max = "5".
 function flatten(prefix: string, value: unknown, out: Map<string, string>): void {
@@ -33,7 +34,38 @@ export function buildTemplateVars(run: Pick<PlannedRun, 'id' | 'name' | 'mode' |
   vars.set('paths.artifact_dir', ctx.artifactDir);
   vars.set('paths.metrics_dir', path.join(ctx.artifactDir, 'metrics'));
   vars.set('paths.truth_dir', path.join(ctx.artifactDir, 'truth'));
+  resolveSettingTemplates(vars);
   return vars;
+}
+
+/** A setting whose templates cannot be expanded: an unknown name, or a cycle. */
+export class SettingTemplateError extends Error {
+  constructor(
+    /** `settings.chain.host` */
+    readonly setting: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+// Settings values may be templates themselves (`chain.host: "{{hosts.server}}"`): expand them in
+// place, following settings that name other settings (one level a pass; a chain of n settings
+// needs at most n passes, so more means a cycle).
+function resolveSettingTemplates(vars: Map<string, string>): void {
+  let pending = [...vars.keys()].filter((k) => k.startsWith('settings.') && vars.get(k)!.includes('{{'));
+  for (let pass = pending.length; pending.length > 0; pass--) {
+    if (pass === 0) throw new SettingTemplateError(pending[0]!, `${pending[0]} refers to itself through its templates (${pending.join(', ')} form a cycle)`);
+    for (const name of pending) {
+      try {
+        vars.set(name, renderTemplate(vars.get(name)!, vars));
+      } catch (err) {
+        if (err instanceof UnknownTemplateVariable) throw new SettingTemplateError(name, err.message);
+        throw err;
+      }
+    }
+    pending = pending.filter((k) => vars.get(k)!.includes('{{'));
+  }
 }
 
 // HARNESS_PARAM_<NAME> for each parameter (`rate_scan.samples_per_core` → HARNESS_PARAM_RATE_SCAN_SAMPLES_PER_CORE).

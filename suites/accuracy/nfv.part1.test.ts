@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "nfv",
   part: 0,
   parts: 2,
-  digest: "b9a263391e8041fe",
+  digest: "17b80f035bcf411e",
   fileUrl: import.meta.url,
 });
 
-run("nfv/baseline/default/0", { id: "2c449ba40ca6", timeout: 170000 });
-run("nfv/microsentinel/default/0", { id: "23980d798bff", timeout: 195000 });
+run("nfv/baseline/default/0", { id: "63c4d655efcb", timeout: 170000 });
+run("nfv/microsentinel/default/0", { id: "a30b730b0a31", timeout: 195000 });

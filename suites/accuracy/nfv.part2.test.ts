@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "nfv",
   part: 1,
   parts: 2,
-  digest: "1a5d5ae4111e3654",
+  digest: "f9278a6e339cf3cc",
   fileUrl: import.meta.url,
 });
 
-run("nfv/baseline/default/1", { id: "0dc73db2c27c", timeout: 170000 });
-run("nfv/microsentinel/default/1", { id: "192a5e1a360d", timeout: 195000 });
+run("nfv/baseline/default/1", { id: "add3a4e3267e", timeout: 170000 });
+run("nfv/microsentinel/default/1", { id: "20a150b6152e", timeout: 195000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "nfv",
   part: 0,
   parts: 2,
-  digest: "fc515d5f1622437f",
+  digest: "81e9dec2d904d13b",
   fileUrl: import.meta.url,
 });
 
-run("nfv/baseline/antagonist_mb=32/0", { id: "1360c09f1e56", timeout: 182000 });
-run("nfv/perf/antagonist_mb=32/0", { id: "2ddb432b059f", timeout: 202000 });
+run("nfv/baseline/antagonist_mb=32/0", { id: "ad3c403c33e3", timeout: 182000 });
+run("nfv/perf/antagonist_mb=32/0", { id: "363a2dacca88", timeout: 202000 });

@@ -124,6 +124,18 @@ workloads:
     expect(issue!.message).toContain('{{ports.nope}}');
   });
 
+  it('rejects an unknown template variable in a settings value at that setting, and a cycle of settings', () => {
+    project.workload('tpl', `server:\n  command: srv --at {{settings.chain.host}}\nclients:\n  generator: gen\nsettings:\n  chain:\n    host: "{{hosts.sevrer}}"\n`);
+    project.suite('s', `workloads:\n  - name: t\n    config: experiments/configs/workloads/tpl.yaml\n    modes: [baseline]\n`);
+    const [issue] = issuesOf();
+    expect(issue).toMatchObject({ file: 'experiments/configs/workloads/tpl.yaml', line: 7, keyPath: 'settings.chain.host' });
+    expect(issue!.message).toContain('{{hosts.sevrer}}');
+    project.workload('tpl', `server:\n  command: srv --at {{settings.a}}\nclients:\n  generator: gen\nsettings:\n  a: "x-{{settings.b}}"\n  b: "{{settings.a}}"\n`);
+    const [cycle] = issuesOf();
+    expect(cycle!.message).toMatch(/settings\.a refers to itself through its templates \(settings\.a, settings\.b form a cycle\)/);
+    expect(cycle).toMatchObject({ line: 6, keyPath: 'settings.a' });
+  });
+
   it('reports YAML syntax errors with their position', () => {
     project.suite('s', `workloads:\n  - name: t\n    modes: [baseline\n`);
     const [issue] = issuesOf();

@@ -108,6 +108,17 @@ describe('templates and parameter environment', () => {
     expect(cmds.clients[0]!.argv).toEqual(['gen', '--rate', '10 k; rm -rf ~', '--port', '7000', '--delta', '500', '--metrics-file', '/tmp/a/metrics/gen.json']);
   });
 
+  it('expands templates inside settings values, following settings that name settings', () => {
+    project.workload('w', `server:\n  name: srv\n  command: srv --listen {{settings.chain.host}} --url {{settings.url}}\n  ports: { main: 7000 }\nclients:\n  name: gen\n  generator: gen --to {{settings.chain.host}}\nsettings:\n  url: "http://{{settings.chain.host}}:{{ports.main}}/{{run.mode}}"\n  chain: { host: "{{hosts.server}}" }\n`);
+    const local = plan(entry(`    modes: [baseline]\n`));
+    expect(renderRunCommands(local.runs[0]!, { rootDir: project.root, artifactDir: '/tmp/a' }).servers[0]!.argv).toEqual(['srv', '--listen', '127.0.0.1', '--url', 'http://127.0.0.1:7000/baseline']);
+    // One place to say where the server node is: hosts.server reaches every setting built on it.
+    const twoNode = plan(entry(`    modes: [baseline]\n    overrides: { workload: { hosts: { server: 10.211.0.1 } } }\n`));
+    const cmds = renderRunCommands(twoNode.runs[0]!, { rootDir: project.root, artifactDir: '/tmp/a' });
+    expect(cmds.servers[0]!.argv).toEqual(['srv', '--listen', '10.211.0.1', '--url', 'http://10.211.0.1:7000/baseline']);
+    expect(cmds.clients[0]!.argv.slice(0, 3)).toEqual(['gen', '--to', '10.211.0.1']);
+  });
+
   it('renders the perf observer with the run’s frequency and events', () => {
     const p = plan(entry(`    modes: [perf]\n    overrides:\n      instrumentation: { pmu_events: "cpu-clock,task-clock" }\n`));
     const cmds = renderRunCommands(p.runs[0]!, { rootDir: project.root, artifactDir: '/tmp/a' });

@@ -38,7 +38,7 @@ describe('lintWorkload: NFV stage hosts on loopback with a remote generator (see
         message:
           'NFV traffic never arrives: stage hosts still default to loopback while the generator runs on 211.0.0.102 ' +
           '(sink, monitor, nat, firewall listen on 127.0.0.1)',
-        hint: expect.stringMatching(/^set chain\.host or per-stage listen_host to the server node's address \(.*\); here: settings\.chain\.host$/),
+        hint: "set hosts.server to the server node's address (e.g. 211.0.0.101): settings.chain.host is {{hosts.server}}, which defaults to 127.0.0.1",
       },
     ]);
   });
@@ -48,9 +48,14 @@ describe('lintWorkload: NFV stage hosts on loopback with a remote generator (see
     expect(() => planSuite('s', { rootDir: project.root })).toThrow(/nfv\.yaml:\d+:\d+ settings\.chain\.host: NFV traffic never arrives/);
   });
 
-  it('is satisfied by chain.host = the server node, and suggests hosts.server when it is set', () => {
+  it('is satisfied by hosts.server alone (chain.host follows it) or a literal chain.host', () => {
+    expect(lint('nfv', `        clients: { remote: ${REMOTE} }\n        hosts: { server: 211.0.0.101 }\n`)).toEqual([]);
     expect(lint('nfv', `        clients: { remote: ${REMOTE} }\n        settings: { chain: { host: 211.0.0.101 } }\n`)).toEqual([]);
-    const [issue] = lint('nfv', `        clients: { remote: ${REMOTE} }\n        hosts: { server: 211.0.0.101 }\n`);
+  });
+
+  it('suggests hosts.server when a literal loopback chain.host overrides it', () => {
+    const [issue] = lint('nfv', `        clients: { remote: ${REMOTE} }\n        hosts: { server: 211.0.0.101 }\n        settings: { chain: { host: 127.0.0.1 } }\n`);
+    expect(issue!.path).toEqual(['workload', 'settings', 'chain', 'host']);
     expect(issue!.hint).toMatch(/e\.g\. 211\.0\.0\.101, as in hosts\.server/);
   });
 
