@@ -2,21 +2,18 @@ import { closeSync, fstatSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { execa, type Result } from 'execa';
 import { CommandError, type CommandOutcome } from './command-error.ts';
-import { readLogTail } from './log-tail.ts';
-import type { ProcessEvent } from './process-events.ts';
 import { groupMembers, signalGroup } from './process-group.ts';
 import { registerGroup, unregisterGroup } from './process-registry.ts';
 import { quoteArgv } from '../util/quote.ts';
 import { describeSpawnFailure } from './spawn-failure.ts';
-import { awaitReadiness, endFailure } from './supervised-end.ts';
+import { endFailure } from './supervised-end.ts';
+import { SupervisedProcess, withSupervisionDefaults, type ProcessPlace, type ResolvedSupervision } from './supervised-process.ts';
 import type { SupervisionOptions } from './supervision.ts';
 import { raceTimer, sleep } from './timers.ts';
 
 export interface ManagedProcessOptions extends SupervisionOptions {
   cwd: string;
 }
-
-type Resolved = ManagedProcessOptions & Required<Pick<ManagedProcessOptions, 'ready' | 'readyTimeoutMs' | 'stopSignal' | 'graceMs'>>;
 
 /** How long to wait for a SIGKILLed leader to be reaped before giving up on it (D state, …). */
 const REAP_LIMIT_MS = 5000;
@@ -26,38 +23,16 @@ const REAP_LIMIT_MS = 5000;
  * output (and that of its children) written straight to a log file, teardown by signal to the
  * whole group then SIGKILL. Usable without Vitest; fixtures only call start() and stop().
  */
-export class ManagedProcess {
-  private readonly opts: Resolved;
-  private started = false;
+export class ManagedProcess extends SupervisedProcess<ManagedProcessOptions & ResolvedSupervision> {
   private childPid: number | undefined;
-  private startClock = 0;
-  private endClock = 0;
-  private startedAt = new Date(0);
-  private exitCode: number | null = null;
-  private signal: string | null = null;
-  private timedOut = false;
-  private killed = false;
-  private gone = false;
   private spawnError: (Error & { code?: string }) | undefined;
-  /** Why there is no process although start() or stop() ran (empty command, stopped first). */
-  private startFailure: CommandError | undefined;
-  private timeoutTimer: NodeJS.Timeout | undefined;
-  private stopping: Promise<CommandOutcome> | undefined;
-  private resolveExited!: (o: CommandOutcome) => void;
-  /** Resolves when the process is gone (never rejects). */
-  readonly exited: Promise<CommandOutcome>;
 
   constructor(opts: ManagedProcessOptions) {
-    this.opts = { ready: { kind: 'none' }, readyTimeoutMs: 10_000, stopSignal: 'SIGTERM', graceMs: 5000, ...opts };
-    this.exited = new Promise((resolve) => (this.resolveExited = resolve));
+    super(withSupervisionDefaults(opts));
   }
 
   get pid(): number | undefined {
     return this.childPid;
-  }
-
-  get running(): boolean {
-    return this.childPid !== undefined && !this.gone;
   }
 
   // Spawn in a new process group and wait for readiness; on failure the group is killed and a CommandError thrown.
@@ -77,8 +52,7 @@ export class ManagedProcess {
       throw this.failBeforeSpawn(`Cannot open the log file ${logPath} (${(err as Error).message})`, err);
     }
     const logOffset = fstatSync(fd).size;
-    this.startClock = performance.now();
-    this.startedAt = new Date();
+    const startedAt = this.markStarted();
     try {
       // execa's types only name fds 0–9; any open fd passes straight through to Node's spawn.
       const logFd = fd as 3;
@@ -107,8 +81,8 @@ export class ManagedProcess {
       throw this.spawnFailure();
     }
     registerGroup(this.childPid, name);
-    this.emit({ kind: 'spawn', name, pid: this.childPid, time: this.startedAt, commandLine: quoteArgv(argv), cwd, logPath });
-    if (this.opts.timeoutMs !== undefined) this.timeoutTimer = setTimeout(() => this.onTimeout(), this.opts.timeoutMs);
+    this.emit({ kind: 'spawn', name, pid: this.childPid, time: startedAt, commandLine: quoteArgv(argv), cwd, logPath });
+    this.armTimeout();
     await this.awaitReady(logOffset);
   }
 
@@ -116,23 +90,6 @@ export class ManagedProcess {
     this.finish();
     this.startFailure = new CommandError('spawn', headline, this.outcome(), cause === undefined ? undefined : { cause });
     return this.startFailure;
-  }
-
-  private awaitReady(logOffset: number): Promise<void> {
-    return awaitReadiness({
-      name: this.opts.name,
-      probe: this.opts.ready,
-      readyTimeoutMs: this.opts.readyTimeoutMs,
-      timeoutMs: this.opts.timeoutMs,
-      logPath: this.opts.logPath,
-      logOffset,
-      exited: this.exited,
-      pid: () => this.childPid,
-      isGone: () => this.gone,
-      isStopping: () => this.stopping !== undefined,
-      stop: (reason) => this.stop(reason),
-      emit: (e) => this.emit(e),
-    });
   }
 
   // Wait for the process to finish; non-zero exit, a signal or the timeout reject with CommandError.
@@ -148,12 +105,7 @@ export class ManagedProcess {
   // Stop signal to the whole group, grace period, then SIGKILL; idempotent, safe before start and after exit.
   stop(reason = 'stop requested'): Promise<CommandOutcome> {
     if (this.childPid === undefined) {
-      if (!this.started) {
-        this.started = true; // a later start() must not spawn what was already torn down
-        this.finish();
-        this.startFailure = new CommandError('spawn', 'Process was stopped before it was started', this.outcome());
-      }
-      return this.exited;
+      return this.started ? this.exited : this.stopBeforeStart();
     }
     this.stopping ??= this.stopGroup(this.childPid, reason);
     return this.stopping;
@@ -177,13 +129,6 @@ export class ManagedProcess {
     return this.exited;
   }
 
-  private onTimeout(): void {
-    if (this.gone) return;
-    this.timedOut = true;
-    this.emit({ kind: 'timeout', name: this.opts.name, pid: this.childPid, time: new Date(), timeoutMs: this.opts.timeoutMs! });
-    void this.stop(`timed out after ${this.opts.timeoutMs} ms`);
-  }
-
   private onExit(result: Pick<Result, 'cause'> & Partial<Pick<Result, 'exitCode' | 'signal'>>): void {
     try {
       this.exitCode = result.exitCode ?? null;
@@ -201,18 +146,6 @@ export class ManagedProcess {
     }
   }
 
-  private finish(): void {
-    if (this.gone) return;
-    this.gone = true;
-    this.endClock = performance.now();
-    clearTimeout(this.timeoutTimer);
-    const o = this.outcome();
-    if (this.childPid !== undefined) {
-      this.emit({ kind: 'exit', name: this.opts.name, pid: this.childPid, time: new Date(), exitCode: o.exitCode, signal: o.signal, durationMs: o.durationMs, killed: o.killed, timedOut: o.timedOut });
-    }
-    this.resolveExited(o);
-  }
-
   private spawnFailure(): CommandError {
     const { reason, headline } = describeSpawnFailure(this.spawnError, this.opts.argv[0] ?? '', this.opts.cwd);
     return new CommandError(reason, headline, this.outcome(), { cause: this.spawnError });
@@ -222,28 +155,7 @@ export class ManagedProcess {
     if (signalGroup(pgid, signal)) this.emit({ kind: 'kill', name: this.opts.name, pid: pgid, time: new Date(), signal, reason });
   }
 
-  // Snapshot of the outcome so far (final once `exited` resolved).
-  outcome(): CommandOutcome {
-    return {
-      name: this.opts.name,
-      command: [...this.opts.argv],
-      commandLine: quoteArgv(this.opts.argv),
-      host: 'local',
-      cwd: this.opts.cwd,
-      exitCode: this.exitCode,
-      signal: this.signal,
-      startedAt: this.startClock ? this.startedAt.toISOString() : '', // '' when it never started
-      durationMs: this.startClock ? Math.round((this.endClock || performance.now()) - this.startClock) : 0,
-      timedOut: this.timedOut,
-      killed: this.killed,
-      logPath: this.opts.logPath,
-      logTail: readLogTail(this.opts.logPath, { lines: 40, bytes: 4096 }),
-    };
-  }
-
-  private emit(e: ProcessEvent): void {
-    try {
-      this.opts.onEvent?.(e);
-    } catch {} // a broken listener must not break supervision
+  protected place(): ProcessPlace {
+    return { commandLine: quoteArgv(this.opts.argv), host: 'local', cwd: this.opts.cwd };
   }
 }

@@ -1,5 +1,5 @@
 import type { ClientChannel } from 'ssh2';
-import { CommandError, awaitReadiness, endFailure, readLogTail, type CommandOutcome, type ProcessEvent, type SupervisionOptions } from '../process/index.ts';
+import { CommandError, SupervisedProcess, endFailure, raceTimer, withSupervisionDefaults, type CommandOutcome, type ProcessPlace, type ResolvedSupervision, type SupervisionOptions } from '../process/index.ts';
 import { buildKillCommand, buildRemoteCommand, displayRemoteCommand, type WrapperMarker } from './remote-command.ts';
 import { RemoteLog } from './remote-log.ts';
 import type { RemoteExec, RemoteHost } from './remote-host.ts';
@@ -16,7 +16,7 @@ export interface RemoteProcessOptions extends SupervisionOptions {
   barrier?: StartBarrier;
 }
 
-type Resolved = RemoteProcessOptions & Required<Pick<RemoteProcessOptions, 'workdir' | 'ready' | 'readyTimeoutMs' | 'stopSignal' | 'graceMs' | 'startTimeoutMs'>>;
+type Resolved = RemoteProcessOptions & ResolvedSupervision & Required<Pick<RemoteProcessOptions, 'workdir' | 'startTimeoutMs'>>;
 
 /** How long to wait for the command channel to close after the remote group was killed. */
 const REAP_LIMIT_MS = 5000;
@@ -27,42 +27,21 @@ const REAP_LIMIT_MS = 5000;
  * group through a separate exec channel. A watchdog on the remote side kills the group when the
  * command's channel closes, so a dropped connection or a dead harness leaves nothing running.
  */
-export class RemoteProcess {
-  private readonly opts: Resolved;
-  private started = false;
+export class RemoteProcess extends SupervisedProcess<Resolved> {
   private pgid: number | undefined;
   private channel: ClientChannel | undefined;
   private log: RemoteLog | undefined;
-  private startClock = 0;
-  private endClock = 0;
-  private startedAt = new Date(0);
-  private exitCode: number | null = null;
-  private signal: string | null = null;
-  private timedOut = false;
-  private killed = false;
-  private gone = false;
   private connectionLost = false;
   private prelude: WrapperMarker | undefined;
-  private startFailure: CommandError | undefined;
-  private timeoutTimer: NodeJS.Timeout | undefined;
-  private stopping: Promise<CommandOutcome> | undefined;
   private onPrelude: (() => void) | undefined;
-  private resolveExited!: (o: CommandOutcome) => void;
-  /** Resolves when the remote command is gone or could not start (never rejects). */
-  readonly exited: Promise<CommandOutcome>;
 
   constructor(opts: RemoteProcessOptions) {
-    this.opts = { workdir: '~', ready: { kind: 'none' }, readyTimeoutMs: 10_000, stopSignal: 'SIGTERM', graceMs: 5000, startTimeoutMs: 60_000, ...opts };
-    this.exited = new Promise((resolve) => (this.resolveExited = resolve));
+    super({ workdir: '~', startTimeoutMs: 60_000, ...withSupervisionDefaults(opts) });
   }
 
   /** The remote process group id (the session leader's pid), once started. */
   get pid(): number | undefined {
     return this.pgid;
-  }
-
-  get running(): boolean {
-    return this.pgid !== undefined && !this.gone;
   }
 
   get host(): RemoteHost {
@@ -81,8 +60,7 @@ export class RemoteProcess {
     const { argv, host, name, logPath } = this.opts;
     if (argv.length === 0) return this.failStart(new CommandError('spawn', 'Empty command', this.outcome()));
     const log = (this.log = new RemoteLog(logPath));
-    this.startClock = performance.now();
-    this.startedAt = new Date();
+    const startedAt = this.markStarted();
     const command = buildRemoteCommand({ argv, workdir: this.opts.workdir, env: this.opts.env, barrier: this.opts.barrier !== undefined, graceS: this.opts.graceMs / 1000, name });
     let run: RemoteExec;
     try {
@@ -98,8 +76,8 @@ export class RemoteProcess {
     if (this.stopping) this.channel.end(); // stop() while connecting: EOF makes the wrapper abort
     await this.waitForPrelude();
     if (this.pgid === undefined) return this.failStartAfterExit();
-    this.emit({ kind: 'spawn', name, pid: this.pgid, time: this.startedAt, commandLine: displayRemoteCommand(argv, this.opts.workdir), cwd: `${host.label}:${this.opts.workdir}`, logPath });
-    if (this.opts.timeoutMs !== undefined) this.timeoutTimer = setTimeout(() => this.onTimeout(), this.opts.timeoutMs);
+    this.emit({ kind: 'spawn', name, pid: this.pgid, time: startedAt, commandLine: displayRemoteCommand(argv, this.opts.workdir), cwd: `${host.label}:${this.opts.workdir}`, logPath });
+    this.armTimeout();
     await this.awaitReady(log.offset);
   }
 
@@ -168,22 +146,8 @@ export class RemoteProcess {
     throw err;
   }
 
-  private awaitReady(logOffset: number): Promise<void> {
-    return awaitReadiness({
-      name: this.opts.name,
-      probe: this.opts.ready,
-      readyTimeoutMs: this.opts.readyTimeoutMs,
-      timeoutMs: this.opts.timeoutMs,
-      logPath: this.opts.logPath,
-      logOffset,
-      exited: this.exited,
-      pid: () => this.pgid,
-      isGone: () => this.gone,
-      isStopping: () => this.stopping !== undefined,
-      stop: (reason) => this.stop(reason),
-      emit: (e) => this.emit(e),
-      explainEnd: (o) => (this.connectionLost ? connectionLostError(this.opts.host, this.opts.name, o) : undefined),
-    });
+  protected override explainEnd(o: CommandOutcome): CommandError | undefined {
+    return this.connectionLost ? connectionLostError(this.opts.host, this.opts.name, o) : undefined;
   }
 
   // Wait for the command to finish; a non-zero exit, a signal, the timeout or a lost connection reject.
@@ -199,12 +163,7 @@ export class RemoteProcess {
 
   // Stop signal to the remote group, grace period, then SIGKILL; idempotent, safe before start and after exit.
   stop(reason = 'stop requested'): Promise<CommandOutcome> {
-    if (!this.started) {
-      this.started = true; // a later start() must not run what was already torn down
-      this.finish();
-      this.startFailure = new CommandError('spawn', 'Process was stopped before it was started', this.outcome());
-      return this.exited;
-    }
+    if (!this.started) return this.stopBeforeStart();
     this.stopping ??= this.stopRemote(reason);
     return this.stopping;
   }
@@ -235,58 +194,11 @@ export class RemoteProcess {
     return (await raceTimer(this.exited, REAP_LIMIT_MS)) ?? this.outcome();
   }
 
-  private onTimeout(): void {
-    if (this.gone) return;
-    this.timedOut = true;
-    this.emit({ kind: 'timeout', name: this.opts.name, pid: this.pgid, time: new Date(), timeoutMs: this.opts.timeoutMs! });
-    void this.stop(`timed out after ${this.opts.timeoutMs} ms`);
-  }
-
-  private finish(): void {
-    if (this.gone) return;
-    this.gone = true;
-    this.endClock = performance.now();
-    clearTimeout(this.timeoutTimer);
-    const o = this.outcome();
-    if (this.pgid !== undefined) {
-      this.emit({ kind: 'exit', name: this.opts.name, pid: this.pgid, time: new Date(), exitCode: o.exitCode, signal: o.signal, durationMs: o.durationMs, killed: o.killed, timedOut: o.timedOut });
-    }
+  protected override onGone(): void {
     this.onPrelude?.();
-    this.resolveExited(o);
   }
 
-  // Snapshot of the outcome so far (final once `exited` resolved); `host` is the remote host.
-  outcome(): CommandOutcome {
-    return {
-      name: this.opts.name,
-      command: [...this.opts.argv],
-      commandLine: displayRemoteCommand(this.opts.argv, this.opts.workdir),
-      host: this.opts.host.label,
-      cwd: this.opts.workdir,
-      exitCode: this.exitCode,
-      signal: this.signal,
-      startedAt: this.startClock ? this.startedAt.toISOString() : '',
-      durationMs: this.startClock ? Math.round((this.endClock || performance.now()) - this.startClock) : 0,
-      timedOut: this.timedOut,
-      killed: this.killed,
-      logPath: this.opts.logPath,
-      logTail: readLogTail(this.opts.logPath, { lines: 40, bytes: 4096 }),
-    };
-  }
-
-  private emit(e: ProcessEvent): void {
-    try {
-      this.opts.onEvent?.(e);
-    } catch {} // a broken listener must not break supervision
-  }
-}
-
-// The promise's value, or undefined once `ms` pass; the timer never outlives the race.
-async function raceTimer<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([promise, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms)))]);
-  } finally {
-    clearTimeout(timer);
+  protected place(): ProcessPlace {
+    return { commandLine: displayRemoteCommand(this.opts.argv, this.opts.workdir), host: this.opts.host.label, cwd: this.opts.workdir };
   }
 }
