@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { RunOptions } from '../plan/resolve-config.ts';
+import type { Shard } from '../compile/shard.ts';
 import { UsageError } from './errors.ts';
 
 // The seed's flags, shared by `plan` and `run`.
@@ -33,4 +34,13 @@ export function readRunFlags(opts: Record<string, string | boolean | undefined>)
   if (typeof opts.artifacts === 'string') out.artifactsDir = opts.artifacts;
   if (opts.resume) out.resume = true;
   return out;
+}
+
+// `--shard 2/3` → { index: 2, count: 3 } (1-based, like vitest --shard).
+export function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`--shard takes i/n with 1 ≤ i ≤ n (e.g. 1/2), got "${text}"`);
+  return { index, count };
 }

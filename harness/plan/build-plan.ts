@@ -14,9 +14,9 @@ import type { PlannedRun } from './run-types.ts';
 import { runTimeoutMs } from './timeouts.ts';
 import { chunkRuns, type RunChunk } from './chunks.ts';
 import { ValiditySchema } from '../config/schema/suite.ts';
-import { HARNESS_VERSION } from '../results/version.ts';
+import { HARNESS_VERSION } from '../config/version.ts';
 import { MUTATION_PARAM, planMutations, withMutationAxis } from './mutations.ts';
-import type { Bound } from '../results/validity.ts';
+import type { Bound } from '../config/schema/suite.ts';
 
 export interface WorkloadPlan {
   name: string;

@@ -3,7 +3,7 @@ import type { Mode } from '../config/schema/instrumentation.ts';
 import type { RemoteSpec } from '../config/schema/common.ts';
 import type { Variant } from './parameters.ts';
 import type { ResolvedVariant } from './resolve-config.ts';
-import type { Bound, ValidityRules } from '../results/validity.ts';
+import type { Bound, ValidityRules } from '../config/schema/suite.ts';
 
 /** One run: workload × mode × variant × repetition. */
 export interface PlannedRun {

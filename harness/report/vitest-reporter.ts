@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
-import type { HarnessTaskMeta } from '../fixtures/run-test.ts';
+import type { HarnessTaskMeta } from '../results/task-meta.ts';
 import { findProjectRoot } from '../config/project-root.ts';
-import { runOptionsFromEnv } from '../runner/run-options-env.ts';
+import { runOptionsFromEnv } from '../plan/run-options-env.ts';
 import { createReporters, finishSuites } from './suite-reports.ts';
 import type { ReporterMultiplexer } from './reporter.ts';
 import type { RunOutcome } from './run-outcome.ts';

@@ -3,7 +3,7 @@ import type { PlannedRun, RunCommands } from '../plan/run-types.ts';
 import type { RunOptions } from '../plan/resolve-config.ts';
 import { writeJsonAtomic } from '../util/atomic-write.ts';
 import { collectProvenance } from './provenance.ts';
-import { HARNESS_VERSION } from './version.ts';
+import { HARNESS_VERSION } from '../config/version.ts';
 import { redactValue } from './redact.ts';
 
 // plan.json (seed §6): what this run was meant to do — identity, overrides, resolved config, commands.

@@ -1,16 +1,6 @@
-/** When a finished run counts as a measurement (issue: a broken run must never pass). */
-export interface ValidityRules {
-  /** A run must report throughput. @default true */
-  require_throughput: boolean;
-  /** errors + timeouts over completed requests. @default 0.01 */
-  max_error_ratio: number;
-  /** answered (completed + dropped on purpose) / offered rate. @default 0.9 */
-  min_achieved_ratio: number;
-  /** The generator said it could not keep up with its schedule. @default true (invalid) */
-  reject_saturated: boolean;
-}
+import type { Bound, ValidityRules } from '../config/schema/suite.ts';
 
-export type Bound = { min?: number; max?: number };
+export type { Bound, ValidityRules };
 
 const fmt = (x: number): string => (Number.isInteger(x) ? String(x) : x.toPrecision(4));
 

@@ -31,6 +31,11 @@ export const ValiditySchema = z.strictObject({
   reject_saturated: z.boolean().default(true).describe('A generator that could not keep up invalidates the run.'),
 });
 
+/** When a finished run counts as a measurement (a broken run must never pass). */
+export type ValidityRules = z.infer<typeof ValiditySchema>;
+/** An expectation's bounds on one metric. */
+export type Bound = z.infer<typeof BoundSchema>;
+
 export const ExpectSchema = z
   .record(z.string(), BoundSchema)
   .describe('Assertions on key metrics (throughput_rps, p99_us, …) and overhead_pct / overhead_pct.<metric> against the same repetition’s baseline.');

@@ -1,4 +1,4 @@
-import type { RunOptions } from '../plan/resolve-config.ts';
+import type { RunOptions } from './resolve-config.ts';
 
 const VAR = 'HARNESS_RUN_OPTIONS';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { diffPaths, PreviousRuns } from '../results/previous-runs.ts';
-import type { SuitePlan } from './build-plan.ts';
+import { diffPaths, PreviousRuns } from './previous-runs.ts';
+import type { SuitePlan } from '../plan/build-plan.ts';
 
 export interface ResumeEntry {
   name: string;

@@ -1,21 +1,11 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { UsageError } from '../cli/errors.ts';
-import { testFilePath } from '../compile/generate-test-file.ts';
-import type { SuitePlan } from './build-plan.ts';
+import type { SuitePlan } from '../plan/build-plan.ts';
+import { testFilePath } from './generate-test-file.ts';
 
 export interface Shard {
   index: number;
   count: number;
-}
-
-// `--shard 2/3` → { index: 2, count: 3 } (1-based, like vitest --shard).
-export function parseShard(text: string): Shard {
-  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
-  const index = Number(m?.[1]);
-  const count = Number(m?.[2]);
-  if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`--shard takes i/n with 1 ≤ i ≤ n (e.g. 1/2), got "${text}"`);
-  return { index, count };
 }
 
 // The generated files of a shard, chosen exactly as Vitest does: sort by sha1 of the path, slice evenly.
