@@ -7,13 +7,17 @@ export interface PreviousRun {
   status: string;
   dir: string;
   startedAt: string;
+  /** key_metrics of the result, to re-check it against the current validity rules and expectations. */
+  keyMetrics: Record<string, number>;
+  /** The run had load clients (validity gates apply only then). */
+  hasClients: boolean;
 }
 
 /** Run results already in an artifacts root, by run id and by name (latest first). */
 export class PreviousRuns {
   private constructor(private readonly runs: PreviousRun[]) {}
 
-  // Scan <root>/*/run_result.json once (only identity and status are read).
+  // Scan <root>/*/run_result.json once (identity, status and key metrics are kept).
   static scan(root: string): PreviousRuns {
     const runs: PreviousRun[] = [];
     if (existsSync(root)) {
@@ -21,8 +25,10 @@ export class PreviousRuns {
         const file = path.join(root, name, 'run_result.json');
         if (!existsSync(file)) continue;
         try {
-          const r = JSON.parse(readFileSync(file, 'utf8')) as { run?: { id?: string; name?: string }; status?: string; started_at?: string };
-          if (r.run?.id && r.run.name && r.status) runs.push({ id: r.run.id, name: r.run.name, status: r.status, dir: path.join(root, name), startedAt: r.started_at ?? '' });
+          const r = JSON.parse(readFileSync(file, 'utf8')) as { run?: { id?: string; name?: string }; status?: string; started_at?: string; key_metrics?: Record<string, number>; commands?: { role?: string }[] };
+          if (!r.run?.id || !r.run.name || !r.status) continue;
+          const hasClients = (r.commands ?? []).some((c) => c.role === 'client');
+          runs.push({ id: r.run.id, name: r.run.name, status: r.status, dir: path.join(root, name), startedAt: r.started_at ?? '', keyMetrics: r.key_metrics ?? {}, hasClients });
         } catch {}
       }
     }

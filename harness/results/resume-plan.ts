@@ -1,26 +1,38 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { diffPaths, PreviousRuns } from './previous-runs.ts';
+import { checkMeasurement } from './validity.ts';
 import type { SuitePlan } from '../plan/build-plan.ts';
 
 export interface ResumeEntry {
   name: string;
-  state: 'done' | 'changed' | 'new' | 'retry';
-  /** done: the folder of the passed result; changed: what differs from the last result. */
+  state: 'done' | 'changed' | 'new' | 'retry' | 'recheck';
+  /** done: the folder of the passed result; changed: what differs from the last result; recheck: which current check it fails. */
   detail: string;
 }
 
-// What `--resume` will do with each run: skip (done), rerun (changed, with why), run (new), retry (failed before).
+// What `--resume` will do with each run: skip (done), rerun (changed, with why), run (new), retry (failed before),
+// rerun a passed result that fails today's validity rules or expectations (recheck).
 export function resumePlan(plan: SuitePlan, artifactsRoot: string): ResumeEntry[] {
   const previous = PreviousRuns.scan(artifactsRoot);
   return plan.runs.map((run) => {
     const done = previous.passed(run.id);
-    if (done) return { name: run.name, state: 'done', detail: path.basename(done.dir) };
+    if (done) {
+      // Overhead expectations need the block's baseline: they are re-checked when the suite reaches the run.
+      const { problems } = checkMeasurement(run, done.keyMetrics, done.hasClients);
+      if (problems.length === 0) return { name: run.name, state: 'done', detail: path.basename(done.dir) };
+      return { name: run.name, state: 'recheck', detail: describeRecheck(done.dir, problems) };
+    }
     const last = previous.latestByName(run.name);
     if (!last) return { name: run.name, state: 'new', detail: '' };
     if (last.id === run.id) return { name: run.name, state: 'retry', detail: `last result ${last.status} (${path.basename(last.dir)})` };
     return { name: run.name, state: 'changed', detail: explainChange(last.dir, run.resolved.config, run.variant.params) };
   });
+}
+
+// "passed in X, but now: …" for a passed result that the current checks reject.
+export function describeRecheck(dir: string, problems: string[]): string {
+  return `passed in ${path.basename(dir)}, but fails the current checks: ${problems.join('; ')}`;
 }
 
 function explainChange(dir: string, config: unknown, params: unknown): string {
@@ -36,7 +48,7 @@ function explainChange(dir: string, config: unknown, params: unknown): string {
 // One line per state with counts, then the runs that will (re)run and why.
 export function formatResumePlan(entries: ResumeEntry[]): string {
   const count = (s: ResumeEntry['state']): number => entries.filter((e) => e.state === s).length;
-  const lines = [`resume: ${count('done')} already passed (skipped), ${count('changed')} changed, ${count('retry')} to retry, ${count('new')} new`];
-  for (const e of entries) if (e.state === 'changed' || e.state === 'retry') lines.push(`  ${e.state.padEnd(7)} ${e.name}: ${e.detail}`);
+  const lines = [`resume: ${count('done')} already passed (skipped), ${count('changed')} changed, ${count('recheck')} failing current checks, ${count('retry')} to retry, ${count('new')} new`];
+  for (const e of entries) if (e.state !== 'done' && e.state !== 'new') lines.push(`  ${e.state.padEnd(7)} ${e.name}: ${e.detail}`);
   return lines.join('\n');
 }

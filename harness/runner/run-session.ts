@@ -17,7 +17,7 @@ import { HostMonitor } from '../monitors/host-monitor.ts';
 import { RemoteClient } from './remote-clients.ts';
 import { prepareWorktree } from '../mutations/worktree.ts';
 import { redactFileInPlace } from '../results/redact.ts';
-import { unmetExpectations, validityProblems } from '../results/validity.ts';
+import { checkMeasurement } from '../results/validity.ts';
 import { InvalidRunError, expectationValues, recordBlockMetrics } from './expectations.ts';
 
 export interface RunSessionOptions {
@@ -70,6 +70,11 @@ export class RunSession {
     const root = artifactsRoot(opts.rootDir, opts.artifactsDir ?? opts.options.artifactsDir);
     this.artifactDir = path.join(root, artifactDirName(run, timestampForPath()));
     this.recorder = new ResultRecorder(run, this.artifactDir, opts.descriptor);
+  }
+
+  // A note for run_result.json's warnings (e.g. why --resume measures this run again).
+  warn(message: string): void {
+    this.recorder.warn(message);
   }
 
   // Run everything; resolves with the result of a passed run, rejects with RunFailedError otherwise.
@@ -254,11 +259,9 @@ export class RunSession {
     if (!failure) {
       // A run that finished is still not a measurement unless its numbers are valid.
       const metrics = this.recorder.keyMetrics();
-      const values = expectationValues(this.run, metrics);
+      const { problems, unchecked } = checkMeasurement(this.run, metrics, (this.commands?.clients.length ?? 0) > 0, expectationValues(this.run, metrics));
       // Overhead needs this block's baseline: baseline runs have none, and a filtered run may miss it.
-      const expect = Object.fromEntries(Object.entries(this.run.expect).filter(([k]) => !k.startsWith('overhead_pct') || values[k] !== undefined));
-      for (const k of Object.keys(this.run.expect)) if (!(k in expect) && this.run.mode !== 'baseline') this.recorder.warn(`expectation ${k} not checked: no baseline run of repetition ${this.run.repetition} ran before this one in this worker`);
-      const problems = [...validityProblems(metrics, this.run.validity, (this.commands?.clients.length ?? 0) > 0), ...unmetExpectations(values, expect)];
+      if (this.run.mode !== 'baseline') for (const k of unchecked) this.recorder.warn(`expectation ${k} not checked: no baseline run of repetition ${this.run.repetition} ran before this one in this worker`);
       if (problems.length > 0) failure = new InvalidRunError(problems);
     }
     recordBlockMetrics(this.run, this.recorder.keyMetrics());
