@@ -97,6 +97,8 @@ export class RemoteHost {
 
   private async open(): Promise<Client> {
     const t = this.target;
+    // A direct connection would bypass the jump hosts.
+    if (t.proxyJump.length > 0) throw new RemoteConnectError('other', `${this.label}: ProxyJump is not connected yet`);
     const ids = loadIdentities(t);
     const entries = t.strictHostKeyChecking ? loadKnownHosts(t.knownHostsFiles) : [];
     const lookup = knownHostsName(t.hostKeyAlias, t.port);
