@@ -27,10 +27,12 @@
 //   sshd's ClientAliveInterval notices it.
 // - A dropped connection fails the command it carried ("connection to … lost while … was running");
 //   the pooled RemoteHost reconnects on its next use.
-export { RemoteHost, type ExecResult, type HostTrustRecord, type RemoteHostOptions } from './remote-host.ts';
+export { RemoteHost, type ExecResult, type HostTrustRecord, type JumpTrustRecord, type RemoteHostOptions } from './remote-host.ts';
 export { RemoteHostPool, type RemoteHostPoolOptions, type RemoteTarget } from './remote-host-pool.ts';
 export { RemoteConnectError, hostLabel, type ConnectFailure } from './connect-errors.ts';
 export { resolveSshHost, expandTilde, SshConfigError, type ResolvedHost, type HostOverrides, type ResolveOptions } from './ssh-config.ts';
+export { evaluateSshConfig, MAX_INCLUDE_DEPTH, type EvaluatedConfig, type EvaluateOptions } from './ssh-config-eval.ts';
+export { formatJumpSpec, parseProxyJump, type JumpSpec } from './proxy-jump.ts';
 export {
   checkHostKey,
   entryMatches,

@@ -111,6 +111,8 @@ export interface HostKeyContext {
   knownHostsFiles: readonly string[];
   /** Extra hint for the unknown-key case (the testbed's own `up` command). */
   hint?: string;
+  /** Replaces the sentence about `strict_host_key_checking: false` (jump hosts cannot opt out). */
+  optOut?: string;
 }
 
 // The error for a failed check: what was offered, where it was looked up, and exactly how to fix it.
@@ -120,7 +122,7 @@ export function hostKeyError(check: Exclude<HostKeyCheck, { status: 'ok' }>, off
   const file = ctx.knownHostsFiles[0] ?? '~/.ssh/known_hosts';
   const shortType = type.replace(/^ssh-/, '').replace(/^ecdsa-sha2-nistp\d+$/, 'ecdsa');
   const keyscan = `ssh-keyscan -p ${ctx.port} -t ${shortType} ${ctx.host} >> ${file}`;
-  const optOut = 'Only if this host cannot be verified, set `strict_host_key_checking: false` in its remote spec (recorded in plan.json).';
+  const optOut = ctx.optOut ?? 'Only if this host cannot be verified, set `strict_host_key_checking: false` in its remote spec (recorded in plan.json).';
   if (check.status === 'unknown') {
     const searched = ctx.knownHostsFiles.length > 0 ? ctx.knownHostsFiles.join(', ') : '(no known_hosts files)';
     const others = check.otherTypes.length > 0 ? ` (known_hosts has only ${[...new Set(check.otherTypes.map((e) => e.keyType))].join(', ')} keys for it)` : '';
