@@ -84,7 +84,9 @@ export class RemoteHost {
   /** ssh_config directives that applied to the host or a jump host but are not followed, one message each. */
   get warnings(): string[] {
     const hosts = [this.target, ...this.target.proxyJump];
-    return hosts.filter((h) => h.ignored.length > 0).map((h) => `ssh_config ${h.configFile ?? ''}: not followed for ${h === this.target ? this.label : `jump host ${hostLabel(h)}`}: ${h.ignored.join(', ')}`);
+    return hosts
+      .filter((h) => h.ignored.length > 0)
+      .map((h) => `${h.configFile ?? 'ssh_config'} applies to ${h === this.target ? this.label : `jump host ${hostLabel(h)} of ${this.label}`} directives the harness's ssh2 connection does not follow: ${h.ignored.join(', ')}`);
   }
 
   /** Connections opened so far (a reconnect counts again). */

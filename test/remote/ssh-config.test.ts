@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RemoteHostPool, resolveSshHost, SshConfigError } from '../../harness/remote/index.ts';
+import { formatRemoteEvent, RemoteHostPool, resolveSshHost, SshConfigError, type RemoteEvent } from '../../harness/remote/index.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ssh-config-'));
 const home = path.join(dir, 'home');
@@ -95,6 +95,12 @@ describe('resolveSshHost (ssh_config semantics)', () => {
     expect(() => resolveSshHost('far', { ...opts, configPath: jump })).toThrow(`${jump}:2: ProxyCommand nc %h %p (for far) is not supported`);
     expect(resolveSshHost('far', { ...opts, configPath: jump, overrides: { proxyJump: 'none' } }).proxyJump).toEqual([]); // as ssh -J none
     expect(resolveSshHost('near', { ...opts, configPath: jump }).ignored).toEqual(['certificatefile', 'sendenv']);
+    const events: RemoteEvent[] = [];
+    const pool = new RemoteHostPool({ sshConfigPath: jump, homeDir: home, localUser: 'me', env: {}, onEvent: (e) => events.push(e) });
+    pool.get('near');
+    pool.get('near');
+    expect(events).toEqual([{ kind: 'warning', host: 'near:22', time: expect.any(Date), message: `${jump} applies to near:22 directives the harness's ssh2 connection does not follow: certificatefile, sendenv` }]);
+    expect(formatRemoteEvent(events[0]!)).toMatch(/^warning near:22: /);
   });
 
   it('never runs `Match exec` commands from the file', () => {
