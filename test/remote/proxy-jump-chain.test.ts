@@ -45,6 +45,7 @@ beforeAll(async () => {
   const innerPub = readFileSync(path.join(dir, 'inner_host_key.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
   writeFileSync(path.join(dir, 'inner_known_hosts'), `[127.0.0.1]:${INNER_PORT} ${innerPub}\n`);
   writeFileSync(path.join(dir, 'empty_known_hosts'), '');
+  await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'not authorized', '-f', path.join(dir, 'wrong_key')]);
   const sshdConfig = path.join(dir, 'inner_sshd_config');
   writeFileSync(
     sshdConfig,
@@ -79,10 +80,10 @@ beforeAll(async () => {
   mkdirSync(path.join(dir, 'config.d'));
   writeFileSync(
     path.join(dir, 'config.d/10-bastion'),
-    [`Host bastion bastion-again`, `  HostName ${t.genAddr}`, ...login(t.knownHosts), 'Host bastion-unknown', `  HostName ${t.genAddr}`, ...login(path.join(dir, 'empty_known_hosts')), ''].join('\n'),
+    [`Host bastion bastion-again`, `  HostName ${t.genAddr}`, ...login(t.knownHosts), 'Host bastion-unknown', `  HostName ${t.genAddr}`, ...login(path.join(dir, 'empty_known_hosts')), 'Host bastion-badkey', `  HostName ${t.genAddr}`, `  IdentityFile ${path.join(dir, 'wrong_key')}`, ...login(t.knownHosts).filter((l) => !l.includes('IdentityFile')), ''].join('\n'),
   );
   sshConfig = path.join(dir, 'ssh_config');
-  writeFileSync(sshConfig, [`Include ${dir}/config.d/*`, 'Host inner', '  HostName 127.0.0.1', `  Port ${INNER_PORT}`, ...login(path.join(dir, 'inner_known_hosts')), '  ProxyJump bastion', ''].join('\n'));
+  writeFileSync(sshConfig, [`Include ${dir}/config.d/*`, 'Host inner', '  HostName 127.0.0.1', `  Port ${INNER_PORT}`, ...login(path.join(dir, 'inner_known_hosts')), '  ProxyJump bastion', 'Host inner-down', '  HostName 127.0.0.1', '  Port 2299', ...login(path.join(dir, 'inner_known_hosts')), '  ProxyJump bastion', ''].join('\n'));
 }, 30_000);
 
 afterAll(async () => {
@@ -141,6 +142,19 @@ describe('ProxyJump through real sshds (needs root)', () => {
     expect((second as Error).message).toContain(`Host key for jump host bastion-unknown (${testbed().genAddr}:22), hop 2 of 2 to inner`);
     await pool.dispose();
     await expect.poll(connectionsToJumpHost, { timeout: 5000 }).toBe(''); // earlier tests closed theirs
+  });
+
+  it('auth failure on a hop and an unreachable final host name the hop and the chain', async () => {
+    const pool = newPool();
+    const auth = await pool.get('inner', { proxy_jump: 'bastion-badkey' }).connect().catch((e: unknown) => e as RemoteConnectError);
+    expect(auth).toMatchObject({ kind: 'auth' });
+    expect((auth as Error).message).toContain(`Authentication failed for harness-gen@${testbed().genAddr}:22 (jump host bastion-badkey (${testbed().genAddr}:22), hop 1 of 1 to inner (127.0.0.1:${INNER_PORT}))`);
+    expect((auth as Error).message).toContain(path.join(dir, 'wrong_key'));
+    const down = await pool.get('inner-down').connect().catch((e: unknown) => e as RemoteConnectError);
+    expect(down).toMatchObject({ kind: 'refused' });
+    expect((down as Error).message).toContain(`jump host bastion (${testbed().genAddr}:22), hop 1 of 1 to inner-down (127.0.0.1:2299) could not open a connection to inner-down (127.0.0.1:2299): Connection refused`);
+    await pool.dispose();
+    await expect.poll(connectionsToJumpHost, { timeout: 5000 }).toBe('');
   });
 
   it('a dropped jump connection fails the running command like a dropped direct one; the next use reconnects the chain', async () => {
