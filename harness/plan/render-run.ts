@@ -91,6 +91,7 @@ function renderRemote(remote: RemoteSpec | undefined, vars: Vars, at: KeyPath): 
     ...remote,
     host: Array.isArray(remote.host) ? remote.host.map((h) => r(h, 'host')) : r(remote.host, 'host'),
     ...(remote.ssh_config ? { ssh_config: r(remote.ssh_config, 'ssh_config') } : {}),
+    ...(remote.proxy_jump ? { proxy_jump: r(remote.proxy_jump, 'proxy_jump') } : {}),
     ...(remote.known_hosts ? { known_hosts: r(remote.known_hosts, 'known_hosts') } : {}),
     ...(remote.identity_file ? { identity_file: r(remote.identity_file, 'identity_file') } : {}),
     workdir: r(remote.workdir, 'workdir'),

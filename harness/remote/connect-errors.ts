@@ -27,8 +27,14 @@ export interface OfferedIdentity {
 }
 
 // Turn an ssh2 / socket error into one that names the host, port, user or key and the fix.
-export function classifyConnectError(err: Error & { level?: string; code?: string }, t: ResolvedHost, ctx: { timeoutMs: number; identities: OfferedIdentity[]; agent: boolean }): RemoteConnectError {
-  const label = hostLabel(t);
+export function classifyConnectError(
+  err: Error & { level?: string; code?: string },
+  t: ResolvedHost,
+  ctx: { timeoutMs: number; identities: OfferedIdentity[]; agent: boolean; /** @default hostLabel(t) */ label?: string },
+): RemoteConnectError {
+  const label = ctx.label ?? hostLabel(t);
+  // The alias alone reads best for a direct host; a jump host or a chain needs its whole label.
+  const who = label === hostLabel(t) ? t.alias : label;
   const opts = { cause: err };
   if (err.level === 'client-authentication') {
     const offered = ctx.identities.map((i) => `${i.file} (${i.description})`);
@@ -37,7 +43,7 @@ export function classifyConnectError(err: Error & { level?: string; code?: strin
     return new RemoteConnectError(
       'auth',
       [
-        `Authentication failed for ${t.user}@${t.hostName}:${t.port} (${t.alias}): the server accepted none of the keys offered:`,
+        `Authentication failed for ${t.user}@${t.hostName}:${t.port} (${who}): the server accepted none of the keys offered:`,
         ...offered.map((o) => `  ${o}`),
         `Add the public key to ~${t.user}/.ssh/authorized_keys on the host (e.g. ssh-copy-id -i ${pub} -p ${t.port} ${t.user}@${t.hostName}),`,
         'or point remote.identity_file / IdentityFile in ssh_config at the right key, and check remote.user.',
@@ -67,7 +73,7 @@ export function classifyConnectError(err: Error & { level?: string; code?: strin
     case 'EAI_NONAME':
       return new RemoteConnectError(
         'dns',
-        `Cannot resolve host name "${t.hostName}" for ${t.alias} (${err.code}): DNS lookup failed. Check the host in the remote spec or HostName in ${t.configFile ?? 'ssh_config'}.`,
+        `Cannot resolve host name "${t.hostName}" for ${who} (${err.code}): DNS lookup failed. Check the host in the remote spec or HostName in ${t.configFile ?? 'ssh_config'}.`,
         opts,
       );
     case 'ECONNRESET':

@@ -1,5 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { matchPatternList } from './host-patterns.ts';
 
 /** One key line of a known_hosts file. */
 export interface KnownHostsEntry {
@@ -66,14 +67,7 @@ export function knownHostsName(host: string, port: number): string {
 // Whether an entry's host field names this host (hashed names, patterns with * ? and ! negation).
 export function entryMatches(entry: Pick<KnownHostsEntry, 'hosts'>, name: string): boolean {
   if (entry.hosts.startsWith('|1|')) return hashedMatches(entry.hosts, name);
-  let matched = false;
-  for (const pattern of entry.hosts.split(',')) {
-    const negated = pattern.startsWith('!');
-    if (!globMatches(negated ? pattern.slice(1) : pattern, name)) continue;
-    if (negated) return false;
-    matched = true;
-  }
-  return matched;
+  return matchPatternList(entry.hosts.split(','), name);
 }
 
 function hashedMatches(hashed: string, name: string): boolean {
@@ -82,12 +76,6 @@ function hashedMatches(hashed: string, name: string): boolean {
   const expected = Buffer.from(hash, 'base64');
   const actual = createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest();
   return expected.length === actual.length && timingSafeEqual(expected, actual);
-}
-
-// ssh's match_pattern: `*` any run, `?` one character, case-insensitive for host names.
-function globMatches(pattern: string, name: string): boolean {
-  const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${re}$`, 'i').test(name);
 }
 
 // Read known_hosts files (missing ones are skipped, as ssh does).
@@ -123,6 +111,8 @@ export interface HostKeyContext {
   knownHostsFiles: readonly string[];
   /** Extra hint for the unknown-key case (the testbed's own `up` command). */
   hint?: string;
+  /** Replaces the sentence about `strict_host_key_checking: false` (jump hosts cannot opt out). */
+  optOut?: string;
 }
 
 // The error for a failed check: what was offered, where it was looked up, and exactly how to fix it.
@@ -132,7 +122,7 @@ export function hostKeyError(check: Exclude<HostKeyCheck, { status: 'ok' }>, off
   const file = ctx.knownHostsFiles[0] ?? '~/.ssh/known_hosts';
   const shortType = type.replace(/^ssh-/, '').replace(/^ecdsa-sha2-nistp\d+$/, 'ecdsa');
   const keyscan = `ssh-keyscan -p ${ctx.port} -t ${shortType} ${ctx.host} >> ${file}`;
-  const optOut = 'Only if this host cannot be verified, set `strict_host_key_checking: false` in its remote spec (recorded in plan.json).';
+  const optOut = ctx.optOut ?? 'Only if this host cannot be verified, set `strict_host_key_checking: false` in its remote spec (recorded in plan.json).';
   if (check.status === 'unknown') {
     const searched = ctx.knownHostsFiles.length > 0 ? ctx.knownHostsFiles.join(', ') : '(no known_hosts files)';
     const others = check.otherTypes.length > 0 ? ` (known_hosts has only ${[...new Set(check.otherTypes.map((e) => e.keyType))].join(', ')} keys for it)` : '';

@@ -4,7 +4,7 @@ import { RemoteHost } from './remote-host.ts';
 import { resolveSshHost, type ResolveOptions } from './ssh-config.ts';
 
 /** The connection-related fields of a remote spec (zod defaults may be missing when built by hand). */
-export type RemoteTarget = Pick<RemoteSpec, 'host'> & Partial<Pick<RemoteSpec, 'port' | 'user' | 'identity_file' | 'known_hosts' | 'strict_host_key_checking' | 'ssh_config'>>;
+export type RemoteTarget = Pick<RemoteSpec, 'host'> & Partial<Pick<RemoteSpec, 'port' | 'user' | 'identity_file' | 'known_hosts' | 'strict_host_key_checking' | 'ssh_config' | 'proxy_jump'>>;
 
 export interface RemoteHostPoolOptions extends Pick<ResolveOptions, 'homeDir' | 'localUser' | 'cwd' | 'env'> {
   /** ssh_config for specs that name none. @default ~/.ssh/config */
@@ -17,8 +17,8 @@ export interface RemoteHostPoolOptions extends Pick<ResolveOptions, 'homeDir' | 
 }
 
 /**
- * One RemoteHost (one ssh2 connection) per resolved user@host:port and trust settings, for the
- * whole suite. dispose() closes them all.
+ * One RemoteHost (one ssh2 connection, with its jump connections) per resolved user@host:port,
+ * trust settings and jump chain, for the whole suite. dispose() closes them all.
  */
 export class RemoteHostPool {
   private readonly opts: RemoteHostPoolOptions;
@@ -44,13 +44,17 @@ export class RemoteHostPool {
         identityFile: spec.identity_file,
         knownHosts: spec.known_hosts,
         strictHostKeyChecking: spec.strict_host_key_checking ?? true,
+        ...(spec.proxy_jump !== undefined ? { proxyJump: spec.proxy_jump } : {}),
       },
     });
-    const key = JSON.stringify([target.user, target.hostName, target.port, target.identityFiles, target.knownHostsFiles, target.strictHostKeyChecking]);
+    // The whole chain: the same host through other jump hosts is another connection.
+    const key = JSON.stringify([target, ...target.proxyJump].map((h) => [h.user, h.hostName, h.port, h.identityFiles, h.knownHostsFiles, h.strictHostKeyChecking]));
     let host = this.hosts.get(key);
     if (!host) {
       host = new RemoteHost(target, { connectTimeoutMs: this.opts.connectTimeoutMs, hostKeyHint: this.opts.hostKeyHint, onEvent: this.opts.onEvent });
       this.hosts.set(key, host);
+      // Once per host: directives of ssh_config that apply but are not followed.
+      for (const message of host.warnings) this.opts.onEvent?.({ kind: 'warning', host: host.label, time: new Date(), message });
     }
     return host;
   }

@@ -1,9 +1,8 @@
-import { Client, type ClientChannel, type ConnectConfig, type ServerHostKeyAlgorithm, type SFTPWrapper } from 'ssh2';
-import { classifyConnectError, hostLabel, RemoteConnectError } from './connect-errors.ts';
-import { loadIdentities } from './identities.ts';
-import { checkHostKey, fingerprintSha256, hostKeyError, keyTypeOf, knownHostsName, knownKeyTypes, loadKnownHosts, type HostKeyError } from './known-hosts.ts';
+import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
+import { hostLabel, RemoteConnectError } from './connect-errors.ts';
 import type { RemoteEvent } from './remote-events.ts';
 import type { ResolvedHost } from './ssh-config.ts';
+import { closeClient, forwardThrough, openSshConnection } from './ssh-connect.ts';
 
 export interface RemoteHostOptions {
   /** @default ConnectTimeout from ssh_config, else 10000 */
@@ -39,24 +38,36 @@ export interface HostTrustRecord {
   ssh_config: string | null;
   /** `ssh-ed25519 SHA256:…` as offered at the last connect, null before any. */
   host_key: string | null;
+  /** The jump hosts passed through, first hop first (empty: a direct connection); always verified. */
+  proxy_jump: JumpTrustRecord[];
 }
 
-// ssh2's defaults; the types known_hosts holds for the host go first, as OpenSSH orders them.
-const HOST_KEY_ALGORITHMS: ServerHostKeyAlgorithm[] = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
+/** How one jump host was trusted. */
+export interface JumpTrustRecord {
+  host: string;
+  user: string;
+  known_hosts: string[];
+  ssh_config: string | null;
+  host_key: string | null;
+}
+
 const OUTPUT_LIMIT = 1 << 20;
-/** The project's testbed (testbed/testbed.sh) lives in 10.211.0.0/24 and writes its own known_hosts. */
-const TESTBED_ADDRESS = /^10\.211\.0\.\d{1,3}$/;
-const TESTBED_HINT = 'For the testbed: bash testbed/testbed.sh up (re)writes .testbed/known_hosts; connect through its ssh_config (ssh_config: .testbed/ssh_config).';
 
 /**
- * One pooled ssh2 connection to a host: opened on first use with host-key verification against
- * known_hosts, reopened on the next use after it dropped. Plain class; a pool shares it per suite.
+ * One pooled ssh2 connection to a host, through its jump hosts if it has any: opened on first use
+ * with host-key verification of every hop against known_hosts, reopened on the next use after any
+ * connection of the chain dropped. Plain class; a pool shares it per suite.
  */
 export class RemoteHost {
   readonly target: ResolvedHost;
   readonly label: string;
+  /** The label plus the jump hosts: `gen1 (127.0.0.1:2222) via bastion (10.211.0.2:22)`. */
+  readonly chainLabel: string;
   private readonly opts: RemoteHostOptions;
   private client: Client | undefined;
+  /** The jump connections under `client`, first hop first. */
+  private jumps: Client[] = [];
+  private jumpKeys: (string | null)[];
   private connecting: Promise<Client> | undefined;
   private disposed = false;
   private connects = 0;
@@ -65,7 +76,17 @@ export class RemoteHost {
   constructor(target: ResolvedHost, opts: RemoteHostOptions = {}) {
     this.target = target;
     this.label = hostLabel(target);
+    this.chainLabel = target.proxyJump.length > 0 ? `${this.label} via ${target.proxyJump.map(hostLabel).join(', ')}` : this.label;
+    this.jumpKeys = target.proxyJump.map(() => null);
     this.opts = opts;
+  }
+
+  /** ssh_config directives that applied to the host or a jump host but are not followed, one message each. */
+  get warnings(): string[] {
+    const hosts = [this.target, ...this.target.proxyJump];
+    return hosts
+      .filter((h) => h.ignored.length > 0)
+      .map((h) => `${h.configFile ?? 'ssh_config'} applies to ${h === this.target ? this.label : `jump host ${hostLabel(h)} of ${this.label}`} directives the harness's ssh2 connection does not follow: ${h.ignored.join(', ')}`);
   }
 
   /** Connections opened so far (a reconnect counts again). */
@@ -84,7 +105,8 @@ export class RemoteHost {
   // How this host is trusted; `strict_host_key_checking: false` shows up here for plan.json.
   trustRecord(): HostTrustRecord {
     const t = this.target;
-    return { host: this.label, user: t.user, strict_host_key_checking: t.strictHostKeyChecking, known_hosts: t.knownHostsFiles, ssh_config: t.configFile, host_key: this.lastHostKey };
+    const proxy_jump = t.proxyJump.map((h, i) => ({ host: hostLabel(h), user: h.user, known_hosts: h.knownHostsFiles, ssh_config: h.configFile, host_key: this.jumpKeys[i] ?? null }));
+    return { host: this.label, user: t.user, strict_host_key_checking: t.strictHostKeyChecking, known_hosts: t.knownHostsFiles, ssh_config: t.configFile, host_key: this.lastHostKey, proxy_jump };
   }
 
   // The live connection, opening one if needed; concurrent callers share one attempt.
@@ -95,67 +117,69 @@ export class RemoteHost {
     return this.connecting;
   }
 
-  private async open(): Promise<Client> {
-    const t = this.target;
-    const ids = loadIdentities(t);
-    const entries = t.strictHostKeyChecking ? loadKnownHosts(t.knownHostsFiles) : [];
-    const lookup = knownHostsName(t.hostKeyAlias, t.port);
-    const preferred = knownKeyTypes(entries, lookup).flatMap((k) => (k === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [k]));
-    const algorithms = [...new Set([...preferred, ...HOST_KEY_ALGORITHMS])].filter((a) => HOST_KEY_ALGORITHMS.includes(a as ServerHostKeyAlgorithm)) as ServerHostKeyAlgorithm[];
-    let keyError: HostKeyError | undefined;
-    const hostVerifier = (key: Buffer): boolean => {
-      this.lastHostKey = `${keyTypeOf(key)} ${fingerprintSha256(key)}`;
-      if (!t.strictHostKeyChecking) return true;
-      const check = checkHostKey(entries, lookup, key);
-      if (check.status === 'ok') return true;
-      const hint = this.opts.hostKeyHint ?? (TESTBED_ADDRESS.test(t.hostName) ? TESTBED_HINT : undefined);
-      keyError = hostKeyError(check, key, { label: this.label, name: lookup, host: t.hostKeyAlias, port: t.port, knownHostsFiles: t.knownHostsFiles, ...(hint ? { hint } : {}) });
-      return false;
-    };
-    const timeoutMs = this.connectTimeoutMs;
-    const config: ConnectConfig = {
-      host: t.hostName,
-      port: t.port,
-      username: t.user,
-      authHandler: ids.methods,
-      hostVerifier,
-      readyTimeout: timeoutMs,
-      keepaliveInterval: t.keepaliveIntervalMs ?? 10_000,
-      keepaliveCountMax: t.keepaliveCountMax ?? 3,
-      algorithms: { serverHostKey: algorithms },
-    };
-    const began = performance.now();
-    const client = new Client();
-    await new Promise<void>((resolve, reject) => {
-      const cleanup = (): void => {
-        client.removeListener('ready', onReady).removeListener('error', onError).removeListener('close', onClose);
-      };
-      const onReady = (): void => (cleanup(), resolve());
-      const onError = (err: Error): void => {
-        cleanup();
-        client.on('error', () => undefined); // late errors of a failed connection are noise
-        client.end();
-        reject(keyError ?? classifyConnectError(err, t, { timeoutMs, identities: ids.offered, agent: ids.agent }));
-      };
-      const onClose = (): void => (cleanup(), reject(keyError ?? new RemoteConnectError('closed', `${this.label} closed the connection during the SSH handshake`)));
-      client.once('ready', onReady).once('error', onError).once('close', onClose);
-      try {
-        client.connect(config);
-      } catch (err) {
-        onError(err as Error);
-      }
-    });
-    this.adopt(client, Math.round(performance.now() - began));
-    return client;
+  // `jump host bastion (10.211.0.2:22), hop 1 of 2 to gen1 (127.0.0.1:2222)`
+  private hopLabel(i: number): string {
+    const hops = this.target.proxyJump;
+    return `jump host ${hostLabel(hops[i]!)}, hop ${i + 1} of ${hops.length} to ${this.label}`;
   }
 
-  // Listeners for the connection's whole life: forget it when it closes, so the next use reconnects.
-  private adopt(client: Client, durationMs: number): void {
+  // Connect hop by hop: each jump host over a tunnel through the one before, the host last.
+  private async open(): Promise<Client> {
+    const t = this.target;
+    const hops = t.proxyJump;
+    const began = performance.now();
+    const jumps: Client[] = [];
+    try {
+      let sock: ClientChannel | undefined;
+      for (const [i, hop] of hops.entries()) {
+        if (i > 0) sock = await forwardThrough(jumps[i - 1]!, hop, { jump: this.hopLabel(i - 1), next: this.hopLabel(i) }, this.connectTimeoutMs);
+        const jump = await openSshConnection(hop, {
+          label: this.hopLabel(i),
+          timeoutMs: this.opts.connectTimeoutMs ?? hop.connectTimeoutMs ?? 10_000,
+          ...(sock ? { sock } : {}),
+          ...(this.opts.hostKeyHint ? { hostKeyHint: this.opts.hostKeyHint } : {}),
+          hostKeyOptOut: `A jump host is always verified (strict_host_key_checking of the remote spec applies to ${this.label} only): add its key to ${hop.knownHostsFiles[0] ?? '~/.ssh/known_hosts'}, the known_hosts its ssh_config entry names.`,
+          onHostKey: (key) => (this.jumpKeys[i] = key),
+        });
+        jumps.push(jump);
+      }
+      const last = jumps.at(-1);
+      if (last) sock = await forwardThrough(last, t, { jump: this.hopLabel(jumps.length - 1), next: this.label }, this.connectTimeoutMs);
+      const client = await openSshConnection(t, {
+        label: this.chainLabel,
+        timeoutMs: this.connectTimeoutMs,
+        ...(sock ? { sock } : {}),
+        ...(this.opts.hostKeyHint ? { hostKeyHint: this.opts.hostKeyHint } : {}),
+        onHostKey: (key) => (this.lastHostKey = key),
+      });
+      this.adopt(client, jumps, Math.round(performance.now() - began));
+      return client;
+    } catch (err) {
+      for (const jump of jumps.reverse()) await closeClient(jump);
+      throw err;
+    }
+  }
+
+  // Listeners for the chain's whole life: forget it when any connection of it closes (the host's
+  // channel runs through every jump), close the rest, and let the next use reconnect.
+  private adopt(client: Client, jumps: Client[], durationMs: number): void {
     this.connects++;
     let reason = 'closed';
     client.on('error', (err: Error) => (reason = err.message));
+    jumps.forEach((jump, i) => {
+      const hop = `jump host ${hostLabel(this.target.proxyJump[i]!)}`;
+      jump.on('error', (err: Error) => (reason = `${hop}: ${err.message}`));
+      jump.once('close', () => {
+        if (reason === 'closed') reason = `connection to ${hop} closed`;
+        client.end();
+      });
+    });
     client.once('close', () => {
-      if (this.client === client) this.client = undefined;
+      if (this.client === client) {
+        this.client = undefined;
+        this.jumps = [];
+      }
+      for (const jump of [...jumps].reverse()) void closeClient(jump);
       this.emit({ kind: 'disconnect', host: this.label, time: new Date(), reason });
     });
     if (this.disposed) {
@@ -164,8 +188,18 @@ export class RemoteHost {
     }
     // Commands and kill requests are small messages: Nagle's algorithm would hold each back ~40 ms.
     client.setNoDelay(true);
+    for (const jump of jumps) jump.setNoDelay(true);
     this.client = client;
-    this.emit({ kind: 'connect', host: this.label, time: new Date(), durationMs, hostKey: this.lastHostKey ?? '?', verified: this.target.strictHostKeyChecking });
+    this.jumps = jumps;
+    this.emit({
+      kind: 'connect',
+      host: this.label,
+      time: new Date(),
+      durationMs,
+      hostKey: this.lastHostKey ?? '?',
+      verified: this.target.strictHostKeyChecking,
+      via: this.target.proxyJump.map((h, i) => `${hostLabel(h)} (host key ${this.jumpKeys[i] ?? '?'})`),
+    });
   }
 
   // Open an exec channel; `client` is the connection it runs on (to watch for its loss).
@@ -233,18 +267,16 @@ export class RemoteHost {
     }
   }
 
-  // Close the connection (bounded wait); later use fails.
+  // Close the connection and then its jump connections, last hop first (bounded waits); later use fails.
   async dispose(): Promise<void> {
     this.disposed = true;
     await this.connecting?.catch(() => undefined);
     const client = this.client;
+    const jumps = this.jumps;
     this.client = undefined;
-    if (!client) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => (client.destroy(), resolve()), 2000);
-      client.once('close', () => (clearTimeout(timer), resolve()));
-      client.end();
-    });
+    this.jumps = [];
+    if (client) await closeClient(client);
+    for (const jump of [...jumps].reverse()) await closeClient(jump);
   }
 
   private emit(e: RemoteEvent): void {

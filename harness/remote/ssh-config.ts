@@ -1,7 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import SSHConfig from 'ssh-config';
+import { parseProxyJump, type JumpSpec } from './proxy-jump.ts';
+import { evaluateSshConfig, type EvaluatedConfig } from './ssh-config-eval.ts';
+import { SshConfigError, type ConfigLine } from './ssh-config-lines.ts';
+
+export { SshConfigError };
 
 /** Where and as whom to connect, resolved the way `ssh <alias>` would, plus the harness's trust choice. */
 export interface ResolvedHost {
@@ -32,8 +36,15 @@ export interface ResolvedHost {
   keepaliveCountMax: number | undefined;
   /** The ssh_config file read, or null when there was none. */
   configFile: string | null;
-  /** Directives that apply to this host but the harness does not follow (Include, CertificateFile, …), for a warning. */
+  /** Directives that apply to this host but the harness does not follow (CertificateFile, Match exec, …), for a warning. */
   ignored: string[];
+  /**
+   * Jump hosts to pass through, first hop first, each resolved through ssh_config on its own (its
+   * HostName, User, Port, IdentityFile, known_hosts); empty for a direct connection.
+   */
+  proxyJump: ResolvedHost[];
+  /** Where the jump list came from: the remote spec's proxy_jump, ssh_config's ProxyJump, or none. */
+  proxyJumpSource: 'remote-spec' | 'ssh_config' | null;
 }
 
 /** Remote-spec fields that win over ssh_config (RemoteSpec's `port`, `user`, `identity_file`, …). */
@@ -44,6 +55,8 @@ export interface HostOverrides {
   knownHosts?: string;
   /** @default true */
   strictHostKeyChecking?: boolean;
+  /** `[user@]host[:port]`, comma-separated, or `none`: wins over ProxyJump and ProxyCommand in ssh_config (as `ssh -J`). */
+  proxyJump?: string;
 }
 
 export interface ResolveOptions {
@@ -58,63 +71,70 @@ export interface ResolveOptions {
   cwd?: string;
   /** @default process.env */
   env?: NodeJS.ProcessEnv;
-}
-
-/** A bad ssh_config value (a port that is not a number, …), named with the file. */
-export class SshConfigError extends Error {
-  override name = 'SshConfigError';
+  /** Hosts whose jump lists are being resolved (a loop guard; set by the resolver itself). */
+  jumpTrail?: readonly string[];
 }
 
 const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
 /** Directives worth a warning when they apply: the harness's connection does not follow them. */
-const IGNORED = ['include', 'certificatefile', 'hostkeyalgorithms', 'ciphers', 'macs', 'kexalgorithms', 'localforward', 'remoteforward', 'dynamicforward', 'sendenv', 'setenv'];
+const IGNORED = ['certificatefile', 'hostkeyalgorithms', 'ciphers', 'macs', 'kexalgorithms', 'localforward', 'remoteforward', 'dynamicforward', 'sendenv', 'setenv'];
 const GLOBAL_KNOWN_HOSTS = ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'];
 
-// Resolve a host alias through an ssh_config file; explicit remote-spec fields win over the file.
+// Resolve a host alias through an ssh_config file (and what it includes); explicit remote-spec
+// fields win over the file. Jump hosts are resolved too, each as `ssh <jump>` would see it.
 export function resolveSshHost(alias: string, opts: ResolveOptions = {}): ResolvedHost {
   const home = opts.homeDir ?? os.homedir();
   const env = opts.env ?? process.env;
   const localUser = opts.localUser ?? os.userInfo().username;
   const cwd = opts.cwd ?? process.cwd();
-  const configFile = expandTilde(opts.configPath ?? '~/.ssh/config', home);
+  const configFile = path.resolve(expandTilde(opts.configPath ?? '~/.ssh/config', home));
   const over = opts.overrides ?? {};
   const exists = existsSync(configFile);
   // Match exec would run a shell command from the file: never from the harness.
-  const cfg = exists ? SSHConfig.parse(readFileSync(configFile, 'utf8')).compute(alias, { ignoreCase: true, matchExec: false }) : {};
-  const one = (key: string): string | undefined => {
-    const v = cfg[key];
-    return Array.isArray(v) ? v[0] : v;
+  const kind = configFile === '/etc/ssh/ssh_config' ? 'system' : 'user';
+  const cfg: EvaluatedConfig = exists ? evaluateSshConfig(configFile, { host: alias, home, localUser, user: over.user, kind }) : { values: new Map(), unevaluated: [] };
+  const first = (key: string): ConfigLine | undefined => cfg.values.get(key)?.[0];
+  const one = (key: string): string | undefined => first(key)?.args[0];
+  const at = (key: string): string => {
+    const v = first(key);
+    return v ? `${v.file}:${v.line}` : configFile;
   };
-  const many = (key: string): string[] => {
-    const v = cfg[key];
-    return v === undefined ? [] : Array.isArray(v) ? v : [v];
-  };
-  const where = `${configFile} (Host ${alias})`;
-  // A jump host would silently be bypassed by a direct connection: refuse instead.
-  for (const key of ['proxyjump', 'proxycommand']) {
-    const v = one(key);
-    if (v && v.toLowerCase() !== 'none') throw new SshConfigError(`${where}: ${key === 'proxyjump' ? 'ProxyJump' : 'ProxyCommand'} ${v} is not supported by the harness's ssh2 connection; reach the host directly or use a config without it (remote.ssh_config)`);
+  const problems: string[] = [];
+  const number = (key: string, name: string): number | undefined => parseNumber(one(key), name, at(key), problems);
+  const proxyCommand = first('proxycommand');
+  // A direct connection would silently bypass a ProxyCommand: refuse (a remote-spec proxy_jump replaces it, as `ssh -J`).
+  if (over.proxyJump === undefined && proxyCommand && proxyCommand.args[0]!.toLowerCase() !== 'none') {
+    problems.push(
+      `${at('proxycommand')}: ProxyCommand ${proxyCommand.args.join(' ')} (for ${alias}) is not supported by the harness's ssh2 connection; use ProxyJump, set proxy_jump in the remote spec, or use a config without it (remote.ssh_config)`,
+    );
   }
   const hostName = expandTokens(one('hostname') ?? alias, { h: alias, n: alias, d: home, u: localUser, r: '', p: '' });
-  const port = over.port ?? parseNumber(one('port'), 'Port', where) ?? 22;
+  const port = over.port ?? number('port', 'Port') ?? 22;
   const user = over.user ?? one('user') ?? localUser;
   const tokens = { h: hostName, n: alias, d: home, u: localUser, r: user, p: String(port) };
   const expandPath = (p: string, base: string): string => path.resolve(base, expandEnv(expandTilde(expandTokens(p, tokens), home), env));
-  const configured = many('identityfile').filter((f) => f.toLowerCase() !== 'none');
+  const configured = [...new Set((cfg.values.get('identityfile') ?? []).map((l) => l.args[0]!))].filter((f) => f.toLowerCase() !== 'none');
   const identityFiles = over.identityFile
     ? [expandPath(over.identityFile, cwd)]
     : configured.length > 0
       ? configured.map((f) => expandPath(f, home))
       : DEFAULT_KEYS.map((k) => path.join(home, '.ssh', k)).filter((f) => existsSync(f));
-  // These take several files in one directive; the parser splits them (and honours quotes).
-  const fileList = (key: string, fallback: string[]): string[] => (cfg[key] === undefined ? fallback : many(key));
+  // These take several files in one directive.
+  const fileList = (key: string, fallback: string[]): string[] => first(key)?.args ?? fallback;
   const userKnown = fileList('userknownhostsfile', ['~/.ssh/known_hosts', '~/.ssh/known_hosts2']);
   const globalKnown = fileList('globalknownhostsfile', GLOBAL_KNOWN_HOSTS);
   const knownHostsFiles = over.knownHosts
     ? [expandPath(over.knownHosts, cwd)]
     : [...userKnown, ...globalKnown].filter((f) => f.toLowerCase() !== 'none').map((f) => expandPath(f, home));
-  const aliveInterval = parseNumber(one('serveraliveinterval'), 'ServerAliveInterval', where);
-  const connectTimeout = parseNumber(one('connecttimeout'), 'ConnectTimeout', where);
+  const aliveInterval = number('serveraliveinterval', 'ServerAliveInterval');
+  const connectTimeout = number('connecttimeout', 'ConnectTimeout');
+  const keepaliveCountMax = number('serveralivecountmax', 'ServerAliveCountMax');
+  const jumpLine = first('proxyjump');
+  if (over.proxyJump === undefined && jumpLine && jumpLine.args.length > 1) problems.push(`${at('proxyjump')}: ProxyJump takes one argument: separate hops with commas, without spaces`);
+  if (problems.length > 0) throw new SshConfigError(problems.join('\n'));
+  const jumpSpec = over.proxyJump !== undefined ? { value: over.proxyJump, where: `proxy_jump of the remote spec for ${alias}`, source: 'remote-spec' as const } : jumpLine ? { value: jumpLine.args[0]!, where: at('proxyjump'), source: 'ssh_config' as const } : undefined;
+  const hops = jumpSpec ? parseProxyJump(jumpSpec.value, jumpSpec.where) : null;
+  const proxyJump = hops ? resolveJumpChain(hops, alias, jumpSpec!.where, { ...opts, homeDir: home, localUser, env, cwd, configPath: configFile }) : [];
   return {
     alias,
     hostName,
@@ -129,10 +149,29 @@ export function resolveSshHost(alias: string, opts: ResolveOptions = {}): Resolv
     sshConfigStrictHostKeyChecking: one('stricthostkeychecking'),
     connectTimeoutMs: connectTimeout && connectTimeout > 0 ? connectTimeout * 1000 : undefined,
     keepaliveIntervalMs: aliveInterval && aliveInterval > 0 ? aliveInterval * 1000 : undefined,
-    keepaliveCountMax: parseNumber(one('serveralivecountmax'), 'ServerAliveCountMax', where),
+    keepaliveCountMax,
     configFile: exists ? configFile : null,
-    ignored: IGNORED.filter((k) => cfg[k] !== undefined),
+    ignored: [...IGNORED.filter((k) => cfg.values.has(k)), ...cfg.unevaluated],
+    proxyJump,
+    proxyJumpSource: hops ? jumpSpec!.source : null,
   };
+}
+
+// The hosts to pass through, first hop first, as OpenSSH builds them: `ProxyJump a,b,c` runs
+// `ssh -J a,b -W host:port c`, so only the first hop's own ProxyJump applies (the others' is replaced
+// by the list), a hop's user and port win over its ssh_config, and the rest comes from ssh_config.
+// The remote spec's identity_file, known_hosts and strict_host_key_checking stay with the final host.
+function resolveJumpChain(hops: JumpSpec[], alias: string, where: string, opts: ResolveOptions): ResolvedHost[] {
+  const trail = [...(opts.jumpTrail ?? []), alias];
+  const resolveHop = (hop: JumpSpec, proxyJump?: string): ResolvedHost => {
+    if (trail.includes(hop.host)) throw new SshConfigError(`${where}: ProxyJump loop: ${[...trail, hop.host].join(' -> ')}`);
+    const overrides: HostOverrides = { ...(hop.user ? { user: hop.user } : {}), ...(hop.port ? { port: hop.port } : {}), ...(proxyJump ? { proxyJump } : {}) };
+    return resolveSshHost(hop.host, { ...opts, overrides, jumpTrail: trail });
+  };
+  const [head, ...rest] = hops;
+  const first = resolveHop(head!);
+  const chain = [...first.proxyJump, first, ...rest.map((hop) => resolveHop(hop, 'none'))];
+  return chain.map((h) => ({ ...h, proxyJump: [], proxyJumpSource: null }));
 }
 
 // `~` and `~/…` to the home directory (OpenSSH expands only the leading tilde).
@@ -151,9 +190,10 @@ function expandEnv(value: string, env: NodeJS.ProcessEnv): string {
   return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (all, name: string) => env[name] ?? all);
 }
 
-function parseNumber(value: string | undefined, key: string, where: string): number | undefined {
+function parseNumber(value: string | undefined, key: string, where: string, problems: string[]): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new SshConfigError(`${where}: ${key} "${value}" is not a non-negative integer`);
-  return n;
+  if (/^\d+$/.test(value) && Number.isInteger(n)) return n;
+  problems.push(`${where}: ${key} "${value}" is not a non-negative integer`);
+  return undefined;
 }

@@ -75,7 +75,7 @@ export const RunResultSchema = z.object({
   instrumentation: z.record(z.string(), z.unknown()).describe('Mode-specific outputs: perf stat values, Prometheus snapshot, agent config.'),
   monitors: z.record(z.string(), z.unknown()).describe('Host monitor summaries (mpstat, pidstat).'),
   remote_fetch: z.array(z.record(z.string(), z.unknown())).default([]).describe('Each copy-back transfer (source, destination, bytes, duration, error).'),
-  remote_hosts: z.array(z.record(z.string(), z.unknown())).default([]).describe('Generator hosts: identity, kernel, and clock offset to the server node at run start.'),
+  remote_hosts: z.array(z.record(z.string(), z.unknown())).default([]).describe('Generator hosts: identity, kernel, clock offset to the server node at run start, and how each was trusted (host key, jump hosts and their keys).'),
   annotations: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
   warnings: z.array(z.string()),
 });

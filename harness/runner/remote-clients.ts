@@ -1,13 +1,25 @@
 import path from 'node:path';
-import { createRemoteProcesses, fetchRemoteArtifacts, measureClockOffset, missingRemotePathMessage, RemoteHostPool, startTogether, type FetchRecord, type RemoteHost, type RemoteProcess } from '../remote/index.ts';
+import {
+  createRemoteProcesses,
+  fetchRemoteArtifacts,
+  measureClockOffset,
+  missingRemotePathMessage,
+  RemoteHostPool,
+  startTogether,
+  type FetchRecord,
+  type RemoteHost,
+  type RemoteProcess,
+} from '../remote/index.ts';
 import type { ProcessPlan } from '../plan/run-types.ts';
 import { quoteArg } from '../util/quote.ts';
 
 let pool: RemoteHostPool | undefined;
+/** Warnings the pool raised (once per host, when it first resolves it), until a run records them. */
+const pendingWarnings: string[] = [];
 
 // One pooled SSH connection per host for the whole suite (this worker process).
 export function remotePool(): RemoteHostPool {
-  pool ??= new RemoteHostPool();
+  pool ??= new RemoteHostPool({ onEvent: (e) => void (e.kind === 'warning' && pendingWarnings.push(e.message)) });
   return pool;
 }
 
@@ -21,6 +33,8 @@ export async function disposeRemotePool(): Promise<void> {
 export class RemoteClient {
   readonly processes: RemoteProcess[];
   readonly hosts: RemoteHost[];
+  /** Warnings about hosts this client is the first to use (ssh_config directives not followed), for run_result.json. */
+  readonly warnings: string[];
 
   constructor(
     readonly plan: ProcessPlan,
@@ -28,6 +42,7 @@ export class RemoteClient {
   ) {
     this.processes = createRemoteProcesses(plan, artifactDir, remotePool());
     this.hosts = remotePool().forSpec(plan.remote!);
+    this.warnings = pendingWarnings.splice(0);
   }
 
   // Each host's clock offset to this (server) node at run start, and what it is (provenance).
@@ -36,7 +51,7 @@ export class RemoteClient {
       this.hosts.map(async (h) => {
         const facts = await h.run('uname -n; uname -sr; nproc; node --version 2>/dev/null || echo none', { timeoutMs: 10_000 });
         const [hostname, kernel, cpus, node] = facts.stdout.trim().split('\n');
-        return { client: this.plan.name, host: h.target.alias, address: h.target.hostName, user: h.target.user, hostname, kernel, cpu_count: Number(cpus), node_version: node, clock: await measureClockOffset(h) };
+        return { client: this.plan.name, host: h.target.alias, address: h.target.hostName, user: h.target.user, hostname, kernel, cpu_count: Number(cpus), node_version: node, clock: await measureClockOffset(h), trust: h.trustRecord() };
       }),
     );
   }

@@ -212,6 +212,7 @@ export class RunSession {
   // A client on generator nodes over SSH: copy-back is queued first, so it runs after the processes stop.
   private async runRemoteClient(plan: ProcessPlan): Promise<void> {
     const client = new RemoteClient(plan, this.artifactDir);
+    for (const w of client.warnings) this.recorder.warn(w);
     this.cleanup.push(`copy back ${plan.name}'s artifacts`, async () => {
       const records = await client.fetch();
       this.recorder.remoteFetch.push(...records.map((r) => ({ ...r })));

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RemoteHostPool, resolveSshHost, SshConfigError } from '../../harness/remote/index.ts';
+import { formatRemoteEvent, RemoteHostPool, resolveSshHost, SshConfigError, type RemoteEvent } from '../../harness/remote/index.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ssh-config-'));
 const home = path.join(dir, 'home');
@@ -86,14 +86,21 @@ describe('resolveSshHost (ssh_config semantics)', () => {
     const bad = path.join(dir, 'bad_config');
     writeFileSync(bad, 'Host x\n  Port twenty-two\n');
     expect(() => resolveSshHost('x', { ...opts, configPath: bad })).toThrow(SshConfigError);
-    expect(() => resolveSshHost('x', { ...opts, configPath: bad })).toThrow(`${bad} (Host x): Port "twenty-two" is not a non-negative integer`);
+    expect(() => resolveSshHost('x', { ...opts, configPath: bad })).toThrow(`${bad}:2: Port "twenty-two" is not a non-negative integer`);
   });
 
-  it('refuses a ProxyJump it would bypass, and lists directives it does not follow', () => {
+  it('refuses a ProxyCommand it would bypass (naming file:line), and lists directives it does not follow', () => {
     const jump = path.join(dir, 'jump_config');
-    writeFileSync(jump, 'Include ~/.ssh/config.d/*\nHost far\n  ProxyJump bastion\nHost near\n  SendEnv LANG\n');
-    expect(() => resolveSshHost('far', { ...opts, configPath: jump })).toThrow(/ProxyJump bastion is not supported/);
-    expect(resolveSshHost('near', { ...opts, configPath: jump }).ignored).toEqual(['include', 'sendenv']);
+    writeFileSync(jump, 'Host far\n  ProxyCommand nc %h %p\nHost near\n  SendEnv LANG\n  CertificateFile ~/.ssh/c\n');
+    expect(() => resolveSshHost('far', { ...opts, configPath: jump })).toThrow(`${jump}:2: ProxyCommand nc %h %p (for far) is not supported`);
+    expect(resolveSshHost('far', { ...opts, configPath: jump, overrides: { proxyJump: 'none' } }).proxyJump).toEqual([]); // as ssh -J none
+    expect(resolveSshHost('near', { ...opts, configPath: jump }).ignored).toEqual(['certificatefile', 'sendenv']);
+    const events: RemoteEvent[] = [];
+    const pool = new RemoteHostPool({ sshConfigPath: jump, homeDir: home, localUser: 'me', env: {}, onEvent: (e) => events.push(e) });
+    pool.get('near');
+    pool.get('near');
+    expect(events).toEqual([{ kind: 'warning', host: 'near:22', time: expect.any(Date), message: `${jump} applies to near:22 directives the harness's ssh2 connection does not follow: certificatefile, sendenv` }]);
+    expect(formatRemoteEvent(events[0]!)).toMatch(/^warning near:22: /);
   });
 
   it('never runs `Match exec` commands from the file', () => {

@@ -47,6 +47,12 @@ export const RemoteSchema = z.strictObject({
     .default(true)
     .describe('Verify the host key against known_hosts. Turning it off is recorded in plan.json.'),
   ssh_config: z.string().optional().describe('@default ~/.ssh/config'),
+  proxy_jump: z
+    .string()
+    .min(1)
+    .regex(/^\S+$/, 'proxy_jump: hosts are separated by commas, without spaces')
+    .optional()
+    .describe('Jump hosts, `[user@]host[:port]` comma-separated (first hop first), each resolved through ssh_config; `none` connects directly. @default ProxyJump of ssh_config'),
   known_hosts: z.string().optional().describe('@default ~/.ssh/known_hosts'),
 });
 
