@@ -1,8 +1,9 @@
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
+import { openJumpChain } from './jump-chain.ts';
 import { hostLabel, RemoteConnectError } from './connect-errors.ts';
 import type { RemoteEvent } from './remote-events.ts';
 import type { ResolvedHost } from './ssh-config.ts';
-import { closeClient, forwardThrough, openSshConnection } from './ssh-connect.ts';
+import { closeClient } from './ssh-connect.ts';
 
 export interface RemoteHostOptions {
   /** @default ConnectTimeout from ssh_config, else 10000 */
@@ -117,47 +118,19 @@ export class RemoteHost {
     return this.connecting;
   }
 
-  // `jump host bastion (10.211.0.2:22), hop 1 of 2 to gen1 (127.0.0.1:2222)`
-  private hopLabel(i: number): string {
-    const hops = this.target.proxyJump;
-    return `jump host ${hostLabel(hops[i]!)}, hop ${i + 1} of ${hops.length} to ${this.label}`;
-  }
-
-  // Connect hop by hop: each jump host over a tunnel through the one before, the host last.
+  // Connect hop by hop (jump-chain.ts), then keep the chain.
   private async open(): Promise<Client> {
-    const t = this.target;
-    const hops = t.proxyJump;
     const began = performance.now();
-    const jumps: Client[] = [];
-    try {
-      let sock: ClientChannel | undefined;
-      for (const [i, hop] of hops.entries()) {
-        if (i > 0) sock = await forwardThrough(jumps[i - 1]!, hop, { jump: this.hopLabel(i - 1), next: this.hopLabel(i) }, this.connectTimeoutMs);
-        const jump = await openSshConnection(hop, {
-          label: this.hopLabel(i),
-          timeoutMs: this.opts.connectTimeoutMs ?? hop.connectTimeoutMs ?? 10_000,
-          ...(sock ? { sock } : {}),
-          ...(this.opts.hostKeyHint ? { hostKeyHint: this.opts.hostKeyHint } : {}),
-          hostKeyOptOut: `A jump host is always verified (strict_host_key_checking of the remote spec applies to ${this.label} only): add its key to ${hop.knownHostsFiles[0] ?? '~/.ssh/known_hosts'}, the known_hosts its ssh_config entry names.`,
-          onHostKey: (key) => (this.jumpKeys[i] = key),
-        });
-        jumps.push(jump);
-      }
-      const last = jumps.at(-1);
-      if (last) sock = await forwardThrough(last, t, { jump: this.hopLabel(jumps.length - 1), next: this.label }, this.connectTimeoutMs);
-      const client = await openSshConnection(t, {
-        label: this.chainLabel,
-        timeoutMs: this.connectTimeoutMs,
-        ...(sock ? { sock } : {}),
-        ...(this.opts.hostKeyHint ? { hostKeyHint: this.opts.hostKeyHint } : {}),
-        onHostKey: (key) => (this.lastHostKey = key),
-      });
-      this.adopt(client, jumps, Math.round(performance.now() - began));
-      return client;
-    } catch (err) {
-      for (const jump of jumps.reverse()) await closeClient(jump);
-      throw err;
-    }
+    const { client, jumps } = await openJumpChain(this.target, {
+      label: this.label,
+      chainLabel: this.chainLabel,
+      connectTimeoutMs: this.connectTimeoutMs,
+      ...(this.opts.connectTimeoutMs !== undefined ? { hopTimeoutMs: this.opts.connectTimeoutMs } : {}),
+      ...(this.opts.hostKeyHint ? { hostKeyHint: this.opts.hostKeyHint } : {}),
+      onHostKey: (hop, key) => (hop === undefined ? (this.lastHostKey = key) : (this.jumpKeys[hop] = key)),
+    });
+    this.adopt(client, jumps, Math.round(performance.now() - began));
+    return client;
   }
 
   // Listeners for the chain's whole life: forget it when any connection of it closes (the host's
