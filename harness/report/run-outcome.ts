@@ -1,14 +1,9 @@
+import type { RunIdentity } from '../results/task-meta.ts';
 import type { RunRecord } from './run-records.ts';
 
 /** One run as every reporter sees it, whatever produced it (Vitest, a merge of shards, a folder). */
-export interface RunOutcome {
+export interface RunOutcome extends RunIdentity {
   name: string;
-  suite: string;
-  workload: string;
-  mode: string;
-  variant: string;
-  params: Record<string, string | number | boolean>;
-  repetition: number;
   runId: string | null;
   state: 'passed' | 'failed' | 'skipped';
   durationMs: number;

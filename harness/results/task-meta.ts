@@ -1,14 +1,19 @@
 // The run facts a generated test carries from its fixture to the reporters (Vitest task meta).
-/** What a run's test carries to reporters (they never reach into fixtures). */
-export interface HarnessTaskMeta {
-  runId: string;
-  artifactDir: string;
+
+/** Which run a result belongs to: the fields every record of a run shares. */
+export interface RunIdentity {
   suite: string;
   workload: string;
   mode: string;
   variant: string;
   params: Record<string, string | number | boolean>;
   repetition: number;
+}
+
+/** What a run's test carries to reporters (they never reach into fixtures). */
+export interface HarnessTaskMeta extends RunIdentity {
+  runId: string;
+  artifactDir: string;
   descriptor: string;
   /** Line of the workload entry in the descriptor, for annotations. */
   descriptorLine: number;
