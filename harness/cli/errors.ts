@@ -1,11 +1,17 @@
 import { ConfigError } from '../config/config-error.ts';
+import { UnsafeFileError } from '../util/safe-file.ts';
 
 /** A wrong flag or argument; exit code 2 like a config error. */
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
 
 // Print an error the way a user can act on it (never a stack trace unless HARNESS_DEBUG) and pick the exit code.
 export function reportError(err: unknown, stderr: NodeJS.WritableStream = process.stderr): number {
-  if (err instanceof ConfigError || err instanceof UsageError) {
+  if (err instanceof ConfigError || err instanceof UsageError || err instanceof UnsafeFileError) {
     stderr.write(`error: ${err.message}\n`);
     return 2;
   }

@@ -6,6 +6,7 @@ import { SuiteSchema, type SuiteDescriptor, type WorkloadEntry } from './schema/
 import { closestMatch } from './suggest.ts';
 import { YamlSource } from './yaml-source.ts';
 import { prefixLayer, zodIssuesToConfigIssues } from './zod-issues.ts';
+import { unsafeNameReason, SAFE_NAME_RULE } from '../util/safe-name.ts';
 
 export interface LoadedWorkload {
   index: number;
@@ -81,7 +82,7 @@ export function loadSuite(suite: string, rootDir: string): LoadedSuite {
   const workloads: LoadedWorkload[] = [];
   descriptor.workloads.forEach((entry, index) => {
     const configPath = path.resolve(rootDir, entry.config);
-    if (!existsSync(configPath) || !statSync(configPath).isFile()) {
+    if (!existsSync(configPath)) {
       issues.add(
         source.issueAt(['workloads', index, 'config'], `workload config not found: ${entry.config}`, {
           hint: `paths are relative to the project root (${rootDir}); workload configs live in experiments/configs/workloads/`,
@@ -90,12 +91,15 @@ export function loadSuite(suite: string, rootDir: string): LoadedSuite {
       return;
     }
     const loaded = YamlSource.read(configPath, displayPath(configPath, rootDir));
-    loaded.issues.forEach((i) => issues.add(i));
+    // A file that cannot be read at all (a device, /proc, too big) is blamed on the line naming it.
+    loaded.issues.forEach((i) => issues.add(i.line > 0 ? i : source.issueAt(['workloads', index, 'config'], `${entry.config}: ${i.message}`)));
     workloads.push({ index, entry, configPath, configSource: loaded.source });
   });
   issues.throwIfAny();
 
   const name = descriptor.name ?? path.basename(file).replace(/\.ya?ml$/, '');
+  checkSuiteName(name, descriptor.name !== undefined, source, issues);
+  issues.throwIfAny();
   return { name, file, displayFile, rootDir, source, descriptor, workloads };
 }
 
@@ -114,4 +118,11 @@ function checkDuplicateNames(descriptor: SuiteDescriptor, source: YamlSource, is
       modes.add(m);
     });
   });
+}
+
+// The suite name names suites/<suite>/ and reports/<suite>/: from `name:` or the file name, it must be safe.
+function checkSuiteName(name: string, written: boolean, source: YamlSource, issues: IssueCollector): void {
+  const reason = unsafeNameReason(name);
+  if (!reason) return;
+  issues.add(source.issueAt(written ? ['name'] : [], `suite name: ${reason}`, { hint: written ? SAFE_NAME_RULE : `the suite is named after its file; rename the file or set \`name:\` (${SAFE_NAME_RULE})` }));
 }

@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import type { ConfigIssue } from './config-error.ts';
 import { formatKeyPath } from './config-error.ts';
+import { READ_LIMITS, readFileBounded, UnsafeFileError } from '../util/safe-file.ts';
+import { composeYaml } from './yaml-compose.ts';
+import { decodeUtf8Text } from './utf8-text.ts';
 
 export type KeyPath = readonly (string | number)[];
 
@@ -15,33 +17,60 @@ export class YamlSource {
   readonly file: string;
   readonly doc: Document.Parsed;
   private readonly lines: LineCounter;
+  /** The document as JavaScript, composed once (see yaml-compose.ts). */
+  private readonly value: unknown;
 
-  private constructor(file: string, doc: Document.Parsed, lines: LineCounter) {
+  private constructor(file: string, doc: Document.Parsed, lines: LineCounter, value: unknown) {
     this.file = file;
     this.doc = doc;
     this.lines = lines;
+    this.value = value;
   }
 
-  // Parse text as one YAML document; syntax errors become issues with positions.
+  // Parse text as one YAML document; syntax errors, duplicate and prototype keys, NUL bytes and
+  // bad aliases become issues with positions. Linear in the size of the text.
   static parse(file: string, text: string): { source: YamlSource; issues: ConfigIssue[] } {
     const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-    const source = new YamlSource(file, doc, lines);
+    let doc: Document.Parsed;
+    try {
+      // uniqueKeys is checked by composeYaml with a set per mapping (the package's check is quadratic).
+      doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
+    } catch (err) {
+      // The parser recurses per nesting level: a pathological nesting exhausts the stack.
+      const empty = parseDocument('', { lineCounter: new LineCounter() });
+      return { source: new YamlSource(file, empty, new LineCounter(), null), issues: [{ file, line: 1, column: 1, keyPath: '', message: `YAML cannot be parsed: ${(err as Error).message}` }] };
+    }
     const issues: ConfigIssue[] = doc.errors.map((err) => {
       const pos = lines.linePos(err.pos[0]);
       return { file, line: pos.line, column: pos.col, keyPath: '', message: `YAML syntax error: ${firstLine(err.message)}` };
     });
-    return { source, issues };
+    const composed = issues.length === 0 ? composeYaml(doc, lines, file) : { value: null, issues: [] };
+    return { source: new YamlSource(file, doc, lines, composed.value), issues: [...issues, ...composed.issues] };
   }
 
-  // Read and parse a file; a missing file is the caller's to report (it knows who referenced it).
+  // Read and parse a file (a regular file of bounded size, valid UTF-8 without NUL bytes); a missing
+  // file is the caller's to report (it knows who referenced it).
   static read(file: string, displayName = file): { source: YamlSource; issues: ConfigIssue[] } {
-    return YamlSource.parse(displayName, readFileSync(file, 'utf8'));
+    let bytes: Buffer;
+    try {
+      bytes = readFileBounded(file, { maxBytes: READ_LIMITS.yaml, what: 'YAML file' });
+    } catch (err) {
+      if (!(err instanceof UnsafeFileError)) throw err;
+      return YamlSource.failed(displayName, { file: displayName, line: 0, column: 0, keyPath: '', message: err.reason });
+    }
+    const decoded = decodeUtf8Text(bytes);
+    if ('error' in decoded) return YamlSource.failed(displayName, { file: displayName, line: decoded.line, column: decoded.column, keyPath: '', message: decoded.error });
+    return YamlSource.parse(displayName, decoded.text);
   }
 
-  // The document as plain JavaScript (maps → objects, sequences → arrays).
+  private static failed(file: string, issue: ConfigIssue): { source: YamlSource; issues: ConfigIssue[] } {
+    return { source: YamlSource.parse(file, '').source, issues: [issue] };
+  }
+
+  // The document as plain JavaScript (maps → objects, sequences → arrays): a fresh copy per call,
+  // since callers merge into it.
   toJS(): unknown {
-    return this.doc.toJS({ maxAliasCount: 1000 });
+    return this.value === null || typeof this.value !== 'object' ? this.value : structuredClone(this.value);
   }
 
   has(path: KeyPath): boolean {

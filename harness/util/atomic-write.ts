@@ -1,14 +1,12 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { writeFileSafe, type WriteOptions } from './safe-file.ts';
 
-// Write a file so readers never see half of it: temp file in the same folder, then rename.
-export function writeFileAtomic(file: string, data: string | Buffer): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  writeFileSync(tmp, data);
-  renameSync(tmp, file);
+// Write a file so readers never see half of it (see writeFileSafe: a non-regular target is refused,
+// the temp file is removed on failure). Parents are created: the callers write into folders the
+// harness owns (artifact folders, reports/); paths a user names go through writeFileSafe directly.
+export function writeFileAtomic(file: string, data: string | Buffer, options: WriteOptions = { createParents: true }): void {
+  writeFileSafe(file, data, options);
 }
 
-export function writeJsonAtomic(file: string, value: unknown): void {
-  writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
+export function writeJsonAtomic(file: string, value: unknown, options: WriteOptions = { createParents: true }): void {
+  writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`, options);
 }

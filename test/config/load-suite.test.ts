@@ -145,7 +145,7 @@ workloads:
 
   it('rejects duplicate keys instead of keeping the last one', () => {
     project.suite('s', `workloads:\n  - name: t\n    config: experiments/configs/workloads/tiny.yaml\n    modes: [baseline]\n    modes: [perf]\n`);
-    expect(issuesOf()[0]!.message).toMatch(/YAML syntax error: Map keys must be unique/);
+    expect(issuesOf()[0]!.message).toMatch(/duplicate key `modes` \(first at line 4\)/);
   });
 
   it('rejects shell syntax in a command with a way out', () => {

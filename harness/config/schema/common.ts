@@ -1,4 +1,15 @@
 import { z } from 'zod';
+import { MAX_NAME_LENGTH, SAFE_NAME, SAFE_NAME_RULE } from '../../util/safe-name.ts';
+
+/** A name that becomes part of a file name (suite, workload, server, client, mutation). */
+export const NameSchema = z.string().max(MAX_NAME_LENGTH, `at most ${MAX_NAME_LENGTH} characters (it names files)`).regex(SAFE_NAME, SAFE_NAME_RULE);
+
+/** Node clamps timers above 2³¹−1 ms to 1 ms: a longer timeout would fire at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+const MAX_TIMER_S = Math.floor(MAX_TIMER_MS / 1000);
+
+// A duration in seconds that a timer can hold (at most about 24.8 days).
+export const SecondsSchema = z.number().max(MAX_TIMER_S, `at most ${MAX_TIMER_S} s (about 24.8 days): longer timers are not possible`);
 
 // A command is a string (split like a shell would, without running one) or an argv list.
 export const CommandSchema = z
@@ -7,8 +18,9 @@ export const CommandSchema = z
 
 export const ScalarSchema = z.union([z.string(), z.number(), z.boolean()]);
 
-// Environment values may be written as numbers or booleans; they reach processes as strings.
-export const EnvSchema = z.record(z.string(), ScalarSchema).describe('Extra environment variables; values may use `{{...}}` templates.');
+// Environment values may be written as numbers or booleans; they reach processes as strings. Keys
+// are POSIX names: a remote command exports them through a shell, where `BAD-NAME=` is an error.
+export const EnvSchema = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment variable names are letters, digits and `_`, not starting with a digit'), ScalarSchema).describe('Extra environment variables; values may use `{{...}}` templates.');
 
 export const PortSchema = z.number().int().min(1).max(65535);
 
@@ -64,9 +76,13 @@ export const ReadySchema = z
       .optional()
       .describe('Ready when this TCP port accepts a connection.'),
     log: z.string().min(1).optional().describe('Ready when a line of stdout/stderr matches this regular expression.'),
-    http: z.string().url().optional().describe('Ready when this URL answers with any HTTP status.'),
-    delay_ms: z.number().int().min(0).optional().describe('Ready after a fixed delay (last resort).'),
-    timeout_s: z.number().positive().default(10).describe('Deadline for readiness.'),
+    http: z
+      .string()
+      .refine((u) => u.includes('{{') || URL.canParse(u), 'not a URL (e.g. http://127.0.0.1:8080/health)')
+      .optional()
+      .describe('Ready when this URL answers with any HTTP status; may use `{{...}}` templates (checked once expanded).'),
+    delay_ms: z.number().int().min(0).max(MAX_TIMER_MS).optional().describe('Ready after a fixed delay (last resort).'),
+    timeout_s: SecondsSchema.positive().default(10).describe('Deadline for readiness.'),
   })
   .refine((r) => [r.tcp, r.log, r.http, r.delay_ms].filter((v) => v !== undefined).length <= 1, {
     message: 'choose one readiness probe: tcp, log, http or delay_ms',

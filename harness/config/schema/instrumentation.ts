@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CommandSchema, EnvSchema, PortSchema } from './common.ts';
+import { CommandSchema, EnvSchema, PortSchema, SecondsSchema } from './common.ts';
 
 export const MODES = ['baseline', 'perf', 'microsentinel'] as const;
 export const ModeSchema = z.enum(MODES);
@@ -32,7 +32,7 @@ export const InstrumentationSchema = z.strictObject({
     .describe('Maps variant parameters to agent config keys, e.g. `rate_scan.samples_per_core: sampling.budget`.'),
   agent_settings: z.record(z.string(), z.unknown()).default({}).describe('Agent config keys (dotted) set for every run.'),
   agent_env: EnvSchema.optional(),
-  agent_ready_timeout_s: z.number().positive().default(15),
+  agent_ready_timeout_s: SecondsSchema.positive().default(15),
   observer_command: CommandSchema.optional().describe('Advanced: a custom observer command instead of the agent.'),
   monitors: z
     .strictObject({ mpstat: MonitorSchema.prefault({}), pidstat: MonitorSchema.prefault({}) })

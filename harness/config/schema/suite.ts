@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ModeSchema, MODES } from './instrumentation.ts';
-import { ScalarSchema } from './common.ts';
+import { NameSchema, ScalarSchema, SecondsSchema } from './common.ts';
 
 export const AnnotationsSchema = z.record(z.string(), ScalarSchema).describe('Free-form tags stored in plan.json / run_result.json.');
 
@@ -42,19 +42,19 @@ export const ExpectSchema = z
 
 // seed §1: a git patch applied in its own worktree at the recorded base commit, built once.
 export const MutationSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, `_`, `-`, `.`'),
+  name: NameSchema,
   patch: z.string().min(1).describe('Patch file (git diff format), relative to the project root.'),
   build: z.string().optional().describe('Shell command run once in the worktree after the patch applies.'),
 });
 
 export const WorkloadEntrySchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, `_`, `-`, `.` (it names files and tests)'),
+  name: NameSchema,
   config: z.string().min(1).describe('Workload config file, relative to the project root.'),
   modes: z.array(ModeSchema).min(1, `list at least one mode (${MODES.join(', ')})`),
   repetitions: z.number().int().min(1).max(10000).default(1),
   parameters: ParametersSchema.default({}),
   overrides: OverridesSchema.default({}),
-  timeout_s: z.number().positive().optional().describe('@default derived from the run’s process timeouts'),
+  timeout_s: SecondsSchema.positive().optional().describe('@default derived from the run’s process timeouts'),
   validity: ValiditySchema.partial().optional(),
   expect: ExpectSchema.optional(),
   mutations: z.array(MutationSchema).optional().describe('Each mutation is a value of the `mutation` axis; runs execute in its worktree.'),
@@ -62,7 +62,7 @@ export const WorkloadEntrySchema = z.strictObject({
 });
 
 export const SuiteSchema = z.strictObject({
-  name: z.string().optional().describe('@default the file name'),
+  name: NameSchema.optional().describe('@default the file name'),
   description: z.string().optional(),
   order: z.enum(['interleaved', 'blocked', 'random']).default('interleaved'),
   seed: z.number().int().optional().describe('Seed for `order: random`. @default derived from the suite name'),

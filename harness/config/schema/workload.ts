@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CommandSchema, EnvSchema, NumaSchema, PortSchema, ReadySchema, RemoteSchema, StopSchema } from './common.ts';
+import { CommandSchema, EnvSchema, MAX_TIMER_MS, NameSchema, NumaSchema, PortSchema, ReadySchema, RemoteSchema, SecondsSchema, StopSchema } from './common.ts';
 
 const processFields = {
   cwd: z.string().optional().describe('Working directory, relative to the project root. @default the project root'),
@@ -11,7 +11,7 @@ const processFields = {
 
 // A long-running process of the workload: started, probed for readiness, stopped at the end.
 export const ServerSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, `_`, `-`, `.`').default('server'),
+  name: NameSchema.default('server'),
   command: CommandSchema,
   ...processFields,
   ports: z.record(z.string(), PortSchema).default({}).describe('Named ports, usable as `{{ports.NAME}}`.'),
@@ -23,7 +23,7 @@ export const ServerSchema = z.strictObject({
 // A process that runs to completion: load generators, traffic clients.
 export const ClientSchema = z
   .strictObject({
-    name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, `_`, `-`, `.`').default('client'),
+    name: NameSchema.default('client'),
     generator: CommandSchema.optional().describe('The generator command (seed spelling); same as `command`.'),
     command: CommandSchema.optional(),
     ...processFields,
@@ -32,8 +32,8 @@ export const ClientSchema = z
       .nullable()
       .default('--metrics-file')
       .describe('Flag appended with the reserved metrics path (metrics/<name>.json) unless the command uses `{{metrics_file}}`; null disables.'),
-    timeout_s: z.number().positive().default(120).describe('The client must finish within this time.'),
-    start_delay_ms: z.number().int().min(0).default(0),
+    timeout_s: SecondsSchema.positive().default(120).describe('The client must finish within this time.'),
+    start_delay_ms: z.number().int().min(0).max(MAX_TIMER_MS).default(0),
   })
   .refine((c) => (c.generator === undefined) !== (c.command === undefined), {
     message: 'give exactly one of `generator` or `command`',
