@@ -1,5 +1,5 @@
-// Writes a synthetic project with a 100,000-run suite (2 modes × 100 × 100 variants × 5 reps),
-// to time planning at scale. Usage: node --import tsx bench/make-big-suite.ts DIR
+// Writes a synthetic project with a RUNS-run suite (default 100,000: 2 modes × A × 100 variants ×
+// 5 reps, A = RUNS / 1000), to time planning at scale. Usage: node --import tsx bench/make-big-suite.ts DIR [RUNS]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -11,8 +11,10 @@ writeFileSync(
   path.join(dir, 'experiments/configs/workloads/w.yaml'),
   `server:\n  name: srv\n  command: server --a {{params.a}} --b {{params.rate_scan.b}}\n  ports: { main: 7000 }\n  ready: { tcp: 7000 }\nclients:\n  name: gen\n  generator: gen --port {{ports.main}} --a {{params.a}}\n`,
 );
+const runs = Number(process.argv[3] ?? 100_000);
 const values = Array.from({ length: 100 }, (_, i) => i + 1).join(', ');
+const aValues = Array.from({ length: Math.max(1, Math.round(runs / 1000)) }, (_, i) => i + 1).join(', ');
 writeFileSync(
   path.join(dir, 'experiments/configs/experiments/big.yaml'),
-  `workloads:\n  - name: w\n    config: experiments/configs/workloads/w.yaml\n    modes: [baseline, perf]\n    repetitions: 5\n    parameters:\n      a: [${values}]\n      rate_scan:\n        b: [${values}]\n`,
+  `workloads:\n  - name: w\n    config: experiments/configs/workloads/w.yaml\n    modes: [baseline, perf]\n    repetitions: 5\n    parameters:\n      a: [${aValues}]\n      rate_scan:\n        b: [${values}]\n`,
 );

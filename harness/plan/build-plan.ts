@@ -5,12 +5,14 @@ import type { Mode } from '../config/schema/instrumentation.ts';
 import { formatIssue, formatKeyPath } from '../config/config-error.ts';
 import { lintWorkload } from './lint-workload.ts';
 import type { YamlSource } from '../config/yaml-source.ts';
-import { hashValue, canonicalJson } from '../util/hash.ts';
+import { hashValue, canonicalJson, sha256 } from '../util/hash.ts';
 import { expandParameters, type ParameterSpace, type Variant } from './parameters.ts';
-import { resolveVariant, variantOverridePaths, type ResolvedVariant, type RunOptions } from './resolve-config.ts';
+import { DEFAULT_MAX_RUNS, resolveVariant, variantOverridePaths, type ResolvedVariant, type RunOptions } from './resolve-config.ts';
+import { checkResolvedProcesses } from './check-resolved.ts';
+import { MAX_TIMER_MS } from '../config/schema/common.ts';
 import { orderRuns } from './order.ts';
 import { RenderError, renderRunCommands } from './render-run.ts';
-import type { PlannedRun } from './run-types.ts';
+import type { PlannedMutation, PlannedRun } from './run-types.ts';
 import { runTimeoutMs } from './timeouts.ts';
 import { chunkRuns, type RunChunk } from './chunks.ts';
 import { ValiditySchema } from '../config/schema/suite.ts';
@@ -57,21 +59,32 @@ export function planSuite(suite: string, { rootDir, options = {} }: PlanSuiteOpt
 export function buildPlan(suite: LoadedSuite, options: RunOptions = {}): SuitePlan {
   const issues = new IssueCollector();
   const warnings: string[] = [];
-  const workloads = suite.workloads.map((w) => planWorkload(suite, w, options, issues, warnings));
+  const budget = { left: options.maxRuns ?? DEFAULT_MAX_RUNS, limit: options.maxRuns ?? DEFAULT_MAX_RUNS };
+  const workloads = suite.workloads.map((w) => planWorkload(suite, w, options, issues, warnings, budget));
   issues.throwIfAny();
   const order = suite.descriptor.order;
   return { suite, name: suite.name, order, seed: suite.descriptor.seed, options, workloads, runs: workloads.flatMap((w) => w.runs), warnings };
 }
 
-function planWorkload(suite: LoadedSuite, w: LoadedWorkload, options: RunOptions, issues: IssueCollector, warnings: string[]): WorkloadPlan {
+function planWorkload(suite: LoadedSuite, w: LoadedWorkload, options: RunOptions, issues: IssueCollector, warnings: string[], budget: { left: number; limit: number }): WorkloadPlan {
   const paramsPath = ['workloads', w.index, 'parameters'];
   const mutations = planMutations(suite, w, issues);
-  const space = expandParameters(withMutationAxis(w.entry.parameters, mutations, w.entry.mutation_base), (path, message, hint) =>
-    issues.add(suite.source.issueAt([...paramsPath, ...path], message, hint ? { hint } : {})),
+  const perVariant = w.entry.modes.length * w.entry.repetitions;
+  const space = expandParameters(
+    withMutationAxis(w.entry.parameters, mutations, w.entry.mutation_base),
+    (path, message, hint) => issues.add(suite.source.issueAt([...paramsPath, ...path], message, hint ? { hint } : {})),
+    { maxVariants: Math.max(1, Math.floor(budget.left / perVariant)) },
   );
+  const planned = space.variants.length * perVariant;
+  if (planned > budget.left) {
+    issues.add(suite.source.issueAt(['workloads', w.index], `${w.entry.name} plans ${planned.toLocaleString('en')} runs (${w.entry.modes.length} modes × ${space.variants.length} variants × ${w.entry.repetitions} repetitions): the suite would exceed the limit of ${budget.limit.toLocaleString('en')} runs`, { hint: 'plan fewer runs, or raise the limit with --max-runs N' }));
+    space.variants = [];
+  }
+  budget.left -= planned;
   // Variants that override no config share one resolved config: validate and hash it once.
   const cache = new Map<string, { resolved?: ResolvedVariant; hash?: string }>();
   const runs: PlannedRun[] = [];
+  const splitCache = new Map<string, readonly string[]>();
   const checks = { validity: ValiditySchema.parse({ ...suite.descriptor.validity, ...w.entry.validity }), expect: (w.entry.expect ?? {}) as Record<string, Bound> };
   for (const variant of space.variants) {
     const key = canonicalJson(variantOverridePaths(variant.params));
@@ -81,18 +94,29 @@ function planWorkload(suite: LoadedSuite, w: LoadedWorkload, options: RunOptions
       found.forEach((i) => issues.add(i));
       entry = resolved ? { resolved, hash: hashValue(resolved.config, 32) } : {};
       cache.set(key, entry);
-      if (resolved) lintResolved(resolved, w, issues, warnings);
+      if (resolved) {
+        lintResolved(resolved, w, issues, warnings);
+        checkResolvedProcesses(resolved).forEach((e) => issues.add(blameRenderError(e, resolved, w.configSource)));
+      }
     }
     if (!entry.resolved) continue;
     const start = runs.length;
+    const mutation = mutations?.get(String(variant.params[MUTATION_PARAM]));
+    const variantChecks = mutation ? { ...checks, mutation } : checks;
+    const idTail = idJsonTail(variant, entry.hash!, mutation);
     for (const mode of w.entry.modes) {
       for (let rep = 0; rep < w.entry.repetitions; rep++) {
-        const mutation = mutations?.get(String(variant.params[MUTATION_PARAM]));
-        runs.push(makeRun(suite, w, variant, mode, rep, entry.resolved, entry.hash!, mutation ? { ...checks, mutation } : checks));
+        runs.push(makeRun(suite, w, variant, mode, rep, entry.resolved, idTail, variantChecks));
       }
     }
     // Each mode renders its own observer: check the first run of every mode.
-    w.entry.modes.forEach((_, m) => checkRendering(runs[start + m * w.entry.repetitions], suite, issues));
+    w.entry.modes.forEach((_, m) => {
+      const run = runs[start + m * w.entry.repetitions];
+      checkRendering(run, suite, issues, splitCache);
+      if (run && run.timeoutMs > MAX_TIMER_MS) {
+        issues.add(suite.source.issueAt(['workloads', w.index], `the run timeout derived from the processes' timeouts is ${Math.round(run.timeoutMs / 1000)} s, more than a timer can hold (${Math.floor(MAX_TIMER_MS / 1000)} s)`, { hint: 'lower the clients\' timeout_s or the servers\' ready.timeout_s, or set timeout_s on the workload entry' }));
+      }
+    });
   }
   const ordered = orderRuns(runs, suite.descriptor.order, suite.descriptor.seed, `${suite.name}/${w.entry.name}`);
   ordered.forEach((run, i) => (run.order = i));
@@ -110,10 +134,18 @@ function lintResolved(resolved: ResolvedVariant, w: LoadedWorkload, issues: Issu
   }
 }
 
-function makeRun(suite: LoadedSuite, w: LoadedWorkload, variant: Variant, mode: Mode, repetition: number, resolved: ResolvedVariant, configHash: string, checks: Pick<PlannedRun, 'validity' | 'expect' | 'mutation'>): PlannedRun {
+// The part of a run's identity shared by its modes and repetitions, as canonical JSON (computed once
+// per variant: planning a million runs must not stringify the parameters a million times).
+function idJsonTail(variant: Variant, configHash: string, mutation: PlannedMutation | undefined): string {
+  return [variant.params, configHash, HARNESS_VERSION, mutation ? [mutation.patchSha256, mutation.build ?? ''] : null].map(canonicalJson).join(',');
+}
+
+function makeRun(suite: LoadedSuite, w: LoadedWorkload, variant: Variant, mode: Mode, repetition: number, resolved: ResolvedVariant, idTail: string, checks: Pick<PlannedRun, 'validity' | 'expect' | 'mutation'>): PlannedRun {
   const name = `${w.entry.name}/${mode}/${variant.label}/${repetition}`;
   // The harness version is part of the identity: a new harness never resumes an old harness's result.
-  const id = hashValue([suite.name, w.entry.name, mode, repetition, variant.params, configHash, HARNESS_VERSION, checks.mutation ? [checks.mutation.patchSha256, checks.mutation.build ?? ''] : null]);
+  // Same value as hashValue([suite, workload, mode, repetition, params, configHash, version, mutation]):
+  // canonical JSON of an array is its elements' canonical JSON joined by commas.
+  const id = sha256(`[${canonicalJson(suite.name)},${canonicalJson(w.entry.name)},${canonicalJson(mode)},${repetition},${idTail}]`).slice(0, 12);
   // (The base commit is recorded in plan.json, not hashed: committing the generated files would
   // otherwise change every id and make them stale.)
   const timeoutMs = w.entry.timeout_s ? Math.round(w.entry.timeout_s * 1000) : runTimeoutMs(resolved, mode);
@@ -121,10 +153,10 @@ function makeRun(suite: LoadedSuite, w: LoadedWorkload, variant: Variant, mode: 
 }
 
 // Render a run with placeholder paths so unknown `{{variables}}` and bad commands fail at plan time.
-function checkRendering(run: PlannedRun | undefined, suite: LoadedSuite, issues: IssueCollector): void {
+function checkRendering(run: PlannedRun | undefined, suite: LoadedSuite, issues: IssueCollector, splitCache: Map<string, readonly string[]>): void {
   if (!run) return;
   try {
-    renderRunCommands(run, { rootDir: suite.rootDir, artifactDir: '/nonexistent/artifacts/run' });
+    renderRunCommands(run, { rootDir: suite.rootDir, artifactDir: '/nonexistent/artifacts/run', splitCache });
   } catch (err) {
     if (!(err instanceof RenderError)) throw err;
     issues.add(blameRenderError(err, run.resolved, run.source.configSource));

@@ -34,7 +34,7 @@ const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'ob
 
 // Expand `parameters` into variants: lists are axes, mappings are groups, scalars are fixed,
 // `exclude` removes and `include` extends combinations exactly like a GitHub Actions matrix.
-export function expandParameters(parameters: Record<string, unknown>, report: ReportIssue): ParameterSpace {
+export function expandParameters(parameters: Record<string, unknown>, report: ReportIssue, limits: { maxVariants: number } = { maxVariants: Number.MAX_SAFE_INTEGER }): ParameterSpace {
   const axes: Axis[] = [];
   const fixed: Row = {};
   let include: Row[] = [];
@@ -45,10 +45,12 @@ export function expandParameters(parameters: Record<string, unknown>, report: Re
       if (key === 'include') include = rows;
       else exclude = rows;
     } else if (Array.isArray(value)) {
-      axes.push({ name: key, values: value as Scalar[] });
+      if (value.length === 0) report([key], `parameter \`${key}\` is an empty list: an axis with no values plans no runs`, 'give at least one value, or remove the parameter');
+      else axes.push({ name: key, values: value as Scalar[] });
     } else if (isMapping(value)) {
       for (const [sub, subValue] of Object.entries(value)) {
-        if (Array.isArray(subValue)) axes.push({ name: `${key}.${sub}`, values: subValue as Scalar[] });
+        if (Array.isArray(subValue) && subValue.length === 0) report([key, sub], `parameter \`${key}.${sub}\` is an empty list: an axis with no values plans no runs`, 'give at least one value, or remove the parameter');
+        else if (Array.isArray(subValue)) axes.push({ name: `${key}.${sub}`, values: subValue as Scalar[] });
         else fixed[`${key}.${sub}`] = subValue as Scalar;
       }
     } else {
@@ -58,7 +60,16 @@ export function expandParameters(parameters: Record<string, unknown>, report: Re
   const axisNames = axes.map((a) => a.name);
   exclude.forEach((row, i) => checkRowKeys(row, axisNames, ['exclude', i], report, 'exclude'));
 
-  let combos = cartesian(axes).filter((combo) => !exclude.some((row) => rowMatches(combo, row)));
+  const total = axes.reduce((n, a) => n * a.values.length, 1);
+  if (total > limits.maxVariants) {
+    report([], `the axes make ${total.toLocaleString('en')} combinations, more than the limit of ${limits.maxVariants.toLocaleString('en')} runs`, 'remove values, or raise the limit with --max-runs N');
+    return { axes, fixed, variants: [] };
+  }
+  const all = cartesian(axes);
+  let combos = exclude.length > 0 ? all.filter((combo) => !exclude.some((row) => rowMatches(combo, row))) : all;
+  if (exclude.length > 0 && combos.length === 0 && include.length === 0) {
+    report(['exclude'], `\`exclude\` removes all ${all.length} combinations: no run is left`, 'exclude fewer rows');
+  }
   const added = new Set<string>();
   if (include.length > 0) {
     combos = applyInclude(axes.length === 0 ? [] : combos, include, new Set(axisNames), added);

@@ -1,8 +1,7 @@
 import path from 'node:path';
 import type { InstrumentationConfig } from '../config/schema/instrumentation.ts';
 import { suggestionHint } from '../config/suggest.ts';
-import { RenderError, renderAt } from './render-run.ts';
-import { splitCommand } from './command-line.ts';
+import { RenderError, renderArgv, renderAt } from './render-run.ts';
 import type { PlannedRun, ProcessPlan, RunContext } from './run-types.ts';
 
 export const MISSING_AGENT_BIN =
@@ -68,7 +67,7 @@ function renderAgent(run: PlannedRun, ctx: RunContext, vars: ReadonlyMap<string,
   const configFile = path.join(ctx.artifactDir, 'agent_config.toml');
   const settings = agentSettings(run);
   if (cfg.observer_command) {
-    const argv = splitCommand(cfg.observer_command).map((a) => renderAt(a, new Map(vars).set('agent_config', configFile), I('observer_command')));
+    const argv = renderArgv(cfg.observer_command, new Map(vars).set('agent_config', configFile), I('observer_command'));
     return { process: { ...observerBase('observer', argv, ctx, 'microsentinel'), env: {} }, agentConfig: { file: configFile, settings } };
   }
   // A dry run still shows the command; starting it is refused (see ProcessPlan.unresolved).

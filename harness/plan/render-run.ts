@@ -4,7 +4,7 @@ import type { ReadySpec, RemoteSpec } from '../config/schema/common.ts';
 import type { KeyPath } from '../config/yaml-source.ts';
 import { splitCommand, ShellSyntaxError } from './command-line.ts';
 import { PinningError, wrapWithPinning } from '../util/pinning-argv.ts';
-import { renderTemplate, UnknownTemplateVariable } from './template.ts';
+import { MalformedTemplate, renderTemplate, UnknownTemplateVariable } from './template.ts';
 import { buildTemplateVars, paramEnv, SettingTemplateError } from './template-vars.ts';
 import { renderObserver, renderMonitors } from './render-instrumentation.ts';
 import type { PlannedRun, ProcessPlan, ReadyPlan, RunCommands, RunContext } from './run-types.ts';
@@ -17,6 +17,7 @@ export class RenderError extends Error {
     readonly hint?: string,
   ) {
     super(message);
+    this.name = 'RenderError';
   }
 }
 
@@ -31,19 +32,24 @@ export function renderAt(text: string, vars: Vars, at: KeyPath): string {
       const known = [...vars.keys()].filter((k) => !k.startsWith('paths.') || k === 'paths.artifact_dir');
       throw new RenderError(err.message, at, `known variables: ${known.slice(0, 16).map((k) => `{{${k}}}`).join(', ')}${known.length > 16 ? ', …' : ''}`);
     }
+    if (err instanceof MalformedTemplate) throw new RenderError(err.message, at);
     throw err;
   }
 }
 
-function renderArgv(command: string | string[], vars: Vars, at: KeyPath): string[] {
-  let argv: string[];
+export function renderArgv(command: string | string[], vars: Vars, at: KeyPath, cache?: Map<string, readonly string[]>): string[] {
+  let argv: readonly string[];
   try {
-    argv = splitCommand(command);
+    const cached = typeof command === 'string' ? cache?.get(command) : undefined;
+    argv = cached ?? splitCommand(command);
+    if (!cached && typeof command === 'string') cache?.set(command, argv);
   } catch (err) {
     if (err instanceof ShellSyntaxError) throw new RenderError(err.message, at);
     throw err;
   }
-  return argv.map((arg) => renderAt(arg, vars, at));
+  const out = argv.map((arg) => renderAt(arg, vars, at));
+  if (out[0]!.trim() === '') throw new RenderError('the program name is empty once templates are expanded', at);
+  return out;
 }
 
 function renderEnv(env: Record<string, string | number | boolean> | undefined, vars: Vars, at: KeyPath): Record<string, string> {
@@ -79,7 +85,11 @@ function renderReady(ready: ReadySpec | undefined, vars: Vars, at: KeyPath): Rea
     }
     return { kind: 'log', pattern };
   }
-  if (ready.http !== undefined) return { kind: 'http', url: renderAt(ready.http, vars, [...at, 'http']) };
+  if (ready.http !== undefined) {
+    const url = renderAt(ready.http, vars, [...at, 'http']);
+    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new RenderError(`ready.http is not an http(s) URL once expanded: ${url}`, [...at, 'http']);
+    return { kind: 'http', url };
+  }
   if (ready.delay_ms !== undefined) return { kind: 'delay', ms: ready.delay_ms };
   return { kind: 'none' };
 }
@@ -104,7 +114,7 @@ function renderServer(server: ServerConfig, at: KeyPath, vars: Vars, baseEnv: Re
   return {
     role: server.role,
     name: server.name,
-    argv: pinned(renderArgv(server.command, vars, [...at, 'command']), server, at),
+    argv: pinned(renderArgv(server.command, vars, [...at, 'command'], ctx.splitCache), server, at),
     cwd: path.resolve(ctx.rootDir, renderAt(server.cwd ?? '.', vars, [...at, 'cwd'])),
     env: { ...baseEnv, ...renderEnv(server.env, vars, [...at, 'env']) },
     logFile: `${server.name}_${server.role === 'antagonist' ? 'antagonist' : 'server'}.log`,
@@ -127,7 +137,7 @@ function renderClient(client: ClientConfig, at: KeyPath, vars: Map<string, strin
   const clientVars = new Map(vars).set('metrics_file', flagFile);
   const key = client.generator !== undefined ? 'generator' : 'command';
   const raw = (client.generator ?? client.command)!;
-  const argv = renderArgv(raw, clientVars, [...at, key]);
+  const argv = renderArgv(raw, clientVars, [...at, key], ctx.splitCache);
   const usesTemplate = (Array.isArray(raw) ? raw.join(' ') : raw).includes('metrics_file');
   if (client.metrics_flag && !usesTemplate) argv.push(client.metrics_flag, flagFile);
   return {

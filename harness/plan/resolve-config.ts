@@ -18,7 +18,12 @@ export interface RunOptions {
   artifactsDir?: string;
   /** Skip runs whose passed run_result.json (same run id) is already in the artifacts root. */
   resume?: boolean;
+  /** Largest number of runs a suite may plan (`--max-runs`). @default DEFAULT_MAX_RUNS */
+  maxRuns?: number;
 }
+
+/** Planning refuses suites above this many runs unless `--max-runs` raises it (README: Expansion semantics). */
+export const DEFAULT_MAX_RUNS = 100_000;
 
 /** A variant's merged, validated and normalized configuration. */
 export interface ResolvedVariant {

@@ -83,4 +83,6 @@ export interface RunCommands {
 export interface RunContext {
   rootDir: string;
   artifactDir: string;
+  /** Command strings already split into argv (planning renders every variant: split each string once). */
+  splitCache?: Map<string, readonly string[]>;
 }

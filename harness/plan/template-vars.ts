@@ -1,7 +1,7 @@
 import type { ResolvedVariant } from './resolve-config.ts';
 import type { PlannedRun, RunContext } from './run-types.ts';
 import path from 'node:path';
-import { renderTemplate, UnknownTemplateVariable } from './template.ts';
+import { MalformedTemplate, renderTemplate, UnknownTemplateVariable } from './template.ts';
 
 // Flatten nested settings into dotted names: {rate: {max: 5}} → settings.rate.max = "5".
 function flatten(prefix: string, value: unknown, out: Map<string, string>): void {
@@ -46,6 +46,7 @@ export class SettingTemplateError extends Error {
     message: string,
   ) {
     super(message);
+    this.name = 'SettingTemplateError';
   }
 }
 
@@ -60,7 +61,7 @@ function resolveSettingTemplates(vars: Map<string, string>): void {
       try {
         vars.set(name, renderTemplate(vars.get(name)!, vars));
       } catch (err) {
-        if (err instanceof UnknownTemplateVariable) throw new SettingTemplateError(name, err.message);
+        if (err instanceof UnknownTemplateVariable || err instanceof MalformedTemplate) throw new SettingTemplateError(name, err.message);
         throw err;
       }
     }

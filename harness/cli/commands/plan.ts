@@ -5,7 +5,7 @@ import { readRunFlags } from '../run-flags.ts';
 
 // `harness plan --suite X [--json]`: print every run and its commands; launches nothing.
 export function planCommand(rootDir: string, opts: Record<string, string | undefined>, io: CliIo): number {
-  const plan = planSuite(opts.suite!, { rootDir, options: readRunFlags(opts) });
+  const plan = planSuite(opts.suite!, { rootDir, options: readRunFlags(opts, rootDir) });
   for (const w of plan.warnings) io.stderr.write(`warning: ${w}\n`);
   if (opts.count) {
     for (const w of plan.workloads) io.stdout.write(`${w.name}: ${w.runs.length} runs (${w.source.entry.modes.length} modes × ${w.space.variants.length} variants × ${w.source.entry.repetitions} repetitions)\n`);

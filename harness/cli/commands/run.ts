@@ -15,7 +15,9 @@ import { removeAllWorktrees } from '../../mutations/worktree.ts';
 
 // `harness run --suite X [flags]`: validate, refresh the generated files, run them in Vitest.
 export async function runCommand(rootDir: string, opts: Record<string, string | boolean | undefined>, io: CliIo): Promise<number> {
-  const options = readRunFlags(opts as Record<string, string | undefined>);
+  const options = readRunFlags(opts as Record<string, string | undefined>, rootDir);
+  // Checked before planning: a bad --shard must not print a plan and exit 0.
+  const shard = opts.shard !== undefined ? parseShard(String(opts.shard)) : undefined;
   const plan = planSuite(String(opts.suite), { rootDir, options });
   for (const w of plan.warnings) io.stderr.write(`warning: ${w}\n`);
   if (options.resume) io.stderr.write(`${formatResumePlan(resumePlan(plan, artifactsRoot(rootDir, options.artifactsDir)))}\n`);
@@ -28,7 +30,6 @@ export async function runCommand(rootDir: string, opts: Record<string, string | 
   for (const f of compileSuite(base, { rootDir })) {
     if (f.status === 'written' || f.status === 'removed') io.stderr.write(`note: regenerated ${displayPath(f.file, rootDir)} from ${plan.suite.displayFile}\n`);
   }
-  const shard = opts.shard ? parseShard(String(opts.shard)) : undefined;
   const vitest = path.join(PACKAGE_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
   const config = path.join(PACKAGE_ROOT, 'harness', 'runner', 'experiments.vitest.config.ts');
   const args = [vitest, 'run', '--config', config, '--root', rootDir, `suites/${plan.name}/`, ...(shard ? ['--shard', `${shard.index}/${shard.count}`] : [])];
