@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { findProjectRoot } from '../config/project-root.ts';
 import { reportError, UsageError } from './errors.ts';
+import { checkRootFlag } from './root-flag.ts';
 import { addRunFlags } from './run-flags.ts';
 import { planCommand } from './commands/plan.ts';
 import { runCommand } from './commands/run.ts';
@@ -25,7 +26,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showSuggestionAfterError(true);
-  const root = (): string => findProjectRoot(program.opts().root ?? process.cwd());
+  const root = (): string => (program.opts().root !== undefined ? checkRootFlag(String(program.opts().root)) : findProjectRoot(process.cwd()));
   const set = (code: number): void => {
     exitCode = code;
   };
@@ -47,7 +48,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .argument('<base>', 'baseline: summary.json or artifact folder(s) root')
     .argument('<candidate>', 'candidate: summary.json or artifact folder(s) root')
     .option('--json', 'JSON instead of Markdown')
-    .option('--out <file>', 'also write the output to a file')
+    .option('--out <file>', 'also write the output to a file (its folder must exist)')
     .option('--fail-on <what>', 'exit 1 on: regression | inconclusive | never', 'never')
     .option('--min-effect <fraction>', 'smallest change that matters (default 0.05 = 5 %)')
     .option('--min-effect-for <metric=fraction>', 'per-metric minimum effect (repeatable)', collect)

@@ -1,8 +1,10 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { compareSamples, decideVerdicts, type Comparison, type Direction, type Verdict } from '../stats/index.ts';
+import type { MannWhitneyMethod } from '../stats/mann-whitney.ts';
 import { metricDirection } from './metric-direction.ts';
-import { collectRunRecords } from './run-records.ts';
-import { SUMMARY_SCHEMA, summarizeRuns, type SuiteSummary } from './summary.ts';
+import { collectRunRecords, RunRecordError } from './run-records.ts';
+import { summarizeRuns, type SuiteSummary } from './summary.ts';
+import { readSummaryFile, SummaryInputError } from './summary-input.ts';
 
 export interface ComparisonRow {
   workload: string;
@@ -22,6 +24,8 @@ export interface ComparisonRow {
   base_median: number;
   candidate_median: number;
   direction: Direction;
+  /** How p was computed: exact (n1 + n2 ≤ 50) or the normal approximation with tie correction. */
+  method: MannWhitneyMethod;
 }
 
 export interface ComparisonReport {
@@ -49,22 +53,31 @@ export interface CompareOptions {
 }
 
 /** A summary.json or artifact folder(s) that cannot be compared. */
-export class CompareInputError extends Error {}
+export class CompareInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CompareInputError';
+  }
+}
 
 // Load one side: a summary.json, or artifact folders (summarized on the fly).
 export function loadComparable(input: string): SuiteSummary {
   if (!existsSync(input)) throw new CompareInputError(`no such file or folder: ${input}`);
-  if (statSync(input).isFile()) {
-    let doc: { schema?: string };
+  if (!statSync(input).isDirectory()) {
     try {
-      doc = JSON.parse(readFileSync(input, 'utf8')) as { schema?: string };
+      return readSummaryFile(input);
     } catch (err) {
-      throw new CompareInputError(`${input} is not JSON: ${(err as Error).message}`);
+      if (err instanceof SummaryInputError) throw new CompareInputError(err.message);
+      throw err;
     }
-    if (doc.schema !== SUMMARY_SCHEMA) throw new CompareInputError(`${input} is not a suite summary (expected "schema": "${SUMMARY_SCHEMA}"); pass a summary.json or artifact folders`);
-    return doc as SuiteSummary;
   }
-  const records = collectRunRecords([input]);
+  let records;
+  try {
+    records = collectRunRecords([input]);
+  } catch (err) {
+    if (err instanceof RunRecordError) throw new CompareInputError(err.message);
+    throw err;
+  }
   if (records.length === 0) throw new CompareInputError(`${input} holds no run_result.json (neither an artifact folder nor a folder of them)`);
   const first = records[0]!.result.run;
   return summarizeRuns(records, { suite: first.suite, descriptor: first.descriptor });
@@ -76,19 +89,20 @@ const overall = (counts: Record<Verdict, number>, rows: number): Verdict =>
 // Per metric and group: exact one-sided Mann–Whitney U, minimum effect, Holm within each configuration.
 export function compareSummaries(base: SuiteSummary, cand: SuiteSummary, labels: { base: string; candidate: string }, opts: CompareOptions = {}): ComparisonReport {
   const alpha = opts.alpha ?? 0.05;
-  const pending: { key: Omit<ComparisonRow, 'verdict' | 'reason' | 'effect' | 'p_regression' | 'p_improvement' | 'min_detectable_effect' | 'n_base' | 'n_candidate' | 'base_median' | 'candidate_median'>; cmp: Comparison }[] = [];
+  const pending: { key: Omit<ComparisonRow, 'verdict' | 'reason' | 'effect' | 'p_regression' | 'p_improvement' | 'min_detectable_effect' | 'n_base' | 'n_candidate' | 'base_median' | 'candidate_median' | 'method'>; cmp: Comparison }[] = [];
   const unmatched: string[] = [];
   const notCompared: string[] = [];
   const key = (g: { workload: string; mode: string; variant: string }): string => `${g.workload}/${g.mode}/${g.variant}`;
   const candGroups = new Map(cand.groups.map((g) => [key(g), g]));
+  const maxOf = (xs: number[]): number => xs.reduce((a, b) => (b > a ? b : a), -Infinity);
   const add = (workload: string, mode: string, variant: string, metric: string, b: number[], c: number[], direction: Direction): void => {
     if (b.length === 0 || c.length === 0) return;
     // Relative effects need positive values: counts such as errors are reported, not tested.
     if ([...b, ...c].some((x) => !(x > 0))) {
-      if ([...b, ...c].some((x) => x !== 0)) notCompared.push(`${workload}/${mode}/${variant} ${metric} (zero or negative values; base max ${Math.max(...b)}, candidate max ${Math.max(...c)})`);
+      if ([...b, ...c].some((x) => x !== 0)) notCompared.push(`${workload}/${mode}/${variant} ${metric} (zero or negative values; base max ${maxOf(b)}, candidate max ${maxOf(c)})`);
       return;
     }
-    const minEffect = opts.minEffects?.[metric] ?? opts.minEffect ?? 0.05;
+    const minEffect = (opts.minEffects && Object.hasOwn(opts.minEffects, metric) ? opts.minEffects[metric] : undefined) ?? opts.minEffect ?? 0.05;
     pending.push({ key: { workload, mode, variant, metric, min_effect: minEffect, direction }, cmp: compareSamples(b, c, { direction, minEffect, alpha }) });
   };
   for (const g of base.groups) {
@@ -100,7 +114,7 @@ export function compareSummaries(base: SuiteSummary, cand: SuiteSummary, labels:
     candGroups.delete(key(g));
     for (const metric of Object.keys(g.metrics)) {
       if (opts.metrics && !opts.metrics.includes(metric)) continue;
-      const cm = c.metrics[metric];
+      const cm = Object.hasOwn(c.metrics, metric) ? c.metrics[metric] : undefined;
       if (!cm) continue;
       add(g.workload, g.mode, g.variant, metric, g.metrics[metric]!.values, cm.values, metricDirection(metric, opts.directions));
     }
@@ -136,10 +150,19 @@ export function compareSummaries(base: SuiteSummary, cand: SuiteSummary, labels:
     n_candidate: cmp.n2,
     base_median: cmp.baseMedian,
     candidate_median: cmp.candMedian,
+    method: cmp.method,
   }));
   const counts: Record<Verdict, number> = { regressed: 0, improved: 0, 'no-change': 0, inconclusive: 0 };
   rows.forEach((r) => (counts[r.verdict] += 1));
   return { baseLabel: labels.base, candidateLabel: labels.candidate, overall: overall(counts, rows.length), counts, alpha, rows, unmatched, notCompared };
+}
+
+// Which p-values the rows carry: exact up to n1 + n2 = 50, the normal approximation beyond.
+function describeMethods(rows: readonly ComparisonRow[]): string {
+  const normal = rows.filter((r) => r.method === 'normal').length;
+  if (normal === 0) return 'exact p-values';
+  const note = 'normal approximation with tie and continuity correction (n1 + n2 > 50)';
+  return normal === rows.length ? note : `exact p-values, ${normal} of ${rows.length} rows by the ${note}`;
 }
 
 const pct = (x: number | null): string => (x === null ? 'none' : `${(x * 100).toFixed(1)} %`);
@@ -151,7 +174,7 @@ export function formatComparisonMarkdown(r: ComparisonReport): string {
   const lines = [
     `## ${r.candidateLabel} vs ${r.baseLabel}: **${r.overall}**`,
     '',
-    `${r.counts.regressed} regressed, ${r.counts.improved} improved, ${r.counts['no-change']} no change, ${r.counts.inconclusive} inconclusive (exact one-sided Mann–Whitney U, α = ${r.alpha}, Holm-corrected per configuration).`,
+    `${r.counts.regressed} regressed, ${r.counts.improved} improved, ${r.counts['no-change']} no change, ${r.counts.inconclusive} inconclusive (one-sided Mann–Whitney U: ${describeMethods(r.rows)}; α = ${r.alpha}, Holm-corrected per configuration).`,
     '',
     '| workload | mode | variant | metric | base median | candidate median | change (+ = worse) | p (worse) | smallest detectable | verdict |',
     '|---|---|---|---|---|---|---|---|---|---|',

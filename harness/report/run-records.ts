@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { READ_LIMITS, readTextBounded, UnsafeFileError } from '../util/safe-file.ts';
 import path from 'node:path';
 import { RunResultSchema, type RunResult } from '../results/run-result-schema.ts';
 
@@ -9,16 +10,22 @@ export interface RunRecord {
 }
 
 /** A folder that should hold runs but does not, or a run_result.json that does not parse. */
-export class RunRecordError extends Error {}
+export class RunRecordError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunRecordError';
+  }
+}
 
 // Read one artifact folder's run_result.json (validated against the schema).
 export function readRunRecord(dir: string): RunRecord {
   const file = path.join(dir, 'run_result.json');
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    // Bounded, regular files only: a run_result.json linked to /dev/zero or a FIFO is refused at once.
+    raw = JSON.parse(readTextBounded(file, { maxBytes: READ_LIMITS.json, what: 'run_result.json' }));
   } catch (err) {
-    throw new RunRecordError(`cannot read ${file}: ${(err as Error).message}`);
+    throw new RunRecordError(err instanceof UnsafeFileError ? `cannot read ${err.message}` : `cannot read ${file}: ${(err as Error).message}`);
   }
   const parsed = RunResultSchema.safeParse(raw);
   if (!parsed.success) throw new RunRecordError(`${file} is not a run_result.json of this harness: ${parsed.error.issues[0]?.message ?? 'invalid'} at ${parsed.error.issues[0]?.path.join('.') ?? ''}`);

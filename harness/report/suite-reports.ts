@@ -8,6 +8,8 @@ import type { RunOutcome } from './run-outcome.ts';
 import { SummaryReporter } from './summary-reporter.ts';
 import { summarizeRuns } from './summary.ts';
 import { HtmlReporter } from './html-reporter.ts';
+import { unsafeNameReason } from '../util/safe-name.ts';
+import { isInside, UnsafeFileError } from '../util/safe-file.ts';
 
 export interface ReportPaths {
   reportsDir: string;
@@ -19,6 +21,8 @@ export interface ReportPaths {
 // reports/junit.xml, reports/summary.json (or --summary), reports/index.html; per-suite folders when several ran.
 export function reportPaths(rootDir: string, options: RunOptions, suite: string, several: boolean): ReportPaths {
   const base = path.resolve(rootDir, process.env.HARNESS_REPORTS_DIR ?? 'reports');
+  // The suite name may come from an artifact (merge): it must stay one folder inside the reports root.
+  if (several && (unsafeNameReason(suite) || !isInside(base, path.join(base, suite)))) throw new UnsafeFileError(path.join(base, suite), `suite name \`${suite}\` cannot name a reports folder`);
   const reportsDir = several ? path.join(base, suite) : base;
   const summary = options.summary && !several ? path.resolve(rootDir, options.summary) : path.join(reportsDir, 'summary.json');
   return { reportsDir, junit: path.join(reportsDir, 'junit.xml'), summary, html: path.join(reportsDir, 'index.html') };

@@ -1,5 +1,5 @@
 import { compareSummaries, formatComparisonMarkdown, loadComparable, CompareInputError } from '../../report/compare.ts';
-import { writeFileAtomic } from '../../util/atomic-write.ts';
+import { checkOutputPath, writeFileSafe } from '../../util/safe-file.ts';
 import type { CliIo } from '../main.ts';
 import { UsageError } from '../errors.ts';
 
@@ -23,12 +23,14 @@ function fraction(flag: string, v: string): number {
 export function compareCommand(base: string, candidate: string, flags: CompareFlags, io: CliIo): number {
   const failOn = flags.failOn ?? 'never';
   if (!['never', 'regression', 'inconclusive'].includes(failOn)) throw new UsageError(`--fail-on must be regression, inconclusive or never, got "${failOn}"`);
-  const minEffects: Record<string, number> = {};
+  // Metric names come from the command line: a map without a prototype, so `__proto__=0.1` is just a name.
+  const minEffects: Record<string, number> = Object.create(null) as Record<string, number>;
   for (const spec of flags.minEffectFor ?? []) {
     const [metric, value] = spec.split('=');
     if (!metric || value === undefined) throw new UsageError(`--min-effect-for takes METRIC=FRACTION (e.g. p99_us=0.1), got "${spec}"`);
     minEffects[metric] = fraction('--min-effect-for', value);
   }
+  if (flags.out) checkOutputPath(flags.out, { what: '--out' });
   let report;
   try {
     report = compareSummaries(loadComparable(base), loadComparable(candidate), { base, candidate }, {
@@ -42,7 +44,8 @@ export function compareCommand(base: string, candidate: string, flags: CompareFl
     throw err;
   }
   const text = flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatComparisonMarkdown(report);
-  if (flags.out) writeFileAtomic(flags.out, text);
+  // --out names a file the user chose: its folder must exist, and a device or FIFO is refused.
+  if (flags.out) writeFileSafe(flags.out, text, { what: '--out' });
   io.stdout.write(text);
   if (report.rows.length === 0) io.stderr.write('warning: nothing to compare: no workload × mode × variant and metric appears on both sides\n');
   if (failOn === 'regression' && report.counts.regressed > 0) return 1;

@@ -1,11 +1,35 @@
+import { statSync } from 'node:fs';
+import path from 'node:path';
 import { collectRunRecords, RunRecordError } from '../../report/run-records.ts';
 import { outcomeFromRecord } from '../../report/run-outcome.ts';
 import { createReporters, finishSuites } from '../../report/suite-reports.ts';
+import { unsafeNameReason } from '../../util/safe-name.ts';
+import { checkOutputPath } from '../../util/safe-file.ts';
 import type { CliIo } from '../main.ts';
 import { UsageError } from '../errors.ts';
 
+// `--reports DIR` must be a folder (or a new one in an existing folder): never a file or a device.
+function checkReportsDir(rootDir: string, value: string): string {
+  const dir = path.resolve(rootDir, value);
+  try {
+    if (!statSync(dir).isDirectory()) throw new UsageError(`--reports ${value}: exists and is not a folder`);
+    return dir;
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+  }
+  try {
+    if (!statSync(path.dirname(dir)).isDirectory()) throw new Error();
+  } catch {
+    throw new UsageError(`--reports ${value}: its parent folder ${path.dirname(dir)} does not exist`);
+  }
+  return dir;
+}
+
 // `harness merge DIR…`: one JUnit, summary and HTML report from the run results of several shards.
 export async function mergeCommand(rootDir: string, dirs: string[], opts: { summary?: string; reports?: string }, io: CliIo): Promise<number> {
+  // Output paths first: nothing is read or written when one of them is wrong.
+  const reportsDir = opts.reports !== undefined ? checkReportsDir(rootDir, opts.reports) : undefined;
+  if (opts.summary !== undefined) checkOutputPath(path.resolve(rootDir, opts.summary), { what: '--summary' });
   let records;
   try {
     records = collectRunRecords(dirs);
@@ -14,6 +38,11 @@ export async function mergeCommand(rootDir: string, dirs: string[], opts: { summ
     throw err;
   }
   if (records.length === 0) throw new UsageError(`no run_result.json under ${dirs.join(', ')}: pass the shards' artifact folders (or folders that hold them)`);
+  // The suite name read back from an artifact becomes a folder under --reports: never trust it as a path.
+  for (const r of records) {
+    const reason = unsafeNameReason(r.result.run.suite);
+    if (reason) throw new UsageError(`${path.join(r.dir, 'run_result.json')}: run.suite cannot name a reports folder: ${reason}`);
+  }
   // A run id seen twice (the same folder passed twice) counts once.
   const seen = new Set<string>();
   const unique = records.filter((r) => {
@@ -22,7 +51,7 @@ export async function mergeCommand(rootDir: string, dirs: string[], opts: { summ
     seen.add(key);
     return true;
   });
-  if (opts.reports) process.env.HARNESS_REPORTS_DIR = opts.reports;
+  if (reportsDir) process.env.HARNESS_REPORTS_DIR = reportsDir;
   const options = opts.summary ? { summary: opts.summary } : {};
   const outcomes = unique.map((r) => outcomeFromRecord(r)).sort((a, b) => a.name.localeCompare(b.name));
   const mux = createReporters(rootDir, options, [], { progress: false });
