@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { assertInside, isRegularFile, readTextBounded, writeFileSafe } from '../util/safe-file.ts';
 import path from 'node:path';
 import { ConfigError, type ConfigIssue } from '../config/config-error.ts';
 import { displayPath } from '../config/project-root.ts';
@@ -24,16 +25,16 @@ export function compileSuite(plan: SuitePlan, { rootDir, check = false }: Compil
   const expected = new Set<string>();
   for (const workload of plan.workloads) for (const chunk of workload.chunks) {
     const file = testFilePath(rootDir, plan.name, workload.name, chunk);
+    // Names are checked at load; this is the last line of defence: generated files stay in suites/.
+    assertInside(path.join(rootDir, 'suites'), file, 'generated test file');
     expected.add(file);
     const text = generateTestFile(plan, workload, chunk, file);
-    const current = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+    const current = isRegularFile(file) ? readTextBounded(file, { what: 'generated test file' }) : undefined;
     const runs = chunk.runs.length;
     if (current === text) out.push({ file, status: 'unchanged', runs });
     else if (check) out.push({ file, status: 'stale', runs });
     else {
-      mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(`${file}.tmp`, text);
-      renameSync(`${file}.tmp`, file);
+      writeFileSafe(file, text, { root: path.join(rootDir, 'suites'), createParents: true, what: 'generated test file' });
       out.push({ file, status: 'written', runs });
     }
   }
@@ -42,8 +43,8 @@ export function compileSuite(plan: SuitePlan, { rootDir, check = false }: Compil
   if (existsSync(dir)) {
     for (const name of readdirSync(dir)) {
       const file = path.join(dir, name);
-      if (!name.endsWith('.test.ts') || expected.has(file)) continue;
-      if (!readFileSync(file, 'utf8').startsWith(GENERATED_MARKER)) continue;
+      if (!name.endsWith('.test.ts') || expected.has(file) || !isRegularFile(file)) continue;
+      if (!readTextBounded(file, { what: 'generated test file' }).startsWith(GENERATED_MARKER)) continue;
       if (check) out.push({ file, status: 'orphan', runs: 0 });
       else {
         rmSync(file);

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { parse, stringify } from 'smol-toml';
 import { setPath } from '../plan/merge.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
+import { readTextBounded } from '../util/safe-file.ts';
 
 /** The agent's TOML config could not be read or rendered. */
 export class AgentConfigError extends Error {
@@ -14,7 +14,7 @@ export function renderAgentConfig(template: string | undefined, settings: Record
   if (template) {
     let text: string;
     try {
-      text = readFileSync(template, 'utf8');
+      text = readTextBounded(template, { what: 'agent config' });
     } catch (err) {
       throw new AgentConfigError(`cannot read the agent config ${template}: ${(err as Error).message}; pass --agent-config PATH or set instrumentation.agent_config`);
     }

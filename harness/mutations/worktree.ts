@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readTextBounded } from '../util/safe-file.ts';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -97,6 +98,6 @@ export async function removeAllWorktrees(repo: string): Promise<number> {
 
 // The patch file's first hunk header, for messages.
 export function firstHunk(patch: string): string {
-  const text = readFileSync(patch, 'utf8');
+  const text = readTextBounded(patch, { what: 'patch' });
   return /^@@.*@@/m.exec(text)?.[0] ?? '(no hunk)';
 }

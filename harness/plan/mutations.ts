@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readFileBounded, UnsafeFileError } from '../util/safe-file.ts';
 import path from 'node:path';
 import type { LoadedSuite, LoadedWorkload } from '../config/load-suite.ts';
 import type { IssueCollector } from '../config/config-error.ts';
@@ -41,7 +42,16 @@ export function planMutations(suite: LoadedSuite, w: LoadedWorkload, issues: Iss
       issues.add(suite.source.issueAt(at(i, 'patch'), `patch file not found: ${m.patch}`, { hint: 'paths are relative to the project root; make one with `git diff > experiments/mutations/NAME.patch`' }));
       return;
     }
-    out.set(m.name, { name: m.name, patch, patchSha256: sha256(readFileSync(patch)), baseCommit: base, ...(m.build ? { build: m.build } : {}) });
+    let bytes: Buffer;
+    try {
+      // Bounded and regular files only: /dev/zero, a FIFO, /dev/stdin or a folder is refused at once.
+      bytes = readFileBounded(patch, { what: 'patch' });
+    } catch (err) {
+      if (!(err instanceof UnsafeFileError)) throw err;
+      issues.add(suite.source.issueAt(at(i, 'patch'), `${m.patch}: ${err.reason}`, { hint: 'name a patch file made with `git diff > experiments/mutations/NAME.patch`' }));
+      return;
+    }
+    out.set(m.name, { name: m.name, patch, patchSha256: sha256(bytes), baseCommit: base, ...(m.build ? { build: m.build } : {}) });
   });
   return out;
 }

@@ -1,5 +1,31 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { READ_LIMITS, readTextBounded, UnsafeFileError } from '../util/safe-file.ts';
+import { RunResultSchema } from './run-result-schema.ts';
+
+/** A run_result.json in the artifacts root that --resume cannot trust (unreadable or off-schema). */
+export class PreviousRunError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PreviousRunError';
+  }
+}
+
+// Read one earlier result: bounded, regular files only, validated against the schema.
+function readPreviousResult(file: string): { run: { id: string; name: string }; status: string; started_at: string; key_metrics?: Record<string, number>; commands?: { role?: string }[] } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readTextBounded(file, { maxBytes: READ_LIMITS.json, what: 'run_result.json' }));
+  } catch (err) {
+    throw new PreviousRunError(err instanceof UnsafeFileError ? `--resume cannot read ${err.message}` : `--resume cannot read ${file}: ${(err as Error).message}`);
+  }
+  const parsed = RunResultSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new PreviousRunError(`${file}: ${issue.path.join('.') || '(root)'}: ${issue.message} (not a run_result.json of this harness; move it out of the artifacts root or delete it)`);
+  }
+  return parsed.data as ReturnType<typeof readPreviousResult>;
+}
 
 export interface PreviousRun {
   id: string;
@@ -24,12 +50,9 @@ export class PreviousRuns {
       for (const name of readdirSync(root)) {
         const file = path.join(root, name, 'run_result.json');
         if (!existsSync(file)) continue;
-        try {
-          const r = JSON.parse(readFileSync(file, 'utf8')) as { run?: { id?: string; name?: string }; status?: string; started_at?: string; key_metrics?: Record<string, number>; commands?: { role?: string }[] };
-          if (!r.run?.id || !r.run.name || !r.status) continue;
-          const hasClients = (r.commands ?? []).some((c) => c.role === 'client');
-          runs.push({ id: r.run.id, name: r.run.name, status: r.status, dir: path.join(root, name), startedAt: r.started_at ?? '', keyMetrics: r.key_metrics ?? {}, hasClients });
-        } catch {}
+        const r = readPreviousResult(file);
+        const hasClients = (r.commands ?? []).some((c) => c.role === 'client');
+        runs.push({ id: r.run.id, name: r.run.name, status: r.status, dir: path.join(root, name), startedAt: r.started_at, keyMetrics: r.key_metrics ?? {}, hasClients });
       }
     }
     runs.sort((a, b) => b.startedAt.localeCompare(a.startedAt));

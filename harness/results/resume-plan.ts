@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { READ_LIMITS, readTextBounded } from '../util/safe-file.ts';
 import path from 'node:path';
 import { diffPaths, PreviousRuns } from './previous-runs.ts';
 import { checkMeasurement } from './validity.ts';
@@ -37,7 +37,7 @@ export function describeRecheck(dir: string, problems: string[]): string {
 
 function explainChange(dir: string, config: unknown, params: unknown): string {
   try {
-    const old = JSON.parse(readFileSync(path.join(dir, 'plan.json'), 'utf8')) as { resolved?: unknown; run?: { params?: unknown }; provenance?: { harness_version?: string } };
+    const old = JSON.parse(readTextBounded(path.join(dir, 'plan.json'), { maxBytes: READ_LIMITS.json, what: 'plan.json' })) as { resolved?: unknown; run?: { params?: unknown }; provenance?: { harness_version?: string } };
     const paths = [...diffPaths(old.run?.params, params, 'params'), ...diffPaths(old.resolved, config)];
     return paths.length ? `changed: ${paths.join(', ')}` : 'changed: harness version or agent patch';
   } catch {

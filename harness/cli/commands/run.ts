@@ -10,6 +10,8 @@ import { parseShard, readRunFlags } from '../run-flags.ts';
 import { shardRunCount } from '../../compile/shard.ts';
 import { formatResumePlan, resumePlan } from '../../results/resume-plan.ts';
 import { artifactsRoot } from '../../results/artifact-dir.ts';
+import { PreviousRunError } from '../../results/previous-runs.ts';
+import { UsageError } from '../errors.ts';
 import { newSessionId } from '../../fixtures/global-setup.ts';
 import { removeAllWorktrees } from '../../mutations/worktree.ts';
 
@@ -20,7 +22,14 @@ export async function runCommand(rootDir: string, opts: Record<string, string | 
   const shard = opts.shard !== undefined ? parseShard(String(opts.shard)) : undefined;
   const plan = planSuite(String(opts.suite), { rootDir, options });
   for (const w of plan.warnings) io.stderr.write(`warning: ${w}\n`);
-  if (options.resume) io.stderr.write(`${formatResumePlan(resumePlan(plan, artifactsRoot(rootDir, options.artifactsDir)))}\n`);
+  if (options.resume) {
+    try {
+      io.stderr.write(`${formatResumePlan(resumePlan(plan, artifactsRoot(rootDir, options.artifactsDir)))}\n`);
+    } catch (err) {
+      if (err instanceof PreviousRunError) throw new UsageError(err.message);
+      throw err;
+    }
+  }
   if (opts.dryRun) {
     io.stdout.write(opts.json ? `${JSON.stringify(planToJson(plan), null, 2)}\n` : `${formatPlan(plan)}\n`);
     return 0;
