@@ -71,6 +71,11 @@ export function zodIssuesToConfigIssues(
         const matched = issue.errors.filter((branch) => !branch.some((s) => s.code === 'invalid_type' && s.path.length === 0));
         if (matched.length > 0) visit(matched.reduce((a, b) => (b.length < a.length ? b : a)), path);
         else at(path, describeUnionFailure(issue));
+      } else if (issue.code === 'invalid_key') {
+        // A record key that fails its own schema (env names): the key's message, at the key.
+        const key = path[path.length - 1];
+        const inner = issue.issues[0]?.message ?? issue.message;
+        at(path, `key \`${String(key)}\`: ${inner}`, undefined, true);
       } else if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) {
         at(path, `missing required key \`${String(path[path.length - 1])}\``);
       } else {
