@@ -73,7 +73,7 @@ function planWorkload(suite: LoadedSuite, w: LoadedWorkload, options: RunOptions
   const space = expandParameters(
     withMutationAxis(w.entry.parameters, mutations, w.entry.mutation_base),
     (path, message, hint) => issues.add(suite.source.issueAt([...paramsPath, ...path], message, hint ? { hint } : {})),
-    { maxVariants: Math.max(1, Math.floor(budget.left / perVariant)) },
+    { maxRuns: budget.left, runsPerVariant: perVariant },
   );
   const planned = space.variants.length * perVariant;
   if (planned > budget.left) {

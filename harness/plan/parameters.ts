@@ -34,7 +34,7 @@ const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'ob
 
 // Expand `parameters` into variants: lists are axes, mappings are groups, scalars are fixed,
 // `exclude` removes and `include` extends combinations exactly like a GitHub Actions matrix.
-export function expandParameters(parameters: Record<string, unknown>, report: ReportIssue, limits: { maxVariants: number } = { maxVariants: Number.MAX_SAFE_INTEGER }): ParameterSpace {
+export function expandParameters(parameters: Record<string, unknown>, report: ReportIssue, limits: { maxRuns: number; runsPerVariant: number } = { maxRuns: Infinity, runsPerVariant: 1 }): ParameterSpace {
   const axes: Axis[] = [];
   const fixed: Row = {};
   let include: Row[] = [];
@@ -61,8 +61,9 @@ export function expandParameters(parameters: Record<string, unknown>, report: Re
   exclude.forEach((row, i) => checkRowKeys(row, axisNames, ['exclude', i], report, 'exclude'));
 
   const total = axes.reduce((n, a) => n * a.values.length, 1);
-  if (total > limits.maxVariants) {
-    report([], `the axes make ${total.toLocaleString('en')} combinations, more than the limit of ${limits.maxVariants.toLocaleString('en')} runs`, 'remove values, or raise the limit with --max-runs N');
+  if (total * limits.runsPerVariant > limits.maxRuns) {
+    const runs = limits.runsPerVariant > 1 ? ` (${(total * limits.runsPerVariant).toLocaleString('en')} runs with modes and repetitions)` : '';
+    report([], `the axes make ${total.toLocaleString('en')} combinations${runs}, more than the limit of ${limits.maxRuns.toLocaleString('en')} runs`, 'remove values, or raise the limit with --max-runs N');
     return { axes, fixed, variants: [] };
   }
   const all = cartesian(axes);

@@ -4,7 +4,7 @@ import type { ReadySpec, RemoteSpec } from '../config/schema/common.ts';
 import type { KeyPath } from '../config/yaml-source.ts';
 import { splitCommand, ShellSyntaxError } from './command-line.ts';
 import { PinningError, wrapWithPinning } from '../util/pinning-argv.ts';
-import { MalformedTemplate, renderTemplate, UnknownTemplateVariable } from './template.ts';
+import { checkTemplateSyntax, MalformedTemplate, renderTemplate, UnknownTemplateVariable } from './template.ts';
 import { buildTemplateVars, paramEnv, SettingTemplateError } from './template-vars.ts';
 import { renderObserver, renderMonitors } from './render-instrumentation.ts';
 import type { PlannedRun, ProcessPlan, ReadyPlan, RunCommands, RunContext } from './run-types.ts';
@@ -40,11 +40,13 @@ export function renderAt(text: string, vars: Vars, at: KeyPath): string {
 export function renderArgv(command: string | string[], vars: Vars, at: KeyPath, cache?: Map<string, readonly string[]>): string[] {
   let argv: readonly string[];
   try {
+    // Template syntax of the whole string first, so a column names the command, not one argument.
+    if (typeof command === 'string' && command.includes('{{')) checkTemplateSyntax(command);
     const cached = typeof command === 'string' ? cache?.get(command) : undefined;
     argv = cached ?? splitCommand(command);
     if (!cached && typeof command === 'string') cache?.set(command, argv);
   } catch (err) {
-    if (err instanceof ShellSyntaxError) throw new RenderError(err.message, at);
+    if (err instanceof ShellSyntaxError || err instanceof MalformedTemplate) throw new RenderError(err.message, at);
     throw err;
   }
   const out = argv.map((arg) => renderAt(arg, vars, at));
