@@ -160,6 +160,14 @@ describe('--resume over malformed artifacts', () => {
     const res = await cli(['--root', project.root, 'run', '--suite', 's', '--resume', '--dry-run', '--artifacts', root]);
     expect(res).toMatchObject({ code: 2, err: expect.stringMatching(/old\/run_result\.json: started_at: /) });
   });
+
+  it('a run_result.json linked to /dev/zero is exit 2 at once', async () => {
+    const root = path.join(tmp, 'artifacts');
+    mkdirSync(path.join(root, 'zero'), { recursive: true });
+    symlinkSync('/dev/zero', path.join(root, 'zero', 'run_result.json'));
+    const res = await cli(['--root', project.root, 'run', '--suite', 's', '--resume', '--dry-run', '--artifacts', root]);
+    expect(res).toMatchObject({ code: 2, err: expect.stringMatching(/--resume cannot read .*zero\/run_result\.json: run_result\.json is a character device/) });
+  });
 });
 
 describe('real harness processes', () => {

@@ -1,5 +1,5 @@
 import { fatalFailures, hostChecks, type CheckResult } from '../../preflight/checks.ts';
-import { writeJsonAtomic } from '../../util/atomic-write.ts';
+import { writeJsonSafe } from '../../util/safe-file.ts';
 import type { CliIo } from '../main.ts';
 import { UsageError } from '../errors.ts';
 
@@ -13,7 +13,7 @@ export function preflightCommand(opts: { fatal?: string; out?: string }, io: Cli
   const results: CheckResult[] = hostChecks();
   for (const r of results) io.stdout.write(`${r.status.padEnd(7)} ${r.name.padEnd(9)} ${r.value ?? '(cannot tell here)'}${r.status === 'warn' ? `  — expected ${r.expected}: ${r.hint}` : ''}\n`);
   const failed = fatalFailures(results, fatal);
-  if (opts.out) writeJsonAtomic(opts.out, { checked_at: new Date().toISOString(), results, fatal, failed: failed.map((f) => f.name) });
+  if (opts.out) writeJsonSafe(opts.out, { checked_at: new Date().toISOString(), results, fatal, failed: failed.map((f) => f.name) });
   if (failed.length) {
     io.stderr.write(`error: pre-flight checks marked fatal did not pass: ${failed.map((f) => `${f.name} = ${f.value ?? 'unknown'} (expected ${f.expected})`).join('; ')}\n`);
     return 1;
