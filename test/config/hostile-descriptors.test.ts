@@ -54,6 +54,13 @@ describe('prototype keys', () => {
       ['experiments/configs/workloads/w.yaml', 12, 'settings.x.prototype'],
     ]);
   });
+
+
+  it('rejects an agent_params target that names a prototype key', () => {
+    project.workload('w', `${TINY_WORKLOAD}instrumentation:\n  agent_params: { rate: "sampling.__proto__.polluted" }\n`);
+    project.suite('s', entry(`    parameters: { rate: [1] }\n`, 'experiments/configs/workloads/w.yaml'));
+    expect(issuesOf()[0]).toMatchObject({ file: 'experiments/configs/workloads/w.yaml', line: 10, keyPath: 'instrumentation.agent_params.rate' });
+  });
 });
 
 describe('YAML that the yaml package mishandles', () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CommandSchema, EnvSchema, PortSchema, SecondsSchema } from './common.ts';
+import { forbiddenKeyReason } from '../yaml-compose.ts';
 
 export const MODES = ['baseline', 'perf', 'microsentinel'] as const;
 export const ModeSchema = z.enum(MODES);
@@ -27,7 +28,7 @@ export const InstrumentationSchema = z.strictObject({
   agent_config: z.string().optional().describe('Agent TOML config template; the --agent-config flag sets it.'),
   metrics_port: PortSchema.optional().describe('Agent --metrics-port; the --metrics-port flag sets it.'),
   agent_params: z
-    .record(z.string(), z.string())
+    .record(z.string(), z.string().refine((key) => forbiddenKeyReason(key) === null, 'an agent config key cannot name `__proto__`, `constructor` or `prototype`'))
     .default({})
     .describe('Maps variant parameters to agent config keys, e.g. `rate_scan.samples_per_core: sampling.budget`.'),
   agent_settings: z.record(z.string(), z.unknown()).default({}).describe('Agent config keys (dotted) set for every run.'),
