@@ -40,6 +40,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .description('generate suites/<suite>/<workload>.test.ts from the descriptors')
     .option('--suite <name...>', 'only these suites (default: all)')
     .option('--check', 'fail when a generated file is stale instead of writing it')
+    .option('--max-runs <n>', 'refuse suites that plan more runs than this (default 100000)')
     .action((opts) => set(compileCommand(root(), opts, io)));
   const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
   program

@@ -57,12 +57,12 @@ export function compileSuite(plan: SuitePlan, { rootDir, check = false }: Compil
 
 // Compile every suite of the catalog (or the named ones).
 // Every suite is planned first, so the problems of all descriptors are reported together.
-export function compileAll(rootDir: string, suites: string[] = listSuites(rootDir), check = false): CompiledFile[] {
+export function compileAll(rootDir: string, suites: string[] = listSuites(rootDir), check = false, maxRuns?: number): CompiledFile[] {
   const plans: SuitePlan[] = [];
   const issues: ConfigIssue[] = [];
   for (const suite of suites) {
     try {
-      plans.push(planSuite(suite, { rootDir }));
+      plans.push(planSuite(suite, { rootDir, options: maxRuns ? { maxRuns } : {} }));
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       issues.push(...err.issues);

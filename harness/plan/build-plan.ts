@@ -59,11 +59,19 @@ export function planSuite(suite: string, { rootDir, options = {} }: PlanSuiteOpt
 export function buildPlan(suite: LoadedSuite, options: RunOptions = {}): SuitePlan {
   const issues = new IssueCollector();
   const warnings: string[] = [];
-  const budget = { left: options.maxRuns ?? DEFAULT_MAX_RUNS, limit: options.maxRuns ?? DEFAULT_MAX_RUNS };
+  const limit = options.maxRuns ?? maxRunsFromEnv() ?? DEFAULT_MAX_RUNS;
+  const budget = { left: limit, limit };
   const workloads = suite.workloads.map((w) => planWorkload(suite, w, options, issues, warnings, budget));
   issues.throwIfAny();
   const order = suite.descriptor.order;
   return { suite, name: suite.name, order, seed: suite.descriptor.seed, options, workloads, runs: workloads.flatMap((w) => w.runs), warnings };
+}
+
+// `harness run --max-runs N` passes the limit to the generated files it runs in Vitest (which plan
+// again, without flags) as HARNESS_MAX_RUNS.
+function maxRunsFromEnv(): number | undefined {
+  const n = Number(process.env.HARNESS_MAX_RUNS);
+  return Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
 function planWorkload(suite: LoadedSuite, w: LoadedWorkload, options: RunOptions, issues: IssueCollector, warnings: string[], budget: { left: number; limit: number }): WorkloadPlan {

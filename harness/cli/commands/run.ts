@@ -35,7 +35,7 @@ export async function runCommand(rootDir: string, opts: Record<string, string | 
     return 0;
   }
   // The generated files must match the descriptor; regenerate rather than run a stale one.
-  const base = Object.keys(options).length === 0 ? plan : planSuite(String(opts.suite), { rootDir });
+  const base = Object.keys(options).length === 0 ? plan : planSuite(String(opts.suite), { rootDir, options: options.maxRuns ? { maxRuns: options.maxRuns } : {} });
   for (const f of compileSuite(base, { rootDir })) {
     if (f.status === 'written' || f.status === 'removed') io.stderr.write(`note: regenerated ${displayPath(f.file, rootDir)} from ${plan.suite.displayFile}\n`);
   }
@@ -52,7 +52,7 @@ export async function runCommand(rootDir: string, opts: Record<string, string | 
   process.on('SIGTERM', onSignal);
   const child = await execa(process.execPath, args, {
     cwd: rootDir,
-    env: { ...runOptionsToEnv(options), HARNESS_ROOT: rootDir, HARNESS_TOTAL_RUNS: String(total), HARNESS_SESSION_ID: process.env.HARNESS_SESSION_ID ?? newSessionId() },
+    env: { ...runOptionsToEnv(options), ...(options.maxRuns ? { HARNESS_MAX_RUNS: String(options.maxRuns) } : {}), HARNESS_ROOT: rootDir, HARNESS_TOTAL_RUNS: String(total), HARNESS_SESSION_ID: process.env.HARNESS_SESSION_ID ?? newSessionId() },
     stdio: 'inherit',
     reject: false,
   });
