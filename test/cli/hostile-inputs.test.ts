@@ -52,6 +52,15 @@ describe('flags', () => {
     expect(res.out).toBe('');
   });
 
+  it('--max-runs on plan and compile: refuses above it, plans when raised, rejects a bad value', async () => {
+    project.suite('s', `workloads:\n  - name: t\n    config: experiments/configs/workloads/tiny.yaml\n    modes: [baseline, perf]\n    repetitions: 3\n    parameters: { a: [1, 2, 3, 4] }\n`);
+    expect(await cli(['--root', project.root, 'plan', '--suite', 's', '--count', '--max-runs', '20'])).toMatchObject({ code: 2, err: expect.stringMatching(/s\.yaml:6:17 .*24 runs with modes and repetitions\), more than the limit of 20 runs/) });
+    expect(await cli(['--root', project.root, 'compile', '--max-runs', '20'])).toMatchObject({ code: 2 });
+    expect(await cli(['--root', project.root, 'compile', '--max-runs', '24'])).toMatchObject({ code: 0 });
+    expect(await cli(['--root', project.root, 'compile', '--max-runs', '0'])).toMatchObject({ code: 2, err: expect.stringMatching(/--max-runs must be a whole number/) });
+    expect(await cli(['--root', project.root, 'plan', '--suite', 's', '--max-runs', 'lots'])).toMatchObject({ code: 2, err: expect.stringMatching(/--max-runs must be a whole number/) });
+  });
+
   it('--root naming a missing folder or a file is exit 2, not a silent fallback', async () => {
     expect(await cli(['--root', '/nonexistent/project', 'plan', '--suite', 's'])).toMatchObject({ code: 2, err: expect.stringMatching(/--root \/nonexistent\/project: no such folder/) });
     expect(await cli(['--root', '/etc/passwd', 'plan', '--suite', 's'])).toMatchObject({ code: 2, err: expect.stringMatching(/not a folder/) });
