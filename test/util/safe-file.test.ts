@@ -76,6 +76,16 @@ describe('writeFileSafe', () => {
     expect(leftovers()).toEqual([]);
   });
 
+  it('removes its temp file when writing fails after creating it', () => {
+    const f = path.join(dir, 'out.json');
+    writeFileSync(f, 'old');
+    // Not a Buffer: the write itself throws once the temp file exists.
+    const bogus = { length: 4 } as unknown as Buffer;
+    expect(refusal(() => writeFileSafe(f, bogus))).toMatch(/cannot write output file/);
+    expect(leftovers()).toEqual([]);
+    expect(readFileSync(f, 'utf8')).toBe('old');
+  });
+
   it('refuses a FIFO target and leaves it a FIFO', () => {
     const p = fifo('out');
     expect(refusal(() => writeFileSafe(p, 'x', { what: '--out' }))).toMatch(/--out exists and is a FIFO: refusing to replace it/);
