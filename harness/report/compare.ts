@@ -1,6 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { compareSamples, decideVerdicts, type Comparison, type Direction, type Verdict } from '../stats/index.ts';
-import { metricDirection } from './metric-direction.ts';
+import { compareSamples, decideVerdicts, metricDirection, type Comparison, type Direction, type Verdict } from '../stats/index.ts';
 import { collectRunRecords } from './run-records.ts';
 import { SUMMARY_SCHEMA, summarizeRuns, type SuiteSummary } from './summary.ts';
 

@@ -1,6 +1,5 @@
-import { bootstrapInterval, checkSample, describeSample, estimateOverhead, findOutliers, type Direction, type SampleWarning } from '../stats/index.ts';
+import { bootstrapInterval, checkSample, describeSample, estimateOverhead, findOutliers, metricDirection, NON_PERFORMANCE_METRICS, OVERHEAD_METRICS, type Direction, type SampleWarning } from '../stats/index.ts';
 import type { RunRecord } from './run-records.ts';
-import { metricDirection, NON_PERFORMANCE_METRICS, OVERHEAD_METRICS } from './metric-direction.ts';
 
 export const SUMMARY_SCHEMA = 'harness.summary/v1';
 
