@@ -75,6 +75,11 @@ export function assessRun(run: AssessedRun, metrics: Record<string, number>, bas
   };
 }
 
+// The headline of a run the assessment rejects (one line: it heads JUnit failures and summaries).
+export function invalidRunMessage(problems: readonly string[]): string {
+  return `Run is not a valid measurement: ${problems.join('; ')}`;
+}
+
 const isOverheadKey = (k: string): boolean => k === 'overhead_pct' || k.startsWith('overhead_pct.');
 
 // "expectation overhead_pct… not checked" for a run whose block has no baseline (yet).

@@ -1,5 +1,6 @@
 import { CommandError } from '../process/index.ts';
 import type { RunError, RunFailureKind } from '../results/run-result-schema.ts';
+import { invalidRunMessage } from '../results/assess-run.ts';
 
 /** A run that did not pass: the test fails with this message; run_result.json holds the details. */
 export class RunFailedError extends Error {
@@ -17,7 +18,7 @@ export class RunFailedError extends Error {
 export class InvalidRunError extends Error {
   override readonly name = 'InvalidRunError';
   constructor(readonly problems: string[]) {
-    super(`Run is not a valid measurement:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(invalidRunMessage(problems));
   }
 }
 

@@ -36,6 +36,20 @@ ${workloads.length ? html`<nav>${workloads.map((w) => html`<a href="#${anchor(w)
 </header>`;
 }
 
+// Runs that could not run or finish (their file failed to load, an interruption) and errors outside
+// any run: they have no run_result.json, so the runs table cannot show them.
+function renderErrors(summary: SuiteSummary): SafeHtml | '' {
+  const runs = (summary.failures ?? []).filter((f) => f.state === 'error');
+  const errors = summary.errors ?? [];
+  if (runs.length === 0 && errors.length === 0 && !summary.interrupted) return '';
+  return html`<section id="errors" class="errors">
+<h2>Errors</h2>
+${summary.interrupted ? html`<p class="interrupted">The suite was interrupted before every run ended.</p>` : ''}
+${runs.length ? html`<ul class="run-errors">${runs.map((f) => html`<li><span class="name">${f.name}</span> <b>${f.kind}</b>: ${f.message}</li>`)}</ul>` : ''}
+${errors.length ? html`<ul class="suite-errors">${errors.map((e) => html`<li>${e.message}</li>`)}</ul>` : ''}
+</section>`;
+}
+
 function renderWorkload(workload: string, summary: SuiteSummary, records: readonly RunRecord[], ctx: ChartContext): SafeHtml {
   const groups = summary.groups.filter((g) => g.workload === workload);
   groups.sort((a, b) => a.variant.localeCompare(b.variant) || ctx.modes.indexOf(a.mode) - ctx.modes.indexOf(b.mode));
@@ -69,6 +83,7 @@ export function renderHtmlReport(summary: SuiteSummary, records: RunRecord[], op
 <body>
 ${renderHeader(summary, title, workloads)}
 <main>
+${renderErrors(summary)}
 ${workloads.map((w) => renderWorkload(w, summary, records, ctx))}
 <section id="runs">
 <h2>Runs</h2>
