@@ -1,7 +1,9 @@
 import { ConfigError } from '../config/config-error.ts';
 
 /** A wrong flag or argument; exit code 2 like a config error. */
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
 
 // Print an error the way a user can act on it (never a stack trace unless HARNESS_DEBUG) and pick the exit code.
 export function reportError(err: unknown, stderr: NodeJS.WritableStream = process.stderr): number {

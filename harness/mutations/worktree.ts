@@ -22,12 +22,12 @@ export interface PreparedWorktree {
 
 /** A patch that does not apply: names the patch file and the hunk git rejected. */
 export class PatchError extends Error {
-  readonly kind = 'mutation';
+  override readonly name = 'PatchError';
 }
 
 /** A mutation's build command failed. */
 export class BuildError extends Error {
-  readonly kind = 'mutation';
+  override readonly name = 'BuildError';
 }
 
 // Worktrees live outside the user's checkout: the checkout is never modified, whatever happens.

@@ -1,7 +1,9 @@
 import { parse } from 'shell-quote';
 
 /** A command string that needs a shell to mean what it says (pipes, `;`, redirections). */
-export class ShellSyntaxError extends Error {}
+export class ShellSyntaxError extends Error {
+  override readonly name = 'ShellSyntaxError';
+}
 
 // Split a command string into argv like a shell would, without running one: quotes are honoured,
 // `$VAR` stays literal (the process sees it verbatim), operators are rejected.

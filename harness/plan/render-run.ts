@@ -11,6 +11,7 @@ import type { PlannedRun, ProcessPlan, ReadyPlan, RunCommands, RunContext } from
 
 /** A problem rendering a run's commands, at a path of the resolved config. */
 export class RenderError extends Error {
+  override readonly name = 'RenderError';
   constructor(
     message: string,
     readonly path: KeyPath,

@@ -12,6 +12,7 @@ export function hasTemplate(text: string): boolean {
 
 /** A placeholder that names no known variable. */
 export class UnknownTemplateVariable extends Error {
+  override readonly name = 'UnknownTemplateVariable';
   constructor(
     readonly variable: string,
     readonly text: string,

@@ -48,7 +48,9 @@ export interface CompareOptions {
 }
 
 /** A summary.json or artifact folder(s) that cannot be compared. */
-export class CompareInputError extends Error {}
+export class CompareInputError extends Error {
+  override readonly name = 'CompareInputError';
+}
 
 // Load one side: a summary.json, or artifact folders (summarized on the fly).
 export function loadComparable(input: string): SuiteSummary {

@@ -9,7 +9,9 @@ export interface RunRecord {
 }
 
 /** A folder that should hold runs but does not, or a run_result.json that does not parse. */
-export class RunRecordError extends Error {}
+export class RunRecordError extends Error {
+  override readonly name = 'RunRecordError';
+}
 
 // Read one artifact folder's run_result.json (validated against the schema).
 export function readRunRecord(dir: string): RunRecord {

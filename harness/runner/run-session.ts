@@ -10,7 +10,7 @@ import { keyMetricsFrom } from '../results/key-metrics.ts';
 import { assessRun, blockOf, describeUnchecked, type Baselines, type RunBlock } from '../results/assess-run.ts';
 import { ArtifactBaselines } from '../results/baselines.ts';
 import { CleanupStack } from './cleanup-stack.ts';
-import { classifyFailure, InvalidRunError, RunFailedError } from './run-failure.ts';
+import { classifyFailure, InvalidRunError, RunFailedError, RunInterruptedError } from './run-failure.ts';
 import { SuiteRemotes } from './remote-clients.ts';
 import { buildPipeline } from './pipeline.ts';
 import type { RunContext, RunStage } from './stage.ts';
@@ -46,6 +46,9 @@ export class RunSession {
   private readonly recorder: ResultRecorder;
   private readonly stages: RunStage[];
   private ownRemotes: SuiteRemotes | undefined;
+  private running = false;
+  /** dispose() came while execute() was still running (a test timeout, an interruption). */
+  private interrupted = false;
 
   constructor(run: PlannedRun, opts: RunSessionOptions) {
     this.run = run;
@@ -73,9 +76,11 @@ export class RunSession {
   // Run every stage; resolves with the result of a passed run, rejects with RunFailedError otherwise.
   async execute(): Promise<RunResult> {
     let failure: unknown = null;
+    this.running = true;
     this.recorder.phase('run_start');
     try {
       for (const stage of this.stages) {
+        if (this.interrupted) break; // nothing new starts once the run is being stopped
         // Registered before start(): a stage that fails half-way still stops what it began.
         this.cleanup.push(`stop ${stage.name}`, () => stage.stop());
         await stage.start();
@@ -83,6 +88,9 @@ export class RunSession {
     } catch (err) {
       failure = err;
     }
+    // Stopped from outside: whatever the stages saw then (killed clients…) is a consequence.
+    if (this.interrupted) failure = new RunInterruptedError('the run was stopped before it ended (the test timed out or the suite was interrupted)', { cause: failure ?? undefined });
+    this.running = false;
     const teardownError = await this.teardown();
     // Teardown problems after a failure are secondary: keep them as warnings.
     if (teardownError && failure) this.recorder.warn(`teardown: ${classifyFailure(teardownError, this.artifactDir).message.split('\n')[0]}`);
@@ -96,6 +104,7 @@ export class RunSession {
 
   // Stop whatever is still running (idempotent; the fixture calls it after every test).
   async dispose(): Promise<void> {
+    if (this.running) this.interrupted = true;
     await this.cleanup.dispose();
     await this.disposeOwnRemotes();
   }
