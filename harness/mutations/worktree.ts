@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -95,8 +95,3 @@ export async function removeAllWorktrees(repo: string): Promise<number> {
   return dirs.length;
 }
 
-// The patch file's first hunk header, for messages.
-export function firstHunk(patch: string): string {
-  const text = readFileSync(patch, 'utf8');
-  return /^@@.*@@/m.exec(text)?.[0] ?? '(no hunk)';
-}

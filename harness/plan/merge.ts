@@ -28,9 +28,3 @@ export function setPath(target: Record<string, Json>, path: readonly string[], v
   });
 }
 
-// Build a nested object holding one value at a path.
-export function objectAtPath(path: readonly string[], value: Json): Record<string, Json> {
-  const root: Record<string, Json> = {};
-  setPath(root, path, value);
-  return root;
-}

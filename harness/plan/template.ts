@@ -1,15 +1,6 @@
 // `{{ name }}` placeholders in commands, env and paths.
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
 
-// Names of every placeholder used in a string.
-export function templateNames(text: string): string[] {
-  return [...text.matchAll(PLACEHOLDER)].map((m) => m[1]!);
-}
-
-export function hasTemplate(text: string): boolean {
-  return text.includes('{{');
-}
-
 /** A placeholder that names no known variable. */
 export class UnknownTemplateVariable extends Error {
   override readonly name = 'UnknownTemplateVariable';

@@ -10,6 +10,6 @@ export { formatEvent, type ProcessEvent } from './process-events.ts';
 export { groupMembers, signalGroup } from './process-group.ts';
 export { killAllGroups, listLiveGroups } from './process-registry.ts';
 export { describeProbe, tryConnect, tryHttp, waitForProbe, type ReadinessProbe } from './readiness.ts';
-export { allowedCpus, checkPinningTools, formatCpuList, parseCpuList, PinningError, wrapWithPinning, type Pinning } from './pinning.ts';
+export { allowedCpus, formatCpuList, parseCpuList, PinningError, wrapWithPinning, type Pinning } from './pinning.ts';
 export { quoteArg, quoteArgv, type QuoteOptions } from '../util/quote.ts';
 export { findExecutable } from './which.ts';

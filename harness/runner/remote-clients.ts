@@ -11,6 +11,7 @@ import {
   type RemoteProcess,
 } from '../remote/index.ts';
 import type { ProcessPlan } from '../plan/run-types.ts';
+import type { ProcessEvent } from '../process/index.ts';
 import { quoteArg } from '../util/quote.ts';
 import type { RemoteHostRecord } from '../results/run-result-sections.ts';
 
@@ -48,8 +49,9 @@ export class RemoteClient {
     readonly plan: ProcessPlan,
     private readonly artifactDir: string,
     remotes: SuiteRemotes,
+    onEvent?: (e: ProcessEvent) => void,
   ) {
-    this.processes = createRemoteProcesses(plan, artifactDir, remotes.pool);
+    this.processes = createRemoteProcesses(plan, artifactDir, remotes.pool, onEvent);
     this.hosts = remotes.pool.forSpec(plan.remote!);
     this.warnings = remotes.takeWarnings();
   }

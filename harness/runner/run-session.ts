@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { formatEvent, type ProcessEvent } from '../process/index.ts';
 import path from 'node:path';
 import type { PlannedRun } from '../plan/run-types.ts';
 import type { RunOptions } from '../plan/resolve-config.ts';
@@ -64,6 +65,7 @@ export class RunSession {
       options: opts.options,
       warn: (m) => this.recorder.warn(m),
       phase: (p) => this.recorder.phase(p),
+      event: (e) => appendEvent(this.artifactDir, e),
     };
     this.stages = buildPipeline(ctx, () => this.remotes());
   }
@@ -174,4 +176,11 @@ function logFiles(dir: string): string[] {
   } catch {
     return [];
   }
+}
+
+// The run's process timeline, one line per event (events.log): who started, was ready, was killed, exited when.
+function appendEvent(artifactDir: string, e: ProcessEvent): void {
+  try {
+    appendFileSync(path.join(artifactDir, 'events.log'), `${e.time.toISOString()} ${formatEvent(e)}\n`);
+  } catch {} // a timeline line is never worth failing a run
 }

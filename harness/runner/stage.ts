@@ -1,3 +1,4 @@
+import type { ProcessEvent } from '../process/index.ts';
 import type { RunOptions } from '../plan/resolve-config.ts';
 import type { PlannedRun } from '../plan/run-types.ts';
 import type { CommandRecord, Phases, StageSections } from '../results/run-result-schema.ts';
@@ -48,4 +49,6 @@ export interface RunContext {
   warn(message: string): void;
   /** Timestamp a phase of the run. */
   phase(name: keyof Phases): void;
+  /** A process event (spawn, ready, kill, exit, timeout) of the run's servers and clients, for events.log. */
+  event(e: ProcessEvent): void;
 }

@@ -76,6 +76,12 @@ describe('RunSession', () => {
     expect(JSON.stringify(plan)).not.toContain('tok-5ecret-123'); // secrets never reach plan.json
     expect(plan.commands.servers[0].env.API_TOKEN).toBe('[redacted]');
     expect(readFileSync(path.join(dir, 'gen_client.log'), 'utf8')).toContain('5/5 echoed');
+    // The process timeline: the server spawned and was ready before the client ran; both ended.
+    const events = readFileSync(path.join(dir, 'events.log'), 'utf8').split('\n').map((l) => l.split(/\s+/).slice(1, 3).join(' '));
+    expect(events.indexOf('spawn tiny')).toBeGreaterThanOrEqual(0);
+    expect(events.indexOf('spawn tiny')).toBeLessThan(events.indexOf('ready tiny'));
+    expect(events.indexOf('ready tiny')).toBeLessThan(events.indexOf('spawn gen'));
+    expect(events).toEqual(expect.arrayContaining(['exit gen', 'exit tiny']));
   });
 
   it('fails the run when the server crashes mid-run, keeping its log tail and the result', async () => {

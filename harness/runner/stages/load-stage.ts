@@ -31,7 +31,7 @@ export class LoadStage implements RunStage {
     const clients = this.prepare.commands.clients.map(async (plan) => {
       if (plan.startDelayMs) await new Promise((r) => setTimeout(r, plan.startDelayMs));
       if (plan.remote) return this.runRemote(plan);
-      const proc = createLocalProcess(plan, this.ctx.artifactDir);
+      const proc = createLocalProcess(plan, this.ctx.artifactDir, (e) => this.ctx.event(e));
       this.started.push({ plan, proc });
       await proc.start();
       await proc.wait();
@@ -47,7 +47,7 @@ export class LoadStage implements RunStage {
 
   // A client on generator nodes: copy-back is registered first, so it runs even if the start fails.
   private async runRemote(plan: ProcessPlan): Promise<void> {
-    const client = new RemoteClient(plan, this.ctx.artifactDir, this.remotes());
+    const client = new RemoteClient(plan, this.ctx.artifactDir, this.remotes(), (e) => this.ctx.event(e));
     client.warnings.forEach((w) => this.ctx.warn(w));
     this.copyBack.add(client);
     for (const proc of client.processes) this.started.push({ plan, proc });

@@ -28,7 +28,7 @@ export class ServerStage implements RunStage {
 
   async start(): Promise<void> {
     for (const plan of this.prepare.commands.servers) {
-      const proc = createLocalProcess(plan, this.ctx.artifactDir);
+      const proc = createLocalProcess(plan, this.ctx.artifactDir, (e) => this.ctx.event(e));
       this.started.push({ plan, proc });
       void proc.exited.then((o) => {
         if (!this.watching || o.killed) return;
