@@ -5,7 +5,7 @@ import { CommandError, ManagedProcess, findExecutable, unexpectedExitError } fro
 import type { ProcessPlan } from '../plan/run-types.ts';
 import { SERVER_PIDS } from '../plan/render-instrumentation.ts';
 import { createLocalProcess } from '../process/from-plan.ts';
-import type { InstrumentationSection } from '../results/run-result-sections.ts';
+import type { InstrumentationSection } from '../results/run-result-schema.ts';
 import { readFileSync } from 'node:fs';
 import { renderAgentConfig } from './agent-config.ts';
 import { agentVersion } from '../results/provenance.ts';

@@ -117,5 +117,10 @@ export type CommandRecord = z.infer<typeof CommandRecordSchema>;
 export type Phases = z.infer<typeof PhasesSchema>;
 export type Assessment = z.infer<typeof AssessmentSchema>;
 export type StageSections = z.infer<typeof StageSectionsSchema>;
+export type MutationSection = NonNullable<StageSections['mutation']>;
+export type InstrumentationSection = StageSections['instrumentation'];
+export type MonitorsSection = StageSections['monitors'];
+export type RemoteHostRecord = StageSections['remote_hosts'][number];
+export type FetchRecordEntry = StageSections['remote_fetch'][number];
 
 registerJsonSchema('run-result', RunResultSchema);

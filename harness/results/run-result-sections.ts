@@ -129,9 +129,4 @@ export const FetchRecordSchema = z.strictObject({
   error: z.string().nullable(),
 });
 
-export type MutationSection = z.infer<typeof MutationSectionSchema>;
-export type InstrumentationSection = z.infer<typeof InstrumentationSectionSchema>;
 export type MonitorRecord = z.infer<typeof MonitorRecordSchema>;
-export type MonitorsSection = z.infer<typeof MonitorsSectionSchema>;
-export type RemoteHostRecord = z.infer<typeof RemoteHostRecordSchema>;
-export type FetchRecordEntry = z.infer<typeof FetchRecordSchema>;

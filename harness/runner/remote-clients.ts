@@ -13,7 +13,7 @@ import {
 import type { ProcessPlan } from '../plan/run-types.ts';
 import type { ProcessEvent } from '../process/index.ts';
 import { quoteArg } from '../util/quote.ts';
-import type { RemoteHostRecord } from '../results/run-result-sections.ts';
+import type { RemoteHostRecord } from '../results/run-result-schema.ts';
 
 /**
  * One pooled SSH connection per host for a generated file's runs (the fixture creates it and

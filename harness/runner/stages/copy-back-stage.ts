@@ -1,4 +1,4 @@
-import type { FetchRecordEntry } from '../../results/run-result-sections.ts';
+import type { FetchRecordEntry } from '../../results/run-result-schema.ts';
 import type { RemoteClient } from '../remote-clients.ts';
 import type { RunContext, RunStage, StageReport } from '../stage.ts';
 

@@ -1,8 +1,8 @@
 import type { ManagedProcess } from '../../process/index.ts';
 import { createLocalProcess } from '../../process/from-plan.ts';
 import type { ProcessPlan } from '../../plan/run-types.ts';
-import { commandRecord } from '../../results/command-record.ts';
-import type { RemoteHostRecord } from '../../results/run-result-sections.ts';
+import { commandRecord } from '../command-record.ts';
+import type { RemoteHostRecord } from '../../results/run-result-schema.ts';
 import { RemoteClient, type SuiteRemotes } from '../remote-clients.ts';
 import type { RunContext, RunStage, StageReport } from '../stage.ts';
 import type { CopyBackStage } from './copy-back-stage.ts';

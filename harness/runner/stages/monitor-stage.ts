@@ -1,6 +1,6 @@
 import { HostMonitor } from '../../monitors/host-monitor.ts';
-import { commandRecord } from '../../results/command-record.ts';
-import type { MonitorsSection } from '../../results/run-result-sections.ts';
+import { commandRecord } from '../command-record.ts';
+import type { MonitorsSection } from '../../results/run-result-schema.ts';
 import type { RunContext, RunStage, StageReport } from '../stage.ts';
 import type { PrepareStage } from './prepare-stage.ts';
 import type { ServerStage } from './server-stage.ts';

@@ -1,5 +1,5 @@
 import { Observer } from '../../instrumentation/observer.ts';
-import { commandRecord } from '../../results/command-record.ts';
+import { commandRecord } from '../command-record.ts';
 import type { RunContext, RunStage, StageReport } from '../stage.ts';
 import type { PrepareStage } from './prepare-stage.ts';
 import type { ServerStage } from './server-stage.ts';

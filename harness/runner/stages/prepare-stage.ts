@@ -4,7 +4,7 @@ import { prepareWorktree } from '../../mutations/worktree.ts';
 import { renderRunCommands } from '../../plan/render-run.ts';
 import type { RunCommands } from '../../plan/run-types.ts';
 import { writePlanJson } from '../../results/plan-json.ts';
-import type { MutationSection } from '../../results/run-result-sections.ts';
+import type { MutationSection } from '../../results/run-result-schema.ts';
 import type { RunContext, RunStage, StageReport } from '../stage.ts';
 
 /** Artifact folder, the mutation's worktree (patched and built), rendered commands, plan.json. */

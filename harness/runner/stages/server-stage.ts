@@ -1,7 +1,7 @@
 import { CommandError, type CommandOutcome, type ManagedProcess } from '../../process/index.ts';
 import { createLocalProcess } from '../../process/from-plan.ts';
 import type { ProcessPlan } from '../../plan/run-types.ts';
-import { commandRecord } from '../../results/command-record.ts';
+import { commandRecord } from '../command-record.ts';
 import type { RunContext, RunStage, StageReport } from '../stage.ts';
 import type { PrepareStage } from './prepare-stage.ts';
 

@@ -1,24 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ProcessPlan } from '../plan/run-types.ts';
+import type { CommandOutcome } from '../process/index.ts';
 import { quoteArgv } from '../util/quote.ts';
-import type { CommandRecord } from './run-result-schema.ts';
+import type { CommandRecord } from '../results/run-result-schema.ts';
 
-/** What the process layer reports about a finished (or stopped) process. */
-export interface OutcomeLike {
-  exitCode: number | null;
-  signal: string | null;
-  /** '' when it never started. */
-  startedAt: string;
-  durationMs: number;
-  timedOut: boolean;
-  killed: boolean;
-}
-
-/** A started process as a record needs it (local or remote). */
+/** A started process as a record needs it (local or remote); its outcome's startedAt is '' when it never started. */
 export interface RecordedProcess {
   readonly pid: number | undefined;
-  outcome(): OutcomeLike;
+  outcome(): CommandOutcome;
 }
 
 // One process of the run for run_result.json `commands`: its plan, outcome (none if it never
