@@ -102,7 +102,7 @@ export const RemoteHostRecordSchema = z.strictObject({
   user: z.string(),
   hostname: z.string().optional(),
   kernel: z.string().optional(),
-  cpu_count: z.number(),
+  cpu_count: z.number().nullable(),
   node_version: z.string().optional(),
   clock: z.strictObject({ host: z.string(), offset_ms: z.number(), rtt_ms: z.number(), samples: z.number(), measured_at: Iso }),
   trust: z.strictObject({

@@ -62,7 +62,7 @@ export class RemoteClient {
       this.hosts.map(async (h) => {
         const facts = await h.run('uname -n; uname -sr; nproc; node --version 2>/dev/null || echo none', { timeoutMs: 10_000 });
         const [hostname, kernel, cpus, node] = facts.stdout.trim().split('\n');
-        return { client: this.plan.name, host: h.target.alias, address: h.target.hostName, user: h.target.user, hostname, kernel, cpu_count: Number(cpus), node_version: node, clock: await measureClockOffset(h), trust: h.trustRecord() };
+        return { client: this.plan.name, host: h.target.alias, address: h.target.hostName, user: h.target.user, hostname, kernel, cpu_count: Number(cpus) || null, node_version: node, clock: await measureClockOffset(h), trust: h.trustRecord() };
       }),
     );
   }

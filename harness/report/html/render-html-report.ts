@@ -22,14 +22,14 @@ const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 const anchor = (workload: string): string => `workload-${workload.replace(/[^A-Za-z0-9_-]/g, '-')}`;
 
 function renderHeader(summary: SuiteSummary, title: string, workloads: readonly string[]): SafeHtml {
-  const { total, passed, failed, interrupted } = summary.runs;
+  const { total, passed, failed, interrupted, errors = 0 } = summary.runs;
   return html`<header>
 <h1>${title}</h1>
 <dl class="meta">
 <div><dt>suite</dt><dd>${summary.suite}</dd></div>
 <div><dt>descriptor</dt><dd>${summary.descriptor}</dd></div>
 <div><dt>generated</dt><dd><time datetime="${summary.generated_at}">${summary.generated_at}</time></dd></div>
-<div class="counts"><dt>runs</dt><dd>${total} total · <span class="passed">${passed} passed</span> · <span class="${failed ? 'failed' : ''}">${failed} failed</span>${interrupted ? ` · ${interrupted} interrupted` : ''}</dd></div>
+<div class="counts"><dt>runs</dt><dd>${total} total · <span class="passed">${passed} passed</span> · <span class="${failed ? 'failed' : ''}">${failed} failed</span>${interrupted ? ` · ${interrupted} interrupted` : ''}${errors ? html` · <a class="failed" href="#errors">${errors} could not run</a>` : ''}</dd></div>
 </dl>
 ${summary.warnings.length ? html`<ul class="warnings suite-warnings">${summary.warnings.map((w) => html`<li>${w}</li>`)}</ul>` : ''}
 ${workloads.length ? html`<nav>${workloads.map((w) => html`<a href="#${anchor(w)}">${w}</a>`)}<a href="#runs">runs</a></nav>` : ''}
