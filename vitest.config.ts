@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { experimentProject } from './harness/runner/vitest-settings.ts';
+import { SuiteFileSequencer } from './harness/runner/suite-file-sequencer.ts';
 
 // Two projects: the harness's own tests run in parallel; experiment suites (generated files
 // under suites/) run strictly one run at a time, because runs on a testbed must never overlap.
@@ -7,6 +8,8 @@ export default defineConfig({
   test: {
     // The harness reporter acts on experiment runs only (progress, JUnit, summary, HTML, GitHub).
     reporters: ['default', './harness/report/vitest-reporter.ts', './harness/report/plain-summary-reporter.ts'],
+    // Generated suite files run in name order, which is their execution order.
+    sequence: { sequencer: SuiteFileSequencer },
     projects: [
       {
         test: {

@@ -58,6 +58,14 @@ describe('architecture', () => {
     expect(folders.filter((f) => !rank.has(f))).toEqual([]);
   });
 
+  it('names every harness and experiments folder in the README layout table', () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('## Layout'), readme.indexOf('\n## ', readme.indexOf('## Layout') + 1));
+    const folders = ['harness', 'experiments'].flatMap((top) => readdirSync(path.join(ROOT, top), { withFileTypes: true }).filter((e) => e.isDirectory() && e.name !== 'artifacts').map((e) => `${top}/${e.name}/`));
+    const topLevel = readdirSync(ROOT, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.') && !['node_modules', 'reports', 'harness', 'experiments'].includes(e.name)).map((e) => `${e.name}/`);
+    expect([...folders, ...topLevel].filter((f) => !table.includes(`\`${f}`))).toEqual([]);
+  });
+
   it('lets a harness folder import only folders below it', () => {
     expect(tsFiles(path.join(ROOT, 'harness')).flatMap((f) => layerViolations(f))).toEqual([]);
   });

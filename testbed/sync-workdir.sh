@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sync the workload programs into the generator node's remote workdir (seed §8: "sync the repo
+# Sync the workload programs into the generator node's remote workdir ("sync the repo
 # with rsync"), as the testbed user. node_modules is linked, not copied: the namespace shares
 # this machine's filesystem.
 set -euo pipefail

@@ -3,10 +3,7 @@ import { UnsafeFileError } from '../util/safe-file.ts';
 
 /** A wrong flag or argument; exit code 2 like a config error. */
 export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
+  override readonly name = 'UsageError';
 }
 
 // Print an error the way a user can act on it (never a stack trace unless HARNESS_DEBUG) and pick the exit code.

@@ -11,7 +11,9 @@ export interface IngestResult {
 }
 
 /** ClickHouse could not be reached or refused a statement. */
-export class IngestError extends Error {}
+export class IngestError extends Error {
+  override readonly name = 'IngestError';
+}
 
 // A client for the ClickHouse HTTP interface (compression off: ClickHouse 18 handles it poorly).
 export function connectClickHouse(url: string): ClickHouseClient {

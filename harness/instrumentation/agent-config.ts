@@ -5,7 +5,7 @@ import { readTextBounded } from '../util/safe-file.ts';
 
 /** The agent's TOML config could not be read or rendered. */
 export class AgentConfigError extends Error {
-  readonly kind = 'observer';
+  override readonly name = 'AgentConfigError';
 }
 
 // Read the agent's TOML template (if any), set the run's dotted keys, write the per-run copy.

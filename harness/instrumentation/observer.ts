@@ -1,11 +1,11 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { InstrumentationConfig, Mode } from '../config/schema/instrumentation.ts';
-import { CommandError, ManagedProcess, findExecutable } from '../process/index.ts';
+import { CommandError, ManagedProcess, findExecutable, unexpectedExitError } from '../process/index.ts';
 import type { ProcessPlan } from '../plan/run-types.ts';
 import { SERVER_PIDS } from '../plan/render-instrumentation.ts';
 import { createLocalProcess } from '../process/from-plan.ts';
-import type { ResultRecorder } from '../results/result-recorder.ts';
+import type { InstrumentationSection } from '../results/run-result-schema.ts';
 import { readFileSync } from 'node:fs';
 import { renderAgentConfig } from './agent-config.ts';
 import { agentVersion } from '../results/provenance.ts';
@@ -14,7 +14,7 @@ import { fetchMetricsText, parsePrometheusText } from './prometheus-snapshot.ts'
 
 /** An observer that could not start or died: fails the run with its log line. */
 export class ObserverError extends Error {
-  readonly kind = 'observer';
+  override readonly name = 'ObserverError';
 }
 
 export interface ObserverContext {
@@ -23,16 +23,19 @@ export interface ObserverContext {
   artifactDir: string;
   instrumentation: InstrumentationConfig;
   agentConfig?: { file: string; settings: Record<string, unknown> } | undefined;
-  recorder: ResultRecorder;
+  /** A note for run_result.json's warnings. */
+  warn(message: string): void;
 }
 
 const fillPids = (s: string, pids: string): string => s.split(SERVER_PIDS).join(pids);
 
-/** perf or the MicroSentinel agent around one run (seed §3). Plain class: start(pids), stop(). */
+/** perf or the MicroSentinel agent around one run (README: Instrumentation modes). Plain class: start(pids), stop(). */
 export class Observer {
   private proc: ManagedProcess | undefined;
   private plan: ProcessPlan;
   private stopped = false;
+  /** Its section of run_result.json (`instrumentation`), filled in at start and stop. */
+  readonly section: InstrumentationSection = {};
 
   constructor(
     plan: ProcessPlan,
@@ -71,7 +74,7 @@ export class Observer {
     }
     if (!this.proc.running) {
       const o = await this.proc.exited;
-      throw new ObserverError(`Observer ${this.plan.name} exited right after starting (${o.signal ?? `exit code ${o.exitCode}`}): ${o.commandLine}\n\n--- last lines of ${o.logPath} ---\n${o.logTail}`);
+      throw new ObserverError(`Observer ${this.plan.name} exited right after starting (${o.signal ?? `exit code ${o.exitCode}`}): ${o.commandLine}\n\n--- last lines of ${o.logPath} ---\n${o.logTail}`, { cause: unexpectedExitError(o) });
     }
   }
 
@@ -81,8 +84,8 @@ export class Observer {
     const settings = Object.fromEntries(Object.entries(cfg.settings).map(([k, v]) => [k, typeof v === 'string' ? fillPids(v, pids) : v]));
     const template = this.ctx.instrumentation.agent_config ? path.resolve(this.ctx.rootDir, this.ctx.instrumentation.agent_config) : undefined;
     const { toml } = renderAgentConfig(template, settings, cfg.file);
-    this.ctx.recorder.instrumentation.agent_config = { file: path.basename(cfg.file), template: this.ctx.instrumentation.agent_config ?? null, settings, toml };
-    this.ctx.recorder.instrumentation.agent_version = agentVersion(this.plan.argv[0]!);
+    this.section.agent_config = { file: path.basename(cfg.file), template: this.ctx.instrumentation.agent_config ?? null, settings, toml };
+    this.section.agent_version = agentVersion(this.plan.argv[0]!);
   }
 
   // Snapshot metrics, stop (SIGINT lets perf flush), then ingest the observer's outputs.
@@ -92,10 +95,10 @@ export class Observer {
     const diedEarly = !this.proc.running;
     if (this.ctx.mode === 'microsentinel' && this.proc.running) await this.snapshotMetrics();
     const outcome = await this.proc.stop();
-    this.ctx.recorder.instrumentation.observer = { name: this.plan.name, exit_code: outcome.exitCode, signal: outcome.signal, log: this.plan.logFile };
+    this.section.observer = { name: this.plan.name, exit_code: outcome.exitCode, signal: outcome.signal, log: this.plan.logFile };
     if (this.ctx.mode === 'perf') this.ingestPerf();
     if (diedEarly) {
-      throw new ObserverError(`Observer ${this.plan.name} exited during the run (${outcome.signal ?? `exit code ${outcome.exitCode}`}): ${outcome.commandLine}\n\n--- last lines of ${outcome.logPath} ---\n${outcome.logTail}`);
+      throw new ObserverError(`Observer ${this.plan.name} exited during the run (${outcome.signal ?? `exit code ${outcome.exitCode}`}): ${outcome.commandLine}\n\n--- last lines of ${outcome.logPath} ---\n${outcome.logTail}`, { cause: unexpectedExitError(outcome) });
     }
   }
 
@@ -107,9 +110,9 @@ export class Observer {
       const text = await fetchMetricsText(url);
       const file = path.join(this.ctx.artifactDir, 'prometheus_snapshot.txt');
       writeFileSync(file, text);
-      this.ctx.recorder.instrumentation.prometheus = { url, taken_at: new Date().toISOString(), file: 'prometheus_snapshot.txt', families: parsePrometheusText(text) };
+      this.section.prometheus = { url, taken_at: new Date().toISOString(), file: 'prometheus_snapshot.txt', families: parsePrometheusText(text) };
     } catch (err) {
-      this.ctx.recorder.warn(`could not capture the Prometheus snapshot from ${url}: ${(err as Error).message}`);
+      this.ctx.warn(`could not capture the Prometheus snapshot from ${url}: ${(err as Error).message}`);
     }
   }
 
@@ -118,26 +121,26 @@ export class Observer {
     if (inst.perf_mode === 'stat') {
       const file = path.join(this.ctx.artifactDir, 'perf_stat.csv');
       if (!existsSync(file)) {
-        this.ctx.recorder.warn(`perf stat wrote no output (${file}); see ${this.plan.logFile}`);
+        this.ctx.warn(`perf stat wrote no output (${file}); see ${this.plan.logFile}`);
         return;
       }
       const values = parsePerfStatCsv(readFileSync(file, 'utf8'), { interval: inst.interval_ms !== undefined });
-      this.ctx.recorder.instrumentation.perf_stat = { file: 'perf_stat.csv', values };
+      this.section.perf_stat = { file: 'perf_stat.csv', values };
       for (const v of values.filter((x) => !x.supported && x.interval_s === undefined)) {
-        this.ctx.recorder.warn(`perf event ${v.event} is <not supported> on this machine (hardware counters are unavailable here); recorded as null`);
+        this.ctx.warn(`perf event ${v.event} is <not supported> on this machine (hardware counters are unavailable here); recorded as null`);
       }
       return;
     }
     const data = path.join(this.ctx.artifactDir, 'perf.data');
     const log = readFileSync(path.join(this.ctx.artifactDir, this.plan.logFile), 'utf8');
     const captured = /Captured and wrote ([\d.]+) MB .*?\((\d+) samples\)/.exec(log);
-    this.ctx.recorder.instrumentation.perf_record = {
+    this.section.perf_record = {
       file: existsSync(data) ? 'perf.data' : null,
       bytes: existsSync(data) ? statSync(data).size : 0,
       samples: captured ? Number(captured[2]) : null,
       frequency_hz: inst.perf_freq ?? null,
       events: inst.pmu_events ?? null,
     };
-    if (!existsSync(data)) this.ctx.recorder.warn(`perf record wrote no perf.data; see ${this.plan.logFile}`);
+    if (!existsSync(data)) this.ctx.warn(`perf record wrote no perf.data; see ${this.plan.logFile}`);
   }
 }

@@ -4,24 +4,26 @@ import { findExecutable, type ManagedProcess } from '../process/index.ts';
 import type { ProcessPlan } from '../plan/run-types.ts';
 import { SERVER_PIDS } from '../plan/render-instrumentation.ts';
 import { createLocalProcess } from '../process/from-plan.ts';
-import type { ResultRecorder } from '../results/result-recorder.ts';
+import type { MonitorRecord } from '../results/run-result-sections.ts';
 import { parseMpstatJson } from './mpstat-parser.ts';
 import { parsePidstat } from './pidstat-parser.ts';
 
 /** A required monitor that cannot run. */
 export class MonitorError extends Error {
-  readonly kind = 'monitor';
+  override readonly name = 'MonitorError';
 }
 
 /** mpstat or pidstat for one run: start(pids), stop() (SIGINT), summary into run_result.json. */
 export class HostMonitor {
   private proc: ManagedProcess | undefined;
+  /** Its entry in run_result.json `monitors`: what it measured, or why it did not. */
+  record: MonitorRecord | undefined;
 
   constructor(
     private readonly plan: ProcessPlan,
     private readonly required: boolean,
     private readonly artifactDir: string,
-    private readonly recorder: ResultRecorder,
+    private readonly warn: (message: string) => void,
   ) {}
 
   get process(): ManagedProcess | undefined {
@@ -33,13 +35,13 @@ export class HostMonitor {
     if (!findExecutable(tool)) {
       const message = `${tool} not found on PATH: install sysstat (Debian: apt-get install sysstat); ${this.plan.logFile} is not recorded for this run`;
       if (this.required) throw new MonitorError(`${message} (the monitor is required: instrumentation.monitors.${this.plan.name}.required)`);
-      this.recorder.warn(message);
-      this.recorder.monitors[this.plan.name] = { status: 'missing', warning: message };
+      this.warn(message);
+      this.record = { status: 'missing', warning: message };
       return;
     }
     const argv = this.plan.argv.map((a) => (a === SERVER_PIDS ? serverPids.join(',') : a));
     if (argv.includes('') || (this.plan.argv.includes(SERVER_PIDS) && serverPids.length === 0)) {
-      this.recorder.monitors[this.plan.name] = { status: 'skipped', reason: 'no server processes to watch' };
+      this.record = { status: 'skipped', reason: 'no server processes to watch' };
       return;
     }
     this.proc = createLocalProcess({ ...this.plan, argv }, this.artifactDir);
@@ -52,10 +54,10 @@ export class HostMonitor {
     const text = readFileSync(path.join(this.artifactDir, this.plan.logFile), 'utf8');
     try {
       const summary = this.plan.name === 'mpstat' ? parseMpstatJson(text) : { processes: parsePidstat(text) };
-      this.recorder.monitors[this.plan.name] = { status: 'ok', log: this.plan.logFile, ...summary };
+      this.record = { status: 'ok', log: this.plan.logFile, ...summary };
     } catch (err) {
-      this.recorder.warn(`could not parse ${this.plan.logFile}: ${(err as Error).message}`);
-      this.recorder.monitors[this.plan.name] = { status: 'unparsed', log: this.plan.logFile };
+      this.warn(`could not parse ${this.plan.logFile}: ${(err as Error).message}`);
+      this.record = { status: 'unparsed', log: this.plan.logFile };
     }
   }
 }

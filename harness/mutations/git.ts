@@ -1,7 +1,9 @@
 import { execa } from 'execa';
 
 /** A git command that failed, with what git said. */
-export class GitError extends Error {}
+export class GitError extends Error {
+  override readonly name = 'GitError';
+}
 
 // Run git in a folder; failures carry git's stderr.
 export async function git(args: string[], cwd: string, opts: { input?: string } = {}): Promise<string> {

@@ -1,5 +1,4 @@
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { readTextBounded } from '../util/safe-file.ts';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -23,12 +22,12 @@ export interface PreparedWorktree {
 
 /** A patch that does not apply: names the patch file and the hunk git rejected. */
 export class PatchError extends Error {
-  readonly kind = 'mutation';
+  override readonly name = 'PatchError';
 }
 
 /** A mutation's build command failed. */
 export class BuildError extends Error {
-  readonly kind = 'mutation';
+  override readonly name = 'BuildError';
 }
 
 // Worktrees live outside the user's checkout: the checkout is never modified, whatever happens.
@@ -96,8 +95,3 @@ export async function removeAllWorktrees(repo: string): Promise<number> {
   return dirs.length;
 }
 
-// The patch file's first hunk header, for messages.
-export function firstHunk(patch: string): string {
-  const text = readTextBounded(patch, { what: 'patch' });
-  return /^@@.*@@/m.exec(text)?.[0] ?? '(no hunk)';
-}

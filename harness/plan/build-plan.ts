@@ -132,7 +132,7 @@ function planWorkload(suite: LoadedSuite, w: LoadedWorkload, options: RunOptions
   return { name: w.entry.name, source: w, space, runs: ordered, digest, chunks: chunkRuns(ordered, w.entry.repetitions) };
 }
 
-// Workload lints (seed §8: NFV stage hosts on loopback while the generator is remote): errors by
+// Workload lints (NFV stage hosts on loopback while the generator is remote: experiments/workloads/nfv/README.md): errors by
 // default; `lint.loopback_with_remote: warn` reports them without stopping the plan.
 function lintResolved(resolved: ResolvedVariant, w: LoadedWorkload, issues: IssueCollector, warnings: string[]): void {
   for (const lint of lintWorkload(resolved)) {

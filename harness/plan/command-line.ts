@@ -2,10 +2,7 @@ import { parse } from 'shell-quote';
 
 /** A command string that needs a shell to mean what it says (pipes, `;`, redirections, comments). */
 export class ShellSyntaxError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ShellSyntaxError';
-  }
+  override readonly name = 'ShellSyntaxError';
 }
 
 const SHELL_HINT = 'commands run without a shell; write ["sh", "-c", "…"] to use shell syntax';

@@ -1,5 +1,5 @@
 // Plan-time lint of a resolved workload: configurations that run without error but measure nothing.
-// Today one rule, the seed's §8 troubleshooting case "NFV traffic never arrives": chain stages that
+// Today one rule, the troubleshooting case "NFV traffic never arrives" (experiments/workloads/nfv/README.md): chain stages that
 // listen on loopback while the generator runs on another node.
 //
 // How stage hosts are found (documented in experiments/configs/workloads/nfv.yaml):

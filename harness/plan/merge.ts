@@ -20,7 +20,7 @@ function isPlainObject(v: Json): v is Record<string, Json> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-// Deep-merge mappings; lists and scalars of `over` replace those of `base` (seed §2 merge rule).
+// Deep-merge mappings; lists and scalars of `over` replace those of `base` (README: Expansion semantics, override merge).
 export function deepMerge<T>(base: T, over: unknown): T {
   if (over === undefined) return base;
   if (!isPlainObject(base) || !isPlainObject(over)) return structuredClone(over) as T;
@@ -46,9 +46,3 @@ export function setPath(target: Record<string, Json>, path: readonly string[], v
   });
 }
 
-// Build a nested object holding one value at a path.
-export function objectAtPath(path: readonly string[], value: Json): Record<string, Json> {
-  const root: Record<string, Json> = {};
-  setPath(root, path, value);
-  return root;
-}

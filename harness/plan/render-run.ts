@@ -11,6 +11,7 @@ import type { PlannedRun, ProcessPlan, ReadyPlan, RunCommands, RunContext } from
 
 /** A problem rendering a run's commands, at a path of the resolved config. */
 export class RenderError extends Error {
+  override readonly name = 'RenderError';
   constructor(
     message: string,
     readonly path: KeyPath,
@@ -130,7 +131,7 @@ function renderServer(server: ServerConfig, at: KeyPath, vars: Vars, baseEnv: Re
 
 function renderClient(client: ClientConfig, at: KeyPath, vars: Map<string, string>, baseEnv: Record<string, string>, ctx: RunContext): ProcessPlan {
   const metricsFile = path.join(ctx.artifactDir, 'metrics', `${client.name}.json`);
-  // seed §5: a remote generator writes into this run's folder of remote.metrics_dir; it is copied back into metrics/.
+  // A remote generator writes into this run's folder of remote.metrics_dir; it is copied back into metrics/.
   const remoteMetricsDir = client.remote?.metrics_dir ? `${renderAt(client.remote.metrics_dir, vars, [...at, 'remote', 'metrics_dir']).replace(/\/+$/, '')}/${path.basename(ctx.artifactDir)}` : undefined;
   if (client.remote && !remoteMetricsDir && client.metrics_flag) {
     throw new RenderError('a remote client needs remote.metrics_dir: its metrics are written there and copied back', [...at, 'remote'], 'set remote.metrics_dir (e.g. ~/MicroSentinel/artifacts/remote), or metrics_flag: null if the client writes none');

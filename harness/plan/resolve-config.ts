@@ -7,7 +7,7 @@ import { prefixLayer, zodIssuesToConfigIssues, type SourceLayer } from '../confi
 import { deepMerge, setPath } from './merge.ts';
 import type { Scalar, Variant } from './parameters.ts';
 
-/** Flags of `harness run` (the seed's flags) that reach the runs. */
+/** Flags of `harness run` that reach the runs (README: Expansion semantics, override merge). */
 export interface RunOptions {
   perfFreq?: number;
   agentBin?: string;

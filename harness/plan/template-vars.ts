@@ -40,6 +40,7 @@ export function buildTemplateVars(run: Pick<PlannedRun, 'id' | 'name' | 'mode' |
 
 /** A setting whose templates cannot be expanded: an unknown name, or a cycle. */
 export class SettingTemplateError extends Error {
+  override readonly name = 'SettingTemplateError';
   constructor(
     /** `settings.chain.host` */
     readonly setting: string,

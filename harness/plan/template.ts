@@ -4,17 +4,9 @@ const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
 /** Longest string a template may expand to: settings that name each other could double per level. */
 export const MAX_TEMPLATE_OUTPUT = 64 * 1024;
 
-// Names of every placeholder used in a string.
-export function templateNames(text: string): string[] {
-  return [...text.matchAll(PLACEHOLDER)].map((m) => m[1]!);
-}
-
-export function hasTemplate(text: string): boolean {
-  return text.includes('{{');
-}
-
 /** A placeholder that names no known variable. */
 export class UnknownTemplateVariable extends Error {
+  override readonly name = 'UnknownTemplateVariable';
   constructor(
     readonly variable: string,
     readonly text: string,

@@ -10,7 +10,7 @@ export interface CheckResult {
   hint: string;
 }
 
-// Pre-flight checks a program can make of the seed's platform notes (BIOS settings cannot be read).
+// Pre-flight checks a program can make of the platform's measurement settings (BIOS settings cannot be read).
 export function hostChecks(facts: HostFacts = readHostFacts()): CheckResult[] {
   const check = (name: CheckName, value: string | null, good: (v: string) => boolean, expected: string, hint: string): CheckResult => ({
     name,

@@ -79,3 +79,21 @@ export class CommandError extends Error {
 export function unexpectedExitError(o: CommandOutcome): CommandError {
   return new CommandError('unexpected-exit', `Process exited unexpectedly with ${describeEnd(o)}`, o);
 }
+
+export interface EndFailureOptions {
+  timeoutMs: number | undefined;
+  /** What exit status 127 means: 'not-found' where a shell, not the harness, looked the command up. @default 'exit' */
+  exit127?: 'exit' | 'not-found';
+  /** Headline for an end without exit status or signal. */
+  noStatus?: string;
+}
+
+// Why a finished process failed (timeout, signal, no or non-zero exit status), or null when it succeeded.
+export function endFailure(o: CommandOutcome, opts: EndFailureOptions): CommandError | null {
+  if (o.timedOut) return new CommandError('timeout', `Command timed out after ${opts.timeoutMs} ms`, o);
+  if (o.signal && o.killed) return new CommandError('signal', `Command was stopped by the harness (${o.signal}) before it finished`, o);
+  if (o.signal) return new CommandError('signal', `Command was killed by ${describeEnd(o)}`, o);
+  if (o.exitCode === null) return new CommandError('unexpected-exit', opts.noStatus ?? 'Command ended without an exit status', o);
+  if (o.exitCode !== 0) return new CommandError(o.exitCode === 127 ? (opts.exit127 ?? 'exit') : 'exit', `Command failed with ${describeEnd(o)}${o.killed ? ' after the harness stopped it' : ''}`, o);
+  return null;
+}

@@ -5,7 +5,9 @@ import type { ProcessPlan } from '../plan/run-types.ts';
 import { supervisionFromPlan } from './supervision.ts';
 
 /** Raised before spawning a process the plan could not resolve (e.g. no --agent-bin). */
-export class UnresolvedCommandError extends Error {}
+export class UnresolvedCommandError extends Error {
+  override readonly name = 'UnresolvedCommandError';
+}
 
 // A local process for a planned command; the artifact folder receives its log.
 export function createLocalProcess(p: ProcessPlan, artifactDir: string, onEvent?: (e: ProcessEvent) => void): ManagedProcess {

@@ -1,12 +1,11 @@
 import { closeSync, fstatSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { execa, type Result } from 'execa';
-import { CommandError, type CommandOutcome } from './command-error.ts';
+import { CommandError, endFailure, type CommandOutcome } from './command-error.ts';
 import { groupMembers, signalGroup } from './process-group.ts';
 import { registerGroup, unregisterGroup } from './process-registry.ts';
 import { quoteArgv } from '../util/quote.ts';
 import { describeSpawnFailure } from './spawn-failure.ts';
-import { endFailure } from './supervised-end.ts';
 import { SupervisedProcess, withSupervisionDefaults, type ProcessPlace, type ResolvedSupervision } from './supervised-process.ts';
 import type { SupervisionOptions } from './supervision.ts';
 import { raceTimer, sleep } from './timers.ts';

@@ -1,13 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { findExecutable } from './which.ts';
 
 export { wrapWithPinning, PinningError, type Pinning } from '../util/pinning-argv.ts';
-import { CPU_LIST, PinningError, type Pinning } from '../util/pinning-argv.ts';
-
-const INSTALL_HINT: Record<string, string> = {
-  taskset: 'install util-linux (Debian/Ubuntu: apt-get install util-linux; Fedora/RHEL: dnf install util-linux)',
-  numactl: 'install numactl (Debian/Ubuntu: apt-get install numactl; Fedora/RHEL: dnf install numactl)',
-};
 
 // CPUs this process may run on (Linux), from the kernel's own list; undefined when unknown.
 export function allowedCpus(statusFile = '/proc/self/status'): Set<number> | undefined {
@@ -45,21 +38,3 @@ export function formatCpuList(cpus: Iterable<number>): string {
   return parts.join(',');
 }
 
-// Check, before any run, that the pinning tools exist and the CPUs are ours; returns the tools' paths.
-export async function checkPinningTools(p: Pinning, env: { path?: string; statusFile?: string } = {}): Promise<Record<string, string>> {
-  const needed = [...(p.cpus ? ['taskset'] : []), ...(Object.values(p.numa ?? {}).some((v) => v !== undefined && v !== '') ? ['numactl'] : [])];
-  const found: Record<string, string> = {};
-  const problems: string[] = [];
-  for (const tool of needed) {
-    const file = findExecutable(tool, env.path ?? process.env.PATH ?? '');
-    if (file) found[tool] = file;
-    else problems.push(`${tool} not found on PATH: ${INSTALL_HINT[tool]}`);
-  }
-  const allowed = p.cpus && CPU_LIST.test(p.cpus) ? allowedCpus(env.statusFile) : undefined;
-  if (p.cpus && allowed) {
-    const missing = [...parseCpuList(p.cpus)].filter((cpu) => !allowed.has(cpu));
-    if (missing.length > 0) problems.push(`cpus "${p.cpus}" includes CPUs this host does not offer: ${missing.slice(0, 16).join(',')}${missing.length > 16 ? ',…' : ''} (allowed: ${formatCpuList(allowed)})`);
-  }
-  if (problems.length > 0) throw new PinningError(problems);
-  return found;
-}

@@ -1,4 +1,4 @@
-/** Harness process events, one union keyed on `kind` (zx log.ts style); reporters consume them. */
+/** Harness process events, one union keyed on `kind` (zx log.ts style); a run writes its servers' and clients' to events.log. */
 export type ProcessEvent =
   | { kind: 'spawn'; name: string; pid: number | undefined; time: Date; commandLine: string; cwd: string; logPath: string }
   | { kind: 'ready'; name: string; pid: number | undefined; time: Date; probe: string; waitedMs: number }

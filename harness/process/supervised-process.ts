@@ -1,7 +1,7 @@
-import { CommandError, type CommandOutcome } from './command-error.ts';
+import { CommandError, describeEnd, type CommandOutcome } from './command-error.ts';
 import { readLogTail } from './log-tail.ts';
 import type { ProcessEvent } from './process-events.ts';
-import { awaitReadiness } from './supervised-end.ts';
+import { describeProbe, waitForProbe } from './readiness.ts';
 import type { SupervisionOptions } from './supervision.ts';
 
 /** SupervisionOptions with their defaults applied. */
@@ -83,22 +83,31 @@ export abstract class SupervisedProcess<O extends ResolvedSupervision> {
     }, timeoutMs);
   }
 
-  protected awaitReady(logOffset: number): Promise<void> {
-    return awaitReadiness({
-      name: this.opts.name,
-      probe: this.opts.ready,
-      readyTimeoutMs: this.opts.readyTimeoutMs,
-      timeoutMs: this.opts.timeoutMs,
-      logPath: this.opts.logPath,
-      logOffset,
-      exited: this.exited,
-      pid: () => this.pid,
-      isGone: () => this.gone,
-      isStopping: () => this.stopping !== undefined,
-      stop: (reason) => this.stop(reason),
-      emit: (e) => this.emit(e),
-      explainEnd: (o) => this.explainEnd(o),
-    });
+  // Race the readiness probe against the process's end and the deadline; resolves once ready,
+  // rejects with a CommandError that says what was awaited (the process is stopped if still running).
+  protected async awaitReady(logOffset: number): Promise<void> {
+    const { name, ready: probe, readyTimeoutMs, timeoutMs, logPath } = this.opts;
+    const began = Date.now();
+    const abort = new AbortController();
+    const probing = waitForProbe(probe, { signal: abort.signal, deadline: began + readyTimeoutMs, logPath, logOffset });
+    const result = await Promise.race([probing.then((ok) => (ok ? ('ready' as const) : ('deadline' as const)), (err: unknown) => err), this.exited.then(() => 'exit' as const)]);
+    abort.abort();
+    const waiting = `waiting for ${describeProbe(probe)}`;
+    if (result === 'ready' && !this.gone) {
+      this.emit({ kind: 'ready', name, pid: this.pid, time: new Date(), probe: describeProbe(probe), waitedMs: Date.now() - began });
+      return;
+    }
+    if (result === 'ready' || result === 'exit') {
+      const o = await this.exited;
+      const explained = this.explainEnd(o);
+      if (explained) throw explained;
+      if (o.timedOut) throw new CommandError('timeout', `Command timed out after ${timeoutMs} ms before it was ready (${waiting})`, o);
+      if (this.stopping !== undefined) throw new CommandError('not-ready', `Process was stopped before it was ready (${waiting})`, o);
+      throw new CommandError('exit', `Process exited before it was ready (${waiting}) with ${describeEnd(o)}`, o);
+    }
+    const o = await this.stop(result === 'deadline' ? 'readiness deadline passed' : 'readiness probe failed');
+    if (result === 'deadline') throw new CommandError('not-ready', `Process not ready after ${readyTimeoutMs} ms (${waiting})`, o);
+    throw new CommandError('not-ready', `Readiness probe failed (${waiting}): ${String(result)}`, o, { cause: result });
   }
 
   // stop() before start(): nothing ran, and a later start() must not run what was already torn down.

@@ -52,16 +52,8 @@ export function planFanOut(opts: FanOutOptions): { processes: RemoteProcess[]; b
   return { processes, barrier };
 }
 
-// Start a client on every host / instance at once: each remote wrapper waits at the barrier until
-// all are connected and waiting, then all start in the same tick. If one fails, the others are
-// stopped and the first failure is rethrown.
-export async function startFanOut(opts: FanOutOptions): Promise<RemoteProcess[]> {
-  const { processes } = planFanOut(opts);
-  await startTogether(processes);
-  return processes;
-}
-
-// start() every process of a fan-out at once (the barrier needs all parties); on failure stop
+// Start a client on every host / instance at once: start() every process (each remote wrapper waits
+// at the barrier until all are connected, then all start in the same tick); on failure stop
 // them all and rethrow the root cause (the instance that broke the barrier), not the aborts.
 export async function startTogether(processes: readonly RemoteProcess[]): Promise<void> {
   const results = await Promise.allSettled(processes.map((p) => p.start()));

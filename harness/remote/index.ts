@@ -1,4 +1,4 @@
-// Remote execution over SSH (seed §4–5): ssh2 only, never the `ssh`/`scp` binaries.
+// Remote execution over SSH (README: Remote hosts): ssh2 only, never the `ssh`/`scp` binaries.
 //
 // ## Trust
 // - Hosts resolve through an ssh_config file (default ~/.ssh/config) the way `ssh <alias>` does, by
@@ -41,7 +41,7 @@ export { RemoteHostPool, type RemoteHostPoolOptions, type RemoteTarget } from '.
 export { RemoteConnectError, hostLabel, type ConnectFailure } from './connect-errors.ts';
 export { resolveSshHost, expandTilde, SshConfigError, type ResolvedHost, type HostOverrides, type ResolveOptions } from './ssh-config.ts';
 export { evaluateSshConfig, MAX_INCLUDE_DEPTH, type EvaluatedConfig, type EvaluateOptions } from './ssh-config-eval.ts';
-export { formatJumpSpec, parseProxyJump, type JumpSpec } from './proxy-jump.ts';
+export { parseProxyJump, type JumpSpec } from './proxy-jump.ts';
 export {
   checkHostKey,
   entryMatches,
@@ -57,7 +57,7 @@ export {
 export { buildKillCommand, buildRemoteCommand, displayRemoteCommand, type RemoteCommandSpec } from './remote-command.ts';
 export { RemoteProcess, type RemoteProcessOptions } from './remote-process.ts';
 export { StartBarrier } from './start-barrier.ts';
-export { instanceName, planFanOut, startFanOut, startTogether, type FanOutOptions, type InstanceContext } from './fan-out.ts';
+export { instanceName, planFanOut, startTogether, type FanOutOptions, type InstanceContext } from './fan-out.ts';
 export { createRemoteProcesses, instanceLogFile } from './from-plan.ts';
 export { fetchRemoteArtifacts, formatFetchLine, toSftpPath, type ArtifactSpec, type FetchOptions, type FetchRecord } from './fetch-artifacts.ts';
 export { checkRemoteName, UnsafePathError } from './safe-path.ts';

@@ -42,8 +42,3 @@ function parseJumpHost(raw: string, where: string, problems: string[]): JumpSpec
   return hop;
 }
 
-// `user@host:port` as written back for records (port and user only when given).
-export function formatJumpSpec(hop: JumpSpec): string {
-  const host = hop.host.includes(':') ? `[${hop.host}]` : hop.host;
-  return `${hop.user ? `${hop.user}@` : ''}${host}${hop.port ? `:${hop.port}` : ''}`;
-}

@@ -1,4 +1,4 @@
-// The seed's troubleshooting answers (§4, §8) as error text: which host, which path, what to do.
+// Troubleshooting answers as error text: which host, which path, what to do.
 import type { ResolvedHost } from './ssh-config.ts';
 import { hostLabel } from './connect-errors.ts';
 
@@ -12,18 +12,18 @@ function sshCommand(t: ResolvedHost): string {
   return t.port === 22 ? `ssh ${t.alias}` : `ssh -p ${t.port} ${t.alias}`;
 }
 
-// §8: SSH command fails with "No such file or directory" → the remote workdir does not exist.
+// SSH command fails with "No such file or directory" → the remote workdir does not exist.
 export function missingWorkdirMessage(t: ResolvedHost, workdir: string, expanded?: string): string {
   const shown = expanded && expanded !== workdir ? `${workdir} (${expanded})` : workdir;
   const rsh = t.port === 22 ? '' : `-e 'ssh -p ${t.port}' `;
   return (
     `Remote workdir ${shown} does not exist on ${hostLabel(t)} (user ${t.user}): sync the repository to that node ` +
-    `(from the repository root: rsync -a --exclude .git ${rsh}./ ${t.user}@${t.hostName}:${rsyncPath(workdir)}; see docs/TWO_NODE_DEPLOYMENT.md) ` +
+    `(from the repository root: rsync -a --exclude .git ${rsh}./ ${t.user}@${t.hostName}:${rsyncPath(workdir)}; see testbed/README.md) ` +
     `or create the directory (${sshCommand(t)} mkdir -p ${workdir})`
   );
 }
 
-// §4/§8: a copy-back failed because the remote metrics_dir (or an artifact) is missing.
+// A copy-back failed because the remote metrics_dir (or an artifact) is missing.
 export function missingRemotePathMessage(t: ResolvedHost, what: string, remotePath: string, resolved: string): string {
   const shown = resolved !== remotePath ? `${remotePath} (${resolved})` : remotePath;
   const fix =

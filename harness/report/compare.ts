@@ -1,7 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
-import { compareSamples, decideVerdicts, type Comparison, type Direction, type Verdict } from '../stats/index.ts';
+import { compareSamples, decideVerdicts, metricDirection, type Comparison, type Direction, type Verdict } from '../stats/index.ts';
 import type { MannWhitneyMethod } from '../stats/mann-whitney.ts';
-import { metricDirection } from './metric-direction.ts';
 import { collectRunRecords, RunRecordError } from './run-records.ts';
 import { summarizeRuns, type SuiteSummary } from './summary.ts';
 import { readSummaryFile, SummaryInputError } from './summary-input.ts';
@@ -54,10 +53,7 @@ export interface CompareOptions {
 
 /** A summary.json or artifact folder(s) that cannot be compared. */
 export class CompareInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CompareInputError';
-  }
+  override readonly name = 'CompareInputError';
 }
 
 // Load one side: a summary.json, or artifact folders (summarized on the fly).

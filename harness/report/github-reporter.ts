@@ -20,7 +20,7 @@ export class GithubActionsReporter implements HarnessReporter {
   }
 
   onSuiteEnd(report: SuiteReport): void {
-    const failed = report.outcomes.filter((o) => o.state === 'failed');
+    const failed = report.outcomes.filter((o) => o.state === 'failed' || o.state === 'error');
     const warned = report.summary.groups.flatMap((g) => g.warnings.map((w) => ({ g, w })));
     failed.slice(0, ANNOTATION_CAP).forEach((o) => {
       core.error(`${o.name}: ${(o.error?.message ?? 'failed').split('\n')[0]}`, { title: `Run failed: ${o.name}`, file: o.descriptor, startLine: o.descriptorLine || 1 });
@@ -38,7 +38,7 @@ export class GithubActionsReporter implements HarnessReporter {
       core.setOutput('runs-total', report.outcomes.length);
       core.setOutput('runs-passed', report.outcomes.filter((o) => o.state === 'passed').length);
       core.setOutput('runs-failed', failed.length);
-      core.setOutput('verdict', report.comparison?.overall ?? (failed.length ? 'failed' : 'passed'));
+      core.setOutput('verdict', failed.length || report.errors.length || report.interrupted ? 'failed' : 'passed');
     }
   }
 }

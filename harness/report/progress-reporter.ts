@@ -32,11 +32,11 @@ export class ProgressReporter implements HarnessReporter {
       return;
     }
     this.done += 1;
-    if (o.state === 'failed') this.failed += 1;
+    if (o.state === 'failed' || o.state === 'error') this.failed += 1;
     const elapsed = Date.now() - this.started;
     const left = Math.max(0, this.total - this.done);
     const eta = this.done > 0 ? (elapsed / this.done) * left : 0;
     const failed = this.failed ? `, ${this.failed} failed` : '';
-    this.write(`[harness] ${this.done}/${this.total} ${o.state === 'passed' ? 'ok  ' : 'FAIL'} ${o.name} (${formatDuration(o.durationMs)})${failed}; ${left} left, ETA ${formatDuration(eta)}`);
+    this.write(`[harness] ${this.done}/${this.total} ${o.state === 'passed' ? 'ok  ' : o.state === 'error' ? 'ERR ' : 'FAIL'} ${o.name} (${formatDuration(o.durationMs)})${failed}; ${left} left, ETA ${formatDuration(eta)}`);
   }
 }

@@ -1,6 +1,10 @@
 import type { RunOutcome } from './run-outcome.ts';
 import type { SuiteSummary } from './summary.ts';
-import type { ComparisonReport } from './compare.ts';
+
+/** An error Vitest saw outside any run (an unhandled rejection, a crashed worker). */
+export interface SuiteError {
+  message: string;
+}
 
 /** Everything known at the end of a suite. */
 export interface SuiteReport {
@@ -8,21 +12,22 @@ export interface SuiteReport {
   descriptor: string;
   outcomes: RunOutcome[];
   summary: SuiteSummary;
+  /** Errors outside any run. */
+  errors: SuiteError[];
+  /** The suite was interrupted before every run ended. */
+  interrupted: boolean;
   /** Where reports/ lives. */
   reportsDir: string;
   /** Where the summary JSON was written. */
   summaryPath: string;
   startedAt: Date;
   finishedAt: Date;
-  /** Verdicts against a baseline run, when one was given. */
-  comparison?: ComparisonReport;
 }
 
 /** Harness reporters: optional hooks, one class per format (Playwright's reporter shape). */
 export interface HarnessReporter {
   readonly name: string;
   onSuiteStart?(info: { suite: string; totalRuns: number }): void;
-  onRunStart?(info: { name: string; index: number }): void;
   onRunEnd?(outcome: RunOutcome): void;
   onSuiteEnd?(report: SuiteReport): void | Promise<void>;
 }
@@ -58,10 +63,6 @@ export class ReporterMultiplexer implements HarnessReporter {
 
   onSuiteStart(info: { suite: string; totalRuns: number }): void {
     void this.call('onSuiteStart', (r) => r.onSuiteStart?.(info));
-  }
-
-  onRunStart(info: { name: string; index: number }): void {
-    void this.call('onRunStart', (r) => r.onRunStart?.(info));
   }
 
   onRunEnd(outcome: RunOutcome): void {

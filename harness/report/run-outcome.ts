@@ -1,3 +1,4 @@
+import type { RunFailureKind } from '../results/run-result-schema.ts';
 import type { RunIdentity } from '../results/task-meta.ts';
 import type { RunRecord } from './run-records.ts';
 
@@ -5,10 +6,15 @@ import type { RunRecord } from './run-records.ts';
 export interface RunOutcome extends RunIdentity {
   name: string;
   runId: string | null;
-  state: 'passed' | 'failed' | 'skipped';
+  /**
+   * passed; failed: the run ran and did not pass (a process, the observer, its numbers); error: it
+   * could not run or finish (its file failed to load, the suite was interrupted), JUnit's <error>;
+   * skipped: filtered out, or resumed from an earlier result.
+   */
+  state: 'passed' | 'failed' | 'error' | 'skipped';
   durationMs: number;
-  /** Failure message (first line is the headline) and the log tail when known. */
-  error: { message: string; logTail: string | null } | null;
+  /** Failure message (first line is the headline), its kind and the log tail when known. */
+  error: { message: string; kind: RunFailureKind; logTail: string | null } | null;
   skipReason: string | null;
   descriptor: string;
   descriptorLine: number;
@@ -29,9 +35,9 @@ export function outcomeFromRecord(record: RunRecord, descriptorLine = 0): RunOut
     params: r.run.params,
     repetition: r.run.repetition,
     runId: r.run.id,
-    state: r.status === 'passed' ? 'passed' : 'failed',
+    state: r.status === 'passed' ? 'passed' : r.status === 'interrupted' ? 'error' : 'failed',
     durationMs: r.duration_ms,
-    error: r.error ? { message: r.error.message, logTail: r.error.log_tail ?? null } : null,
+    error: r.error ? { message: r.error.message, kind: r.error.kind, logTail: r.error.log_tail } : r.status === 'passed' ? null : { message: `run ${r.status}`, kind: 'internal', logTail: null },
     skipReason: null,
     descriptor: r.run.descriptor,
     descriptorLine,

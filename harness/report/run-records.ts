@@ -11,10 +11,7 @@ export interface RunRecord {
 
 /** A folder that should hold runs but does not, or a run_result.json that does not parse. */
 export class RunRecordError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RunRecordError';
-  }
+  override readonly name = 'RunRecordError';
 }
 
 // Read one artifact folder's run_result.json (validated against the schema).

@@ -19,23 +19,23 @@ export function renderSummaryMarkdown(report: SuiteReport, opts: { omittedAnnota
   const rel = (p: string): string => path.relative(opts.rootDir, p) || p;
   out.push(`## Suite \`${esc(s.suite)}\` — ${s.runs.passed}/${s.runs.total} runs passed${s.runs.failed ? `, **${s.runs.failed} failed**` : ''}`, '');
   out.push(`Descriptor: \`${esc(s.descriptor)}\` · summary: \`${esc(rel(report.summaryPath))}\``, '');
-  if (report.comparison) out.push(`**Verdict against ${esc(report.comparison.baseLabel)}: ${report.comparison.overall}**`, '');
+  if (report.interrupted) out.push('**The suite was interrupted before every run ended.**', '');
   for (const workload of [...new Set(s.groups.map((g) => g.workload))]) {
-    out.push(`### ${esc(workload)}`, '', '| mode | variant | n | throughput rps (median [95% CI]) | p50 µs | p99 µs | overhead (throughput) | verdict |', '|---|---|---|---|---|---|---|---|');
+    out.push(`### ${esc(workload)}`, '', '| mode | variant | n | throughput rps (median [95% CI]) | p50 µs | p99 µs | overhead (throughput) |', '|---|---|---|---|---|---|---|');
     for (const g of s.groups.filter((x) => x.workload === workload)) {
       const o = s.overhead.find((x) => x.workload === workload && x.variant === g.variant && x.mode === g.mode && x.metric === 'throughput_rps');
       const overhead = o ? `${fmt(o.percent)} %${o.ci95 ? ` [${fmt(o.ci95.low)}, ${fmt(o.ci95.high)}]` : ''}` : g.mode === 'baseline' ? '(baseline)' : '–';
-      const verdicts = report.comparison?.rows.filter((r) => r.workload === workload && r.mode === g.mode && r.variant === g.variant && r.verdict !== 'no-change').map((r) => `${r.metric}: ${r.verdict}`).join(', ');
-      out.push(`| ${esc(g.mode)} | ${esc(g.variant)} | ${g.passed}${g.failed ? ` (+${g.failed} failed)` : ''} | ${metricCell(g, 'throughput_rps')} | ${metricCell(g, 'p50_us')} | ${metricCell(g, 'p99_us')} | ${overhead} | ${esc(verdicts || (report.comparison ? 'no change' : '–'))} |`);
+      out.push(`| ${esc(g.mode)} | ${esc(g.variant)} | ${g.passed}${g.failed ? ` (+${g.failed} failed)` : ''} | ${metricCell(g, 'throughput_rps')} | ${metricCell(g, 'p50_us')} | ${metricCell(g, 'p99_us')} | ${overhead} |`);
     }
     out.push('');
   }
-  const failed = report.outcomes.filter((o) => o.state === 'failed');
+  const failed = report.outcomes.filter((o) => o.state === 'failed' || o.state === 'error');
   if (failed.length) {
     out.push('### Failed runs', '');
     for (const o of failed) out.push(`- \`${esc(o.name)}\`: ${esc((o.error?.message ?? 'failed').split('\n')[0]!)}${o.artifactDir ? ` — artifacts \`${esc(rel(o.artifactDir))}\`` : ''}`);
     out.push('');
   }
+  if (report.errors.length) out.push('### Errors outside any run', '', ...report.errors.map((e) => `- ${esc(e.message.split('\n')[0]!)}`), '');
   const warnings = [...s.warnings, ...s.groups.flatMap((g) => g.warnings.map((w) => `${g.workload}/${g.mode}/${g.variant}: ${w}`))];
   if (warnings.length) out.push('### Warnings', '', ...warnings.map((w) => `- ${esc(w)}`), '');
   const omitted = opts.omittedAnnotations;

@@ -1,6 +1,5 @@
-import { bootstrapInterval, checkSample, describeSample, estimateOverhead, findOutliers, type Direction, type SampleWarning } from '../stats/index.ts';
+import { bootstrapInterval, checkSample, describeSample, estimateOverhead, findOutliers, metricDirection, NON_PERFORMANCE_METRICS, OVERHEAD_METRICS, type Direction, type SampleWarning } from '../stats/index.ts';
 import type { RunRecord } from './run-records.ts';
-import { metricDirection, NON_PERFORMANCE_METRICS, OVERHEAD_METRICS } from './metric-direction.ts';
 
 export const SUMMARY_SCHEMA = 'harness.summary/v1';
 
@@ -54,10 +53,17 @@ export interface SuiteSummary {
   suite: string;
   descriptor: string;
   generated_at: string;
-  runs: { total: number; passed: number; failed: number; interrupted: number };
+  /** errors: runs that could not run or finish (their file failed to load, the suite was interrupted). */
+  runs: { total: number; passed: number; failed: number; interrupted: number; errors?: number };
   groups: GroupSummary[];
   overhead: OverheadSummary[];
   warnings: string[];
+  /** Every run that failed or errored, with its failure kind and headline (set by the suite's reporters). */
+  failures?: { name: string; state: 'failed' | 'error'; kind: string; message: string }[];
+  /** Errors outside any run (unhandled errors Vitest saw). */
+  errors?: { message: string }[];
+  /** The suite was interrupted before every run ended. */
+  interrupted?: boolean;
 }
 
 export interface SummaryOptions {

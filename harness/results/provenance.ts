@@ -19,7 +19,7 @@ export interface Provenance {
   tools: Record<string, string | null>;
 }
 
-/** Facts of the machine that change measurements (seed platform notes). */
+/** Facts of the machine that change measurements (governor, SMT, turbo, NUMA, clock sync). */
 export interface HostFacts {
   governor: string | null;
   smt: string | null;

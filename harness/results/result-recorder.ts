@@ -1,42 +1,26 @@
 import path from 'node:path';
-import type { PlannedRun, ProcessPlan } from '../plan/run-types.ts';
+import type { PlannedRun } from '../plan/run-types.ts';
 import { writeJsonAtomic } from '../util/atomic-write.ts';
-import { quoteArgv } from '../util/quote.ts';
-import { keyMetricsFrom } from './key-metrics.ts';
 import { redactValue } from './redact.ts';
-import { RUN_RESULT_SCHEMA_VERSION, type CommandRecord, type Phases, type RunResult } from './run-result-schema.ts';
-
-/** What the process layer reports about a finished (or stopped) process. */
-export interface OutcomeLike {
-  exitCode: number | null;
-  signal: string | null;
-  startedAt: string;
-  durationMs: number;
-  timedOut: boolean;
-  killed: boolean;
-}
-
-export interface RunFailureInfo {
-  message: string;
-  kind: string;
-  command?: string | null;
-  log?: string | null;
-  logTail?: string | null;
-}
+import { RUN_RESULT_SCHEMA_VERSION, RunResultSchema, type Assessment, type CommandRecord, type Phases, type RunError, type RunResult, type StageSections } from './run-result-schema.ts';
 
 const PHASES: (keyof Phases)[] = ['run_start', 'servers_ready', 'observer_ready', 'load_start', 'load_end', 'teardown_start', 'teardown_end'];
 
-/** Collects everything a run produces and writes run_result.json (seed §6), for failed runs too. */
+/** Everything a run's stages produced, handed over once at the end. */
+export interface RunFindings {
+  status: RunResult['status'];
+  error: RunError | null;
+  commands: CommandRecord[];
+  keyMetrics: Record<string, number>;
+  assessment: Assessment | null;
+  sections: StageSections;
+}
+
+/** Timestamps the run's phases, collects warnings, and writes run_result.json (for failed runs too). */
 export class ResultRecorder {
   readonly startedAt = new Date();
   private readonly phases = Object.fromEntries(PHASES.map((p) => [p, null])) as Phases;
-  private readonly commands: CommandRecord[] = [];
   private readonly warnings: string[] = [];
-  readonly instrumentation: Record<string, unknown> = {};
-  readonly monitors: Record<string, unknown> = {};
-  readonly remoteFetch: Record<string, unknown>[] = [];
-  /** Generator hosts of remote clients: identity and clock offset at run start. */
-  readonly remoteHosts: Record<string, unknown>[] = [];
 
   constructor(
     private readonly run: PlannedRun,
@@ -57,40 +41,11 @@ export class ResultRecorder {
     if (!this.warnings.includes(message)) this.warnings.push(message);
   }
 
-  // Record one process with its outcome (null if it never started) and, for clients, its metrics.
-  addCommand(p: ProcessPlan, pid: number | undefined, outcome: OutcomeLike | null, metrics?: { value: unknown; error: string | null }): void {
-    this.commands.push({
-      role: p.role,
-      name: p.name,
-      command: p.argv,
-      command_line: quoteArgv(p.argv),
-      host: p.remote ? [p.remote.host].flat().join(',') : 'local',
-      cwd: p.cwd,
-      log: p.logFile,
-      pid: pid ?? null,
-      started_at: outcome?.startedAt ?? null,
-      duration_ms: outcome?.durationMs ?? null,
-      exit_code: outcome?.exitCode ?? null,
-      signal: outcome?.signal ?? null,
-      timed_out: outcome?.timedOut ?? false,
-      stopped_by_harness: outcome?.killed ?? false,
-      ...(p.metricsFile ? { metrics_file: path.relative(this.artifactDir, p.metricsFile), metrics: metrics?.value ?? null, metrics_error: metrics?.error ?? null } : {}),
-    });
-  }
-
-  // Key figures from the clients' metrics so far.
-  keyMetrics(): Record<string, number> {
-    return keyMetricsFrom(this.pendingClientMetrics());
-  }
-
-  private pendingClientMetrics(): unknown[] {
-    return this.commands.filter((c) => c.role === 'client').map((c) => c.metrics);
-  }
-
-  // Build and atomically write run_result.json; returns what was written.
-  write(status: RunResult['status'], error: RunFailureInfo | null): RunResult {
+  // Build, check against the schema and atomically write run_result.json; returns what was written.
+  // A result that breaks the schema (a stage's typo) is still written, as a failed run saying where.
+  write(findings: RunFindings): RunResult {
     const finished = new Date();
-    const result: RunResult = {
+    const result: RunResult = redactValue({
       schema_version: RUN_RESULT_SCHEMA_VERSION,
       run: {
         id: this.run.id,
@@ -105,24 +60,27 @@ export class ResultRecorder {
         order: this.run.order,
         ...(process.env.HARNESS_SESSION_ID ? { session_id: process.env.HARNESS_SESSION_ID } : {}),
       },
-      status,
-      error: error ? { message: error.message, kind: error.kind, command: error.command ?? null, log: error.log ?? null, log_tail: error.logTail ?? null } : null,
+      status: findings.status,
+      error: findings.error,
       artifact_dir: this.artifactDir,
       started_at: this.startedAt.toISOString(),
       finished_at: finished.toISOString(),
       duration_ms: finished.getTime() - this.startedAt.getTime(),
       phases: { ...this.phases },
-      commands: this.commands,
-      key_metrics: this.keyMetrics(),
-      instrumentation: this.instrumentation,
-      monitors: this.monitors,
-      remote_fetch: this.remoteFetch,
-      remote_hosts: this.remoteHosts,
+      commands: findings.commands,
+      key_metrics: findings.keyMetrics,
+      assessment: findings.assessment,
+      ...findings.sections,
       annotations: this.run.resolved.config.annotations,
-      warnings: this.warnings,
-    };
-    const redacted = redactValue(result);
-    writeJsonAtomic(this.resultPath, redacted);
-    return redacted;
+      warnings: [...this.warnings],
+    });
+    const checked = RunResultSchema.safeParse(result);
+    if (!checked.success) {
+      const issues = checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      result.status = 'failed';
+      result.error = { message: `run_result.json does not match its schema (a harness bug): ${issues}`, kind: 'internal', reason: 'schema', command: null, log: null, log_tail: null };
+    }
+    writeJsonAtomic(this.resultPath, result);
+    return result;
   }
 }

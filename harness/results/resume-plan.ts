@@ -1,7 +1,8 @@
 import { READ_LIMITS, readTextBounded } from '../util/safe-file.ts';
 import path from 'node:path';
 import { diffPaths, PreviousRuns } from './previous-runs.ts';
-import { checkMeasurement } from './validity.ts';
+import { assessRun, blockOf } from './assess-run.ts';
+import { ArtifactBaselines } from './baselines.ts';
 import type { SuitePlan } from '../plan/build-plan.ts';
 
 export interface ResumeEntry {
@@ -15,11 +16,12 @@ export interface ResumeEntry {
 // rerun a passed result that fails today's validity rules or expectations (recheck).
 export function resumePlan(plan: SuitePlan, artifactsRoot: string): ResumeEntry[] {
   const previous = PreviousRuns.scan(artifactsRoot);
+  // Overhead is judged against the block's baseline as --resume would find it (its latest passed result).
+  const baselines = new ArtifactBaselines(artifactsRoot, { sessionId: undefined, resume: true });
   return plan.runs.map((run) => {
     const done = previous.passed(run.id);
     if (done) {
-      // Overhead expectations need the block's baseline: they are re-checked when the suite reaches the run.
-      const { problems } = checkMeasurement(run, done.keyMetrics, done.hasClients);
+      const { problems } = assessRun({ ...blockOf(run, plan.runs), checks: run, hasClients: done.hasClients }, done.keyMetrics, baselines);
       if (problems.length === 0) return { name: run.name, state: 'done', detail: path.basename(done.dir) };
       return { name: run.name, state: 'recheck', detail: describeRecheck(done.dir, problems) };
     }

@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { registerJsonSchema } from '../config/json-schema.ts';
+import { ValiditySchema } from '../config/schema/suite.ts';
+import { FetchRecordSchema, InstrumentationSectionSchema, MonitorsSectionSchema, MutationSectionSchema, RemoteHostRecordSchema } from './run-result-sections.ts';
 
-export const RUN_RESULT_SCHEMA_VERSION = 1;
+/** 2: stage sections typed, `error.reason`, `assessment`, `mutation` out of `instrumentation`. */
+export const RUN_RESULT_SCHEMA_VERSION = 2;
 
 const Iso = z.string().describe('ISO 8601 time');
 
-// One process of the run: the common shape of a command's outcome (seed §6 "commands").
-export const CommandRecordSchema = z.object({
+// One process of the run: the common shape of a command's outcome.
+export const CommandRecordSchema = z.strictObject({
   role: z.enum(['server', 'antagonist', 'client', 'observer', 'monitor']),
   name: z.string(),
   command: z.array(z.string()),
@@ -29,7 +32,7 @@ export const CommandRecordSchema = z.object({
 /** Key figures for reporters, taken from the clients' metrics. */
 export const KeyMetricsSchema = z.record(z.string(), z.number());
 
-export const PhasesSchema = z.object({
+export const PhasesSchema = z.strictObject({
   run_start: Iso.nullable(),
   servers_ready: Iso.nullable(),
   observer_ready: Iso.nullable(),
@@ -39,18 +42,48 @@ export const PhasesSchema = z.object({
   teardown_end: Iso.nullable(),
 });
 
-export const RunErrorSchema = z.object({
+/**
+ * Why a run did not pass, as one closed set (classified in harness/runner/run-failure.ts):
+ * config — bad input found at run time (a patch that does not apply, an unknown command, a bad agent config);
+ * process — a server, client or build exited or failed to start; timeout — a process ran past its deadline;
+ * observer — perf, the agent or a required host monitor failed; remote — ssh, a generator host or copy-back;
+ * invalid — every process succeeded but the numbers are not a valid measurement or miss an expectation;
+ * interrupted — the harness was stopped (signal, test timeout) before the run ended; internal — a harness bug.
+ */
+export const RUN_FAILURE_KINDS = ['config', 'process', 'timeout', 'observer', 'remote', 'invalid', 'interrupted', 'internal'] as const;
+export type RunFailureKind = (typeof RUN_FAILURE_KINDS)[number];
+
+export const RunErrorSchema = z.strictObject({
   message: z.string(),
-  kind: z.string().describe('config | process | timeout | observer | remote | internal'),
-  command: z.string().nullable().optional(),
-  log: z.string().nullable().optional(),
-  log_tail: z.string().nullable().optional(),
+  kind: z.enum(RUN_FAILURE_KINDS),
+  reason: z.string().describe('The detail under the kind: the error class and its own cause, e.g. "CommandError: exit", "HostKeyError: changed".'),
+  command: z.string().nullable(),
+  log: z.string().nullable().describe('Log of the failed process, relative to the artifact folder.'),
+  log_tail: z.string().nullable(),
 });
 
-// run_result.json: the final summary of one run (seed §6), written for failed runs too.
-export const RunResultSchema = z.object({
+/** How a finished run was judged (harness/results/assess-run.ts), with what it was judged against. */
+export const AssessmentSchema = z.strictObject({
+  checks: z.strictObject({ validity: ValiditySchema, expect: z.record(z.string(), z.strictObject({ min: z.number().optional(), max: z.number().optional() })) }),
+  baseline: z.strictObject({ run_id: z.string(), artifact_dir: z.string() }).nullable().describe('The baseline run of the same repetition block that overhead was computed against.'),
+  overhead_pct: z.record(z.string(), z.number()).describe('Cost of this mode against the baseline per key metric, percent (positive = costs).'),
+  problems: z.array(z.string()),
+  unchecked: z.array(z.string()).describe('overhead_pct expectations with no baseline yet (judged again by the summary and `harness merge`).'),
+});
+
+// Sections returned by the run's stages (harness/runner/stage.ts); a new stage adds its own here.
+export const StageSectionsSchema = z.strictObject({
+  mutation: MutationSectionSchema.nullable(),
+  instrumentation: InstrumentationSectionSchema.describe('Mode-specific outputs: perf stat values, Prometheus snapshot, agent config.'),
+  monitors: MonitorsSectionSchema.describe('Host monitor summaries (mpstat, pidstat).'),
+  remote_hosts: z.array(RemoteHostRecordSchema).describe('Generator hosts: identity, kernel, clock offset to the server node at run start, and how each was trusted (host key, jump hosts and their keys).'),
+  remote_fetch: z.array(FetchRecordSchema).describe('Each copy-back transfer (source, destination, bytes, duration, error).'),
+});
+
+// run_result.json: the final summary of one run, written for failed runs too.
+export const RunResultSchema = z.strictObject({
   schema_version: z.literal(RUN_RESULT_SCHEMA_VERSION),
-  run: z.object({
+  run: z.strictObject({
     id: z.string(),
     name: z.string(),
     suite: z.string(),
@@ -72,16 +105,22 @@ export const RunResultSchema = z.object({
   phases: PhasesSchema,
   commands: z.array(CommandRecordSchema),
   key_metrics: KeyMetricsSchema,
-  instrumentation: z.record(z.string(), z.unknown()).describe('Mode-specific outputs: perf stat values, Prometheus snapshot, agent config.'),
-  monitors: z.record(z.string(), z.unknown()).describe('Host monitor summaries (mpstat, pidstat).'),
-  remote_fetch: z.array(z.record(z.string(), z.unknown())).default([]).describe('Each copy-back transfer (source, destination, bytes, duration, error).'),
-  remote_hosts: z.array(z.record(z.string(), z.unknown())).default([]).describe('Generator hosts: identity, kernel, clock offset to the server node at run start, and how each was trusted (host key, jump hosts and their keys).'),
+  assessment: AssessmentSchema.nullable().describe('null when the run failed before it produced numbers.'),
+  ...StageSectionsSchema.shape,
   annotations: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
   warnings: z.array(z.string()),
 });
 
 export type RunResult = z.infer<typeof RunResultSchema>;
+export type RunError = z.infer<typeof RunErrorSchema>;
 export type CommandRecord = z.infer<typeof CommandRecordSchema>;
 export type Phases = z.infer<typeof PhasesSchema>;
+export type Assessment = z.infer<typeof AssessmentSchema>;
+export type StageSections = z.infer<typeof StageSectionsSchema>;
+export type MutationSection = NonNullable<StageSections['mutation']>;
+export type InstrumentationSection = StageSections['instrumentation'];
+export type MonitorsSection = StageSections['monitors'];
+export type RemoteHostRecord = StageSections['remote_hosts'][number];
+export type FetchRecordEntry = StageSections['remote_fetch'][number];
 
 registerJsonSchema('run-result', RunResultSchema);

@@ -55,21 +55,6 @@ export interface RunChecks {
   expect: Record<string, Bound>;
 }
 
-/** Why a run's numbers do not count, and which overhead expectations could not be checked. */
-export interface MeasurementVerdict {
-  problems: string[];
-  /** overhead_pct expectations without a baseline value for this repetition. */
-  unchecked: string[];
-}
-
-// Validity gates and expectations over a finished run's key metrics; `values` adds what needs other
-// runs (overhead_pct against the block's baseline) where it is known.
-export function checkMeasurement(checks: RunChecks, metrics: Record<string, number>, hasClients: boolean, values: Record<string, number | undefined> = metrics): MeasurementVerdict {
-  const unchecked = Object.keys(checks.expect).filter((k) => k.startsWith('overhead_pct') && values[k] === undefined);
-  const expect = Object.fromEntries(Object.entries(checks.expect).filter(([k]) => !unchecked.includes(k)));
-  return { problems: [...validityProblems(metrics, checks.validity, hasClients), ...unmetExpectations(values, expect)], unchecked };
-}
-
 function describeBound(b: Bound): string {
   return [b.min !== undefined ? `≥ ${fmt(b.min)}` : '', b.max !== undefined ? `≤ ${fmt(b.max)}` : ''].filter(Boolean).join(' and ');
 }

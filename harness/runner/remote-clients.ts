@@ -11,22 +11,31 @@ import {
   type RemoteProcess,
 } from '../remote/index.ts';
 import type { ProcessPlan } from '../plan/run-types.ts';
+import type { ProcessEvent } from '../process/index.ts';
 import { quoteArg } from '../util/quote.ts';
+import type { RemoteHostRecord } from '../results/run-result-schema.ts';
 
-let pool: RemoteHostPool | undefined;
-/** Warnings the pool raised (once per host, when it first resolves it), until a run records them. */
-const pendingWarnings: string[] = [];
+/**
+ * One pooled SSH connection per host for a generated file's runs (the fixture creates it and
+ * disposes it after the file), with the warnings the pool raised until a run records them.
+ */
+export class SuiteRemotes {
+  readonly pool = new RemoteHostPool({ onEvent: (e) => void (e.kind === 'warning' && this.pendingWarnings.push(e.message)) });
+  private readonly pendingWarnings: string[] = [];
 
-// One pooled SSH connection per host for the whole suite (this worker process).
-export function remotePool(): RemoteHostPool {
-  pool ??= new RemoteHostPool({ onEvent: (e) => void (e.kind === 'warning' && pendingWarnings.push(e.message)) });
-  return pool;
+  // Warnings about hosts first used since the last call (once per host, for run_result.json).
+  takeWarnings(): string[] {
+    return this.pendingWarnings.splice(0);
+  }
+
+  dispose(): Promise<void> {
+    return this.pool.dispose();
+  }
 }
 
-export async function disposeRemotePool(): Promise<void> {
-  const p = pool;
-  pool = undefined;
-  await p?.dispose();
+/** A remote folder the run needs (metrics_dir) does not exist on a generator host. */
+export class RemotePathError extends Error {
+  override readonly name = 'RemotePathError';
 }
 
 /** A remote client of one run: its processes, hosts and what to copy back. */
@@ -39,31 +48,33 @@ export class RemoteClient {
   constructor(
     readonly plan: ProcessPlan,
     private readonly artifactDir: string,
+    remotes: SuiteRemotes,
+    onEvent?: (e: ProcessEvent) => void,
   ) {
-    this.processes = createRemoteProcesses(plan, artifactDir, remotePool());
-    this.hosts = remotePool().forSpec(plan.remote!);
-    this.warnings = pendingWarnings.splice(0);
+    this.processes = createRemoteProcesses(plan, artifactDir, remotes.pool, onEvent);
+    this.hosts = remotes.pool.forSpec(plan.remote!);
+    this.warnings = remotes.takeWarnings();
   }
 
   // Each host's clock offset to this (server) node at run start, and what it is (provenance).
-  async describeHosts(): Promise<Record<string, unknown>[]> {
+  async describeHosts(): Promise<RemoteHostRecord[]> {
     return Promise.all(
       this.hosts.map(async (h) => {
         const facts = await h.run('uname -n; uname -sr; nproc; node --version 2>/dev/null || echo none', { timeoutMs: 10_000 });
         const [hostname, kernel, cpus, node] = facts.stdout.trim().split('\n');
-        return { client: this.plan.name, host: h.target.alias, address: h.target.hostName, user: h.target.user, hostname, kernel, cpu_count: Number(cpus), node_version: node, clock: await measureClockOffset(h), trust: h.trustRecord() };
+        return { client: this.plan.name, host: h.target.alias, address: h.target.hostName, user: h.target.user, hostname, kernel, cpu_count: Number(cpus) || null, node_version: node, clock: await measureClockOffset(h), trust: h.trustRecord() };
       }),
     );
   }
 
-  // The run's own folder inside metrics_dir, so runs never mix (metrics_dir itself must exist: seed §8).
+  // The run's own folder inside metrics_dir, so runs never mix (metrics_dir itself must exist: it is the user's).
   async prepareMetricsDir(): Promise<void> {
     const dir = this.plan.remoteMetricsDir;
     if (!dir || !this.plan.remote?.metrics_dir) return;
     for (const h of this.hosts) {
       const base = quoteArg(this.plan.remote.metrics_dir, { expandHome: true });
       const res = await h.run(`cd ${quoteArg(this.plan.remote.workdir, { expandHome: true })} 2>/dev/null; test -d ${base} && mkdir -p ${quoteArg(dir, { expandHome: true })}`);
-      if (res.exitCode !== 0) throw Object.assign(new Error(missingRemotePathMessage(h.target, 'metrics_dir', this.plan.remote.metrics_dir, this.plan.remote.metrics_dir)), { kind: 'remote' });
+      if (res.exitCode !== 0) throw new RemotePathError(missingRemotePathMessage(h.target, 'metrics_dir', this.plan.remote.metrics_dir, this.plan.remote.metrics_dir));
     }
   }
 

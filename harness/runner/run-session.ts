@@ -1,24 +1,20 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { formatEvent, type ProcessEvent } from '../process/index.ts';
 import path from 'node:path';
-import { readLogTail, type CommandOutcome, type ManagedProcess } from '../process/index.ts';
-import type { PlannedRun, ProcessPlan, RunCommands } from '../plan/run-types.ts';
+import type { PlannedRun } from '../plan/run-types.ts';
 import type { RunOptions } from '../plan/resolve-config.ts';
-import { renderRunCommands } from '../plan/render-run.ts';
 import { ResultRecorder } from '../results/result-recorder.ts';
-import type { RunResult } from '../results/run-result-schema.ts';
+import type { CommandRecord, RunResult, StageSections } from '../results/run-result-schema.ts';
 import { artifactDirName, artifactsRoot, timestampForPath } from '../results/artifact-dir.ts';
-import { writePlanJson } from '../results/plan-json.ts';
-import { quoteArgv } from '../util/quote.ts';
-import { CleanupStack } from './cleanup-stack.ts';
-import { createLocalProcess } from '../process/from-plan.ts';
-import { RunFailedError, describeFailure } from './run-failure.ts';
-import { Observer } from '../instrumentation/observer.ts';
-import { HostMonitor } from '../monitors/host-monitor.ts';
-import { RemoteClient } from './remote-clients.ts';
-import { prepareWorktree } from '../mutations/worktree.ts';
 import { redactFileInPlace } from '../results/redact.ts';
-import { checkMeasurement } from '../results/validity.ts';
-import { InvalidRunError, expectationValues, recordBlockMetrics } from './expectations.ts';
+import { keyMetricsFrom } from '../results/key-metrics.ts';
+import { assessRun, blockOf, describeUnchecked, type Baselines, type RunBlock } from '../results/assess-run.ts';
+import { ArtifactBaselines } from '../results/baselines.ts';
+import { CleanupStack } from './cleanup-stack.ts';
+import { classifyFailure, InvalidRunError, RunFailedError, RunInterruptedError } from './run-failure.ts';
+import { SuiteRemotes } from './remote-clients.ts';
+import { buildPipeline } from './pipeline.ts';
+import type { RunContext, RunStage } from './stage.ts';
 
 export interface RunSessionOptions {
   rootDir: string;
@@ -27,28 +23,20 @@ export interface RunSessionOptions {
   options: RunOptions;
   /** Overrides the artifacts root of `options`. */
   artifactsDir?: string;
+  /** Where the baseline of this run's block is found. @default this session's results in the artifacts root */
+  baselines?: Baselines;
+  /** This run's repetition block, with the planned id of its baseline run (blockOf with the plan's runs). @default the block without the id */
+  block?: RunBlock;
+  /** SSH connections shared by a file's runs (the fixture's). @default one pool for this run alone */
+  remotes?: SuiteRemotes;
 }
 
-/** A local ManagedProcess or a RemoteProcess: the same surface. */
-type Supervised = Pick<ManagedProcess, 'start' | 'wait' | 'stop' | 'exited' | 'running' | 'pid' | 'outcome'>;
-
-interface Started {
-  plan: ProcessPlan;
-  proc: Supervised;
-}
-
-/** A server that exited on its own while the run still needed it. */
-export class ServerExitedError extends Error {
-  readonly kind = 'process';
-  constructor(server: Started, outcome: CommandOutcome, during: string) {
-    const how = outcome.signal ? `was killed by ${outcome.signal}` : `exited with code ${outcome.exitCode}`;
-    const tail = readLogTail(outcome.logPath, { lines: 30, bytes: 4096 });
-    super(`Server ${server.plan.name} ${how} ${during}: ${quoteArgv(server.plan.argv)}\n\n--- last lines of ${outcome.logPath} ---\n${tail || '(log is empty)'}`);
-  }
-}
+/** What a stage section holds when its stage reports nothing (never started, or nothing to say). */
+const EMPTY_SECTIONS: StageSections = { mutation: null, instrumentation: {}, monitors: {}, remote_hosts: [], remote_fetch: [] };
 
 /**
- * One run, start to finish: artifact folder, plan.json, servers, clients, teardown, run_result.json.
+ * One run, start to finish: a pipeline of stages (pipeline.ts) started in order and torn down in
+ * reverse, never stopping early; then the run is judged (assessRun) and run_result.json written.
  * Plain class; the Vitest fixture only creates it and disposes it.
  */
 export class RunSession {
@@ -56,13 +44,12 @@ export class RunSession {
   readonly artifactDir: string;
   private readonly opts: RunSessionOptions;
   private readonly cleanup = new CleanupStack();
-  private readonly started: Started[] = [];
-  /** Observer and monitor processes, recorded like the others. */
-  private readonly extras: Started[] = [];
   private readonly recorder: ResultRecorder;
-  private commands: RunCommands | undefined;
-  private stopping = false;
-  private readonly earlyExits = new Map<string, CommandOutcome>();
+  private readonly stages: RunStage[];
+  private ownRemotes: SuiteRemotes | undefined;
+  private running = false;
+  /** dispose() came while execute() was still running (a test timeout, an interruption). */
+  private interrupted = false;
 
   constructor(run: PlannedRun, opts: RunSessionOptions) {
     this.run = run;
@@ -70,6 +57,17 @@ export class RunSession {
     const root = artifactsRoot(opts.rootDir, opts.artifactsDir ?? opts.options.artifactsDir);
     this.artifactDir = path.join(root, artifactDirName(run, timestampForPath()));
     this.recorder = new ResultRecorder(run, this.artifactDir, opts.descriptor);
+    const ctx: RunContext = {
+      run,
+      rootDir: opts.rootDir,
+      artifactDir: this.artifactDir,
+      descriptor: opts.descriptor,
+      options: opts.options,
+      warn: (m) => this.recorder.warn(m),
+      phase: (p) => this.recorder.phase(p),
+      event: (e) => appendEvent(this.artifactDir, e),
+    };
+    this.stages = buildPipeline(ctx, () => this.remotes());
   }
 
   // A note for run_result.json's warnings (e.g. why --resume measures this run again).
@@ -77,26 +75,30 @@ export class RunSession {
     this.recorder.warn(message);
   }
 
-  // Run everything; resolves with the result of a passed run, rejects with RunFailedError otherwise.
+  // Run every stage; resolves with the result of a passed run, rejects with RunFailedError otherwise.
   async execute(): Promise<RunResult> {
     let failure: unknown = null;
+    this.running = true;
     this.recorder.phase('run_start');
     try {
-      await this.prepare();
-      await this.startServers();
-      await this.startMonitors();
-      await this.startObserver();
-      await this.runClients();
+      for (const stage of this.stages) {
+        if (this.interrupted) break; // nothing new starts once the run is being stopped
+        // Registered before start(): a stage that fails half-way still stops what it began.
+        this.cleanup.push(`stop ${stage.name}`, () => stage.stop());
+        await stage.start();
+      }
     } catch (err) {
       failure = err;
     }
-    // Teardown problems after a failure are secondary: keep them as warnings.
+    // Stopped from outside: whatever the stages saw then (killed clients…) is a consequence.
+    if (this.interrupted) failure = new RunInterruptedError('the run was stopped before it ended (the test timed out or the suite was interrupted)', { cause: failure ?? undefined });
+    this.running = false;
     const teardownError = await this.teardown();
-    if (teardownError && failure) this.recorder.warn(`teardown: ${describeFailure(teardownError, this.artifactDir).message.split('\n')[0]}`);
-    failure ??= teardownError;
-    const result = this.finish(failure);
+    // Teardown problems after a failure are secondary: keep them as warnings.
+    if (teardownError && failure) this.recorder.warn(`teardown: ${classifyFailure(teardownError, this.artifactDir).message.split('\n')[0]}`);
+    const result = this.finish(failure ?? teardownError);
     if (result.status !== 'passed') {
-      const info = { message: result.error?.message ?? 'failed', kind: result.error?.kind ?? 'internal', logTail: result.error?.log_tail ?? null };
+      const info = result.error ?? classifyFailure(new Error('failed'), this.artifactDir);
       throw new RunFailedError(`Run ${this.run.name} failed: ${info.message}\n\nartifacts: ${this.artifactDir}`, info, this.artifactDir);
     }
     return result;
@@ -104,137 +106,29 @@ export class RunSession {
 
   // Stop whatever is still running (idempotent; the fixture calls it after every test).
   async dispose(): Promise<void> {
-    this.stopping = true;
+    if (this.running) this.interrupted = true;
     await this.cleanup.dispose();
+    await this.disposeOwnRemotes();
   }
 
-  private async prepare(): Promise<void> {
-    mkdirSync(path.join(this.artifactDir, 'metrics'), { recursive: true });
-    mkdirSync(path.join(this.artifactDir, 'truth'), { recursive: true });
-    // A mutation's commands run in its worktree (patched and built); artifacts stay in the checkout's folder.
-    let commandRoot = this.opts.rootDir;
-    let mutation: Record<string, unknown> | undefined;
-    if (this.run.mutation) {
-      const m = this.run.mutation;
-      const wt = await prepareWorktree(this.opts.rootDir, m.baseCommit, m);
-      commandRoot = wt.dir;
-      mutation = { name: m.name, base_commit: m.baseCommit, patch: path.relative(this.opts.rootDir, m.patch), patch_sha256: m.patchSha256, build: m.build ?? null, build_log: wt.buildLog, worktree: wt.dir };
-      this.recorder.instrumentation.mutation = mutation;
-    }
-    this.commands = renderRunCommands(this.run, { rootDir: commandRoot, artifactDir: this.artifactDir });
-    writePlanJson(this.artifactDir, this.run, this.commands, { ...this.opts, ...(mutation ? { mutation } : {}) });
+  private remotes(): SuiteRemotes {
+    if (this.opts.remotes) return this.opts.remotes;
+    this.ownRemotes ??= new SuiteRemotes();
+    return this.ownRemotes;
   }
 
-  private track(plan: ProcessPlan): ManagedProcess {
-    const proc = createLocalProcess(plan, this.artifactDir);
-    const entry = { plan, proc };
-    this.started.push(entry);
-    this.cleanup.push(`stop ${plan.name}`, () => proc.stop());
-    if (plan.role === 'server' || plan.role === 'antagonist') {
-      void proc.exited.then((o) => {
-        if (!this.stopping && !o.killed) this.earlyExits.set(plan.name, o);
-      });
-    }
-    return proc;
-  }
-
-  private async startServers(): Promise<void> {
-    for (const plan of this.commands!.servers) await this.track(plan).start();
-    this.recorder.phase('servers_ready');
-  }
-
-  // Pids the observer and pidstat watch: the workload's servers (not antagonists, not clients).
-  private serverPids(): number[] {
-    return this.started.filter((s) => s.plan.role === 'server' && s.proc.pid !== undefined).map((s) => s.proc.pid!);
-  }
-
-  private async startMonitors(): Promise<void> {
-    const monitors = this.run.resolved.config.instrumentation.monitors;
-    for (const plan of this.commands!.monitors) {
-      const required = monitors[plan.name as 'mpstat' | 'pidstat']?.required ?? false;
-      const monitor = new HostMonitor(plan, required, this.artifactDir, this.recorder);
-      this.cleanup.push(`stop ${plan.name}`, () => monitor.stop());
-      await monitor.start(this.serverPids());
-      if (monitor.process) this.extras.push({ plan, proc: monitor.process });
-    }
-  }
-
-  private async startObserver(): Promise<void> {
-    const plan = this.commands!.observer;
-    if (!plan) return;
-    const observer = new Observer(plan, {
-      mode: this.run.mode,
-      rootDir: this.opts.rootDir,
-      artifactDir: this.artifactDir,
-      instrumentation: this.run.resolved.config.instrumentation,
-      agentConfig: this.commands!.agentConfig,
-      recorder: this.recorder,
-    });
-    this.cleanup.push(`stop ${plan.name}`, () => observer.stop());
-    try {
-      await observer.start(this.serverPids());
-    } finally {
-      if (observer.process) this.extras.push({ plan: observer.resolvedPlan, proc: observer.process });
-    }
-    this.recorder.phase('observer_ready');
-  }
-
-  // Clients run concurrently; a server that dies meanwhile fails the run at once.
-  private async runClients(): Promise<void> {
-    const servers = this.started.filter((s) => s.plan.role === 'server' || s.plan.role === 'antagonist');
-    const crash = new Promise<never>((_, reject) => {
-      for (const s of servers) {
-        void s.proc.exited.then((o) => {
-          if (!this.stopping && !o.killed) reject(new ServerExitedError(s, o, 'while the clients were running'));
-        });
-      }
-    });
-    crash.catch(() => undefined);
-    this.recorder.phase('load_start');
-    const clients = this.commands!.clients.map(async (plan) => {
-      if (plan.startDelayMs) await new Promise((r) => setTimeout(r, plan.startDelayMs));
-      if (plan.remote) return this.runRemoteClient(plan);
-      const proc = this.track(plan);
-      await proc.start();
-      await proc.wait();
-    });
-    try {
-      await Promise.race([Promise.all(clients), crash]);
-    } finally {
-      this.recorder.phase('load_end');
-      clients.forEach((c) => c.catch(() => undefined));
-    }
-    // A server that died after the load finished still invalidates the run.
-    const early = servers.find((s) => this.earlyExits.has(s.plan.name));
-    if (early) throw new ServerExitedError(early, this.earlyExits.get(early.plan.name)!, 'before the run ended');
-  }
-
-  // A client on generator nodes over SSH: copy-back is queued first, so it runs after the processes stop.
-  private async runRemoteClient(plan: ProcessPlan): Promise<void> {
-    const client = new RemoteClient(plan, this.artifactDir);
-    for (const w of client.warnings) this.recorder.warn(w);
-    this.cleanup.push(`copy back ${plan.name}'s artifacts`, async () => {
-      const records = await client.fetch();
-      this.recorder.remoteFetch.push(...records.map((r) => ({ ...r })));
-      const failed = records.filter((r) => r.error);
-      if (failed.length) this.recorder.warn(`copy-back of ${failed.length} remote artifact(s) failed; see remote_fetch.log`);
-    });
-    for (const proc of client.processes) {
-      this.started.push({ plan, proc });
-      this.cleanup.push(`stop ${plan.name}`, () => proc.stop());
-    }
-    this.recorder.remoteHosts.push(...(await client.describeHosts()));
-    await client.prepareMetricsDir();
-    await client.start();
-    await client.wait();
+  private async disposeOwnRemotes(): Promise<void> {
+    const own = this.ownRemotes;
+    this.ownRemotes = undefined;
+    await own?.dispose();
   }
 
   private async teardown(): Promise<unknown> {
     this.recorder.phase('teardown_start');
-    this.stopping = true;
     let error: unknown = null;
     try {
       await this.cleanup.dispose();
+      await this.disposeOwnRemotes();
     } catch (err) {
       error = err;
     }
@@ -242,33 +136,36 @@ export class RunSession {
     return error;
   }
 
+  // Collect the stages' reports, judge a finished run, scrub the logs and write run_result.json.
+  private finish(failureIn: unknown): RunResult {
+    let failure = failureIn;
+    const commands: CommandRecord[] = [];
+    const sections: StageSections = { ...EMPTY_SECTIONS };
+    for (const stage of this.stages) {
+      const report = stage.report();
+      commands.push(...(report.commands ?? []));
+      Object.assign(sections, report.sections);
+    }
+    const keyMetrics = keyMetricsFrom(commands.filter((c) => c.role === 'client').map((c) => c.metrics));
+    let assessment = null;
+    if (!failure) {
+      // A run that finished is still not a measurement unless its numbers are valid.
+      const run = this.run;
+      const baselines = this.opts.baselines ?? new ArtifactBaselines(path.dirname(this.artifactDir), { sessionId: process.env.HARNESS_SESSION_ID, resume: this.opts.options.resume === true });
+      const block = this.opts.block ?? blockOf(run);
+      assessment = assessRun({ ...block, checks: { validity: run.validity, expect: run.expect }, hasClients: commands.some((c) => c.role === 'client') }, keyMetrics, baselines);
+      describeUnchecked(block, assessment.unchecked).forEach((w) => this.recorder.warn(w));
+      if (assessment.problems.length > 0) failure = new InvalidRunError(assessment.problems);
+    }
+    this.redactLogs();
+    const error = failure ? classifyFailure(failure, this.artifactDir) : null;
+    return this.recorder.write({ status: error?.kind === 'interrupted' ? 'interrupted' : error ? 'failed' : 'passed', error, commands, keyMetrics, assessment, sections });
+  }
+
   private redactLogs(): void {
     for (const file of logFiles(this.artifactDir)) {
       if (!redactFileInPlace(file, { statSync, readFileSync, writeFileSync })) this.recorder.warn(`${path.basename(file)} is over 64 MiB and was not scrubbed for secrets`);
     }
-  }
-
-  private finish(failureIn: unknown): RunResult {
-    let failure = failureIn;
-    const startedNames = new Set(this.started.map((s) => s.plan));
-    for (const { plan, proc } of [...this.started, ...this.extras]) {
-      this.recorder.addCommand(plan, proc.pid, proc.outcome(), plan.metricsFile ? readMetrics(plan.metricsFile) : undefined);
-    }
-    // Commands that never started still appear, so the result shows the whole plan.
-    const all = this.commands ? [...this.commands.servers, ...this.commands.clients] : [];
-    for (const plan of all) if (!startedNames.has(plan)) this.recorder.addCommand(plan, undefined, null, plan.metricsFile ? readMetrics(plan.metricsFile) : undefined);
-    if (!failure) {
-      // A run that finished is still not a measurement unless its numbers are valid.
-      const metrics = this.recorder.keyMetrics();
-      const { problems, unchecked } = checkMeasurement(this.run, metrics, (this.commands?.clients.length ?? 0) > 0, expectationValues(this.run, metrics));
-      // Overhead needs this block's baseline: baseline runs have none, and a filtered run may miss it.
-      if (this.run.mode !== 'baseline') for (const k of unchecked) this.recorder.warn(`expectation ${k} not checked: no baseline run of repetition ${this.run.repetition} ran before this one in this worker`);
-      if (problems.length > 0) failure = new InvalidRunError(problems);
-    }
-    recordBlockMetrics(this.run, this.recorder.keyMetrics());
-    this.redactLogs();
-    const status = failure ? 'failed' : 'passed';
-    return this.recorder.write(status, failure ? describeFailure(failure, this.artifactDir) : null);
   }
 }
 
@@ -281,12 +178,9 @@ function logFiles(dir: string): string[] {
   }
 }
 
-// Ingest a client's metrics JSON; a missing or broken file is recorded, never fatal here.
-function readMetrics(file: string): { value: unknown; error: string | null } {
-  if (!existsSync(file)) return { value: null, error: `no metrics file written at ${file}` };
+// The run's process timeline, one line per event (events.log): who started, was ready, was killed, exited when.
+function appendEvent(artifactDir: string, e: ProcessEvent): void {
   try {
-    return { value: JSON.parse(readFileSync(file, 'utf8')), error: null };
-  } catch (err) {
-    return { value: null, error: `metrics file is not valid JSON: ${(err as Error).message}` };
-  }
+    appendFileSync(path.join(artifactDir, 'events.log'), `${e.time.toISOString()} ${formatEvent(e)}\n`);
+  } catch {} // a timeline line is never worth failing a run
 }

@@ -20,7 +20,7 @@ function issuesOf(suite = 's'): ConfigIssue[] {
   throw new Error('expected a ConfigError');
 }
 
-describe('the seed example (seed §2)', () => {
+describe('the README example (Suite descriptors)', () => {
   it('loads unchanged and expands to 135 runs', () => {
     project.copyFromProject('experiments/configs/workloads/kv.yaml');
     project.suite(

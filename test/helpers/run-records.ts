@@ -18,10 +18,10 @@ export function fakeRecord(r: FakeRun, suite = 'overhead'): RunRecord {
   const name = `${workload}/${r.mode}/${variant}/${r.repetition}`;
   const status = r.status ?? 'passed';
   const result: RunResult = {
-    schema_version: 1,
+    schema_version: 2,
     run: { id: `${r.mode}${r.repetition}`.padEnd(12, '0'), name, suite, descriptor: `experiments/configs/experiments/${suite}.yaml`, workload, mode: r.mode, variant, params: {}, repetition: r.repetition, order: 0 },
     status,
-    error: status === 'failed' ? { message: r.error ?? 'Server kv exited with code 1 while the clients were running', kind: 'process', log_tail: 'boom' } : null,
+    error: status === 'failed' ? { message: r.error ?? 'Server kv exited with code 1 while the clients were running', kind: 'process', reason: 'ServerExitedError: unexpected-exit', command: 'node server.ts', log: 'kv_server.log', log_tail: 'boom' } : null,
     artifact_dir: `/tmp/artifacts/${name.replace(/\//g, '_')}`,
     started_at: '2026-11-28T10:00:00.000Z',
     finished_at: '2026-11-28T10:00:02.000Z',
@@ -29,6 +29,8 @@ export function fakeRecord(r: FakeRun, suite = 'overhead'): RunRecord {
     phases: { run_start: null, servers_ready: null, observer_ready: null, load_start: null, load_end: null, teardown_start: null, teardown_end: null },
     commands: [],
     key_metrics: r.metrics,
+    assessment: null,
+    mutation: null,
     instrumentation: {},
     monitors: {},
     remote_fetch: [],

@@ -18,8 +18,8 @@ function suite(): RunRecord[] {
       r.result.started_at = `2026-11-28T10:0${rep}:0${mode.length % 10}.000Z`;
       r.result.run.params = { delta_us: 5 };
       r.result.annotations = { suite_case: 'kv_overhead' };
-      r.result.instrumentation = mode === 'perf' ? { perf_stat: { values: [{ event: 'task-clock', value: 12.5, unit: 'msec', supported: true, counted: true, enabled_pct: 100, metric: null }, { event: 'cycles', value: null, unit: '', supported: false, counted: false, enabled_pct: 100, metric: null }] } } : mode === 'microsentinel' ? { prometheus: { families: [{ name: 'microsentinel_samples_total', type: 'counter', help: '', samples: [{ labels: {}, value: 1234 }] }] } } : {};
-      r.result.monitors = { mpstat: { cpus: [{ cpu: 'all', usr: 10, sys: 5, iowait: 0, idle: 85, busy: 15 }] }, pidstat: { processes: [{ pid: 42, command: 'node', cpu_pct_mean: 20, cpu_pct_max: 30, rss_kb_max: 80000 }] } };
+      r.result.instrumentation = mode === 'perf' ? { perf_stat: { file: 'perf_stat.csv', values: [{ event: 'task-clock', value: 12.5, unit: 'msec', supported: true, counted: true, enabled_pct: 100, metric: null }, { event: 'cycles', value: null, unit: '', supported: false, counted: false, enabled_pct: 100, metric: null }] } } : mode === 'microsentinel' ? { prometheus: { url: 'http://127.0.0.1:9105/metrics', taken_at: '2026-11-28T10:00:01.000Z', file: 'prometheus_snapshot.txt', families: [{ name: 'microsentinel_samples_total', type: 'counter', help: '', samples: [{ labels: {}, value: 1234 }] }] } } : {};
+      r.result.monitors = { mpstat: { status: 'ok', log: 'mpstat.log', cpus: [{ cpu: 'all', samples: 2, usr: 10, sys: 5, iowait: 0, irq: 0, soft: 0, steal: 0, idle: 85, busy: 15 }] }, pidstat: { status: 'ok', log: 'pidstat.log', processes: [{ pid: 42, command: 'node', samples: 2, cpu_pct_mean: 20, cpu_pct_max: 30, usr_pct_mean: 15, system_pct_mean: 5, rss_kb_max: 80000 }] } };
       out.push({ ...r, dir: `/tmp/artifacts/run-${mode}-${rep}` });
     }
   }

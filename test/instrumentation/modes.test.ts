@@ -120,6 +120,7 @@ describe('teardown', () => {
     await s.dispose();
     await running;
     await expectNoProcessLeft(s);
+    expect(result(s)).toMatchObject({ status: 'interrupted', error: { kind: 'interrupted', reason: 'RunInterruptedError' } });
   });
 });
 

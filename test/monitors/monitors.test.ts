@@ -5,8 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HostMonitor, MonitorError } from '../../harness/monitors/host-monitor.ts';
 import { parseMpstatJson } from '../../harness/monitors/mpstat-parser.ts';
 import { parsePidstat } from '../../harness/monitors/pidstat-parser.ts';
-import { ResultRecorder } from '../../harness/results/result-recorder.ts';
-import type { PlannedRun, ProcessPlan } from '../../harness/plan/run-types.ts';
+import type { ProcessPlan } from '../../harness/plan/run-types.ts';
 
 let dir: string;
 beforeEach(() => {
@@ -15,37 +14,36 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const plan = (argv: string[], name = 'mpstat'): ProcessPlan => ({ role: 'monitor', name, argv, cwd: dir, env: { LC_ALL: 'C' }, logFile: `${name}.log`, ready: { kind: 'none' }, readyTimeoutMs: 1000, stopSignal: 'SIGINT', graceMs: 2000 });
-const recorder = () => new ResultRecorder({ resolved: { config: { annotations: {} } } } as unknown as PlannedRun, dir, 'x.yaml');
+const warnings: string[] = [];
+const warn = (m: string): void => void warnings.push(m);
 
 describe('HostMonitor', () => {
   it('records a warning, not a failure, when sysstat is missing', async () => {
-    const rec = recorder();
-    const m = new HostMonitor(plan(['mpstat-not-installed', '1']), false, dir, rec);
+    const m = new HostMonitor(plan(['mpstat-not-installed', '1']), false, dir, warn);
     await m.start([process.pid]);
     await m.stop();
-    expect(rec.monitors.mpstat).toMatchObject({ status: 'missing' });
-    expect((rec.monitors.mpstat as { warning: string }).warning).toContain('install sysstat');
+    expect(m.record).toMatchObject({ status: 'missing', warning: expect.stringContaining('install sysstat') });
+    expect(warnings.join('\n')).toContain('install sysstat');
   });
 
   it('fails when a required monitor is missing', async () => {
-    const m = new HostMonitor(plan(['mpstat-not-installed', '1']), true, dir, recorder());
+    const m = new HostMonitor(plan(['mpstat-not-installed', '1']), true, dir, warn);
     await expect(m.start([process.pid])).rejects.toThrow(MonitorError);
   });
 
   it('runs real mpstat and pidstat and summarises them', async () => {
-    const rec = recorder();
-    const mp = new HostMonitor(plan(['mpstat', '-o', 'JSON', '-P', 'ALL', '1']), true, dir, rec);
-    const pid = new HostMonitor(plan(['pidstat', '-h', '-u', '-r', '-p', '{{server_pids}}', '1'], 'pidstat'), true, dir, rec);
+    const mp = new HostMonitor(plan(['mpstat', '-o', 'JSON', '-P', 'ALL', '1']), true, dir, warn);
+    const pid = new HostMonitor(plan(['pidstat', '-h', '-u', '-r', '-p', '{{server_pids}}', '1'], 'pidstat'), true, dir, warn);
     await mp.start([process.pid]);
     await pid.start([process.pid]);
     await new Promise((r) => setTimeout(r, 2300));
     await mp.stop();
     await pid.stop();
-    const mpstat = rec.monitors.mpstat as { status: string; cpus: { cpu: string; samples: number }[] };
-    expect(mpstat.status).toBe('ok');
-    expect(mpstat.cpus.map((c) => c.cpu)).toContain('all');
-    expect(mpstat.cpus[0]!.samples).toBeGreaterThanOrEqual(2);
-    expect((rec.monitors.pidstat as { processes: { pid: number }[] }).processes[0]!.pid).toBe(process.pid);
+    const mpstat = mp.record;
+    if (mpstat?.status !== 'ok' || pid.record?.status !== 'ok') throw new Error(`monitors did not record: ${JSON.stringify([mpstat, pid.record])}`);
+    expect(mpstat.cpus!.map((c) => c.cpu)).toContain('all');
+    expect(mpstat.cpus![0]!.samples).toBeGreaterThanOrEqual(2);
+    expect(pid.record.processes![0]!.pid).toBe(process.pid);
   });
 });
 

@@ -59,6 +59,14 @@ describe('expansion', () => {
     expect([...a].sort()).toEqual([...c].sort());
   });
 
+  it('runs each repetition block\'s baseline before its other modes under random order', () => {
+    for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+      const runs = plan(`order: random\nseed: ${seed}\n${entry(`    modes: [perf, microsentinel, baseline]\n    repetitions: 6\n    parameters:\n      rate: [1, 2]\n`)}`).runs;
+      const late = runs.filter((r, i) => r.mode !== 'baseline' && !runs.slice(0, i).some((b) => b.mode === 'baseline' && b.variant.label === r.variant.label && b.repetition === r.repetition));
+      expect(late.map((r) => r.name), `seed ${seed}`).toEqual([]);
+    }
+  });
+
   it('gives stable ids that change with the resolved spec', () => {
     const first = plan(entry(`    modes: [baseline]\n`)).runs[0]!.id;
     expect(plan(entry(`    modes: [baseline]\n`)).runs[0]!.id).toBe(first);

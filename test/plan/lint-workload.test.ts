@@ -25,7 +25,7 @@ function lint(config: string, overrides = '') {
   return lintWorkload(plan.runs[0]!.resolved);
 }
 
-describe('lintWorkload: NFV stage hosts on loopback with a remote generator (seed §8)', () => {
+describe('lintWorkload: NFV stage hosts on loopback with a remote generator', () => {
   it('accepts the shipped nfv config as is: everything runs on this node', () => {
     expect(lint('nfv')).toEqual([]);
   });

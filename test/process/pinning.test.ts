@@ -1,8 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ManagedProcess, PinningError, allowedCpus, checkPinningTools, formatCpuList, parseCpuList, wrapWithPinning } from '../../harness/process/index.ts';
+import { ManagedProcess, PinningError, allowedCpus, formatCpuList, parseCpuList, wrapWithPinning } from '../../harness/process/index.ts';
 import { useProcessSandbox } from './support.ts';
 
 const box = useProcessSandbox();
@@ -43,34 +41,6 @@ describe('wrapWithPinning', () => {
     const o = await p.wait();
     expect(o.commandLine).toBe(`taskset -c ${cpu} sh -c 'grep Cpus_allowed_list /proc/self/status'`);
     expect(o.logTail).toMatch(new RegExp(`^Cpus_allowed_list:\\s+${cpu}$`));
-  });
-});
-
-describe('checkPinningTools', () => {
-  it('finds taskset here and returns its path', async () => {
-    await expect(checkPinningTools({ cpus: String(Math.min(...allowedCpus()!)) })).resolves.toEqual({ taskset: expect.stringMatching(/\/taskset$/) });
-    await expect(checkPinningTools({})).resolves.toEqual({});
-  });
-
-  it('says which package to install when a tool is missing', async () => {
-    const empty = mkdtempSync(path.join(os.tmpdir(), 'empty-path-'));
-    try {
-      const err = (await checkPinningTools({ cpus: '0', numa: { membind: 0 } }, { path: empty }).catch((e: unknown) => e)) as PinningError;
-      expect(err).toBeInstanceOf(PinningError);
-      expect(err.problems).toEqual([
-        expect.stringMatching(/^taskset not found on PATH: install util-linux \(Debian\/Ubuntu: apt-get install util-linux/),
-        expect.stringMatching(/^numactl not found on PATH: install numactl \(Debian\/Ubuntu: apt-get install numactl/),
-      ]);
-    } finally {
-      rmSync(empty, { recursive: true, force: true });
-    }
-  });
-
-  it('names CPUs the host does not offer', async () => {
-    const status = path.join(box.dir(), 'status');
-    writeFileSync(status, 'Name:\tnode\nCpus_allowed_list:\t0-3\n');
-    const err = (await checkPinningTools({ cpus: '2-5' }, { statusFile: status }).catch((e: unknown) => e)) as PinningError;
-    expect(err.problems).toEqual(['cpus "2-5" includes CPUs this host does not offer: 4,5 (allowed: 0-3)']);
   });
 });
 

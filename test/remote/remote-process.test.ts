@@ -7,7 +7,7 @@ import { parse as parseShell } from 'shell-quote';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommandError, type ProcessEvent } from '../../harness/process/index.ts';
 import type { ProcessPlan } from '../../harness/plan/run-types.ts';
-import { buildRemoteCommand, createRemoteProcesses, measureClockOffset, planFanOut, startTogether, RemoteHost, RemoteHostPool, RemoteProcess, resolveSshHost, startFanOut, type RemoteProcessOptions } from '../../harness/remote/index.ts';
+import { buildRemoteCommand, createRemoteProcesses, measureClockOffset, planFanOut, startTogether, RemoteHost, RemoteHostPool, RemoteProcess, resolveSshHost, type RemoteProcessOptions } from '../../harness/remote/index.ts';
 import { commandProcessesWith, processesWith, sshdSessionPids, uniqueToken, useTestbed, waitNoneWith } from './testbed-instance.ts';
 
 const testbed = useTestbed({ ns: 'msh-rp', subnetId: 2 });
@@ -208,12 +208,13 @@ describe('RemoteProcess on a real sshd (needs root)', () => {
   it('fan-out: when one instance cannot start, no instance runs its command and the root cause is thrown', async () => {
     const token = uniqueToken('fanfail');
     const unreachable = new RemoteHost(resolveSshHost('gen1', { configPath: testbed().sshConfig, overrides: { port: 2 } }), { connectTimeoutMs: 2000 });
-    const err = await startFanOut({
+    const { processes } = planFanOut({
       name: 'fan-broken',
       hosts: [host, unreachable],
       argv: ['sh', '-c', `echo started; : ${token}`],
       logPath: (c) => path.join(local, `fan-broken-${c.index}.log`),
-    }).catch((e: unknown) => e);
+    });
+    const err = await startTogether(processes).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CommandError);
     expect((err as Error).message).toContain(`Connection refused by gen1 (${testbed().genAddr}:2)`);
     expect(readFileSync(path.join(local, 'fan-broken-0.log'), 'utf8')).toBe('');

@@ -32,7 +32,7 @@ function report(failures: number, extraVariants = 0): SuiteReport {
   for (let i = 0; i < failures; i++) records.push(fakeRecord({ mode: 'perf', variant: `v${i}`, repetition: 0, status: 'failed', metrics: {}, error: `run ${i} broke` }));
   for (let i = 0; i < extraVariants; i++) records.push(fakeRecord({ mode: 'baseline', variant: `variant-${'x'.repeat(40)}-${i}`, repetition: 0, metrics: { throughput_rps: 1000 + i, p50_us: 100, p99_us: 900 } }));
   const summary = summarizeRuns(records, { suite: 'overhead', descriptor: 'experiments/configs/experiments/overhead.yaml' });
-  return { suite: 'overhead', descriptor: summary.descriptor, outcomes: records.map((r) => outcomeFromRecord(r, 12)), summary, reportsDir: dir, summaryPath: path.join(dir, 'summary.json'), startedAt: new Date(), finishedAt: new Date() };
+  return { suite: 'overhead', descriptor: summary.descriptor, outcomes: records.map((r) => outcomeFromRecord(r, 12)), summary, reportsDir: dir, summaryPath: path.join(dir, 'summary.json'), startedAt: new Date(), finishedAt: new Date(), errors: [], interrupted: false };
 }
 
 describe('GithubActionsReporter', () => {

@@ -35,10 +35,23 @@ describe('JUnit XML', () => {
     const cases = ((doc.testsuites as Node).testsuite as Node[])[0]!.testcase as Node[];
     const failure = cases[1]!.failure as Node;
     expect(failure['@message']).toBe('Server kv exited with code 1 while the clients were running: node server.ts');
-    expect(failure['@type']).toBe('RunFailed');
+    expect(failure['@type']).toBe('process'); // the run's failure kind
     expect(String(failure['#text'])).toContain('boom');
     expect(cases[2]!.skipped).toBeDefined();
     const props = Object.fromEntries((((cases[2]!.properties as Node).property) as Node[]).map((p) => [p['@name'], p['@value']]));
     expect(props.skip_reason).toBe('filtered out');
+  });
+
+  it('reports runs that could not run, errors outside any run and an interruption as <error>s', () => {
+    const notRun: RunOutcome = { ...skipped, name: 'kv/perf/default/1', mode: 'perf', repetition: 1, state: 'error', skipReason: null, error: { message: 'suites/overhead/kv.part2.test.ts failed to load: Unexpected token', kind: 'config', logTail: null } };
+    const xml = parse(buildJUnit({ suite: 'overhead', outcomes: [passed, notRun], errors: [{ message: 'Error: unhandled rejection\n  at somewhere' }], interrupted: true }));
+    const root = xml.testsuites as Node;
+    expect(root).toMatchObject({ '@tests': '3', '@failures': '0', '@errors': '2' });
+    const [kv, errors] = root.testsuite as Node[];
+    const error = (kv!.testcase as Node[])[1]!.error as Node;
+    expect(error).toMatchObject({ '@message': 'suites/overhead/kv.part2.test.ts failed to load: Unexpected token', '@type': 'config' });
+    expect(Object.fromEntries(((kv!.properties as Node).property as Node[]).map((p) => [p['@name'], p['@value']]))).toMatchObject({ interrupted: 'true' });
+    expect(errors!['@name']).toBe('overhead.(errors)');
+    expect(((errors!.testcase as Node[])[0]!.error as Node)['@message']).toBe('Error: unhandled rejection');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { keyMetricsFrom } from '../../harness/results/key-metrics.ts';
-import { checkMeasurement, unmetExpectations, validityProblems, type ValidityRules } from '../../harness/results/validity.ts';
+import { unmetExpectations, validityProblems, type ValidityRules } from '../../harness/results/validity.ts';
 
 const RULES: ValidityRules = { require_throughput: true, max_error_ratio: 0.01, min_achieved_ratio: 0.9, reject_saturated: true };
 const good = { throughput_rps: 1000, offered_rps: 1000, completed: 10_000, errors: 0, timeouts: 0, saturated: 0 };
@@ -59,21 +59,5 @@ describe('unmetExpectations', () => {
     expect(unmetExpectations({ p99_us: 2500, throughput_rps: 900 }, { p99_us: { max: 2000 }, throughput_rps: { min: 1000 } })).toEqual(['expected p99_us ≤ 2000, got 2500', 'expected throughput_rps ≥ 1000, got 900']);
     expect(unmetExpectations({ p99_us: 1500 }, { p99_us: { min: 100, max: 2000 } })).toEqual([]);
     expect(unmetExpectations({}, { overhead_pct: { min: 0, max: 5 } })).toEqual(['expected overhead_pct ≥ 0 and ≤ 5, but the run reported no overhead_pct']);
-  });
-});
-
-describe('checkMeasurement', () => {
-  const checks = { validity: RULES, expect: { p99_us: { max: 500 }, overhead_pct: { max: 10 } } };
-  const metrics = { throughput_rps: 1000, offered_rps: 1000, completed: 1000, p99_us: 900 };
-
-  it('checks overhead only where the block baseline gave a value, and says which it could not', () => {
-    expect(checkMeasurement(checks, metrics, true)).toEqual({ problems: ['expected p99_us ≤ 500, got 900'], unchecked: ['overhead_pct'] });
-    const withBaseline = checkMeasurement(checks, metrics, true, { ...metrics, overhead_pct: 25 });
-    expect(withBaseline).toEqual({ problems: ['expected p99_us ≤ 500, got 900', 'expected overhead_pct ≤ 10, got 25'], unchecked: [] });
-  });
-
-  it('puts validity problems first', () => {
-    const { problems } = checkMeasurement(checks, { ...metrics, throughput_rps: 0 }, true);
-    expect(problems[0]).toMatch(/^no throughput/);
   });
 });

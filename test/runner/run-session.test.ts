@@ -62,14 +62,26 @@ describe('RunSession', () => {
       ['server', 'tiny', 0],
       ['client', 'gen', 0],
     ]);
-    expect(Object.values(written.phases).every((v) => v !== null || false)).toBe(false); // observer_ready stays null in baseline
-    expect(written.phases.servers_ready! <= written.phases.load_start!).toBe(true);
+    // Every phase is stamped, in order; observer_ready stays null in baseline (no observer).
+    const { observer_ready, ...phases } = written.phases;
+    expect(observer_ready).toBeNull();
+    const stamps = Object.values(phases);
+    expect(stamps.every((v) => typeof v === 'string')).toBe(true);
+    expect([...stamps].sort()).toEqual(stamps);
+    expect(written.assessment).toMatchObject({ problems: [], unchecked: [], baseline: null });
+    expect(written.error).toBeNull();
     const plan = JSON.parse(readFileSync(path.join(dir, 'plan.json'), 'utf8'));
     expect(plan.commands.servers[0].argv).toContain(String(port));
     expect(plan.provenance.node_version).toBe(process.version);
     expect(JSON.stringify(plan)).not.toContain('tok-5ecret-123'); // secrets never reach plan.json
     expect(plan.commands.servers[0].env.API_TOKEN).toBe('[redacted]');
     expect(readFileSync(path.join(dir, 'gen_client.log'), 'utf8')).toContain('5/5 echoed');
+    // The process timeline: the server spawned and was ready before the client ran; both ended.
+    const events = readFileSync(path.join(dir, 'events.log'), 'utf8').split('\n').map((l) => l.split(/\s+/).slice(1, 3).join(' '));
+    expect(events.indexOf('spawn tiny')).toBeGreaterThanOrEqual(0);
+    expect(events.indexOf('spawn tiny')).toBeLessThan(events.indexOf('ready tiny'));
+    expect(events.indexOf('ready tiny')).toBeLessThan(events.indexOf('spawn gen'));
+    expect(events).toEqual(expect.arrayContaining(['exit gen', 'exit tiny']));
   });
 
   it('fails the run when the server crashes mid-run, keeping its log tail and the result', async () => {
@@ -82,8 +94,13 @@ describe('RunSession', () => {
     const written = readResult(s.artifactDir);
     expect(written.status).toBe('failed');
     expect(written.error!.message).toContain('simulated crash');
+    // The crash is a process failure that keeps the server's log and its tail.
+    expect(written.error).toMatchObject({ kind: 'process', reason: 'ServerExitedError: unexpected-exit', log: 'tiny_server.log', log_tail: expect.stringContaining('simulated crash (segfault in handler)') });
+    expect(written.assessment).toBeNull(); // no numbers to judge
+    // The client was still running when the server died: the harness stopped it.
     const client = written.commands.find((c) => c.name === 'gen')!;
-    expect(client.stopped_by_harness || client.exit_code !== 0).toBe(true);
+    expect(client.pid).not.toBeNull();
+    expect(client.stopped_by_harness).toBe(true);
     for (const c of written.commands) if (c.pid) expect(isAlive(c.pid)).toBe(false);
   });
 
@@ -96,7 +113,7 @@ describe('RunSession', () => {
     expect(err.message).toContain('refusing to start (--fail)');
     const written = readResult(s.artifactDir);
     expect(written.status).toBe('failed');
-    expect(written.error).toMatchObject({ kind: 'process', log: 'gen_client.log' });
+    expect(written.error).toMatchObject({ kind: 'process', reason: 'CommandError: exit', log: 'gen_client.log', log_tail: expect.stringContaining('refusing to start (--fail)') });
     expect(written.commands.find((c) => c.name === 'tiny')!.stopped_by_harness).toBe(true);
   });
 
@@ -109,7 +126,8 @@ describe('RunSession', () => {
     expect(err.message).toContain('errors and timeouts are 20 % of requests (4 of 20; allowed 1 %)');
     const written = readResult(s.artifactDir);
     expect(written.status).toBe('failed');
-    expect(written.error).toMatchObject({ kind: 'invalid' });
+    expect(written.error).toMatchObject({ kind: 'invalid', reason: 'InvalidRunError', log: null, log_tail: null });
+    expect(written.assessment!.problems).toContain('errors and timeouts are 20 % of requests (4 of 20; allowed 1 %)');
     expect(written.key_metrics).toMatchObject({ completed: 16, errors: 4 });
     expect(written.commands.every((c) => c.exit_code === 0)).toBe(true); // every process succeeded: only the numbers are wrong
   });
@@ -138,5 +156,7 @@ describe('RunSession', () => {
     expect(err.message).toMatch(/not ready after 500 ms \(waiting for tcp 127.0.0.1:\d+\)|exited before it was ready/);
     const written = readResult(s.artifactDir);
     expect(written.commands.find((c) => c.name === 'gen')!.pid).toBeNull();
+    expect(written.error).toMatchObject({ kind: expect.stringMatching(/^(process|timeout)$/), log: 'tiny_server.log' });
+    expect(written.error!.log_tail).not.toBeNull();
   });
 });

@@ -42,7 +42,7 @@ export const ExtraArtifactSchema = z.union([
   }),
 ]);
 
-// Seed §4: where and how a command runs on another node over SSH.
+// Where and how a command runs on another node over SSH.
 export const RemoteSchema = z.strictObject({
   host: z
     .union([z.string().min(1), z.array(z.string().min(1)).min(1)])

@@ -24,7 +24,7 @@ export const ServerSchema = z.strictObject({
 export const ClientSchema = z
   .strictObject({
     name: NameSchema.default('client'),
-    generator: CommandSchema.optional().describe('The generator command (seed spelling); same as `command`.'),
+    generator: CommandSchema.optional().describe('The generator command (the original spelling); same as `command`.'),
     command: CommandSchema.optional(),
     ...processFields,
     metrics_flag: z
@@ -39,11 +39,11 @@ export const ClientSchema = z
     message: 'give exactly one of `generator` or `command`',
   });
 
-// A workload: servers, clients, truth-log settings (seed §2, §5).
+// A workload: servers, clients, truth-log settings (README: Workload configs).
 export const WorkloadConfigSchema = z.strictObject({
   name: z.string().min(1).optional(),
   description: z.string().optional(),
-  server: ServerSchema.optional().describe('A single server (seed spelling). Use `servers` for several.'),
+  server: ServerSchema.optional().describe('A single server (the original spelling). Use `servers` for several.'),
   servers: z.array(ServerSchema).default([]),
   antagonists: z
     .array(ServerSchema)
@@ -51,7 +51,7 @@ export const WorkloadConfigSchema = z.strictObject({
     .describe('Co-located competitors (CPU, cache), started after the servers and stopped like them; a separate list so a suite can add one without replacing `servers`.'),
   clients: z
     .union([ClientSchema, z.array(ClientSchema).min(1)])
-    .describe('One client mapping (seed spelling) or a list of clients, run concurrently.'),
+    .describe('One client mapping (the original spelling) or a list of clients, run concurrently.'),
   hosts: z
     .record(z.string(), z.string())
     .default({})

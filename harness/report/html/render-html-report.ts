@@ -22,18 +22,32 @@ const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 const anchor = (workload: string): string => `workload-${workload.replace(/[^A-Za-z0-9_-]/g, '-')}`;
 
 function renderHeader(summary: SuiteSummary, title: string, workloads: readonly string[]): SafeHtml {
-  const { total, passed, failed, interrupted } = summary.runs;
+  const { total, passed, failed, interrupted, errors = 0 } = summary.runs;
   return html`<header>
 <h1>${title}</h1>
 <dl class="meta">
 <div><dt>suite</dt><dd>${summary.suite}</dd></div>
 <div><dt>descriptor</dt><dd>${summary.descriptor}</dd></div>
 <div><dt>generated</dt><dd><time datetime="${summary.generated_at}">${summary.generated_at}</time></dd></div>
-<div class="counts"><dt>runs</dt><dd>${total} total · <span class="passed">${passed} passed</span> · <span class="${failed ? 'failed' : ''}">${failed} failed</span>${interrupted ? ` · ${interrupted} interrupted` : ''}</dd></div>
+<div class="counts"><dt>runs</dt><dd>${total} total · <span class="passed">${passed} passed</span> · <span class="${failed ? 'failed' : ''}">${failed} failed</span>${interrupted ? ` · ${interrupted} interrupted` : ''}${errors ? html` · <a class="failed" href="#errors">${errors} could not run</a>` : ''}</dd></div>
 </dl>
 ${summary.warnings.length ? html`<ul class="warnings suite-warnings">${summary.warnings.map((w) => html`<li>${w}</li>`)}</ul>` : ''}
 ${workloads.length ? html`<nav>${workloads.map((w) => html`<a href="#${anchor(w)}">${w}</a>`)}<a href="#runs">runs</a></nav>` : ''}
 </header>`;
+}
+
+// Runs that could not run or finish (their file failed to load, an interruption) and errors outside
+// any run: they have no run_result.json, so the runs table cannot show them.
+function renderErrors(summary: SuiteSummary): SafeHtml | '' {
+  const runs = (summary.failures ?? []).filter((f) => f.state === 'error');
+  const errors = summary.errors ?? [];
+  if (runs.length === 0 && errors.length === 0 && !summary.interrupted) return '';
+  return html`<section id="errors" class="errors">
+<h2>Errors</h2>
+${summary.interrupted ? html`<p class="interrupted">The suite was interrupted before every run ended.</p>` : ''}
+${runs.length ? html`<ul class="run-errors">${runs.map((f) => html`<li><span class="name">${f.name}</span> <b>${f.kind}</b>: ${f.message}</li>`)}</ul>` : ''}
+${errors.length ? html`<ul class="suite-errors">${errors.map((e) => html`<li>${e.message}</li>`)}</ul>` : ''}
+</section>`;
 }
 
 function renderWorkload(workload: string, summary: SuiteSummary, records: readonly RunRecord[], ctx: ChartContext): SafeHtml {
@@ -69,6 +83,7 @@ export function renderHtmlReport(summary: SuiteSummary, records: RunRecord[], op
 <body>
 ${renderHeader(summary, title, workloads)}
 <main>
+${renderErrors(summary)}
 ${workloads.map((w) => renderWorkload(w, summary, records, ctx))}
 <section id="runs">
 <h2>Runs</h2>

@@ -53,10 +53,10 @@ export function buildRunResult(r: FixtureRun, artifactDir: string): RunResult {
     pid: 1234, started_at: '2026-11-28T10:00:00.000Z', duration_ms: 2000, exit_code: passed ? 0 : 1, signal: null, timed_out: false, stopped_by_harness: role === 'server', metrics,
   });
   return RunResultSchema.parse({
-    schema_version: 1,
+    schema_version: 2,
     run: { id: safeDir(name).slice(0, 12), name, suite: 'report-fixture', descriptor: 'experiments/configs/experiments/report-fixture.yaml', workload, mode: r.mode, variant, params: {}, repetition: r.repetition, order: r.order ?? 0 },
     status,
-    error: passed ? null : { message: r.error ?? `Server kv exited with code 1 while the clients were running\nsecond line of the error`, kind: 'process', log: `${safeDir(workload)}_server.log`, log_tail: 'boom' },
+    error: passed ? null : { message: r.error ?? `Server kv exited with code 1 while the clients were running\nsecond line of the error`, kind: 'process', reason: 'ServerExitedError: unexpected-exit', command: workload, log: `${safeDir(workload)}_server.log`, log_tail: 'boom' },
     artifact_dir: artifactDir,
     started_at: '2026-11-28T10:00:00.000Z',
     finished_at: '2026-11-28T10:00:02.000Z',
@@ -64,6 +64,8 @@ export function buildRunResult(r: FixtureRun, artifactDir: string): RunResult {
     phases: { run_start: null, servers_ready: null, observer_ready: null, load_start: null, load_end: null, teardown_start: null, teardown_end: null },
     commands: [command('server', workload, null), command('client', `${workload}-gen`, clientMetrics)],
     key_metrics: passed ? { throughput_rps: rps, offered_rps: rps, completed: rps * 10, errors: 0, timeouts: 0, saturated: 0, p50_us: p50, p99_us: p99 } : {},
+    assessment: null,
+    mutation: null,
     instrumentation: {},
     monitors: {},
     remote_fetch: [],

@@ -1,0 +1,60 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import type { BaselineResult, Baselines, RunBlock } from './assess-run.ts';
+import type { RunResult } from './run-result-schema.ts';
+
+type StoredResult = Pick<RunResult, 'status' | 'started_at' | 'key_metrics'> & { run: Pick<RunResult['run'], 'id' | 'suite' | 'workload' | 'mode' | 'variant' | 'repetition' | 'session_id'> };
+
+const inBlock = (r: StoredResult, block: RunBlock): boolean =>
+  r.run.mode === 'baseline' && r.run.suite === block.suite && r.run.workload === block.workload && r.run.variant === block.variant && r.run.repetition === block.repetition && (block.baselineRunId === undefined || r.run.id === block.baselineRunId);
+
+const toBaseline = (r: StoredResult, dir: string): BaselineResult => ({ runId: r.run.id, dir, keyMetrics: r.key_metrics });
+
+/**
+ * Baselines of the suite run in progress, read from the artifacts folder (where every run, in
+ * whatever file, process or order it ran, leaves its run_result.json): the block's baseline of this
+ * session; with `--resume`, else the latest passed result of the planned baseline run (resumed).
+ */
+export class ArtifactBaselines implements Baselines {
+  constructor(
+    private readonly root: string,
+    private readonly opts: { sessionId: string | undefined; resume: boolean },
+  ) {}
+
+  find(block: RunBlock): BaselineResult | undefined {
+    // Folder names end in `_<workload>_baseline_<variant>_r<rep>`: read only those results.
+    const suffix = `_r${block.repetition}`;
+    const names = existsSync(this.root) ? readdirSync(this.root).filter((n) => n.endsWith(suffix) && n.includes(`_${block.workload}_baseline_`)) : [];
+    const found = names.flatMap((name) => {
+      const r = readStored(path.join(this.root, name, 'run_result.json'));
+      return r && inBlock(r, block) ? [{ r, dir: path.join(this.root, name) }] : [];
+    });
+    found.sort((a, b) => b.r.started_at.localeCompare(a.r.started_at));
+    const mine = found.find((f) => f.r.run.session_id === this.opts.sessionId);
+    // This session measured the baseline: its result decides, even a failed one (no overhead then).
+    if (mine) return mine.r.status === 'passed' ? toBaseline(mine.r, mine.dir) : undefined;
+    if (!this.opts.resume || block.baselineRunId === undefined) return undefined;
+    const resumed = found.find((f) => f.r.status === 'passed');
+    return resumed ? toBaseline(resumed.r, resumed.dir) : undefined;
+  }
+}
+
+/** Baselines among a set of run results (a suite's summary, `harness merge` of shards): the latest passed one per block. */
+export class RecordBaselines implements Baselines {
+  constructor(private readonly records: readonly { dir: string; result: StoredResult }[]) {}
+
+  find(block: RunBlock): BaselineResult | undefined {
+    const found = this.records.filter((x) => x.result.status === 'passed' && inBlock(x.result, block));
+    const latest = found.sort((a, b) => b.result.started_at.localeCompare(a.result.started_at))[0];
+    return latest ? toBaseline(latest.result, latest.dir) : undefined;
+  }
+}
+
+function readStored(file: string): StoredResult | undefined {
+  try {
+    const r = JSON.parse(readFileSync(file, 'utf8')) as Partial<StoredResult>;
+    return r.run && typeof r.status === 'string' && typeof r.started_at === 'string' ? { ...r, key_metrics: r.key_metrics ?? {} } as StoredResult : undefined;
+  } catch {
+    return undefined; // a run still writing, or a foreign file: not a baseline
+  }
+}

@@ -1,0 +1,45 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { prepareWorktree } from '../../mutations/worktree.ts';
+import { renderRunCommands } from '../../plan/render-run.ts';
+import type { RunCommands } from '../../plan/run-types.ts';
+import { writePlanJson } from '../../results/plan-json.ts';
+import type { MutationSection } from '../../results/run-result-schema.ts';
+import type { RunContext, RunStage, StageReport } from '../stage.ts';
+
+/** Artifact folder, the mutation's worktree (patched and built), rendered commands, plan.json. */
+export class PrepareStage implements RunStage {
+  readonly name = 'prepare';
+  private rendered: RunCommands | undefined;
+  private mutation: MutationSection | null = null;
+
+  constructor(private readonly ctx: RunContext) {}
+
+  /** The run's commands; empty until start() rendered them (so later stages report nothing). */
+  get commands(): RunCommands {
+    return this.rendered ?? { servers: [], clients: [], observer: null, monitors: [] };
+  }
+
+  async start(): Promise<void> {
+    const { run, artifactDir, rootDir } = this.ctx;
+    mkdirSync(path.join(artifactDir, 'metrics'), { recursive: true });
+    mkdirSync(path.join(artifactDir, 'truth'), { recursive: true });
+    // A mutation's commands run in its worktree; artifacts stay in the checkout's folder.
+    let commandRoot = rootDir;
+    if (run.mutation) {
+      const m = run.mutation;
+      const wt = await prepareWorktree(rootDir, m.baseCommit, m);
+      commandRoot = wt.dir;
+      this.mutation = { name: m.name, base_commit: m.baseCommit, patch: path.relative(rootDir, m.patch), patch_sha256: m.patchSha256, build: m.build ?? null, build_log: wt.buildLog, worktree: wt.dir };
+    }
+    this.rendered = renderRunCommands(run, { rootDir: commandRoot, artifactDir });
+    writePlanJson(artifactDir, run, this.rendered, { rootDir, descriptor: this.ctx.descriptor, options: this.ctx.options, ...(this.mutation ? { mutation: this.mutation } : {}) });
+  }
+
+  // The worktree outlives the run: the suite's global teardown removes the session's worktrees.
+  async stop(): Promise<void> {}
+
+  report(): StageReport {
+    return { sections: { mutation: this.mutation } };
+  }
+}
