@@ -37,6 +37,7 @@ export const HARNESS_ERROR_NAMES = [
   'InvalidRunError', 'MonitorError', 'ObserverError', 'PatchError', 'PinningError', 'RemoteConnectError', 'RemotePathError', 'RenderError',
   'RunFailedError', 'RunInterruptedError', 'RunRecordError', 'ServerExitedError', 'SettingTemplateError', 'ShellSyntaxError', 'SshConfigError',
   'StaleSuiteFileError', 'UnknownTemplateVariable', 'UnresolvedCommandError', 'UnsafePathError', 'UsageError',
+  'MalformedTemplate', 'PreviousRunError', 'PrototypeKeyError', 'SummaryInputError', 'UnsafeFileError',
 ] as const;
 export type HarnessErrorName = (typeof HARNESS_ERROR_NAMES)[number];
 
@@ -75,11 +76,16 @@ function kindOf(name: HarnessErrorName, err: Error): RunFailureKind {
     case 'UnknownTemplateVariable':
     case 'UnresolvedCommandError':
     case 'UsageError':
+    case 'MalformedTemplate':
+    case 'PrototypeKeyError':
+    case 'PreviousRunError':
+    case 'UnsafeFileError':
       return 'config';
     case 'CompareInputError':
     case 'IngestError':
     case 'RunFailedError':
     case 'RunRecordError':
+    case 'SummaryInputError':
       return 'internal'; // reporting and CLI errors: a run never raises them
     default:
       return assertNever(name);
