@@ -152,7 +152,7 @@ cmd_env() {
       HOST) value=$GEN_ADDR ;;
       PORT) value=$SSH_PORT ;;
       USER) value=$GEN_USER ;;
-      GEN_ROOT) value=$(gen_path / 2>/dev/null) || value='' ;;
+      GEN_ROOT) value=$(gen_path '' 2>/dev/null) || value='' ;;
       *) value=${!name} ;;
     esac
     printf 'export TESTBED_%s=%q\n' "$name" "$value"

@@ -11,6 +11,8 @@ import {
   type RemoteProcess,
 } from '../remote/index.ts';
 import type { ProcessPlan } from '../plan/run-types.ts';
+import { bundlesUsed } from '../plan/remote-program.ts';
+import { verifyDeployment, type DeploymentRecord } from '../deploy/index.ts';
 import { quoteArg } from '../util/quote.ts';
 
 let pool: RemoteHostPool | undefined;
@@ -27,6 +29,17 @@ export async function disposeRemotePool(): Promise<void> {
   const p = pool;
   pool = undefined;
   await p?.dispose();
+}
+
+// Before a run starts: every generator node its remote clients use runs the bundles of this
+// checkout on a new enough Node (else a DeployError: stale, not deployed, no Node).
+export async function verifyRemoteDeployments(clients: readonly ProcessPlan[], rootDir: string): Promise<DeploymentRecord[]> {
+  const checks = clients.flatMap((c) => {
+    const programs = bundlesUsed(c.argv);
+    if (!c.remote || programs.length === 0) return [];
+    return remotePool().forSpec(c.remote).map((h) => verifyDeployment(h, c.remote!.workdir, rootDir, programs));
+  });
+  return Promise.all(checks);
 }
 
 /** A remote client of one run: its processes, hosts and what to copy back. */

@@ -14,7 +14,7 @@ import { createLocalProcess } from '../process/from-plan.ts';
 import { RunFailedError, describeFailure } from './run-failure.ts';
 import { Observer } from '../instrumentation/observer.ts';
 import { HostMonitor } from '../monitors/host-monitor.ts';
-import { RemoteClient } from './remote-clients.ts';
+import { RemoteClient, verifyRemoteDeployments } from './remote-clients.ts';
 import { prepareWorktree } from '../mutations/worktree.ts';
 import { redactFileInPlace } from '../results/redact.ts';
 import { checkMeasurement } from '../results/validity.ts';
@@ -122,7 +122,13 @@ export class RunSession {
       this.recorder.instrumentation.mutation = mutation;
     }
     this.commands = renderRunCommands(this.run, { rootDir: commandRoot, artifactDir: this.artifactDir });
-    writePlanJson(this.artifactDir, this.run, this.commands, { ...this.opts, ...(mutation ? { mutation } : {}) });
+    // Generator nodes must run this checkout's bundles; plan.json records which (also when refused).
+    let deployment: Record<string, unknown>[] | undefined;
+    try {
+      deployment = (await verifyRemoteDeployments(this.commands.clients, this.opts.rootDir)).map((d) => ({ ...d }));
+    } finally {
+      writePlanJson(this.artifactDir, this.run, this.commands, { ...this.opts, ...(mutation ? { mutation } : {}), ...(deployment ? { deployment } : {}) });
+    }
   }
 
   private track(plan: ProcessPlan): ManagedProcess {

@@ -12,6 +12,7 @@ import { formatResumePlan, resumePlan } from '../../results/resume-plan.ts';
 import { artifactsRoot } from '../../results/artifact-dir.ts';
 import { newSessionId } from '../../fixtures/global-setup.ts';
 import { removeAllWorktrees } from '../../mutations/worktree.ts';
+import { deployForSuite } from './deploy.ts';
 
 // `harness run --suite X [flags]`: validate, refresh the generated files, run them in Vitest.
 export async function runCommand(rootDir: string, opts: Record<string, string | boolean | undefined>, io: CliIo): Promise<number> {
@@ -29,6 +30,11 @@ export async function runCommand(rootDir: string, opts: Record<string, string | 
     if (f.status === 'written' || f.status === 'removed') io.stderr.write(`note: regenerated ${displayPath(f.file, rootDir)} from ${plan.suite.displayFile}\n`);
   }
   const shard = opts.shard ? parseShard(String(opts.shard)) : undefined;
+  // Generator nodes get the bundles of this checkout first (a no-op when their hash matches).
+  if (opts.deploy !== false) {
+    const deployed = await deployForSuite(plan, rootDir, io);
+    if (deployed !== 0) return deployed;
+  }
   const vitest = path.join(PACKAGE_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
   const config = path.join(PACKAGE_ROOT, 'harness', 'runner', 'experiments.vitest.config.ts');
   const args = [vitest, 'run', '--config', config, '--root', rootDir, `suites/${plan.name}/`, ...(shard ? ['--shard', `${shard.index}/${shard.count}`] : [])];
