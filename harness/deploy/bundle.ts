@@ -52,6 +52,8 @@ export async function buildBundle(rootDir: string): Promise<Bundle> {
       outdir: 'bundle',
       outbase: 'experiments/workloads',
       bundle: true,
+      // Input paths stay inside the project (a linked node_modules is not followed out of it).
+      preserveSymlinks: true,
       write: false,
       metafile: true,
       platform: 'node',

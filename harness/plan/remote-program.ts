@@ -5,7 +5,8 @@
 /** Where the bundles live inside a remote workdir. */
 export const BUNDLE_DIR = '.harness/bundle';
 
-const SOURCE = /^(?:\.\/)?experiments\/workloads\/((?:[A-Za-z0-9_.-]+\/)*[A-Za-z0-9_.-]+)\.(?:ts|mts|js|mjs)$/;
+// Path segments never start with a dot: no `..`, no hidden files.
+const SOURCE = /^(?:\.\/)?experiments\/workloads\/((?:[A-Za-z0-9_-][A-Za-z0-9_.-]*\/)*[A-Za-z0-9_-][A-Za-z0-9_.-]*)\.(?:ts|mts|js|mjs)$/;
 /** Node flags that take the next argument as their value. */
 const VALUE_FLAGS = new Set(['--import', '--loader', '--experimental-loader', '--require', '-r', '--env-file', '--conditions', '-C', '--title']);
 
