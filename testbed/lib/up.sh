@@ -185,6 +185,9 @@ up_sshd() {
     stop_ns_processes
   fi
   rm -f "$STATE_DIR/sshd.pid"
+  # sshd's privilege separation directory on this machine too: tests start further sshds in the
+  # namespace without the generator root (a second hop behind the jump host).
+  install -d -m 0755 /run/sshd
   ROOT_MNT=$STATE_DIR/gen-root STATE_DIR=$STATE_DIR GEN_USER=$GEN_USER GEN_HOME=$GEN_HOME \
     GEN_DISK_MB=$GEN_DISK_MB NODE_BIN=$(node_bin) NODE_STUB=$NODE_STUB SSHD_BIN=$SSHD_BIN \
     ip netns exec "$NS" unshare --mount --propagation private -- bash "$TESTBED_HOME/lib/gen-root.sh" ||
