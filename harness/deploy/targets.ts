@@ -15,7 +15,8 @@ export interface DeployTarget {
   programs: string[];
 }
 
-// Every generator node a suite's remote clients run on, once per host × connection × workdir.
+// Every generator node a suite's remote clients run bundled workload programs on, once per host ×
+// connection × workdir (a host that only runs other commands needs no Node and gets nothing).
 export function deployTargets(plan: SuitePlan, rootDir: string): DeployTarget[] {
   const targets = new Map<string, DeployTarget>();
   for (const run of plan.runs) {
@@ -26,13 +27,14 @@ export function deployTargets(plan: SuitePlan, rootDir: string): DeployTarget[] 
       continue; // the run reports its own rendering problem when it starts
     }
     for (const c of clients) {
-      if (!c.remote) continue;
+      const programs = bundlesUsed(c.argv);
+      if (!c.remote || programs.length === 0) continue;
       for (const alias of [c.remote.host].flat()) {
         const { host: _h, metrics_dir, extra_artifacts: _e, instances: _i, ...connection } = c.remote;
         const key = JSON.stringify([alias, connection]);
         const t = targets.get(key) ?? { alias, spec: { ...c.remote, host: alias }, workdir: c.remote.workdir, extraDirs: [], programs: [] };
         if (metrics_dir && !t.extraDirs.includes(metrics_dir)) t.extraDirs.push(metrics_dir);
-        for (const p of bundlesUsed(c.argv)) if (!t.programs.includes(p)) t.programs.push(p);
+        for (const p of programs) if (!t.programs.includes(p)) t.programs.push(p);
         targets.set(key, t);
       }
     }
