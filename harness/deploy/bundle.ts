@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { build, version as esbuildVersion, type Metafile } from 'esbuild';
+import type { Metafile } from 'esbuild';
 import { glob } from 'tinyglobby';
 import { bundleName } from '../plan/remote-program.ts';
 import { DeployError } from './deploy-error.ts';
@@ -43,6 +43,8 @@ function entryPoints(meta: Metafile, candidates: string[]): string[] {
 // Bundle every workload program under experiments/workloads into one ESM file each (in memory).
 export async function buildBundle(rootDir: string): Promise<Bundle> {
   const began = performance.now();
+  // Loaded on use: the runner imports this folder for the per-run check, which needs no esbuild.
+  const { build, version: esbuildVersion } = await import('esbuild');
   const candidates = (await glob(['experiments/workloads/**/*.{ts,mts}'], { cwd: rootDir, ignore: ['**/*.d.ts', '**/*.test.ts'] })).sort();
   let result;
   try {
