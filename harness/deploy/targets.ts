@@ -19,7 +19,14 @@ export interface DeployTarget {
 // connection × workdir (a host that only runs other commands needs no Node and gets nothing).
 export function deployTargets(plan: SuitePlan, rootDir: string): DeployTarget[] {
   const targets = new Map<string, DeployTarget>();
+  // Runs of one variant differ only in mode and repetition: render one of them (a big suite has
+  // 100,000 runs), and none of a workload without remote clients.
+  const seen = new Map<object, Set<string>>();
   for (const run of plan.runs) {
+    if (!run.resolved.clients.some((c) => c.remote)) continue;
+    const labels = seen.get(run.resolved) ?? new Set<string>();
+    if (labels.has(run.variant.label)) continue;
+    seen.set(run.resolved, labels.add(run.variant.label));
     let clients;
     try {
       clients = renderRunCommands(run, { rootDir, artifactDir: path.join(rootDir, 'experiments', 'artifacts', 'deploy-plan') }).clients;
