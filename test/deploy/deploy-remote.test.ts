@@ -139,6 +139,15 @@ describe('harness deploy to a generator node (real sshd, own filesystem view, ne
     const denied = await problemOf(deployToHost(host, '~/shared', bundle, opts));
     expect(denied.problem).toBe('permission-denied');
     expect(denied.message).toContain(`Permission denied: ${HOME}/shared/.harness/bundle on gen1 (${testbed().genAddr}:22) is owned by uid 0`);
+
+    // A file of another user in the way of an upload: SFTP's own "permission denied", explained.
+    genDir('blocked/.harness/bundle', 0o755, uid);
+    chownSync(testbed().genPath(`${HOME}/blocked`), uid, uid);
+    chownSync(testbed().genPath(`${HOME}/blocked/.harness`), uid, uid);
+    writeFileSync(testbed().genPath(`${HOME}/blocked/.harness/bundle/kv-server.mjs.tmp`), 'root was here', { mode: 0o644 });
+    const blocked = await problemOf(deployToHost(host, '~/blocked', bundle, opts));
+    expect(blocked.problem).toBe('permission-denied');
+    expect(blocked.message).toContain(`Permission denied writing ${HOME}/blocked/.harness/bundle on gen1 (${testbed().genAddr}:22)`);
   });
 
   it('reports a full disk before uploading', async () => {
