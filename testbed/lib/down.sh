@@ -51,12 +51,13 @@ remove_network() {
   if ns_exists; then ip netns del "$NS" && log "deleted network namespace $NS"; fi
 }
 
-# Namespaces of other testbeds whose sshd is up (they share the user, not its home).
+# Namespaces of other testbeds whose sshd is up for the same user (they share it, not its home).
 other_live_testbeds() {
   local pid ns
   for pid in $(pgrep -f -- "-f $GEN_STATE/sshd_config" || true); do
     ns=$(ip netns identify "$pid" 2>/dev/null) || continue
-    [[ -n $ns && $ns != "$NS" ]] && echo "$ns"
+    [[ -n $ns && $ns != "$NS" ]] || continue
+    grep -qx "AllowUsers $GEN_USER" "/proc/$pid/root$GEN_STATE/sshd_config" 2>/dev/null && echo "$ns"
   done | sort -u
 }
 
