@@ -9,7 +9,7 @@
 #   <node prefix> (read-only)       Node's install prefix when it lives elsewhere (nvm, setup-node)
 #   /home/$GEN_USER                 its own tmpfs of GEN_DISK_MB, only .ssh/authorized_keys in it
 #   /tmp /var/tmp /run              empty tmpfs; /run/msh-testbed is the state dir (root only)
-#   /dev /proc /sys                 as usual
+#   /dev /proc /sys                 as usual, with a /dev/shm of its own
 # Nothing else: not the checkout, not /root, not the server node's /tmp or /home.
 #
 # Environment: ROOT_MNT STATE_DIR GEN_USER GEN_HOME GEN_DISK_MB NODE_BIN NODE_STUB SSHD_BIN
@@ -38,6 +38,8 @@ done
 
 mkdir -p "$r/dev" "$r/proc" "$r/sys" "$r/run" "$r/tmp" "$r/var/tmp" "$r/home" "$r$GEN_HOME"
 mount --rbind /dev "$r/dev"
+# /dev/shm would be this machine's: the generator node gets its own.
+[[ ! -d $r/dev/shm ]] || mount -t tmpfs -o mode=1777,size=64m shm "$r/dev/shm"
 mount -t proc proc "$r/proc"
 mount --rbind /sys "$r/sys"
 mount -t tmpfs -o mode=0755,size=16m run "$r/run"
