@@ -4,7 +4,7 @@
 // (BENCH_DEPLOY_RUNS=5 to change the count).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { buildBundle, deployToHost, verifyDeployment } from '../harness/deploy/index.ts';
+import { buildBundle, deployAll, deployToHost, verifyDeployment, type DeployTarget } from '../harness/deploy/index.ts';
 import { RemoteHostPool } from '../harness/remote/index.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -37,6 +37,8 @@ async function main(): Promise<void> {
     const empty: number[] = [];
     const noop: number[] = [];
     const verify: number[] = [];
+    const fast: number[] = [];
+    const target: DeployTarget = { alias: 'gen1', spec: { host: 'gen1', workdir, extra_artifacts: [], instances: 1, strict_host_key_checking: true, ssh_config: SSH_CONFIG }, workdir, extraDirs: [], programs: ['kv-generator.mjs'] };
     for (let i = 0; i < RUNS; i++) {
       await host.run(`rm -rf ${workdir}`);
       const r = await deployToHost(host, workdir, bundle, opts);
@@ -48,12 +50,17 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       await verifyDeployment(host, workdir, ROOT, ['kv-generator.mjs']);
       verify.push(Math.round(performance.now() - t0));
+      // What `harness run` / `harness deploy` do when nothing changed: check, do not even bundle.
+      const all = await deployAll([target], ROOT, pool);
+      if (all.bundle || !all.outcomes.every((o) => 'record' in o && o.record.skipped)) throw new Error('bench/deploy: expected the no-build fast path');
+      fast.push(all.durationMs);
     }
     console.log(`bundle: ${bundle.files.length} programs, ${(bundle.bytes / 1e6).toFixed(2)} MB, ${Object.keys(bundle.inputs).length} source files`);
     console.log(`deploy summary (median of ${RUNS}, pooled connection ${host.label})`);
     console.log(`  bundle with esbuild (in memory):        ${median(builds)} ms`);
     console.log(`  deploy to an empty workdir:             ${median(empty)} ms   (probe, mkdir, ${bundle.files.length} SFTP uploads, manifest)`);
-    console.log(`  no-op re-deploy (hash matches):         ${median(noop)} ms   (one probe command)`);
+    console.log(`  no-op re-deploy, bundle at hand:        ${median(noop)} ms   (one probe command, hash matches)`);
+    console.log(`  no-op deploy as harness run does it:    ${median(fast)} ms   (probe + hashing the sources here; no bundling)`);
     console.log(`  check before each remote run:           ${median(verify)} ms   (probe + hashing the sources here)`);
   } finally {
     await host.run(`rm -rf ${workdir}`).catch(() => undefined);

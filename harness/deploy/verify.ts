@@ -13,6 +13,9 @@ export interface DeploymentRecord {
   deployed_at: string;
   deployed_by: string;
   node_version: string;
+  /** esbuild and Node target the bundle was built with. */
+  esbuild: string;
+  node_target: number;
 }
 
 // Before a run: the host has Node, a complete deployment with the programs the run starts, and
@@ -38,7 +41,7 @@ export async function verifyDeployment(host: RemoteHost, workdir: string, rootDi
     ];
     throw new DeployError('stale', host.label, `generator code on ${alias} is stale (deployed ${m.hash.slice(0, 12)}): ${why.join('; ')}`, deploy);
   }
-  return { host: host.label, workdir, hash: m.hash, deployed_at: m.deployed_at, deployed_by: m.deployed_by, node_version: node };
+  return { host: host.label, workdir, hash: m.hash, deployed_at: m.deployed_at, deployed_by: m.deployed_by, node_version: node, esbuild: m.esbuild, node_target: m.node_target };
 }
 
 const list = (items: string[]): string => (items.length > 4 ? `${items.slice(0, 4).join(', ')} and ${items.length - 4} more` : items.join(', '));

@@ -193,5 +193,6 @@ describe('harness deploy to a generator node (real sshd, own filesystem view, ne
     const second = await runCli(args, { cwd: project.root });
     expect(second.exitCode, second.all).toBe(0);
     expect(second.all).toContain('up to date');
+    expect(second.all).toContain('every host runs a bundle of these sources: nothing to build');
   });
 });

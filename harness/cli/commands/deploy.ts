@@ -36,7 +36,7 @@ export async function runDeploy(targets: DeployTarget[], rootDir: string, io: Cl
   const pool = new RemoteHostPool({ onEvent: (e) => void (e.kind === 'warning' && io.stderr.write(`warning: ${e.message}\n`)) });
   try {
     const { bundle, outcomes, durationMs } = await deployAll(targets, rootDir, pool);
-    io.stderr.write(`deploy: bundled ${bundle.files.length} workload programs (${(bundle.bytes / 1e6).toFixed(2)} MB, ${bundle.hash.slice(0, 12)}) in ${bundle.buildMs} ms\n`);
+    io.stderr.write(bundle ? `deploy: bundled ${bundle.files.length} workload programs (${(bundle.bytes / 1e6).toFixed(2)} MB, ${bundle.hash.slice(0, 12)}) in ${bundle.buildMs} ms\n` : 'deploy: every host runs a bundle of these sources: nothing to build\n');
     for (const o of outcomes) if ('record' in o) io.stderr.write(`${formatOutcome(o)}\n`);
     const failure = deployFailure(outcomes);
     if (failure) {
