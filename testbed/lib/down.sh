@@ -73,12 +73,17 @@ remove_state_dir() {
   fi
 }
 
-# With no other testbed using the user, its remaining processes (by pid) are leftovers.
+# With no other testbed using the user, its remaining processes (by pid) in no namespace or in ours
+# are leftovers.
 stop_user_processes() {
   getent passwd "$GEN_USER" >/dev/null || return 0
   [[ -z $(other_live_testbeds) ]] || return 0
-  local pids
-  mapfile -t pids < <(pgrep -u "$GEN_USER" || true)
+  # Never another namespace's: a testbed this check cannot see (another checkout's) may run there.
+  local pid ns pids=()
+  for pid in $(pgrep -u "$GEN_USER" || true); do
+    ns=$(ip netns identify "$pid" 2>/dev/null) || ns=''
+    [[ -z $ns || $ns == "$NS" ]] && pids+=("$pid")
+  done
   stop_pids "processes of $GEN_USER" "${pids[@]}"
 }
 
