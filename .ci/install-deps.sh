@@ -3,7 +3,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  openssh-server openssh-client iproute2 procps util-linux   # testbed generator node (netns + sshd)
+  openssh-server openssh-client iproute2 procps util-linux mount  # testbed generator node (netns, mount ns + sshd)
   sysstat                                                   # mpstat / pidstat host monitors
   linux-perf                                                # perf record / perf stat
   redis-tools redis-server                                  # redis-cli / redis-benchmark compatibility + bench

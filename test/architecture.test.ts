@@ -16,7 +16,7 @@ const LAYERS: string[][] = [
   ['compile', 'results'],
   ['process', 'preflight'],
   ['remote'],
-  ['instrumentation', 'monitors'],
+  ['instrumentation', 'monitors', 'deploy'],
   ['runner'],
   ['fixtures', 'report'],
   ['ingest'],

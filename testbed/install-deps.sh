@@ -3,7 +3,7 @@
 # packages' own services (a system sshd on 0.0.0.0:22) are kept from starting.
 set -euo pipefail
 
-PACKAGES=(openssh-server openssh-client iproute2 procps util-linux passwd coreutils)
+PACKAGES=(openssh-server openssh-client iproute2 procps util-linux mount passwd coreutils)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -32,7 +32,8 @@ EOF
 }
 
 UP_TOOLS=(ip:iproute2 sshd:openssh-server ssh-keygen:openssh-client flock:util-linux
-  timeout:coreutils useradd:passwd usermod:passwd getent:libc-bin)
+  unshare:util-linux mount:mount chroot:coreutils timeout:coreutils useradd:passwd usermod:passwd
+  getent:libc-bin pgrep:procps)
 
 cmd_up() {
   (($# == 0)) || usage_error "up takes no arguments"
@@ -66,7 +67,6 @@ cmd_down() {
   if pid=$(sshd_pid); then stop_pid "$pid" sshd; fi
   stop_ns_processes
   remove_network
-  deauthorize_client_key
   stop_user_processes
   remove_state_dir
   [[ -z $purge ]] || purge_user
@@ -96,8 +96,13 @@ has_state_files() {
 srv_link_ok() { link_is_up "" "$VETH_SRV" && [[ $(link_addrs "" "$VETH_SRV") == "$SERVER_ADDR/$PREFIX" ]]; }
 gen_link_ok() { link_in_ns "$VETH_GEN" && link_is_up "$NS" "$VETH_GEN" && [[ $(link_addrs "$NS" "$VETH_GEN") == "$GEN_ADDR/$PREFIX" ]]; }
 ns_lo_up() { ns_exists && link_is_up "$NS" lo; }
-user_ok() { getent passwd "$GEN_USER" >/dev/null && [[ -d $REMOTE_METRICS_DIR ]]; }
-sshd_in_ns() { local pid; pid=$(sshd_pid) && [[ $(ip netns identify "$pid" 2>/dev/null) == "$NS" ]]; }
+user_ok() { getent passwd "$GEN_USER" >/dev/null; }
+# The generator root: the user's home is there and the checkout is not.
+gen_root_ok() {
+  local home
+  home=$(gen_path "$GEN_HOME") && [[ -d $home/.ssh ]] && [[ ! -e $(gen_path "$REPO_ROOT/testbed/testbed.sh") ]]
+}
+sshd_in_ns() { sshd_pid >/dev/null; }
 
 ssh_login_works() {
   [[ $(timeout 10 ssh -F "$STATE_DIR/ssh_config" "$SSH_ALIAS" 'echo ok' 2>/dev/null) == ok ]]
@@ -113,10 +118,11 @@ cmd_status() {
   check "link $VETH_SRV up with $SERVER_ADDR/$PREFIX" srv_link_ok
   check "link $NS:$VETH_GEN up with $GEN_ADDR/$PREFIX" gen_link_ok
   check "loopback up in $NS" ns_lo_up
-  check "user $GEN_USER with $REMOTE_METRICS_DIR" user_ok
+  check "user $GEN_USER" user_ok
   check "state in $STATE_DIR (keys, known_hosts, ssh_config, sshd_config)" has_state_files
   pid=$(sshd_pid || echo none)
   check "sshd (pid $pid) running in $NS" sshd_in_ns
+  check "generator root: own $GEN_HOME, checkout not visible" gen_root_ok
   # Probe only a running sshd: without it a connect may wait for its timeout.
   if sshd_in_ns; then
     check "sshd answers on $GEN_ADDR:$SSH_PORT" ssh_port_answers
@@ -137,7 +143,7 @@ cmd_env() {
   (($# == 0)) || usage_error "env takes no arguments"
   local name value
   for name in NS DIR VETH_SRV VETH_GEN SUBNET_ID SSH_CONFIG KNOWN_HOSTS IDENTITY SSH_ALIAS HOST PORT \
-    SERVER_ADDR USER REMOTE_WORKDIR REMOTE_METRICS_DIR; do
+    SERVER_ADDR USER REMOTE_WORKDIR REMOTE_METRICS_DIR GEN_ROOT; do
     case $name in
       DIR) value=$STATE_DIR ;;
       SSH_CONFIG) value=$STATE_DIR/ssh_config ;;
@@ -146,6 +152,7 @@ cmd_env() {
       HOST) value=$GEN_ADDR ;;
       PORT) value=$SSH_PORT ;;
       USER) value=$GEN_USER ;;
+      GEN_ROOT) value=$(gen_path '' 2>/dev/null) || value='' ;;
       *) value=${!name} ;;
     esac
     printf 'export TESTBED_%s=%q\n' "$name" "$value"

@@ -11,6 +11,7 @@ import { compareCommand } from './commands/compare.ts';
 import { mergeCommand } from './commands/merge.ts';
 import { ingestCommand } from './commands/ingest.ts';
 import { preflightCommand } from './commands/preflight.ts';
+import { deployCommand } from './commands/deploy.ts';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -33,8 +34,16 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
 
   addRunFlags(program.command('plan').description('dry run: every planned run with its resolved commands').requiredOption('--suite <name|path>', 'suite name or descriptor path').option('--json', 'machine-readable output').option('--count', 'only count the runs per workload'))
     .action((opts) => set(planCommand(root(), opts, io)));
-  addRunFlags(program.command('run').description('run a suite through Vitest').requiredOption('--suite <name|path>', 'suite name or descriptor path').option('--dry-run', 'print the plan, launch nothing').option('--json', 'with --dry-run: JSON').option('--shard <i/n>', 'run only shard i of n (whole generated files, as vitest --shard)').option('--resume', 'skip runs that already passed with the same run id; rerun the rest'))
+  addRunFlags(program.command('run').description('run a suite through Vitest').requiredOption('--suite <name|path>', 'suite name or descriptor path').option('--dry-run', 'print the plan, launch nothing').option('--json', 'with --dry-run: JSON').option('--shard <i/n>', 'run only shard i of n (whole generated files, as vitest --shard)').option('--resume', 'skip runs that already passed with the same run id; rerun the rest').option('--no-deploy', 'do not deploy the workload bundles to the generator nodes first (runs still refuse stale code)'))
     .action(async (opts) => set(await runCommand(root(), opts, io)));
+  program
+    .command('deploy')
+    .description('bundle the workload programs and upload them to the generator nodes (skipped where the hash matches)')
+    .option('--suite <name...>', 'the generator nodes of these suites (default: every suite with remote clients)')
+    .option('--host <alias...>', 'only these hosts; a host no suite names gets --workdir and --ssh-config')
+    .option('--workdir <dir>', 'remote workdir for hosts named only by --host', '~/MicroSentinel')
+    .option('--ssh-config <file>', 'ssh_config for hosts named only by --host (default ~/.ssh/config)')
+    .action(async (opts) => set(await deployCommand(root(), opts, io)));
   program
     .command('compile')
     .description('generate suites/<suite>/<workload>.test.ts from the descriptors')

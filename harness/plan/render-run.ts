@@ -7,6 +7,7 @@ import { PinningError, wrapWithPinning } from '../util/pinning-argv.ts';
 import { checkTemplateSyntax, MalformedTemplate, renderTemplate, UnknownTemplateVariable } from './template.ts';
 import { buildTemplateVars, paramEnv, SettingTemplateError } from './template-vars.ts';
 import { renderObserver, renderMonitors } from './render-instrumentation.ts';
+import { bundledArgv } from './remote-program.ts';
 import type { PlannedRun, ProcessPlan, ReadyPlan, RunCommands, RunContext } from './run-types.ts';
 
 /** A problem rendering a run's commands, at a path of the resolved config. */
@@ -146,7 +147,8 @@ function renderClient(client: ClientConfig, at: KeyPath, vars: Map<string, strin
   return {
     role: 'client',
     name: client.name,
-    argv: pinned(argv, client, at),
+    // On a generator node the workload programs run as the bundles `harness deploy` uploaded.
+    argv: pinned(client.remote ? bundledArgv(argv) : argv, client, at),
     cwd: path.resolve(ctx.rootDir, renderAt(client.cwd ?? '.', clientVars, [...at, 'cwd'])),
     env: { ...baseEnv, ...renderEnv(client.env, clientVars, [...at, 'env']) },
     logFile: `${client.name}_client.log`,

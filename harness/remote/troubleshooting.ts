@@ -2,12 +2,6 @@
 import type { ResolvedHost } from './ssh-config.ts';
 import { hostLabel } from './connect-errors.ts';
 
-// rsync's remote path: `~/x` is relative to the login directory, absolute stays absolute.
-function rsyncPath(remotePath: string): string {
-  const p = remotePath === '~' ? '' : remotePath.startsWith('~/') ? remotePath.slice(2) : remotePath;
-  return p.endsWith('/') || p === '' ? p : `${p}/`;
-}
-
 function sshCommand(t: ResolvedHost): string {
   return t.port === 22 ? `ssh ${t.alias}` : `ssh -p ${t.port} ${t.alias}`;
 }
@@ -15,10 +9,9 @@ function sshCommand(t: ResolvedHost): string {
 // SSH command fails with "No such file or directory" → the remote workdir does not exist.
 export function missingWorkdirMessage(t: ResolvedHost, workdir: string, expanded?: string): string {
   const shown = expanded && expanded !== workdir ? `${workdir} (${expanded})` : workdir;
-  const rsh = t.port === 22 ? '' : `-e 'ssh -p ${t.port}' `;
   return (
-    `Remote workdir ${shown} does not exist on ${hostLabel(t)} (user ${t.user}): sync the repository to that node ` +
-    `(from the repository root: rsync -a --exclude .git ${rsh}./ ${t.user}@${t.hostName}:${rsyncPath(workdir)}; see testbed/README.md) ` +
+    `Remote workdir ${shown} does not exist on ${hostLabel(t)} (user ${t.user}): deploy to that node (npx harness deploy ` +
+    `--host ${t.alias}, which creates it and uploads the workload bundles; harness run does it first unless --no-deploy) ` +
     `or create the directory (${sshCommand(t)} mkdir -p ${workdir})`
   );
 }

@@ -7,7 +7,7 @@ import { HARNESS_VERSION } from '../config/version.ts';
 import { redactValue } from './redact.ts';
 
 // plan.json (README: Artifacts): what this run was meant to do — identity, overrides, resolved config, commands.
-export function writePlanJson(artifactDir: string, run: PlannedRun, commands: RunCommands, opts: { rootDir: string; descriptor: string; options: RunOptions; mutation?: Record<string, unknown> }): void {
+export function writePlanJson(artifactDir: string, run: PlannedRun, commands: RunCommands, opts: { rootDir: string; descriptor: string; options: RunOptions; mutation?: Record<string, unknown>; deployment?: Record<string, unknown>[] }): void {
   const entry = run.source.entry;
   // Values of secret-looking names and private key material never reach plan.json.
   writeJsonAtomic(path.join(artifactDir, 'plan.json'), redactValue({
@@ -20,6 +20,7 @@ export function writePlanJson(artifactDir: string, run: PlannedRun, commands: Ru
     resolved: run.resolved.config,
     commands,
     mutation: opts.mutation ?? null,
-    provenance: collectProvenance(opts.rootDir, HARNESS_VERSION),
+    // deployment: per generator node, the bundle hash its remote clients ran (harness deploy).
+    provenance: { ...collectProvenance(opts.rootDir, HARNESS_VERSION), deployment: opts.deployment ?? [] },
   }));
 }

@@ -10,7 +10,7 @@ import { ServerStage } from './stages/server-stage.ts';
 // The stages of one run in start order (teardown runs them backwards; see stage.ts). A stage that
 // must see the measurement window goes right before `load`.
 export function buildPipeline(ctx: RunContext, remotes: () => SuiteRemotes): RunStage[] {
-  const prepare = new PrepareStage(ctx);
+  const prepare = new PrepareStage(ctx, remotes);
   const servers = new ServerStage(ctx, prepare);
   const monitors = new MonitorStage(ctx, prepare, servers);
   const observer = new ObserverStage(ctx, prepare, servers);

@@ -12,6 +12,8 @@ import {
 } from '../remote/index.ts';
 import type { ProcessPlan } from '../plan/run-types.ts';
 import type { ProcessEvent } from '../process/index.ts';
+import { bundlesUsed } from '../plan/remote-program.ts';
+import { verifyDeployment, type DeploymentRecord } from '../deploy/index.ts';
 import { quoteArg } from '../util/quote.ts';
 import type { RemoteHostRecord } from '../results/run-result-schema.ts';
 
@@ -36,6 +38,17 @@ export class SuiteRemotes {
 /** A remote folder the run needs (metrics_dir) does not exist on a generator host. */
 export class RemotePathError extends Error {
   override readonly name = 'RemotePathError';
+}
+
+// Before a run starts: every generator node its remote clients use runs the bundles of this
+// checkout on a new enough Node (else a DeployError: stale, not deployed, no Node).
+export async function verifyRemoteDeployments(clients: readonly ProcessPlan[], rootDir: string, pool: RemoteHostPool): Promise<DeploymentRecord[]> {
+  const checks = clients.flatMap((c) => {
+    const programs = bundlesUsed(c.argv);
+    if (!c.remote || programs.length === 0) return [];
+    return pool.forSpec(c.remote).map((h) => verifyDeployment(h, c.remote!.workdir, rootDir, programs));
+  });
+  return Promise.all(checks);
 }
 
 /** A remote client of one run: its processes, hosts and what to copy back. */

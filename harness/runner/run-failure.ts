@@ -1,3 +1,4 @@
+import { DeployError } from '../deploy/deploy-error.ts';
 import { CommandError } from '../process/index.ts';
 import type { RunError, RunFailureKind } from '../results/run-result-schema.ts';
 import { invalidRunMessage } from '../results/assess-run.ts';
@@ -37,7 +38,7 @@ export const HARNESS_ERROR_NAMES = [
   'InvalidRunError', 'MonitorError', 'ObserverError', 'PatchError', 'PinningError', 'RemoteConnectError', 'RemotePathError', 'RenderError',
   'RunFailedError', 'RunInterruptedError', 'RunRecordError', 'ServerExitedError', 'SettingTemplateError', 'ShellSyntaxError', 'SshConfigError',
   'StaleSuiteFileError', 'UnknownTemplateVariable', 'UnresolvedCommandError', 'UnsafePathError', 'UsageError',
-  'MalformedTemplate', 'PreviousRunError', 'PrototypeKeyError', 'SummaryInputError', 'UnsafeFileError',
+  'DeployError', 'MalformedTemplate', 'PreviousRunError', 'PrototypeKeyError', 'SummaryInputError', 'UnsafeFileError',
 ] as const;
 export type HarnessErrorName = (typeof HARNESS_ERROR_NAMES)[number];
 
@@ -62,6 +63,7 @@ function kindOf(name: HarnessErrorName, err: Error): RunFailureKind {
     case 'HostKeyError':
     case 'RemotePathError':
     case 'UnsafePathError':
+    case 'DeployError':
       return 'remote';
     case 'AgentConfigError':
     case 'ConfigError':
@@ -107,7 +109,7 @@ function commandKind(err: CommandError): RunFailureKind {
 
 // The detail under the kind: the class and its own sub-kind ("CommandError: exit", "HostKeyError: changed").
 function reasonOf(err: Error): string {
-  const own = err instanceof CommandError ? err.reason : (err as { kind?: unknown }).kind;
+  const own = err instanceof CommandError ? err.reason : err instanceof DeployError ? err.problem : (err as { kind?: unknown }).kind;
   return typeof own === 'string' ? `${err.name}: ${own}` : err.name;
 }
 

@@ -2,7 +2,7 @@
 // (10.211.0.22, its own namespace), and a second sshd listens on 127.0.0.1:2222 inside that
 // namespace, which the root namespace cannot reach: the host `inner` exists only through the jump.
 // Both sshds are real; the second is started here and stopped by its pid.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
@@ -46,6 +46,10 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'inner_known_hosts'), `[127.0.0.1]:${INNER_PORT} ${innerPub}\n`);
   writeFileSync(path.join(dir, 'empty_known_hosts'), '');
   await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'not authorized', '-f', path.join(dir, 'wrong_key')]);
+  // The inner host runs on this machine's filesystem (not the generator root, whose home has the
+  // testbed's authorized_keys): it gets the client key in a file of its own, readable by the user.
+  chmodSync(dir, 0o755);
+  writeFileSync(path.join(dir, 'inner_authorized_keys'), readFileSync(`${t.identity}.pub`), { mode: 0o644 });
   const sshdConfig = path.join(dir, 'inner_sshd_config');
   writeFileSync(
     sshdConfig,
@@ -53,7 +57,8 @@ beforeAll(async () => {
       `ListenAddress 127.0.0.1:${INNER_PORT}`,
       `HostKey ${path.join(dir, 'inner_host_key')}`,
       `PidFile ${path.join(dir, 'inner_sshd.pid')}`,
-      'AuthorizedKeysFile .ssh/authorized_keys',
+      `AuthorizedKeysFile ${path.join(dir, 'inner_authorized_keys')}`,
+      'StrictModes no', // the key file sits under /tmp, which is world-writable
       'PasswordAuthentication no',
       'KbdInteractiveAuthentication no',
       'UsePAM no',

@@ -90,13 +90,13 @@ describe('RemoteProcess on a real sshd (needs root)', () => {
     expect(still.stdout.trim()).toBe('home-intact');
   });
 
-  it('fails a missing workdir with the troubleshooting answer: host, path, rsync or mkdir', async () => {
+  it('fails a missing workdir with the troubleshooting answer: host, path, deploy or mkdir', async () => {
     const p = remote('no-workdir', ['true'], { workdir: '~/does-not-exist/sub' });
     const err = (await p.start().catch((e: unknown) => e)) as CommandError;
     expect(err).toBeInstanceOf(CommandError);
     expect(err.reason).toBe('spawn');
     expect(err.message).toContain(`Remote workdir ~/does-not-exist/sub (${HOME}/does-not-exist/sub) does not exist on gen1 (${testbed().genAddr}:22)`);
-    expect(err.message).toContain(`rsync -a --exclude .git ./ harness-gen@${testbed().genAddr}:does-not-exist/sub/`);
+    expect(err.message).toContain('npx harness deploy --host gen1');
     expect(err.message).toContain('mkdir -p ~/does-not-exist/sub');
     await expect(p.wait()).rejects.toBe(err);
   });

@@ -21,6 +21,10 @@ export interface TestbedInstance {
   identity: string;
   hostKeyPub: string;
   user: string;
+  /** Bring the instance up again with other TESTBED_* settings (a changed one restarts its sshd). */
+  reup(env?: Record<string, string>): Promise<void>;
+  /** The server node's path of a path on the generator node (through its sshd's root). */
+  genPath(p: string): string;
 }
 
 export interface InstanceSettings {
@@ -28,6 +32,10 @@ export interface InstanceSettings {
   ns: string;
   /** 1–63: the /30 block 10.211.0.4N (server .4N+1, generator .4N+2). */
   subnetId: number;
+  /** Further TESTBED_* settings (TESTBED_GEN_DISK_MB, TESTBED_NODE_STUB). */
+  env?: Record<string, string>;
+  /** Create ~/MicroSentinel/artifacts/remote after up (the workdir of the remote tests). @default true */
+  workdir?: boolean;
 }
 
 const missingPreconditions = (): string[] => missingTestbedPreconditions([['ip', 'iproute2'], ['sshd', 'openssh-server'], ['ssh-keygen', 'openssh-client'], ['ssh-keyscan', 'openssh-client']] as const);
@@ -36,13 +44,22 @@ const missingPreconditions = (): string[] => missingTestbedPreconditions([['ip',
 function instanceEnv(s: InstanceSettings, dir: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('TESTBED_')) env[k] = v;
-  return { ...env, TESTBED_NS: s.ns, TESTBED_VETH_SRV: `${s.ns}s`, TESTBED_VETH_GEN: `${s.ns}g`, TESTBED_SUBNET_ID: String(s.subnetId), TESTBED_DIR: dir };
+  return { ...env, TESTBED_NS: s.ns, TESTBED_VETH_SRV: `${s.ns}s`, TESTBED_VETH_GEN: `${s.ns}g`, TESTBED_SUBNET_ID: String(s.subnetId), TESTBED_DIR: dir, ...s.env };
 }
 
 // Bring the instance up before the file's tests and down after them; returns a getter for its facts.
 export function useTestbed(s: InstanceSettings): () => TestbedInstance {
   const dir = mkdtempSync(path.join(os.tmpdir(), `msh-${s.ns}-`));
-  const testbed = (cmd: string) => execa('bash', [SCRIPT, cmd], { env: instanceEnv(s, dir), extendEnv: false, reject: false, timeout: 60_000 });
+  const testbed = (cmd: string, env: Record<string, string> = {}) => execa('bash', [SCRIPT, cmd], { env: { ...instanceEnv(s, dir), ...env }, extendEnv: false, reject: false, timeout: 60_000 });
+  const sshdPid = (): string => readFileSync(path.join(dir, 'sshd.pid'), 'utf8').trim();
+  // The generator node starts empty (only ~/.ssh): the remote tests' workdir is made here.
+  const up = async (env: Record<string, string> = {}): Promise<void> => {
+    const r = await testbed('up', env);
+    if (r.exitCode !== 0) throw new Error(`testbed.sh up failed for ${s.ns}:\n${r.stdout}\n${r.stderr}`);
+    if (s.workdir === false) return;
+    const mk = await execa('ssh', ['-F', path.join(dir, 'ssh_config'), 'gen1', 'mkdir -p ~/MicroSentinel/artifacts/remote'], { reject: false, timeout: 30_000 });
+    if (mk.exitCode !== 0) throw new Error(`creating the remote workdir on ${s.ns} failed: ${mk.stderr}`);
+  };
   const instance: TestbedInstance = {
     ns: s.ns,
     dir,
@@ -53,13 +70,14 @@ export function useTestbed(s: InstanceSettings): () => TestbedInstance {
     identity: path.join(dir, 'id_ed25519'),
     hostKeyPub: path.join(dir, 'ssh_host_ed25519_key.pub'),
     user: 'harness-gen',
+    reup: up,
+    genPath: (p) => `/proc/${sshdPid()}/root${p}`,
   };
   beforeAll(async () => {
     const problems = missingPreconditions();
     if (problems.length > 0) throw new Error(`remote tests need a real generator node and cannot run:\n  ${problems.join('\n  ')}`);
     await testbed('down'); // leftovers of an interrupted earlier run
-    const up = await testbed('up');
-    if (up.exitCode !== 0) throw new Error(`testbed.sh up failed for ${s.ns}:\n${up.stdout}\n${up.stderr}`);
+    await up();
   }, 120_000);
   afterAll(async () => {
     if (process.getuid?.() === 0) {

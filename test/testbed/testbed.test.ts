@@ -1,7 +1,7 @@
 // End-to-end test of testbed/testbed.sh: builds a real generator node (network namespace, veth
 // pair, sshd) on this machine, uses it, and tears it down. No doubles: it needs root and the
 // testbed's tools, and fails (never skips) when they are missing.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -124,14 +124,35 @@ describe('testbed/testbed.sh (real namespace + sshd, needs root)', () => {
     expect(status.stdout).not.toMatch(/^missing/m);
   });
 
-  it('ssh gen1 runs commands on the generator node as harness-gen', async () => {
-    const r = await ssh('echo ok; hostname -I; id -un; test -d ~/MicroSentinel/artifacts/remote && echo workdir');
+  it('ssh gen1 runs commands on the generator node as harness-gen, in an empty home of its own', async () => {
+    const r = await ssh('echo ok; hostname -I; id -un; ls -A ~; df -P ~ | awk \'NR==2 {print $1}\'');
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stdout.split('\n').map((l) => l.trim())).toEqual(['ok', GEN_ADDR, 'harness-gen', 'workdir']);
+    expect(r.stdout.split('\n').map((l) => l.trim())).toEqual(['ok', GEN_ADDR, 'harness-gen', '.ssh', 'home']);
+  });
+
+  it('gives the generator node its own filesystem: the checkout, /root and the server node\'s /tmp are not there, Node is', async () => {
+    const marker = path.join(stateDir, 'server-node-only');
+    writeFileSync(marker, 'x');
+    const checkout = path.join(PACKAGE_ROOT, 'package.json');
+    const r = await ssh(`cat ${checkout}; ls ${PACKAGE_ROOT}; ls /root; ls ${marker}; ls /; node -e 'console.log(process.version)'`);
+    expect(r.stderr).toContain(`cat: ${checkout}: No such file or directory`);
+    expect(r.stderr).toContain(`ls: cannot access '${PACKAGE_ROOT}': No such file or directory`);
+    expect(r.stderr).toContain("ls: cannot access '/root': No such file or directory");
+    expect(r.stderr).toContain(`ls: cannot access '${marker}': No such file or directory`);
+    expect(r.stdout).toContain(process.version);
+    expect(r.stdout.split('\n')).not.toContain('work');
+    // Node cannot reach the checkout either (not a shell quirk).
+    const node = await ssh(`node -e 'require("fs").readFileSync(${JSON.stringify(checkout)})'`);
+    expect(node.exitCode).not.toBe(0);
+    expect(node.stderr).toContain('ENOENT');
+    // What the generator writes stays on the generator node.
+    expect((await ssh('echo gen > /tmp/gen-only')).exitCode).toBe(0);
+    expect(existsSync('/tmp/gen-only')).toBe(false);
+    expect(readFileSync(`/proc/${sshdPid()}/root/tmp/gen-only`, 'utf8')).toBe('gen\n');
   });
 
   it('copies a remote artifact back with scp (sftp subsystem)', async () => {
-    expect((await ssh('echo payload > ~/MicroSentinel/artifacts/remote/probe.txt')).exitCode).toBe(0);
+    expect((await ssh('mkdir -p ~/MicroSentinel/artifacts/remote && echo payload > ~/MicroSentinel/artifacts/remote/probe.txt')).exitCode).toBe(0);
     const local = path.join(stateDir, 'probe.copy');
     const r = await execa('scp', ['-F', sshConfig, 'gen1:MicroSentinel/artifacts/remote/probe.txt', local], { reject: false });
     expect(r.exitCode, r.stderr).toBe(0);
@@ -201,6 +222,7 @@ describe('testbed/testbed.sh (real namespace + sshd, needs root)', () => {
       TESTBED_SERVER_ADDR: SERVER_ADDR,
       TESTBED_USER: 'harness-gen',
       TESTBED_NS: 'msh-gent',
+      TESTBED_GEN_ROOT: `/proc/${sshdPid()}/root`,
     });
   });
 

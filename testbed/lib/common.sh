@@ -25,8 +25,10 @@ load_config() {
   SSH_PORT=22
   REMOTE_WORKDIR=$GEN_HOME/MicroSentinel
   REMOTE_METRICS_DIR=$REMOTE_WORKDIR/artifacts/remote
-  # authorized_keys lines carry this tag so several testbeds can share the user.
-  KEY_TAG="msh-testbed:$NS"
+  # The generator node's home is a tmpfs of this size (its "disk"; deploy reports a full one).
+  GEN_DISK_MB=${TESTBED_GEN_DISK_MB:-256}
+  # The node the generator node runs: this machine's (read-only); a stub file stands in for tests.
+  NODE_STUB=${TESTBED_NODE_STUB:-}
   DIE_HINT='' # set by up once it has started changing things
 
   local problems=() name
@@ -43,6 +45,9 @@ load_config() {
     SUBNET_ID=0
   fi
   [[ $GEN_USER =~ ^[a-z_][a-z0-9_-]{0,31}$ ]] || problems+=("TESTBED_USER='$GEN_USER': not a valid user name")
+  [[ $GEN_DISK_MB =~ ^[1-9][0-9]{0,5}$ ]] || problems+=("TESTBED_GEN_DISK_MB='$GEN_DISK_MB': want a size in MiB (1-999999)")
+  [[ -z $NODE_STUB || ($NODE_STUB == /* && -f $NODE_STUB && -x $NODE_STUB) ]] ||
+    problems+=("TESTBED_NODE_STUB='$NODE_STUB': want the absolute path of an executable file")
   if ((${#problems[@]})); then
     printf 'testbed: error: invalid configuration (%d problems):\n' "${#problems[@]}" >&2
     printf '  %s\n' "${problems[@]}" >&2
@@ -109,16 +114,27 @@ link_is_up() {
   [[ $("${ipc[@]}" -o link show dev "$2" 2>/dev/null) =~ [\<,]UP[,\>] ]]
 }
 
-# The pid of our sshd (from its pid file) if that process is an sshd started with our config:
-# a stale pid file must not make us signal an unrelated process that reused the pid.
+# Where the generator root sees the state dir (gen-root.sh binds it there).
+GEN_STATE=/run/msh-testbed
+
+# The pid of our sshd (from its pid file) if that process is an sshd started with our config in
+# our namespace: a stale pid file must not make us signal an unrelated process that reused the pid.
 sshd_pid() {
   local pid cmdline
   [[ -r $STATE_DIR/sshd.pid ]] || return 1
   read -r pid <"$STATE_DIR/sshd.pid" || return 1
   [[ $pid =~ ^[0-9]+$ ]] || return 1
   cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
-  [[ $cmdline == *sshd*" -f $STATE_DIR/sshd_config "* ]] || return 1
+  [[ $cmdline == *sshd*" -f $GEN_STATE/sshd_config "* ]] || return 1
+  [[ $(ip netns identify "$pid" 2>/dev/null) == "$NS" ]] || return 1
   echo "$pid"
+}
+
+# The server node's path of a path on the generator node (its root, seen through sshd's /proc entry).
+gen_path() {
+  local pid
+  pid=$(sshd_pid) || return 1
+  printf '/proc/%s/root%s\n' "$pid" "$1"
 }
 
 # True when sshd's banner answers on the generator address (from the root namespace).

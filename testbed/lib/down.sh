@@ -4,7 +4,7 @@
 
 # Files `up` writes into the state dir; down removes exactly these, then the dir if it is empty.
 STATE_FILES=(ssh_host_ed25519_key ssh_host_ed25519_key.pub id_ed25519 id_ed25519.pub known_hosts
-  ssh_config sshd_config sshd.pid sshd.log probe.port probe.port.tmp .msh-testbed)
+  ssh_config sshd_config gen-root.env sshd.pid sshd.log probe.port probe.port.tmp .msh-testbed)
 
 # Signal pids with TERM, wait up to 3 s, then KILL what is left. $1 labels them in the log.
 stop_pids() {
@@ -51,32 +51,21 @@ remove_network() {
   if ns_exists; then ip netns del "$NS" && log "deleted network namespace $NS"; fi
 }
 
-# Drop this testbed's line from authorized_keys (other testbeds may share the user).
-deauthorize_client_key() {
-  local ak=$GEN_HOME/.ssh/authorized_keys
-  [[ -f $ak ]] || return 0
-  awk -v tag="$KEY_TAG" '$NF != tag' "$ak" >"$ak.tmp"
-  if [[ -s $ak.tmp ]]; then
-    chown "$GEN_USER:$GEN_USER" "$ak.tmp" && chmod 0600 "$ak.tmp" && mv -f "$ak.tmp" "$ak"
-  else
-    rm -f "$ak.tmp" "$ak"
-  fi
-}
-
-# Namespaces of other testbeds that are up and use the same user (from authorized_keys tags).
+# Namespaces of other testbeds whose sshd is up for the same user (they share it, not its home).
 other_live_testbeds() {
-  local ak=$GEN_HOME/.ssh/authorized_keys ns
-  [[ -f $ak ]] || return 0
-  while read -r ns; do
-    [[ $ns != "$NS" && -e /run/netns/$ns ]] && echo "$ns"
-  done < <(grep -o ' msh-testbed:[^ ]*$' "$ak" | cut -d: -f2)
-  return 0
+  local pid ns
+  for pid in $(pgrep -f -- "-f $GEN_STATE/sshd_config" || true); do
+    ns=$(ip netns identify "$pid" 2>/dev/null) || continue
+    [[ -n $ns && $ns != "$NS" ]] || continue
+    grep -qx "AllowUsers $GEN_USER" "/proc/$pid/root$GEN_STATE/sshd_config" 2>/dev/null && echo "$ns"
+  done | sort -u
 }
 
 remove_state_dir() {
   [[ -d $STATE_DIR ]] || return 0
   local f
   for f in "${STATE_FILES[@]}"; do rm -f "$STATE_DIR/$f"; done
+  rmdir "$STATE_DIR/gen-root" 2>/dev/null || true
   if rmdir "$STATE_DIR" 2>/dev/null; then
     log "removed $STATE_DIR"
   else
@@ -84,12 +73,17 @@ remove_state_dir() {
   fi
 }
 
-# With no other testbed using the user, its remaining processes (by pid) are leftovers.
+# With no other testbed using the user, its remaining processes (by pid) in no namespace or in ours
+# are leftovers.
 stop_user_processes() {
   getent passwd "$GEN_USER" >/dev/null || return 0
   [[ -z $(other_live_testbeds) ]] || return 0
-  local pids
-  mapfile -t pids < <(pgrep -u "$GEN_USER" || true)
+  # Never another namespace's: a testbed this check cannot see (another checkout's) may run there.
+  local pid ns pids=()
+  for pid in $(pgrep -u "$GEN_USER" || true); do
+    ns=$(ip netns identify "$pid" 2>/dev/null) || ns=''
+    [[ -z $ns || $ns == "$NS" ]] && pids+=("$pid")
+  done
   stop_pids "processes of $GEN_USER" "${pids[@]}"
 }
 
@@ -101,7 +95,7 @@ purge_user() {
   stop_user_processes
   local out
   out=$(userdel --remove "$GEN_USER" 2>&1) || die "userdel --remove $GEN_USER failed: $out"
-  log "removed user $GEN_USER and $GEN_HOME"
+  log "removed user $GEN_USER"
 }
 
 # Fail loudly if anything of this testbed survived.

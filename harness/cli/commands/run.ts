@@ -14,6 +14,7 @@ import { PreviousRunError } from '../../results/previous-runs.ts';
 import { UsageError } from '../errors.ts';
 import { newSessionId } from '../../fixtures/global-setup.ts';
 import { removeAllWorktrees } from '../../mutations/worktree.ts';
+import { deployForSuite } from './deploy.ts';
 
 // `harness run --suite X [flags]`: validate, refresh the generated files, run them in Vitest.
 export async function runCommand(rootDir: string, opts: Record<string, string | boolean | undefined>, io: CliIo): Promise<number> {
@@ -38,6 +39,11 @@ export async function runCommand(rootDir: string, opts: Record<string, string | 
   const base = Object.keys(options).length === 0 ? plan : planSuite(String(opts.suite), { rootDir, options: options.maxRuns ? { maxRuns: options.maxRuns } : {} });
   for (const f of compileSuite(base, { rootDir })) {
     if (f.status === 'written' || f.status === 'removed') io.stderr.write(`note: regenerated ${displayPath(f.file, rootDir)} from ${plan.suite.displayFile}\n`);
+  }
+  // Generator nodes get the bundles of this checkout first (a no-op when their hash matches).
+  if (opts.deploy !== false) {
+    const deployed = await deployForSuite(plan, rootDir, io);
+    if (deployed !== 0) return deployed;
   }
   const vitest = path.join(PACKAGE_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
   const config = path.join(PACKAGE_ROOT, 'harness', 'runner', 'experiments.vitest.config.ts');

@@ -6,14 +6,18 @@ import type { RunCommands } from '../../plan/run-types.ts';
 import { writePlanJson } from '../../results/plan-json.ts';
 import type { MutationSection } from '../../results/run-result-schema.ts';
 import type { RunContext, RunStage, StageReport } from '../stage.ts';
+import { verifyRemoteDeployments, type SuiteRemotes } from '../remote-clients.ts';
 
-/** Artifact folder, the mutation's worktree (patched and built), rendered commands, plan.json. */
+/** Artifact folder, the mutation's worktree (patched and built), rendered commands, the generator nodes' deployment check, plan.json. */
 export class PrepareStage implements RunStage {
   readonly name = 'prepare';
   private rendered: RunCommands | undefined;
   private mutation: MutationSection | null = null;
 
-  constructor(private readonly ctx: RunContext) {}
+  constructor(
+    private readonly ctx: RunContext,
+    private readonly remotes: () => SuiteRemotes,
+  ) {}
 
   /** The run's commands; empty until start() rendered them (so later stages report nothing). */
   get commands(): RunCommands {
@@ -33,7 +37,14 @@ export class PrepareStage implements RunStage {
       this.mutation = { name: m.name, base_commit: m.baseCommit, patch: path.relative(rootDir, m.patch), patch_sha256: m.patchSha256, build: m.build ?? null, build_log: wt.buildLog, worktree: wt.dir };
     }
     this.rendered = renderRunCommands(run, { rootDir: commandRoot, artifactDir });
-    writePlanJson(artifactDir, run, this.rendered, { rootDir, descriptor: this.ctx.descriptor, options: this.ctx.options, ...(this.mutation ? { mutation: this.mutation } : {}) });
+    // Generator nodes must run this checkout's bundles; plan.json records which (also when refused).
+    let deployment: Record<string, unknown>[] | undefined;
+    try {
+      const clients = this.rendered.clients;
+      if (clients.some((c) => c.remote)) deployment = (await verifyRemoteDeployments(clients, rootDir, this.remotes().pool)).map((d) => ({ ...d }));
+    } finally {
+      writePlanJson(artifactDir, run, this.rendered, { rootDir, descriptor: this.ctx.descriptor, options: this.ctx.options, ...(this.mutation ? { mutation: this.mutation } : {}), ...(deployment ? { deployment } : {}) });
+    }
   }
 
   // The worktree outlives the run: the suite's global teardown removes the session's worktrees.
