@@ -1,6 +1,6 @@
 import { CommandError, describeEnd, type CommandOutcome } from './command-error.ts';
 import type { ProcessEvent } from './process-events.ts';
-import { describeProbe, waitForProbe, type ReadinessProbe } from './readiness.ts';
+import { describeProbe, foreignListenerNote, waitForProbe, type ReadinessProbe } from './readiness.ts';
 
 /** What readiness waiting needs to know about a supervised process, local or remote. */
 export interface ReadinessWatch {
@@ -20,6 +20,8 @@ export interface ReadinessWatch {
   emit: (e: ProcessEvent) => void;
   /** A cause that explains an end better than its exit status (e.g. the SSH connection was lost). */
   explainEnd?: (o: CommandOutcome) => CommandError | undefined;
+  /** The pids whose listener counts for a tcp probe (local processes); any listener when absent. */
+  owners?: () => ReadonlySet<number>;
 }
 
 // Race the readiness probe against the process's end and the deadline; resolves once ready,
@@ -27,7 +29,7 @@ export interface ReadinessWatch {
 export async function awaitReadiness(w: ReadinessWatch): Promise<void> {
   const began = Date.now();
   const abort = new AbortController();
-  const probing = waitForProbe(w.probe, { signal: abort.signal, deadline: began + w.readyTimeoutMs, logPath: w.logPath, logOffset: w.logOffset });
+  const probing = waitForProbe(w.probe, { signal: abort.signal, deadline: began + w.readyTimeoutMs, logPath: w.logPath, logOffset: w.logOffset, ...(w.owners ? { owners: w.owners } : {}) });
   const result = await Promise.race([probing.then((ok) => (ok ? ('ready' as const) : ('deadline' as const)), (err: unknown) => err), w.exited.then(() => 'exit' as const)]);
   abort.abort();
   const waiting = `waiting for ${describeProbe(w.probe)}`;
@@ -44,7 +46,8 @@ export async function awaitReadiness(w: ReadinessWatch): Promise<void> {
     throw new CommandError('exit', `Process exited before it was ready (${waiting}) with ${describeEnd(o)}`, o);
   }
   const o = await w.stop(result === 'deadline' ? 'readiness deadline passed' : 'readiness probe failed');
-  if (result === 'deadline') throw new CommandError('not-ready', `Process not ready after ${w.readyTimeoutMs} ms (${waiting})`, o);
+  const foreign = w.probe.kind === 'tcp' && w.owners ? foreignListenerNote(w.probe.port, w.owners()) : '';
+  if (result === 'deadline') throw new CommandError('not-ready', `Process not ready after ${w.readyTimeoutMs} ms (${waiting})${foreign}`, o);
   throw new CommandError('not-ready', `Readiness probe failed (${waiting}): ${String(result)}`, o, { cause: result });
 }
 

@@ -62,6 +62,11 @@ export abstract class SupervisedProcess<O extends ResolvedSupervision> {
     return undefined;
   }
 
+  /** The pids whose listener satisfies a tcp probe; undefined: any listener (remote processes). */
+  protected readinessOwners(): (() => ReadonlySet<number>) | undefined {
+    return undefined;
+  }
+
   /** Called once the process is gone, just before `exited` resolves. */
   protected onGone(): void {}
 
@@ -98,6 +103,7 @@ export abstract class SupervisedProcess<O extends ResolvedSupervision> {
       stop: (reason) => this.stop(reason),
       emit: (e) => this.emit(e),
       explainEnd: (o) => this.explainEnd(o),
+      ...(this.readinessOwners() ? { owners: this.readinessOwners()! } : {}),
     });
   }
 

@@ -19,6 +19,8 @@ import { prepareWorktree } from '../mutations/worktree.ts';
 import { redactFileInPlace } from '../results/redact.ts';
 import { checkMeasurement } from '../results/validity.ts';
 import { InvalidRunError, expectationValues, recordBlockMetrics } from './expectations.ts';
+import { closeRunContainment, openRunContainment } from '../process/process-registry.ts';
+import { finalStatus } from './run-status.ts';
 
 export interface RunSessionOptions {
   rootDir: string;
@@ -82,6 +84,7 @@ export class RunSession {
     let failure: unknown = null;
     this.recorder.phase('run_start');
     try {
+      await this.contain();
       await this.prepare();
       await this.startServers();
       await this.startMonitors();
@@ -106,6 +109,13 @@ export class RunSession {
   async dispose(): Promise<void> {
     this.stopping = true;
     await this.cleanup.dispose();
+  }
+
+  // Every local process of the run joins its containment (cgroup, or process groups); it closes
+  // last at teardown, killing whatever is left. Leftovers of a dead harness are removed first.
+  private async contain(): Promise<void> {
+    const c = await openRunContainment(path.dirname(this.artifactDir), { name: this.run.name, id: this.run.id, artifactDir: this.artifactDir }, (m) => this.recorder.warn(m));
+    this.cleanup.push('close the run containment', () => closeRunContainment(c));
   }
 
   private async prepare(): Promise<void> {
@@ -267,8 +277,8 @@ export class RunSession {
     }
     recordBlockMetrics(this.run, this.recorder.keyMetrics());
     this.redactLogs();
-    const status = failure ? 'failed' : 'passed';
-    return this.recorder.write(status, failure ? describeFailure(failure, this.artifactDir) : null);
+    const { status, error } = finalStatus(failure, (f) => describeFailure(f, this.artifactDir));
+    return this.recorder.write(status, error);
   }
 }
 

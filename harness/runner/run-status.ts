@@ -1,0 +1,14 @@
+import { interruptSignal } from '../process/process-registry.ts';
+import type { RunFailureInfo } from '../results/result-recorder.ts';
+import type { RunResult } from '../results/run-result-schema.ts';
+
+// The status run_result.json records: a run that did not finish because a signal interrupted the
+// suite is `interrupted` (not `failed`), and its message says so before what the run saw.
+export function finalStatus(failure: unknown, describe: (f: unknown) => RunFailureInfo): { status: RunResult['status']; error: RunFailureInfo | null } {
+  if (!failure) return { status: 'passed', error: null };
+  const info = describe(failure);
+  const signal = interruptSignal();
+  if (!signal) return { status: 'failed', error: info };
+  const message = info.message.startsWith('the suite was interrupted') ? info.message : `interrupted by ${signal}: ${info.message}`;
+  return { status: 'interrupted', error: { ...info, message, kind: 'interrupted' } };
+}
