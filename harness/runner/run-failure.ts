@@ -10,6 +10,8 @@ export class RunFailedError extends Error {
   ) {
     super(message);
     this.name = 'RunFailedError';
+    // The message says everything about the run; a stack would only make Vitest print a code frame of the harness.
+    this.stack = `${this.name}: ${message}`;
   }
 }
 

@@ -21,6 +21,7 @@ import { checkMeasurement } from '../results/validity.ts';
 import { InvalidRunError, expectationValues, recordBlockMetrics } from './expectations.ts';
 import { closeRunContainment, openRunContainment } from '../process/process-registry.ts';
 import { finalStatus } from './run-status.ts';
+import { describeFsError, writeRunResult } from './write-result.ts';
 
 export interface RunSessionOptions {
   rootDir: string;
@@ -100,7 +101,8 @@ export class RunSession {
     const result = this.finish(failure);
     if (result.status !== 'passed') {
       const info = { message: result.error?.message ?? 'failed', kind: result.error?.kind ?? 'internal', logTail: result.error?.log_tail ?? null };
-      throw new RunFailedError(`Run ${this.run.name} failed: ${info.message}\n\nartifacts: ${this.artifactDir}`, info, this.artifactDir);
+      const tail = info.logTail && !info.message.includes(info.logTail) ? `\n\n--- last lines of ${result.error?.log ?? 'its log'} ---\n${info.logTail}` : '';
+      throw new RunFailedError(`Run ${this.run.name} ${result.status === 'interrupted' ? 'was interrupted' : 'failed'}: ${info.message}${tail}\n\nartifacts: ${this.artifactDir}`, info, this.artifactDir);
     }
     return result;
   }
@@ -254,7 +256,11 @@ export class RunSession {
 
   private redactLogs(): void {
     for (const file of logFiles(this.artifactDir)) {
-      if (!redactFileInPlace(file, { statSync, readFileSync, writeFileSync })) this.recorder.warn(`${path.basename(file)} is over 64 MiB and was not scrubbed for secrets`);
+      try {
+        if (!redactFileInPlace(file, { statSync, readFileSync, writeFileSync })) this.recorder.warn(`${path.basename(file)} is over 64 MiB and was not scrubbed for secrets`);
+      } catch (err) {
+        this.recorder.warn(`${path.basename(file)} could not be scrubbed for secrets: ${describeFsError(err)}`);
+      }
     }
   }
 
@@ -278,7 +284,7 @@ export class RunSession {
     recordBlockMetrics(this.run, this.recorder.keyMetrics());
     this.redactLogs();
     const { status, error } = finalStatus(failure, (f) => describeFailure(f, this.artifactDir));
-    return this.recorder.write(status, error);
+    return writeRunResult(this.recorder, this.artifactDir, status, error);
   }
 }
 

@@ -1,0 +1,60 @@
+import { readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { ResultRecorder, RunFailureInfo } from '../results/result-recorder.ts';
+import type { RunResult } from '../results/run-result-schema.ts';
+
+/** run_result.json could not be written (disk full, read-only): the path and the cause. */
+export class ResultWriteError extends Error {
+  override name = 'ResultWriteError';
+  readonly kind = 'internal';
+}
+
+// What a file-system error code means to someone who has to fix it.
+export function describeFsError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOSPC':
+      return 'the disk is full (ENOSPC: no space left on device)';
+    case 'EDQUOT':
+      return 'the disk quota is exhausted (EDQUOT)';
+    case 'EROFS':
+      return 'the file system is read-only (EROFS)';
+    case 'EACCES':
+    case 'EPERM':
+      return `permission denied (${code})`;
+    default:
+      return (err as Error).message ?? String(err);
+  }
+}
+
+// Temporary files an interrupted atomic write left in the artifact folder (".name.<pid>.<time>.tmp").
+export function removeTempFiles(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const temps = names.filter((n) => /^\..+\.tmp$/.test(n));
+  for (const n of temps) rmSync(path.join(dir, n), { force: true });
+  return temps;
+}
+
+// Write run_result.json; when that fails (disk full), remove the temporary files, try once more
+// with a short record of the failure (it may fit where the full one did not), then throw an
+// error that names the path and the cause.
+export function writeRunResult(recorder: ResultRecorder, artifactDir: string, status: RunResult['status'], error: RunFailureInfo | null): RunResult {
+  try {
+    return recorder.write(status, error);
+  } catch (err) {
+    removeTempFiles(artifactDir);
+    const runError = error ? `; the run itself had ${status === 'interrupted' ? 'been interrupted' : 'failed'}: ${error.message.split('\n')[0]}` : '';
+    const message = `Cannot write ${recorder.resultPath}: ${describeFsError(err)}${runError}. Free space on the artifacts root, or pass --artifacts a folder on another disk.`;
+    try {
+      recorder.write(status === 'interrupted' ? 'interrupted' : 'failed', { message, kind: 'internal' });
+    } catch {
+      removeTempFiles(artifactDir);
+    }
+    throw new ResultWriteError(message, { cause: err });
+  }
+}
