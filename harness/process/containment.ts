@@ -113,6 +113,7 @@ export class RunContainment {
     this.ledger.save();
     if (this.ledger.writeError) warn(`containment: the ledger could not be written (${this.ledger.writeError}); a leftover of this run would not be found by the next run`);
     for (const dir of cgroup?.dirs ?? []) host.reaper.watchCgroup(dir);
+    host.reaper.watchToken(this.token);
     host.reaper.watchFile(this.ledger.file);
     if (!cgroup && !host.warned) {
       host.warned = true;
@@ -154,6 +155,7 @@ export class RunContainment {
       killPids(strays);
     }
     for (const dir of this.cgroup?.dirs ?? []) this.host.reaper.watchCgroup(dir, false);
+    this.host.reaper.watchToken(this.token, false);
     this.host.reaper.watchFile(this.ledger.file, false);
     this.ledger.remove();
   }

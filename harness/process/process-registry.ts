@@ -51,13 +51,17 @@ function onSignal(signal: (typeof SIGNALS)[number]): void {
 const handlers = Object.fromEntries(SIGNALS.map((s) => [s, () => onSignal(s)])) as Record<(typeof SIGNALS)[number], () => void>;
 
 // A forked worker (Vitest's) whose parent died: unless an interrupted run is still recording
-// itself, kill everything now and exit, instead of running on with nobody to report to.
-function onDisconnect(parentPid: number): void {
-  if (process.ppid === parentPid) return; // a normal shutdown by a live parent
-  if (interrupted && active) return; // the backstop bounds the interrupted run's teardown
+// itself, kill everything now and die, instead of running on with nobody to report to. SIGKILL,
+// because Vitest replaces process.exit while a test runs; the reaper then finds nothing left.
+function checkOrphaned(parentPid: number): void {
+  if (process.ppid === parentPid) return; // the parent is alive
+  if (interrupted) return; // the backstop bounds the interrupted run's teardown
   killAllGroups();
-  process.exit(1);
+  process.kill(process.pid, 'SIGKILL');
 }
+
+/** How often a forked worker checks that its parent is alive ('disconnect' does not reach a Vitest worker reliably). */
+const ORPHAN_CHECK_MS = 200;
 
 function install(): void {
   if (installed) return;
@@ -65,7 +69,7 @@ function install(): void {
   process.on('exit', killAllGroups);
   for (const s of SIGNALS) process.on(s, handlers[s]);
   const parentPid = process.ppid;
-  if (process.send) process.on('disconnect', () => onDisconnect(parentPid));
+  if (process.send) setInterval(() => checkOrphaned(parentPid), ORPHAN_CHECK_MS).unref();
 }
 
 function containmentHost(): ContainmentHost {

@@ -51,6 +51,10 @@ export class ReaperLink {
     return this.send(`${on ? '+' : '-'}pg ${pgid}`);
   }
 
+  watchToken(token: string, on = true): boolean {
+    return this.send(`${on ? '+' : '-'}tok ${token}`);
+  }
+
   watchFile(file: string, on = true): boolean {
     return this.send(`${on ? '+' : '-'}file ${file}`);
   }

@@ -3,11 +3,13 @@
 # It reads what that process started from stdin, one line each:
 #   +cg DIR / -cg DIR      a run cgroup folder (killed whole, then removed)
 #   +pg PGID / -pg PGID    a process group (SIGKILL to the group)
+#   +tok TOKEN / -tok TOKEN a run token: every process whose environment carries it is killed
 #   +file PATH / -file PATH a ledger file to delete once everything in it is dead
 # When stdin ends (the harness process is gone, however it ended), it kills what is still listed.
 # Plain sh, not node: it must start in milliseconds, cost nothing while it waits, and need no tsx.
 cgs=''
 pgs=''
+toks=''
 files=''
 nl='
 '
@@ -25,12 +27,20 @@ while IFS= read -r line; do
     '-cg '*) cgs=$(remove "$cgs" "$arg"; echo x); cgs=${cgs%x} ;;
     '+pg '*) pgs="$pgs$arg$nl" ;;
     '-pg '*) pgs=$(remove "$pgs" "$arg"; echo x); pgs=${pgs%x} ;;
+    '+tok '*) toks="$toks$arg$nl" ;;
+    '-tok '*) toks=$(remove "$toks" "$arg"; echo x); toks=${toks%x} ;;
     '+file '*) files="$files$arg$nl" ;;
     '-file '*) files=$(remove "$files" "$arg"; echo x); files=${files%x} ;;
   esac
 done
 IFS=$nl
 for pg in $pgs; do kill -9 -- "-$pg" 2>/dev/null; done
+# Processes that left every group (setsid) still carry their run's token in /proc/<pid>/environ.
+for tok in $toks; do
+  for f in $(grep -lzx "HARNESS_RUN_TOKEN=$tok" /proc/[0-9]*/environ 2>/dev/null); do
+    p=${f#/proc/}; kill -9 "${p%/environ}" 2>/dev/null
+  done
+done
 for cg in $cgs; do
   [ -d "$cg" ] || continue
   if [ -e "$cg/cgroup.kill" ]; then echo 1 > "$cg/cgroup.kill" 2>/dev/null
