@@ -7,6 +7,11 @@ import type { RunResult } from '../results/run-result-schema.ts';
 export class ResultWriteError extends Error {
   override name = 'ResultWriteError';
   readonly kind = 'internal';
+  constructor(message: string) {
+    super(message);
+    // The message names the path and the cause; a stack would only make Vitest print a code frame of the harness.
+    this.stack = `${this.name}: ${message}`;
+  }
 }
 
 // What a file-system error code means to someone who has to fix it.
@@ -55,6 +60,6 @@ export function writeRunResult(recorder: ResultRecorder, artifactDir: string, st
     } catch {
       removeTempFiles(artifactDir);
     }
-    throw new ResultWriteError(message, { cause: err });
+    throw new ResultWriteError(message); // no `cause`: the message names it, and Vitest would print its stack
   }
 }
