@@ -1,6 +1,7 @@
 // The seed's troubleshooting answers (§4, §8) as error text: which host, which path, what to do.
 import type { ResolvedHost } from './ssh-config.ts';
 import { hostLabel } from './connect-errors.ts';
+import { quoteArg } from '../util/quote.ts';
 
 // rsync's remote path: `~/x` is relative to the login directory, absolute stays absolute.
 function rsyncPath(remotePath: string): string {
@@ -8,18 +9,24 @@ function rsyncPath(remotePath: string): string {
   return p.endsWith('/') || p === '' ? p : `${p}/`;
 }
 
+// `ssh -F <config> [-p N] alias`: the same config the harness resolved the host through.
 function sshCommand(t: ResolvedHost): string {
-  return t.port === 22 ? `ssh ${t.alias}` : `ssh -p ${t.port} ${t.alias}`;
+  return ['ssh', ...(t.configFile ? ['-F', quoteArg(t.configFile)] : []), ...(t.port === 22 ? [] : ['-p', String(t.port)]), t.alias].join(' ');
+}
+
+// A command run on the remote side, quoted once for the local shell; `~/…` expands remotely.
+function remoteMkdir(t: ResolvedHost, dir: string): string {
+  return `${sshCommand(t)} ${quoteArg(`mkdir -p ${quoteArg(dir, { expandHome: true })}`)}`;
 }
 
 // §8: SSH command fails with "No such file or directory" → the remote workdir does not exist.
 export function missingWorkdirMessage(t: ResolvedHost, workdir: string, expanded?: string): string {
   const shown = expanded && expanded !== workdir ? `${workdir} (${expanded})` : workdir;
-  const rsh = t.port === 22 ? '' : `-e 'ssh -p ${t.port}' `;
+  const rsh = `-e ${quoteArg(sshCommand(t).replace(/ \S+$/, ''))} `;
   return (
     `Remote workdir ${shown} does not exist on ${hostLabel(t)} (user ${t.user}): sync the repository to that node ` +
-    `(from the repository root: rsync -a --exclude .git ${rsh}./ ${t.user}@${t.hostName}:${rsyncPath(workdir)}; see docs/TWO_NODE_DEPLOYMENT.md) ` +
-    `or create the directory (${sshCommand(t)} mkdir -p ${workdir})`
+    `(from the repository root: rsync -a --exclude .git ${rsh}./ ${t.alias}:${rsyncPath(workdir)}) ` +
+    `or create the directory (${remoteMkdir(t, workdir)})`
   );
 }
 
@@ -28,7 +35,7 @@ export function missingRemotePathMessage(t: ResolvedHost, what: string, remotePa
   const shown = resolved !== remotePath ? `${remotePath} (${resolved})` : remotePath;
   const fix =
     what === 'metrics_dir'
-      ? `Ensure metrics_dir exists (${sshCommand(t)} mkdir -p ${resolved}) and that the command writes files there (or use absolute paths in the command line itself).`
+      ? `Ensure metrics_dir exists (${remoteMkdir(t, resolved)}) and that the command writes files there (or use absolute paths in the command line itself).`
       : `Ensure the command writes it there (relative paths are relative to the remote workdir; or use absolute paths in the command line itself).`;
   return `Remote ${what} ${shown} does not exist on ${hostLabel(t)}: missing directories on the remote side are the most common culprit. ${fix}`;
 }
