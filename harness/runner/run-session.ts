@@ -117,7 +117,11 @@ export class RunSession {
   // last at teardown, killing whatever is left. Leftovers of a dead harness are removed first.
   private async contain(): Promise<void> {
     const c = await openRunContainment(path.dirname(this.artifactDir), { name: this.run.name, id: this.run.id, artifactDir: this.artifactDir }, (m) => this.recorder.warn(m));
-    this.cleanup.push('close the run containment', () => closeRunContainment(c));
+    this.cleanup.push('close the run containment', () => {
+      // Exact CPU time of everything the run started (cgroup accounting), before the cgroup goes.
+      this.recorder.monitors.containment = { mode: c.mode, cgroup: c.cgroup?.dirs ?? null, cpu_usec: c.cpuUsageUsec() };
+      return closeRunContainment(c);
+    });
   }
 
   private async prepare(): Promise<void> {
