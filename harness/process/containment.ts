@@ -182,9 +182,12 @@ export interface Leftover {
   description: string;
 }
 
-// Find what dead harness processes left behind (ledger entries whose owner is gone, run cgroups of
-// dead owners), kill it, remove it and say what it was. Live owners (another harness) are left alone.
-export async function sweepLeftovers(artifactsRoot: string | undefined, support: CgroupSupport): Promise<Leftover[]> {
+// Find what dead harness processes left behind (ledger entries whose owner is gone, and with
+// `allCgroups` run cgroups of dead owners), kill it, remove it and say what it was. Live owners
+// (another harness) are left alone.
+// `allCgroups` also scans every run cgroup on the host (harness doctor); runs only act on their own
+// artifacts root's ledger, so concurrent suites on one host never race to clean each other's leftovers.
+export async function sweepLeftovers(artifactsRoot: string | undefined, support: CgroupSupport, { allCgroups = false } = {}): Promise<Leftover[]> {
   const found: Leftover[] = [];
   const parents = new Set(harnessCgroupParents(support));
   const handled = new Set<string>();
@@ -215,7 +218,7 @@ export async function sweepLeftovers(artifactsRoot: string | undefined, support:
     const what = parts.length > 0 ? `killed ${parts.join('; ')}` : 'nothing was still running';
     found.push({ description: `leftover of a dead harness (pid ${entry.owner.pid}, run ${entry.run.name}): ${what}; ledger entry removed` });
   }
-  for (const dir of listRunCgroups(support)) {
+  for (const dir of allCgroups ? listRunCgroups(support) : []) {
     if (handled.has(dir)) continue;
     const m = /^run-(\d+)-(\d+)-/.exec(path.basename(dir));
     if (m && isSameProcessAlive({ pid: Number(m[1]), startTime: Number(m[2]) })) continue;

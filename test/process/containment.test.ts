@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -69,8 +69,7 @@ describe('sweepLeftovers', () => {
     );
     writeFileSync(path.join(dir, LEDGER_DIR, 'garbage.json'), '{"version": 1, "token": "../../x"');
     const found = await sweepLeftovers(dir, support);
-    // (Run cgroups of other dead owners on this host may be swept too: not this test's concern.)
-    expect(found.map((f) => f.description).filter((d) => !d.startsWith('leftover cgroup')).sort()).toEqual([`leftover of a dead harness (pid 1, run x): nothing was still running; ledger entry removed`, `unreadable ledger file ${path.join(dir, LEDGER_DIR, 'garbage.json')} removed`].sort());
+    expect(found.map((f) => f.description).sort()).toEqual([`leftover of a dead harness (pid 1, run x): nothing was still running; ledger entry removed`, `unreadable ledger file ${path.join(dir, LEDGER_DIR, 'garbage.json')} removed`].sort());
     expect(isAlive(process.pid)).toBe(true);
     expect(existsSync(outside)).toBe(true);
     expect(existsSync(path.join(dir, LEDGER_DIR))).toBe(false);
@@ -78,19 +77,25 @@ describe('sweepLeftovers', () => {
   });
 
   it('removes a run cgroup whose owner is dead even without a ledger entry, killing what is in it', async () => {
-    const support = detectCgroupSupport('v2');
-    const cg = RunCgroup.create(support as Exclude<typeof support, { kind: 'none' }>, 'run-999999-1-deadbeef');
+    // A parent of this test's own, so sweeps of concurrent suites on this host never see it.
+    const real = detectCgroupSupport('v2');
+    const parent = path.join(path.dirname((real as { parent: string }).parent), `harness-test-${process.pid}`);
+    mkdirSync(parent);
+    const support = { kind: 'v2' as const, parent };
+    const cg = RunCgroup.create(support, 'run-999999-1-deadbeef');
     const c = { cgroup: cg, token: 'unused', wrap: (argv: string[]) => ({ argv: ['/bin/sh', '-c', `echo $$ > '${cg.procsFiles[0]}'; exec "$@"`, 'j', ...argv], env: {} }), recordSpawn: () => undefined } as unknown as RunContainment;
     const p = start(c, 'exec sleep 60');
     await p.start();
     // Ready at spawn: the join runs a moment later.
     for (let i = 0; i < 100 && cg.pids().length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(cg.pids()).toEqual([p.pid]);
-    const found = await sweepLeftovers(undefined, support);
+    expect(await sweepLeftovers(undefined, support)).toEqual([]); // a run's sweep: its own ledger only
+    const found = await sweepLeftovers(undefined, support, { allCgroups: true });
+    rmdirSync(parent);
     const mine = found.filter((f) => f.description.includes('run-999999-1-deadbeef'));
     expect(mine).toHaveLength(1);
     expect(mine[0]!.description).toMatch(new RegExp(`killed pid ${p.pid} \\(sleep 60\\), removed`));
     expect(existsSync(cg.dirs[0]!)).toBe(false);
-    expect(harnessCgroupParents(support)).toHaveLength(1);
+    expect(harnessCgroupParents(support)).toEqual([parent]);
   });
 });

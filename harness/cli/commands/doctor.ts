@@ -16,7 +16,7 @@ export async function doctorCommand(rootDir: string, opts: { artifacts?: string 
       io.stdout.write(`live run (left alone): ${entry.run.name}, harness pid ${entry.owner.pid}, ${entry.processes.length} process(es)\n`);
     }
   }
-  const leftovers = await sweepLeftovers(root, support);
+  const leftovers = await sweepLeftovers(root, support, { allCgroups: true });
   for (const l of leftovers) io.stdout.write(`removed ${l.description}\n`);
   io.stdout.write(leftovers.length === 0 ? `no leftovers of a dead harness (artifacts root ${root})\n` : `${leftovers.length} leftover(s) removed\n`);
   return 0;
