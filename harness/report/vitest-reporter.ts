@@ -7,6 +7,7 @@ import { createReporters, finishSuites } from './suite-reports.ts';
 import type { ReporterMultiplexer } from './reporter.ts';
 import type { RunOutcome } from './run-outcome.ts';
 import { readRunRecord, type RunRecord } from './run-records.ts';
+import { removeStaleReports } from './stale-reports.ts';
 
 function isExperiment(tc: TestCase): boolean {
   return tc.project.name === 'experiments' || tc.module.moduleId.includes(`${path.sep}suites${path.sep}`);
@@ -84,7 +85,10 @@ export default class HarnessVitestReporter implements Reporter {
 
   async onTestRunEnd(modules: ReadonlyArray<TestModule>): Promise<void> {
     const outcomes = modules.flatMap((m) => [...m.children.allTests()]).filter(isExperiment).map(outcomeFromTestCase);
-    if (outcomes.length === 0) return;
+    if (outcomes.length === 0) {
+      removeStaleReports(this.rootDir, runOptionsFromEnv(), modules.map((m) => m.moduleId));
+      return;
+    }
     await finishSuites(this.mux(), outcomes, { rootDir: this.rootDir, options: runOptionsFromEnv(), startedAt: this.startedAt });
   }
 }
