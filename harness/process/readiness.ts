@@ -81,17 +81,18 @@ export interface ProbeContext {
   owners?: () => ReadonlySet<number>;
 }
 
-// Does a listener on the port belong to the owners? Listeners this namespace cannot see (the server
-// runs in another network namespace) cannot be checked and count, as before.
+// Does a listener on the port belong to the owners? A listener that cannot be checked counts, as
+// before: one this network namespace does not show (the server runs in another), or one whose
+// holder's /proc/<pid>/fd we may not read (a harness not running as root).
 export function listenerIsOwned(port: number, owners: ReadonlySet<number>): boolean {
   const holders = portHolders(port);
-  return holders.length === 0 || holders.some((h) => h.pids.some((p) => owners.has(p)));
+  return holders.length === 0 || holders.some((h) => h.pids.length === 0 || h.pids.some((p) => owners.has(p)));
 }
 
 // "; port 6390 is held by pid 12 (redis-server …), not by this run's processes" — or "".
 export function foreignListenerNote(port: number, owners: ReadonlySet<number>): string {
   const holders = portHolders(port);
-  if (holders.length === 0 || holders.some((h) => h.pids.some((p) => owners.has(p)))) return '';
+  if (listenerIsOwned(port, owners)) return '';
   return `; port ${port} is held by ${describeHolders(holders)}, not by this run's processes`;
 }
 
