@@ -12,6 +12,7 @@ import { mergeCommand } from './commands/merge.ts';
 import { ingestCommand } from './commands/ingest.ts';
 import { preflightCommand } from './commands/preflight.ts';
 import { deployCommand } from './commands/deploy.ts';
+import { doctorCommand } from './commands/doctor.ts';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -34,7 +35,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
 
   addRunFlags(program.command('plan').description('dry run: every planned run with its resolved commands').requiredOption('--suite <name|path>', 'suite name or descriptor path').option('--json', 'machine-readable output').option('--count', 'only count the runs per workload'))
     .action((opts) => set(planCommand(root(), opts, io)));
-  addRunFlags(program.command('run').description('run a suite through Vitest').requiredOption('--suite <name|path>', 'suite name or descriptor path').option('--dry-run', 'print the plan, launch nothing').option('--json', 'with --dry-run: JSON').option('--shard <i/n>', 'run only shard i of n (whole generated files, as vitest --shard)').option('--resume', 'skip runs that already passed with the same run id; rerun the rest').option('--no-deploy', 'do not deploy the workload bundles to the generator nodes first (runs still refuse stale code)'))
+  addRunFlags(program.command('run').description('run a suite through Vitest').requiredOption('--suite <name|path>', 'suite name or descriptor path').option('--dry-run', 'print the plan, launch nothing').option('--json', 'with --dry-run: JSON').option('--shard <i/n>', 'run only shard i of n (whole generated files, as vitest --shard)').option('--resume', 'skip runs that already passed with the same run id; rerun the rest').option('--no-deploy', 'do not deploy the workload bundles to the generator nodes first (runs still refuse stale code)').option('--min-free-mb <n>', 'free space the artifacts root needs before the suite starts (default 64, or HARNESS_MIN_FREE_MB; 0 disables)'))
     .action(async (opts) => set(await runCommand(root(), opts, io)));
   program
     .command('deploy')
@@ -86,6 +87,11 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .option('--fatal <checks>', 'comma-separated checks that fail the command unless ok')
     .option('--out <file>', 'write the results as JSON')
     .action((opts) => set(preflightCommand(opts, io)));
+  program
+    .command('doctor')
+    .description('show how runs are contained here; find, name and remove what a dead harness left behind')
+    .option('--artifacts <dir>', 'artifacts root whose ledger to check (default experiments/artifacts)')
+    .action(async (opts) => set(await doctorCommand(root(), opts, io)));
   program
     .command('schema')
     .description('write JSON Schemas for descriptors, workload configs and run results')

@@ -19,7 +19,8 @@ export interface MpstatSummary {
 }
 
 type Load = Record<string, number | string>;
-type MpstatJson = { sysstat?: { hosts?: { statistics?: { 'cpu-load'?: Load[] }[] }[] } };
+type Stats = { 'cpu-load'?: Load[] };
+type MpstatJson = { sysstat?: { hosts?: { statistics?: Stats[] }[] } };
 
 const FIELDS = ['usr', 'sys', 'iowait', 'irq', 'soft', 'steal', 'idle'] as const;
 
@@ -27,8 +28,7 @@ const FIELDS = ['usr', 'sys', 'iowait', 'irq', 'soft', 'steal', 'idle'] as const
 export function parseMpstatJson(text: string): MpstatSummary {
   const start = text.indexOf('{');
   if (start < 0) throw new Error('mpstat wrote no JSON');
-  const doc = JSON.parse(text.slice(start)) as MpstatJson;
-  const stats = doc.sysstat?.hosts?.[0]?.statistics ?? [];
+  const stats = readStatistics(text.slice(start));
   const acc = new Map<string, { n: number; sums: Record<string, number> }>();
   for (const s of stats) {
     for (const load of s['cpu-load'] ?? []) {
@@ -45,4 +45,48 @@ export function parseMpstatJson(text: string): MpstatSummary {
     return { cpu, samples: n, usr: mean('usr'), sys: mean('sys'), iowait: mean('iowait'), irq: mean('irq'), soft: mean('soft'), steal: mean('steal'), idle: mean('idle'), busy: round(100 - (sums.idle ?? 0) / n) };
   });
   return { interval_samples: stats.length, cpus };
+}
+
+// The samples of mpstat's JSON. A stopped mpstat leaves the document unfinished (a short run may end
+// before its first sample): then every complete sample object is read and the cut-off tail ignored.
+function readStatistics(json: string): Stats[] {
+  try {
+    return (JSON.parse(json) as MpstatJson).sysstat?.hosts?.[0]?.statistics ?? [];
+  } catch {
+    const m = /"statistics"\s*:\s*\[/.exec(json);
+    return m ? completeObjects(json, m.index + m[0].length) : [];
+  }
+}
+
+// JSON objects that follow one another in an array from `from`, up to the first incomplete one.
+function completeObjects(json: string, from: number): Stats[] {
+  const out: Stats[] = [];
+  let i = from;
+  for (;;) {
+    while (i < json.length && /[\s,]/.test(json[i]!)) i++;
+    if (json[i] !== '{') return out;
+    const end = objectEnd(json, i);
+    if (end < 0) return out;
+    out.push(JSON.parse(json.slice(i, end + 1)) as Stats);
+    i = end + 1;
+  }
+}
+
+// Index of the brace closing the object that opens at `start` (strings respected), or -1.
+function objectEnd(json: string, start: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = start; i < json.length; i++) {
+    const c = json[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') {
+      depth--;
+      if (depth === 0) return i;
+    }
+  }
+  return -1;
 }

@@ -127,6 +127,7 @@ function renderServer(server: ServerConfig, at: KeyPath, vars: Vars, baseEnv: Re
     stopSignal: server.stop.signal,
     graceMs: Math.round(server.stop.grace_s * 1000),
     ...(server.remote ? { remote: renderRemote(server.remote, vars, at)! } : {}),
+    ...(!server.remote && Object.keys(server.ports).length > 0 ? { ports: server.ports } : {}),
   };
 }
 

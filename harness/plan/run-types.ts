@@ -66,6 +66,8 @@ export interface ProcessPlan {
   remote?: RemoteSpec;
   /** Remote clients: this run's own folder inside remote.metrics_dir (copied back into metrics/). */
   remoteMetricsDir?: string;
+  /** Local servers: their named ports, each checked free before the server starts. */
+  ports?: Record<string, number>;
   /** Why this process cannot start yet (e.g. no agent binary given); the dry run still shows it. */
   unresolved?: string;
 }

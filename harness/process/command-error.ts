@@ -24,8 +24,9 @@ export interface CommandOutcome {
 
 export type CommandFailureReason = 'exit' | 'signal' | 'timeout' | 'not-found' | 'not-ready' | 'unexpected-exit' | 'spawn';
 
-// What an exit code or signal usually means, for when the log says nothing.
-export function explainExit(exitCode: number | null, signal: string | null): string {
+// What an exit code or signal usually means, for when the log says nothing. `started`: the process
+// did run, so a missing status means its end was not reported (a dropped SSH connection), not a failed spawn.
+export function explainExit(exitCode: number | null, signal: string | null, started = false): string {
   if (signal === 'SIGKILL' || exitCode === 137) return 'killed by SIGKILL (out of memory, or a hard kill)';
   if (signal === 'SIGTERM' || exitCode === 143) return 'terminated by SIGTERM';
   if (signal === 'SIGINT' || exitCode === 130) return 'interrupted by SIGINT';
@@ -34,14 +35,16 @@ export function explainExit(exitCode: number | null, signal: string | null): str
   if (exitCode === 127) return 'command not found (exit code 127)';
   if (exitCode === 126) return 'command found but not executable (exit code 126)';
   if (signal) return `killed by ${signal}`;
+  if (exitCode === null && started) return 'no exit status: it started, but its end was never reported (for a remote command: the SSH connection was lost)';
   if (exitCode === null) return 'no exit status (the process never ran)';
   return `exit code ${exitCode}`;
 }
 
 // "exit code 137 (killed by SIGKILL …)" or "SIGTERM" — how a process ended, for headlines.
-export function describeEnd(o: Pick<CommandOutcome, 'exitCode' | 'signal'>): string {
+export function describeEnd(o: Pick<CommandOutcome, 'exitCode' | 'signal'> & Partial<Pick<CommandOutcome, 'startedAt'>>): string {
   if (o.signal) return o.signal;
-  const meaning = explainExit(o.exitCode, null);
+  const meaning = explainExit(o.exitCode, null, Boolean(o.startedAt));
+  if (o.exitCode === null) return meaning;
   return meaning === `exit code ${o.exitCode}` ? meaning : `exit code ${o.exitCode} (${meaning})`;
 }
 
@@ -49,7 +52,7 @@ export function describeEnd(o: Pick<CommandOutcome, 'exitCode' | 'signal'>): str
 function renderOutput(o: CommandOutcome): string {
   const tail = o.logTail.trim();
   if (tail) return `--- last lines of ${o.logPath} ---\n${tail}`;
-  return `(no output in ${o.logPath}; ${explainExit(o.exitCode, o.signal)})`;
+  return `(no output in ${o.logPath}; ${explainExit(o.exitCode, o.signal, Boolean(o.startedAt))})`;
 }
 
 /**

@@ -19,6 +19,7 @@ export function createLocalProcess(p: ProcessPlan, artifactDir: string, onEvent?
     cwd: p.cwd,
     env: p.env,
     logPath: path.join(artifactDir, p.logFile),
+    ...(p.ports ? { ports: p.ports } : {}),
     ...supervisionFromPlan(p, onEvent),
   });
 }

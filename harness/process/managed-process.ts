@@ -3,7 +3,10 @@ import path from 'node:path';
 import { execa, type Result } from 'execa';
 import { CommandError, endFailure, type CommandOutcome } from './command-error.ts';
 import { groupMembers, signalGroup } from './process-group.ts';
-import { registerGroup, unregisterGroup } from './process-registry.ts';
+import { activeContainment, pdeathsigTool, registerGroup, unregisterGroup } from './process-registry.ts';
+import { processesWithToken, wrapArgv, type RunContainment } from './containment.ts';
+import { checkPortsFree, PortInUseError } from './ports.ts';
+import { processTree } from './proc-info.ts';
 import { quoteArgv } from '../util/quote.ts';
 import { describeSpawnFailure } from './spawn-failure.ts';
 import { SupervisedProcess, withSupervisionDefaults, type ProcessPlace, type ResolvedSupervision } from './supervised-process.ts';
@@ -12,6 +15,10 @@ import { raceTimer, sleep } from './timers.ts';
 
 export interface ManagedProcessOptions extends SupervisionOptions {
   cwd: string;
+  /** The run to contain the process in. @default the run open in this process, if any */
+  containment?: RunContainment;
+  /** Named ports the process will listen on: each must be free before it starts. @default {} */
+  ports?: Record<string, number>;
 }
 
 /** How long to wait for a SIGKILLed leader to be reaped before giving up on it (D state, …). */
@@ -39,8 +46,14 @@ export class ManagedProcess extends SupervisedProcess<ManagedProcessOptions & Re
     if (this.started) throw new Error(`${this.opts.name}: start() was already called`);
     this.started = true;
     const { argv, cwd, logPath, name } = this.opts;
-    const [file, ...args] = argv;
+    const [file] = argv;
     if (!file) throw this.failBeforeSpawn('Empty command');
+    try {
+      checkPortsFree(this.opts.ports ?? {});
+    } catch (err) {
+      if (err instanceof PortInUseError) throw this.failBeforeSpawn(err.message, err);
+      throw err;
+    }
     let fd: number;
     try {
       mkdirSync(path.dirname(logPath), { recursive: true });
@@ -55,9 +68,13 @@ export class ManagedProcess extends SupervisedProcess<ManagedProcessOptions & Re
     try {
       // execa's types only name fds 0–9; any open fd passes straight through to Node's spawn.
       const logFd = fd as 3;
-      const child = execa(file, args, {
+      // In the run's cgroup (or at least with a parent-death signal), carrying the run's token.
+      const containment = this.opts.containment ?? activeContainment();
+      const baseEnv = this.opts.env ?? {};
+      const spawn = containment ? containment.wrap(argv, cwd, baseEnv) : { argv: wrapArgv(argv, cwd, baseEnv, pdeathsigTool(), []), env: baseEnv };
+      const child = execa(spawn.argv[0]!, spawn.argv.slice(1), {
         cwd,
-        env: this.opts.env ?? {},
+        env: spawn.env,
         extendEnv: true,
         detached: true, // its own process group, so stop() reaches grandchildren too
         cleanup: false, // the registry kills groups when the harness exits
@@ -68,6 +85,7 @@ export class ManagedProcess extends SupervisedProcess<ManagedProcessOptions & Re
         stderr: logFd,
       });
       this.childPid = child.pid;
+      if (child.pid !== undefined) containment?.recordSpawn(name, child.pid);
       void child.then((result) => this.onExit(result), (err: unknown) => this.onExit({ cause: err }));
     } catch (err) {
       this.spawnError = err as Error; // invalid options: execa throws before spawning
@@ -79,10 +97,20 @@ export class ManagedProcess extends SupervisedProcess<ManagedProcessOptions & Re
       await this.exited;
       throw this.spawnFailure();
     }
-    registerGroup(this.childPid, name);
+    registerGroup(this.childPid, name, (reason) => this.stop(reason));
     this.emit({ kind: 'spawn', name, pid: this.childPid, time: startedAt, commandLine: quoteArgv(argv), cwd, logPath });
     this.armTimeout();
     await this.awaitReady(logOffset);
+  }
+
+  // Our own processes: the run's (cgroup members, or carriers of its token), else this process's tree.
+  protected override readinessOwners(): () => ReadonlySet<number> {
+    return () => {
+      const containment = this.opts.containment ?? activeContainment();
+      const own = new Set(this.childPid === undefined ? [] : processTree(this.childPid));
+      for (const pid of containment?.cgroup?.pids() ?? (containment ? processesWithToken(containment.token) : [])) own.add(pid);
+      return own;
+    };
   }
 
   private failBeforeSpawn(headline: string, cause?: unknown): CommandError {

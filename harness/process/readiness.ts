@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import { followLogFor } from './log-follow.ts';
+import { describeHolders, portHolders } from './ports.ts';
 import { sleep } from './timers.ts';
 
 /** When a started process counts as ready. */
@@ -76,6 +77,23 @@ export interface ProbeContext {
   logPath: string;
   /** Where in the log this process's output begins. */
   logOffset: number;
+  /** The pids whose listener counts for a tcp probe (the run's own); any listener when absent. */
+  owners?: () => ReadonlySet<number>;
+}
+
+// Does a listener on the port belong to the owners? A listener that cannot be checked counts, as
+// before: one this network namespace does not show (the server runs in another), or one whose
+// holder's /proc/<pid>/fd we may not read (a harness not running as root).
+export function listenerIsOwned(port: number, owners: ReadonlySet<number>): boolean {
+  const holders = portHolders(port);
+  return holders.length === 0 || holders.some((h) => h.pids.length === 0 || h.pids.some((p) => owners.has(p)));
+}
+
+// "; port 6390 is held by pid 12 (redis-server …), not by this run's processes" — or "".
+export function foreignListenerNote(port: number, owners: ReadonlySet<number>): string {
+  const holders = portHolders(port);
+  if (listenerIsOwned(port, owners)) return '';
+  return `; port ${port} is held by ${describeHolders(holders)}, not by this run's processes`;
 }
 
 // Wait until the probe succeeds (true), or the signal or deadline ends the wait (false).
@@ -96,7 +114,9 @@ export async function waitForProbe(probe: ReadinessProbe, ctx: ProbeContext): Pr
     case 'http':
       for (let attempt = 0; !ctx.signal.aborted && Date.now() < ctx.deadline; attempt++) {
         const attemptMs = Math.max(1, Math.min(1000, ctx.deadline - Date.now()));
-        const ok = probe.kind === 'tcp' ? await tryConnect(probe.host, probe.port, attemptMs) : await tryHttp(probe.url, attemptMs);
+        let ok = probe.kind === 'tcp' ? await tryConnect(probe.host, probe.port, attemptMs) : await tryHttp(probe.url, attemptMs);
+        // Someone answered; for tcp it must be one of our processes, not a foreign listener.
+        if (ok && probe.kind === 'tcp' && ctx.owners) ok = listenerIsOwned(probe.port, ctx.owners());
         if (ok) return !ctx.signal.aborted;
         await sleep(Math.min(25 + attempt * 10, 250), ctx.signal);
       }

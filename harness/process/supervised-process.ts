@@ -1,7 +1,7 @@
 import { CommandError, describeEnd, type CommandOutcome } from './command-error.ts';
 import { readLogTail } from './log-tail.ts';
 import type { ProcessEvent } from './process-events.ts';
-import { describeProbe, waitForProbe } from './readiness.ts';
+import { describeProbe, foreignListenerNote, waitForProbe } from './readiness.ts';
 import type { SupervisionOptions } from './supervision.ts';
 
 /** SupervisionOptions with their defaults applied. */
@@ -62,6 +62,11 @@ export abstract class SupervisedProcess<O extends ResolvedSupervision> {
     return undefined;
   }
 
+  /** The pids whose listener satisfies a tcp probe; undefined: any listener (remote processes). */
+  protected readinessOwners(): (() => ReadonlySet<number>) | undefined {
+    return undefined;
+  }
+
   /** Called once the process is gone, just before `exited` resolves. */
   protected onGone(): void {}
 
@@ -89,7 +94,8 @@ export abstract class SupervisedProcess<O extends ResolvedSupervision> {
     const { name, ready: probe, readyTimeoutMs, timeoutMs, logPath } = this.opts;
     const began = Date.now();
     const abort = new AbortController();
-    const probing = waitForProbe(probe, { signal: abort.signal, deadline: began + readyTimeoutMs, logPath, logOffset });
+    const owners = this.readinessOwners();
+    const probing = waitForProbe(probe, { signal: abort.signal, deadline: began + readyTimeoutMs, logPath, logOffset, ...(owners ? { owners } : {}) });
     const result = await Promise.race([probing.then((ok) => (ok ? ('ready' as const) : ('deadline' as const)), (err: unknown) => err), this.exited.then(() => 'exit' as const)]);
     abort.abort();
     const waiting = `waiting for ${describeProbe(probe)}`;
@@ -106,7 +112,8 @@ export abstract class SupervisedProcess<O extends ResolvedSupervision> {
       throw new CommandError('exit', `Process exited before it was ready (${waiting}) with ${describeEnd(o)}`, o);
     }
     const o = await this.stop(result === 'deadline' ? 'readiness deadline passed' : 'readiness probe failed');
-    if (result === 'deadline') throw new CommandError('not-ready', `Process not ready after ${readyTimeoutMs} ms (${waiting})`, o);
+    const foreign = probe.kind === 'tcp' && owners ? foreignListenerNote(probe.port, owners()) : '';
+    if (result === 'deadline') throw new CommandError('not-ready', `Process not ready after ${readyTimeoutMs} ms (${waiting})${foreign}`, o);
     throw new CommandError('not-ready', `Readiness probe failed (${waiting}): ${String(result)}`, o, { cause: result });
   }
 

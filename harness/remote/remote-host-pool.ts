@@ -38,6 +38,7 @@ export class RemoteHostPool {
     const target = resolveSshHost(alias, {
       ...this.opts,
       configPath: spec.ssh_config ?? this.opts.sshConfigPath,
+      requireConfig: spec.ssh_config !== undefined,
       overrides: {
         port: spec.port,
         user: spec.user,

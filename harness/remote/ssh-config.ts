@@ -62,6 +62,8 @@ export interface HostOverrides {
 export interface ResolveOptions {
   /** @default ~/.ssh/config (a missing file means no settings) */
   configPath?: string;
+  /** The remote spec names configPath: a missing file is an error, never a fall-back to defaults and DNS. @default false */
+  requireConfig?: boolean;
   overrides?: HostOverrides;
   /** @default os.homedir() */
   homeDir?: string;
@@ -90,6 +92,7 @@ export function resolveSshHost(alias: string, opts: ResolveOptions = {}): Resolv
   const configFile = path.resolve(expandTilde(opts.configPath ?? '~/.ssh/config', home));
   const over = opts.overrides ?? {};
   const exists = existsSync(configFile);
+  if (opts.requireConfig && !exists) throw new SshConfigError(missingConfigMessage(configFile, alias));
   // Match exec would run a shell command from the file: never from the harness.
   const kind = configFile === '/etc/ssh/ssh_config' ? 'system' : 'user';
   const cfg: EvaluatedConfig = exists ? evaluateSshConfig(configFile, { host: alias, home, localUser, user: over.user, kind }) : { values: new Map(), unevaluated: [] };
@@ -196,4 +199,11 @@ function parseNumber(value: string | undefined, key: string, where: string, prob
   if (/^\d+$/.test(value) && Number.isInteger(n)) return n;
   problems.push(`${where}: ${key} "${value}" is not a non-negative integer`);
   return undefined;
+}
+
+// A remote spec's ssh_config that is not there: for the testbed's, how to create it.
+function missingConfigMessage(configFile: string, alias: string): string {
+  const testbed = configFile.endsWith(`${path.sep}.testbed${path.sep}ssh_config`);
+  const fix = testbed ? 'the testbed is not up: run `npm run testbed:up` (it writes .testbed/ssh_config and .testbed/known_hosts)' : 'fix remote.ssh_config, or remove it to use ~/.ssh/config';
+  return `ssh_config ${configFile} (remote.ssh_config for ${alias}) does not exist: ${fix}`;
 }

@@ -4,6 +4,7 @@ import { runOptionsFromEnv } from '../plan/run-options-env.ts';
 import { createReporters, finishSuites } from './suite-reports.ts';
 import type { ReporterMultiplexer } from './reporter.ts';
 import { isExperimentFile, outcomeFromTestCase, outcomesOfModules, suiteOfFile } from './vitest-outcomes.ts';
+import { removeStaleReports } from './stale-reports.ts';
 
 /**
  * Vitest reporter for experiment suites: progress per run, then JUnit, summary.json, the HTML
@@ -38,7 +39,10 @@ export default class HarnessVitestReporter implements Reporter {
     const interrupted = reason === 'interrupted';
     const outcomes = outcomesOfModules(this.rootDir, modules, interrupted);
     // Only experiment runs make a suite report: the harness's own tests have their own reporters.
-    if (outcomes.length === 0) return;
+    if (outcomes.length === 0) {
+      removeStaleReports(this.rootDir, runOptionsFromEnv(), modules.map((m) => m.moduleId));
+      return;
+    }
     const errors = unhandledErrors.map((e) => ({ message: `${e.name ?? 'Error'}: ${e.message ?? String(e)}` }));
     await finishSuites(this.mux(), outcomes, { rootDir: this.rootDir, options: runOptionsFromEnv(), startedAt: this.startedAt, errors, interrupted });
   }

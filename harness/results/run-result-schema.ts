@@ -72,7 +72,15 @@ export const AssessmentSchema = z.strictObject({
 });
 
 // Sections returned by the run's stages (harness/runner/stage.ts); a new stage adds its own here.
+/** How the run's processes were contained (README: Reliability) and their exact CPU time where a cgroup measured it. */
+export const ContainmentSectionSchema = z.strictObject({
+  mode: z.string().describe('`cgroup v2`, `cgroup v1` or `process groups`.'),
+  cgroup: z.array(z.string()).nullable().describe('The run cgroup folders (null without a cgroup).'),
+  cpu_usec: z.number().nullable().describe('CPU time of everything the run started, from the cgroup (null without one).'),
+});
+
 export const StageSectionsSchema = z.strictObject({
+  containment: ContainmentSectionSchema.nullable().default(null),
   mutation: MutationSectionSchema.nullable(),
   instrumentation: InstrumentationSectionSchema.describe('Mode-specific outputs: perf stat values, Prometheus snapshot, agent config.'),
   monitors: MonitorsSectionSchema.describe('Host monitor summaries (mpstat, pidstat).'),
@@ -118,6 +126,7 @@ export type Phases = z.infer<typeof PhasesSchema>;
 export type Assessment = z.infer<typeof AssessmentSchema>;
 export type StageSections = z.infer<typeof StageSectionsSchema>;
 export type MutationSection = NonNullable<StageSections['mutation']>;
+export type ContainmentSection = z.infer<typeof ContainmentSectionSchema>;
 export type InstrumentationSection = StageSections['instrumentation'];
 export type MonitorsSection = StageSections['monitors'];
 export type RemoteHostRecord = StageSections['remote_hosts'][number];

@@ -12,6 +12,8 @@ export class RunFailedError extends Error {
     readonly artifactDir: string,
   ) {
     super(message);
+    // The message says everything about the run; a stack would only make Vitest print a code frame of the harness.
+    this.stack = `${this.name}: ${message}`;
   }
 }
 
@@ -38,7 +40,7 @@ export const HARNESS_ERROR_NAMES = [
   'InvalidRunError', 'MonitorError', 'ObserverError', 'PatchError', 'PinningError', 'RemoteConnectError', 'RemotePathError', 'RenderError',
   'RunFailedError', 'RunInterruptedError', 'RunRecordError', 'ServerExitedError', 'SettingTemplateError', 'ShellSyntaxError', 'SshConfigError',
   'StaleSuiteFileError', 'UnknownTemplateVariable', 'UnresolvedCommandError', 'UnsafePathError', 'UsageError',
-  'DeployError', 'MalformedTemplate', 'PreviousRunError', 'PrototypeKeyError', 'SummaryInputError', 'UnsafeFileError',
+  'DeployError', 'MalformedTemplate', 'PortInUseError', 'ResultWriteError', 'SuiteInterruptedError', 'PreviousRunError', 'PrototypeKeyError', 'SummaryInputError', 'UnsafeFileError',
 ] as const;
 export type HarnessErrorName = (typeof HARNESS_ERROR_NAMES)[number];
 
@@ -51,10 +53,12 @@ function kindOf(name: HarnessErrorName, err: Error): RunFailureKind {
     case 'ServerExitedError':
       return commandKind(err as CommandError);
     case 'BuildError':
+    case 'PortInUseError':
       return 'process';
     case 'InvalidRunError':
       return 'invalid';
     case 'RunInterruptedError':
+    case 'SuiteInterruptedError':
       return 'interrupted';
     case 'ObserverError':
     case 'MonitorError':
@@ -88,6 +92,7 @@ function kindOf(name: HarnessErrorName, err: Error): RunFailureKind {
     case 'RunFailedError':
     case 'RunRecordError':
     case 'SummaryInputError':
+    case 'ResultWriteError':
       return 'internal'; // reporting and CLI errors: a run never raises them
     default:
       return assertNever(name);

@@ -14,6 +14,8 @@ import { CleanupStack } from './cleanup-stack.ts';
 import { classifyFailure, InvalidRunError, RunFailedError, RunInterruptedError } from './run-failure.ts';
 import { SuiteRemotes } from './remote-clients.ts';
 import { buildPipeline } from './pipeline.ts';
+import { finalStatus } from './run-status.ts';
+import { describeFsError, writeRunResult } from './write-result.ts';
 import type { RunContext, RunStage } from './stage.ts';
 
 export interface RunSessionOptions {
@@ -32,7 +34,7 @@ export interface RunSessionOptions {
 }
 
 /** What a stage section holds when its stage reports nothing (never started, or nothing to say). */
-const EMPTY_SECTIONS: StageSections = { mutation: null, instrumentation: {}, monitors: {}, remote_hosts: [], remote_fetch: [] };
+const EMPTY_SECTIONS: StageSections = { containment: null, mutation: null, instrumentation: {}, monitors: {}, remote_hosts: [], remote_fetch: [] };
 
 /**
  * One run, start to finish: a pipeline of stages (pipeline.ts) started in order and torn down in
@@ -99,7 +101,9 @@ export class RunSession {
     const result = this.finish(failure ?? teardownError);
     if (result.status !== 'passed') {
       const info = result.error ?? classifyFailure(new Error('failed'), this.artifactDir);
-      throw new RunFailedError(`Run ${this.run.name} failed: ${info.message}\n\nartifacts: ${this.artifactDir}`, info, this.artifactDir);
+      // The run's own error and log tail, never a code frame of the harness (RunFailedError has no stack).
+      const tail = info.log_tail && !info.message.includes(info.log_tail) ? `\n\n--- last lines of ${info.log ?? 'its log'} ---\n${info.log_tail}` : '';
+      throw new RunFailedError(`Run ${this.run.name} ${result.status === 'interrupted' ? 'was interrupted' : 'failed'}: ${info.message}${tail}\n\nartifacts: ${this.artifactDir}`, info, this.artifactDir);
     }
     return result;
   }
@@ -158,13 +162,17 @@ export class RunSession {
       if (assessment.problems.length > 0) failure = new InvalidRunError(assessment.problems);
     }
     this.redactLogs();
-    const error = failure ? classifyFailure(failure, this.artifactDir) : null;
-    return this.recorder.write({ status: error?.kind === 'interrupted' ? 'interrupted' : error ? 'failed' : 'passed', error, commands, keyMetrics, assessment, sections });
+    const { status, error } = finalStatus(failure, (f) => classifyFailure(f, this.artifactDir));
+    return writeRunResult(this.recorder, this.artifactDir, { status, error, commands, keyMetrics, assessment, sections });
   }
 
   private redactLogs(): void {
     for (const file of logFiles(this.artifactDir)) {
-      if (!redactFileInPlace(file, { statSync, readFileSync, writeFileSync })) this.recorder.warn(`${path.basename(file)} is over 64 MiB and was not scrubbed for secrets`);
+      try {
+        if (!redactFileInPlace(file, { statSync, readFileSync, writeFileSync })) this.recorder.warn(`${path.basename(file)} is over 64 MiB and was not scrubbed for secrets`);
+      } catch (err) {
+        this.recorder.warn(`${path.basename(file)} could not be scrubbed for secrets: ${describeFsError(err)}`);
+      }
     }
   }
 }

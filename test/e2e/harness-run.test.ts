@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,6 +65,9 @@ describe('harness run (CLI → generated Vitest file → artifacts)', () => {
     const vitest = await execa(process.execPath, [path.join(PACKAGE_ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--config', path.join(PACKAGE_ROOT, 'harness/runner/experiments.vitest.config.ts'), '--root', project.root, 'suites/smoke/'], { cwd: project.root, reject: false, all: true, env: { NO_COLOR: '1' } });
     expect(vitest.exitCode).toBe(1);
     expect(vitest.all).toContain('suites/smoke/tiny.part1.test.ts is stale: experiments/configs/experiments/smoke.yaml changed since it was generated');
+    // The first test's reports would still show its runs as current: they are gone.
+    expect(vitest.all).toContain('no run of smoke produced a result; removed the previous reports');
+    expect(existsSync(path.join(project.root, 'reports/junit.xml'))).toBe(false);
     const dry = await runCli(['run', '--suite', 'smoke', '--dry-run'], { cwd: project.root });
     expect(dry.exitCode).toBe(0);
     expect(dry.stdout).toContain('tiny: 2 runs = 1 modes × 2 variants × 1 repetitions');

@@ -102,7 +102,7 @@ describe('fetchRemoteArtifacts over SFTP (real sshd, needs root)', () => {
     const abs = `/home/harness-gen/MicroSentinel/${token}/no-such-dir`;
     expect(rec).toMatchObject({ kind: 'missing', files: 0, bytes: 0 });
     expect(rec!.error).toContain(`Remote metrics_dir no-such-dir (${abs}) does not exist on gen1 (${testbed().genAddr}:22)`);
-    expect(rec!.error).toContain(`ssh gen1 mkdir -p ${abs}`);
+    expect(rec!.error).toContain(`ssh -F ${testbed().sshConfig} gen1 'mkdir -p ${abs}'`);
     expect(rec!.error).toContain('the command writes files there');
     expect(fetchLog(dir)[0]).toMatch(/ FAIL gen1 .*no-such-dir -> metrics\/ \(0 file\(s\)/);
   });

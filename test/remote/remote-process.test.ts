@@ -97,7 +97,9 @@ describe('RemoteProcess on a real sshd (needs root)', () => {
     expect(err.reason).toBe('spawn');
     expect(err.message).toContain(`Remote workdir ~/does-not-exist/sub (${HOME}/does-not-exist/sub) does not exist on gen1 (${testbed().genAddr}:22)`);
     expect(err.message).toContain('npx harness deploy --host gen1');
-    expect(err.message).toContain('mkdir -p ~/does-not-exist/sub');
+    // Through the same ssh_config (-F), with `~` expanding on the remote side, and no document outside the repository.
+    expect(err.message).toContain(`ssh -F ${testbed().sshConfig} gen1 'mkdir -p ~/does-not-exist/sub'`);
+    expect(err.message).not.toContain('docs/');
     await expect(p.wait()).rejects.toBe(err);
   });
 

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { execa } from 'execa';
 import { PACKAGE_ROOT, displayPath } from '../../config/project-root.ts';
 import { compileSuite } from '../../compile/compile-suites.ts';
 import { planSuite } from '../../plan/build-plan.ts';
@@ -15,6 +14,11 @@ import { UsageError } from '../errors.ts';
 import { newSessionId } from '../../fixtures/global-setup.ts';
 import { removeAllWorktrees } from '../../mutations/worktree.ts';
 import { deployForSuite } from './deploy.ts';
+import { sweepLeftovers } from '../../process/containment.ts';
+import { containmentSupport } from '../../process/process-registry.ts';
+import { checkArtifactsRoot, readMinFreeMb } from '../artifacts-root-check.ts';
+import { ensureSessionReports } from '../session-reports.ts';
+import { runVitestChild, signalExitCode } from '../vitest-child.ts';
 
 // `harness run --suite X [flags]`: validate, refresh the generated files, run them in Vitest.
 export async function runCommand(rootDir: string, opts: Record<string, string | boolean | undefined>, io: CliIo): Promise<number> {
@@ -23,6 +27,8 @@ export async function runCommand(rootDir: string, opts: Record<string, string | 
   const shard = opts.shard !== undefined ? parseShard(String(opts.shard)) : undefined;
   const plan = planSuite(String(opts.suite), { rootDir, options });
   for (const w of plan.warnings) io.stderr.write(`warning: ${w}\n`);
+  // A root that cannot hold the results fails now (exit 2), not as a raw error in every run.
+  if (!opts.dryRun) checkArtifactsRoot(artifactsRoot(rootDir, options.artifactsDir), readMinFreeMb(opts.minFreeMb), options.artifactsDir ? '--artifacts' : 'HARNESS_ARTIFACTS_DIR (or --artifacts)');
   if (options.resume) {
     try {
       io.stderr.write(`${formatResumePlan(resumePlan(plan, artifactsRoot(rootDir, options.artifactsDir)))}\n`);
@@ -49,29 +55,22 @@ export async function runCommand(rootDir: string, opts: Record<string, string | 
   const config = path.join(PACKAGE_ROOT, 'harness', 'runner', 'experiments.vitest.config.ts');
   const args = [vitest, 'run', '--config', config, '--root', rootDir, `suites/${plan.name}/`, ...(shard ? ['--shard', `${shard.index}/${shard.count}`] : [])];
   const total = shard ? shardRunCount(base, shard) : plan.runs.length;
-  // Ctrl-C reaches Vitest too (same process group); wait for it to stop, then clean up here.
-  let interrupted: NodeJS.Signals | undefined;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    interrupted = signal;
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const child = await execa(process.execPath, args, {
+  const root = artifactsRoot(rootDir, options.artifactsDir);
+  // What a dead harness left behind (servers holding ports, run cgroups) goes before anything starts.
+  for (const l of await sweepLeftovers(root, containmentSupport())) io.stderr.write(`warning: removed ${l.description}\n`);
+  const sessionId = process.env.HARNESS_SESSION_ID ?? newSessionId();
+  const startedAt = new Date();
+  const { exitCode, interrupted } = await runVitestChild(args, {
     cwd: rootDir,
-    env: { ...runOptionsToEnv(options), ...(options.maxRuns ? { HARNESS_MAX_RUNS: String(options.maxRuns) } : {}), HARNESS_ROOT: rootDir, HARNESS_TOTAL_RUNS: String(total), HARNESS_SESSION_ID: process.env.HARNESS_SESSION_ID ?? newSessionId() },
-    stdio: 'inherit',
-    reject: false,
+    env: { ...runOptionsToEnv(options), ...(options.maxRuns ? { HARNESS_MAX_RUNS: String(options.maxRuns) } : {}), HARNESS_ROOT: rootDir, HARNESS_TOTAL_RUNS: String(total), HARNESS_SESSION_ID: sessionId },
   });
-  try {
-    // Worktrees of mutations never outlive the suite, also when Vitest was interrupted.
-    if (plan.runs.some((r) => r.mutation)) await removeAllWorktrees(rootDir);
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  // Worktrees of mutations never outlive the suite, also when Vitest was interrupted.
+  if (plan.runs.some((r) => r.mutation)) await removeAllWorktrees(rootDir);
+  const note = await ensureSessionReports({ rootDir, suite: plan.name, artifactsRoot: root, sessionId, options, startedAt, interrupted: interrupted !== undefined });
+  if (note) io.stderr.write(`note: ${note}\n`);
   if (interrupted) {
     io.stderr.write(`interrupted (${interrupted}): artifacts of the runs so far are kept; rerun with --resume to finish\n`);
-    return interrupted === 'SIGINT' ? 130 : 143;
+    return signalExitCode(interrupted);
   }
-  return child.exitCode ?? 1;
+  return exitCode ?? 1;
 }
