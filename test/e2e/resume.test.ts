@@ -47,7 +47,7 @@ describe('harness run --resume', () => {
     expect(third.stderr).toContain('resume: 2 already passed (skipped), 0 changed, 0 failing current checks, 0 to retry, 2 new');
     expect(folders().filter((f) => f.includes('count-7'))).toHaveLength(2);
     expect(folders()).toHaveLength(6);
-  });
+  }, 180_000); // three whole `harness run`s (Vitest start-up each): 35-40 s idle, over 60 s beside other test runs
 
   it('explains a changed run by the keys that differ', async () => {
     project.workload('tiny', readFileSync(path.join(project.root, 'experiments/configs/workloads/tiny.yaml'), 'utf8').replace('--interval-ms 5', '--interval-ms 6'));
