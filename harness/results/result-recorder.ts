@@ -4,6 +4,7 @@ import { writeJsonAtomic } from '../util/atomic-write.ts';
 import { quoteArgv } from '../util/quote.ts';
 import { keyMetricsFrom } from './key-metrics.ts';
 import { redactValue } from './redact.ts';
+import { currentSuiteExecutionId } from './suite-execution.ts';
 import { RUN_RESULT_SCHEMA_VERSION, type CommandRecord, type Phases, type RunResult } from './run-result-schema.ts';
 
 /** What the process layer reports about a finished (or stopped) process. */
@@ -103,7 +104,7 @@ export class ResultRecorder {
         params: this.run.variant.params,
         repetition: this.run.repetition,
         order: this.run.order,
-        ...(process.env.HARNESS_SESSION_ID ? { session_id: process.env.HARNESS_SESSION_ID } : {}),
+        ...(currentSuiteExecutionId() ? { suite_execution_id: currentSuiteExecutionId() } : {}),
       },
       status,
       error: error ? { message: error.message, kind: error.kind, command: error.command ?? null, log: error.log ?? null, log_tail: error.logTail ?? null } : null,

@@ -10,7 +10,7 @@ import { parseShard, readRunFlags } from '../run-flags.ts';
 import { shardRunCount } from '../../compile/shard.ts';
 import { formatResumePlan, resumePlan } from '../../results/resume-plan.ts';
 import { artifactsRoot } from '../../results/artifact-dir.ts';
-import { newSessionId } from '../../fixtures/global-setup.ts';
+import { SUITE_EXECUTION_ENV, currentSuiteExecutionId, newSuiteExecutionId } from '../../results/suite-execution.ts';
 import { removeAllWorktrees } from '../../mutations/worktree.ts';
 
 // `harness run --suite X [flags]`: validate, refresh the generated files, run them in Vitest.
@@ -40,9 +40,12 @@ export async function runCommand(rootDir: string, opts: Record<string, string | 
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // One ID for every run of this invocation: printed now and at the end, stored in each run's results.
+  const executionId = currentSuiteExecutionId() ?? newSuiteExecutionId();
+  io.stderr.write(`suite execution ${executionId}: ${plan.name}, ${total} runs\n`);
   const child = await execa(process.execPath, args, {
     cwd: rootDir,
-    env: { ...runOptionsToEnv(options), HARNESS_ROOT: rootDir, HARNESS_TOTAL_RUNS: String(total), HARNESS_SESSION_ID: process.env.HARNESS_SESSION_ID ?? newSessionId() },
+    env: { ...runOptionsToEnv(options), HARNESS_ROOT: rootDir, HARNESS_TOTAL_RUNS: String(total), [SUITE_EXECUTION_ENV]: executionId },
     stdio: 'inherit',
     reject: false,
   });
@@ -53,6 +56,7 @@ export async function runCommand(rootDir: string, opts: Record<string, string | 
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+  io.stderr.write(`suite execution ${executionId} ended (exit ${interrupted ?? child.exitCode ?? 1}); select its data with this ID: npx harness notebook ${executionId}\n`);
   if (interrupted) {
     io.stderr.write(`interrupted (${interrupted}): artifacts of the runs so far are kept; rerun with --resume to finish\n`);
     return interrupted === 'SIGINT' ? 130 : 143;
