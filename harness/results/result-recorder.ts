@@ -5,6 +5,7 @@ import { quoteArgv } from '../util/quote.ts';
 import { keyMetricsFrom } from './key-metrics.ts';
 import { redactValue } from './redact.ts';
 import { currentSuiteExecutionId } from './suite-execution.ts';
+import type { TimeSeriesSection } from './timeseries-schema.ts';
 import { RUN_RESULT_SCHEMA_VERSION, type CommandRecord, type Phases, type RunResult } from './run-result-schema.ts';
 
 /** What the process layer reports about a finished (or stopped) process. */
@@ -38,6 +39,8 @@ export class ResultRecorder {
   readonly remoteFetch: Record<string, unknown>[] = [];
   /** Generator hosts of remote clients: identity and clock offset at run start. */
   readonly remoteHosts: Record<string, unknown>[] = [];
+  /** Prometheus endpoints scraped during the measurement window (harness/instrumentation/prometheus-scraper.ts). */
+  timeseries: TimeSeriesSection | null = null;
 
   constructor(
     private readonly run: PlannedRun,
@@ -119,6 +122,7 @@ export class ResultRecorder {
       monitors: this.monitors,
       remote_fetch: this.remoteFetch,
       remote_hosts: this.remoteHosts,
+      ...(this.timeseries ? { timeseries: this.timeseries } : {}),
       annotations: this.run.resolved.config.annotations,
       warnings: this.warnings,
     };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { registerJsonSchema } from '../config/json-schema.ts';
+import { TimeSeriesSectionSchema } from './timeseries-schema.ts';
 
 export const RUN_RESULT_SCHEMA_VERSION = 1;
 
@@ -77,6 +78,7 @@ export const RunResultSchema = z.object({
   monitors: z.record(z.string(), z.unknown()).describe('Host monitor summaries (mpstat, pidstat).'),
   remote_fetch: z.array(z.record(z.string(), z.unknown())).default([]).describe('Each copy-back transfer (source, destination, bytes, duration, error).'),
   remote_hosts: z.array(z.record(z.string(), z.unknown())).default([]).describe('Generator hosts: identity, kernel, clock offset to the server node at run start, and how each was trusted (host key, jump hosts and their keys).'),
+  timeseries: TimeSeriesSectionSchema.optional().describe('Prometheus endpoints scraped during the measurement window, dumped as OpenMetrics under prometheus/.'),
   annotations: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
   warnings: z.array(z.string()),
 });

@@ -14,6 +14,7 @@ import { createLocalProcess } from '../process/from-plan.ts';
 import { RunFailedError, describeFailure } from './run-failure.ts';
 import { Observer } from '../instrumentation/observer.ts';
 import { HostMonitor } from '../monitors/host-monitor.ts';
+import { PrometheusScraper } from '../instrumentation/prometheus-scraper.ts';
 import { RemoteClient } from './remote-clients.ts';
 import { prepareWorktree } from '../mutations/worktree.ts';
 import { redactFileInPlace } from '../results/redact.ts';
@@ -190,7 +191,11 @@ export class RunSession {
       }
     });
     crash.catch(() => undefined);
+    // Time series cover the measurement window: the observer's and the configured endpoints.
+    const { intervalMs, endpoints } = this.commands!.scrapes;
+    const scraper = new PrometheusScraper({ endpoints, intervalMs, artifactDir: this.artifactDir });
     this.recorder.phase('load_start');
+    scraper.start();
     const clients = this.commands!.clients.map(async (plan) => {
       if (plan.startDelayMs) await new Promise((r) => setTimeout(r, plan.startDelayMs));
       if (plan.remote) return this.runRemoteClient(plan);
@@ -202,6 +207,7 @@ export class RunSession {
       await Promise.race([Promise.all(clients), crash]);
     } finally {
       this.recorder.phase('load_end');
+      this.recorder.timeseries = await scraper.stop();
       clients.forEach((c) => c.catch(() => undefined));
     }
     // A server that died after the load finished still invalidates the run.

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "lb",
   part: 0,
   parts: 2,
-  digest: "288b033152256cb3",
+  digest: "0bed42d92b59373b",
   fileUrl: import.meta.url,
 });
 
-run("lb/baseline/workload.settings.policy=rr/0", { id: "26599c1f2ccc", timeout: 170000 });
-run("lb/microsentinel/workload.settings.policy=rr/0", { id: "6533d62de1ce", timeout: 195000 });
-run("lb/baseline/workload.settings.policy=consistent-hash/0", { id: "be13b0127991", timeout: 170000 });
-run("lb/microsentinel/workload.settings.policy=consistent-hash/0", { id: "a98890caeff5", timeout: 195000 });
+run("lb/baseline/workload.settings.policy=rr/0", { id: "4fdb55fb2786", timeout: 170000 });
+run("lb/microsentinel/workload.settings.policy=rr/0", { id: "16bb04e7ea85", timeout: 195000 });
+run("lb/baseline/workload.settings.policy=consistent-hash/0", { id: "c7fb04b367df", timeout: 170000 });
+run("lb/microsentinel/workload.settings.policy=consistent-hash/0", { id: "f01fa82cb87a", timeout: 195000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "lb",
   part: 1,
   parts: 2,
-  digest: "a21ecdbd0acee3c1",
+  digest: "3a8bd1db4b878f40",
   fileUrl: import.meta.url,
 });
 
-run("lb/baseline/workload.settings.policy=rr/1", { id: "f657a4fe63b3", timeout: 170000 });
-run("lb/microsentinel/workload.settings.policy=rr/1", { id: "ef366cbb1747", timeout: 195000 });
-run("lb/baseline/workload.settings.policy=consistent-hash/1", { id: "f46aebb7ab22", timeout: 170000 });
-run("lb/microsentinel/workload.settings.policy=consistent-hash/1", { id: "bf940ebd44ea", timeout: 195000 });
+run("lb/baseline/workload.settings.policy=rr/1", { id: "1d6bf00be881", timeout: 170000 });
+run("lb/microsentinel/workload.settings.policy=rr/1", { id: "e59bf241a8f8", timeout: 195000 });
+run("lb/baseline/workload.settings.policy=consistent-hash/1", { id: "c7f86ed49c2b", timeout: 170000 });
+run("lb/microsentinel/workload.settings.policy=consistent-hash/1", { id: "11d673e7018e", timeout: 195000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "nfv",
   part: 0,
   parts: 2,
-  digest: "17b80f035bcf411e",
+  digest: "febc092814e7035d",
   fileUrl: import.meta.url,
 });
 
-run("nfv/baseline/default/0", { id: "63c4d655efcb", timeout: 170000 });
-run("nfv/microsentinel/default/0", { id: "a30b730b0a31", timeout: 195000 });
+run("nfv/baseline/default/0", { id: "03838165c0b8", timeout: 170000 });
+run("nfv/microsentinel/default/0", { id: "5fcb7a7eb0e4", timeout: 195000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "nfv",
   part: 1,
   parts: 2,
-  digest: "f9278a6e339cf3cc",
+  digest: "e7df6f2e21b2df1d",
   fileUrl: import.meta.url,
 });
 
-run("nfv/baseline/default/1", { id: "add3a4e3267e", timeout: 170000 });
-run("nfv/microsentinel/default/1", { id: "20a150b6152e", timeout: 195000 });
+run("nfv/baseline/default/1", { id: "b89ffea94591", timeout: 170000 });
+run("nfv/microsentinel/default/1", { id: "128150eb85ed", timeout: 195000 });

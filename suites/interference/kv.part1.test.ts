@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 2,
-  digest: "51be62900a4d9aa6",
+  digest: "d9cbdabc2152d7ff",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/antagonist_mb=0/0", { id: "6bfc4e9dece0", timeout: 122000 });
-run("kv/perf/antagonist_mb=0/0", { id: "95e5cb6e6814", timeout: 142000 });
-run("kv/baseline/antagonist_mb=32/0", { id: "bcd3ad1814a4", timeout: 122000 });
-run("kv/perf/antagonist_mb=32/0", { id: "1f65bfbb32da", timeout: 142000 });
+run("kv/baseline/antagonist_mb=0/0", { id: "a3424b51afd3", timeout: 122000 });
+run("kv/perf/antagonist_mb=0/0", { id: "7c6678f565bd", timeout: 142000 });
+run("kv/baseline/antagonist_mb=32/0", { id: "e99ae430a159", timeout: 122000 });
+run("kv/perf/antagonist_mb=32/0", { id: "c3502084c561", timeout: 142000 });

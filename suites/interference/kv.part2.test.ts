@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 2,
-  digest: "1a2cf336df16777c",
+  digest: "735432b15ceb04a1",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/antagonist_mb=0/1", { id: "63102a5cd2e3", timeout: 122000 });
-run("kv/perf/antagonist_mb=0/1", { id: "492545cbd440", timeout: 142000 });
-run("kv/baseline/antagonist_mb=32/1", { id: "dd40552a58a2", timeout: 122000 });
-run("kv/perf/antagonist_mb=32/1", { id: "d5695bc7807a", timeout: 142000 });
+run("kv/baseline/antagonist_mb=0/1", { id: "7ca0232900f7", timeout: 122000 });
+run("kv/perf/antagonist_mb=0/1", { id: "7821df702c3a", timeout: 142000 });
+run("kv/baseline/antagonist_mb=32/1", { id: "bce967b472f8", timeout: 122000 });
+run("kv/perf/antagonist_mb=32/1", { id: "e5097787b6f8", timeout: 142000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "lb",
   part: 1,
   parts: 2,
-  digest: "3e4c379df9437acb",
+  digest: "084b151a062d952c",
   fileUrl: import.meta.url,
 });
 
-run("lb/baseline/antagonist_mb=32/1", { id: "8e6c5978f56d", timeout: 182000 });
-run("lb/perf/antagonist_mb=32/1", { id: "400ec78a7fbf", timeout: 202000 });
+run("lb/baseline/antagonist_mb=32/1", { id: "45150ddd33f4", timeout: 182000 });
+run("lb/perf/antagonist_mb=32/1", { id: "1d748f46dbae", timeout: 202000 });

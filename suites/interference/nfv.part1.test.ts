@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "nfv",
   part: 0,
   parts: 2,
-  digest: "81e9dec2d904d13b",
+  digest: "250ea75ab9a5b349",
   fileUrl: import.meta.url,
 });
 
-run("nfv/baseline/antagonist_mb=32/0", { id: "ad3c403c33e3", timeout: 182000 });
-run("nfv/perf/antagonist_mb=32/0", { id: "363a2dacca88", timeout: 202000 });
+run("nfv/baseline/antagonist_mb=32/0", { id: "97bfff1886dd", timeout: 182000 });
+run("nfv/perf/antagonist_mb=32/0", { id: "b98aa77a2b01", timeout: 202000 });

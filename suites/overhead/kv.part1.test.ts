@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 5,
-  digest: "916ae6bbc45237f9",
+  digest: "04dc2970085daa27",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/0", { id: "587d13407912", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/0", { id: "99a11cd66753", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/0", { id: "6d050da50621", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/0", { id: "d3cac4d9b9b5", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/0", { id: "40c0744bfdfd", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/0", { id: "1d8a76acb253", timeout: 135000 });

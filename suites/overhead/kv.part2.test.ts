@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 5,
-  digest: "70b300d89aeeed3c",
+  digest: "569cde8a3014815e",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/1", { id: "83c8a0a6e776", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/1", { id: "fe2040f477a8", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/1", { id: "e5ad6bfd4c45", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/1", { id: "7821e5c81482", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/1", { id: "324d63ff2278", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/1", { id: "0ad57450f3e4", timeout: 135000 });

@@ -9,8 +9,8 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 2,
-  digest: "d02c27e04e13bc17",
+  digest: "896fddf99d1ae9bd",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/1", { id: "e606962c5d28", timeout: 110000 });
+run("kv/baseline/default/1", { id: "a16932477ba7", timeout: 110000 });

@@ -9,8 +9,8 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 2,
-  digest: "7d9ac73c32bcc67b",
+  digest: "280c726a5edda4f4",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/0", { id: "5e5c88785a39", timeout: 110000 });
+run("kv/baseline/default/0", { id: "47bd6a7cab59", timeout: 110000 });
