@@ -67,7 +67,8 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .argument('[paths...]', 'artifact folders, or folders that hold them')
     .option('--clickhouse <url>', 'ClickHouse HTTP interface, e.g. http://127.0.0.1:8123 (or HARNESS_CLICKHOUSE_URL)')
     .option('--database <name>', 'database', 'harness')
-    .option('--suite-table <artifact-id>', 'print the suite table of the run with this artifact folder name')
+    .option('--suite-table <id>', 'print the suite table of a suite execution ID or of the suite of a run’s artifact folder name')
+    .option('--batch-size <runs>', 'runs per insert batch (default 500)')
     .action(async (paths, opts) => set(await ingestCommand(paths, opts, io)));
   program
     .command('preflight')
