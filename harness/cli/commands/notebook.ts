@@ -20,7 +20,8 @@ export interface NotebookFlags {
 
 // An ID is a file name (artifact folder) or a suite execution ID: nothing that walks paths.
 function checkId(id: string): void {
-  if (!id || id.length > 255 || id === '.' || id === '..' || /[/\\\0-\x1f\x7f]/.test(id)) {
+  const control = [...id].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+  if (!id || id.length > 255 || id === '.' || id === '..' || control || /[/\\]/.test(id)) {
     throw new UsageError(`"${id}" is not a suite execution ID or an artifact folder name (printed by \`harness run\` at start and end, or the name of a folder under the artifacts root)`);
   }
 }
