@@ -53,6 +53,9 @@ export function writeFakeSuite(root: string, opts: { suiteExecutionId: string; m
         },
       ];
       if (mode !== 'baseline') {
+        // perf stat -I intervals count from when the observer started.
+        r.commands.push({ role: 'observer', name: 'perf-stat', command: ['perf'], command_line: 'perf', host: 'local', cwd: dir, log: 'instrumentation_perf.log', pid: 2, started_at: new Date(t0 + 400).toISOString(), duration_ms: 3200, exit_code: 0, signal: null, timed_out: false, stopped_by_harness: true });
+        r.instrumentation = { perf_stat: { file: 'perf_stat.csv', values: [1, 2].map((s) => ({ event: 'task-clock', value: 100 * s, unit: 'msec', supported: true, counted: true, enabled_pct: 100, metric: null, interval_s: s })) } };
         const scrapes = [0, 1, 2, 3].map((s) => ({ atMs: t0 + 500 + s * 1000, text: `# TYPE microsentinel_samples_total counter\nmicrosentinel_samples_total ${(s + 1) * 100}\n# TYPE microsentinel_target_cpu_seconds gauge\nmicrosentinel_target_cpu_seconds{pid="42"} ${s * 0.5}\n` }));
         const om = toOpenMetrics(scrapes);
         mkdirSync(path.join(dir, 'prometheus'));

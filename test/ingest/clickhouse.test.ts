@@ -46,8 +46,8 @@ describe.each(engines)('harness ingest into %s', (_label, engineOf) => {
     const first = await ingestRuns(e, [...suiteA, ...suiteB], { database: 'h', batchSize: 4, onProgress: (p) => progress.push(p.runsDone) });
     expect(first).toMatchObject({ runs: 8, skipped: 0, migrated: [1, 2] });
     expect(progress).toEqual([4, 8]);
-    // Per run: 3 timeline × 5 fields, 3 mpstat × 4 fields (+ 4 scrapes × 2 observer series when observed).
-    expect(first.rows).toMatchObject({ runs: 8, latency_histograms: 8, timeseries: 8 * (15 + 12) + 4 * 8, truth_events: 8 * 4, truth_summaries: 8 * (5 + 2) });
+    // Per run: 3 timeline × 5 fields, 3 mpstat × 4 fields; observed runs add 4 scrapes × 2 series and 2 perf intervals.
+    expect(first.rows).toMatchObject({ runs: 8, latency_histograms: 8, timeseries: 8 * (15 + 12) + 4 * (8 + 2), truth_events: 8 * 4, truth_summaries: 8 * (5 + 2) });
     // The cut-short last line of each kv truth log is reported, not silently dropped.
     expect(first.warnings).toHaveLength(8);
     expect(first.warnings[0]).toMatch(/truth\/kv_perturbations.jsonl: 1 line\(s\) are not JSON/);
@@ -98,6 +98,7 @@ describe.each(engines)('harness ingest into %s', (_label, engineOf) => {
     expect(series.find((s) => s.series === 'microsentinel_target_cpu_seconds')!.labels).toBe('{"pid":"42"}');
     expect(series.filter((s) => s.source === 'generator:kv-gen').map((s) => s.series).sort()).toEqual(['achieved', 'errors', 'offered', 'p50_us', 'p99_us']);
     expect(series.find((s) => s.source === 'mpstat' && s.series === 'cpu_busy_pct')!.labels).toBe('{"cpu":"all"}');
+    expect(series.find((s) => s.source === 'perf_stat' && s.series === 'task-clock')).toMatchObject({ n: expect.anything(), first: Date.parse(run.result.commands[1]!.started_at!) / 1000 + 1 });
     const truth = await e.query<{ source: string; kind: string; subject: string; outcome: string }>(`SELECT source, kind, subject, outcome FROM h.truth_events WHERE execution_id IN ${idOf} ORDER BY source, seq`);
     expect(truth).toEqual([
       { source: 'firewall', kind: 'decision', subject: '7', outcome: 'deny' },
