@@ -118,6 +118,8 @@ export function renderScrapes(run: PlannedRun, vars: ReadonlyMap<string, string>
   const names = endpoints.map((e) => e.name);
   const twice = names.find((n, i) => names.indexOf(n) !== i || (n === 'observer' && run.mode === 'microsentinel' && cfg.metrics_port !== undefined));
   if (twice) throw new RenderError(`two time-series endpoints would write prometheus/${twice}.om.txt ("observer" is the agent's own in microsentinel mode)`, [...I('timeseries'), 'endpoints'], 'give each endpoint its own name');
+  // Checked above even when off, so a bad endpoint list is reported before someone turns it on.
+  if (!cfg.timeseries.enabled) return { intervalMs: cfg.timeseries.interval_ms, endpoints: [] };
   if (run.mode === 'microsentinel' && cfg.metrics_port !== undefined) {
     endpoints.unshift({ name: 'observer', url: `http://127.0.0.1:${cfg.metrics_port}/metrics` });
   }

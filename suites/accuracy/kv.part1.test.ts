@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 2,
-  digest: "2465d6568591f376",
+  digest: "ffec2228592bf7ce",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/workload.settings.delta_us=200/0", { id: "a2b1db0070be", timeout: 110000 });
-run("kv/microsentinel/workload.settings.delta_us=200/0", { id: "d16e43727f4e", timeout: 135000 });
-run("kv/baseline/workload.settings.delta_us=1000/0", { id: "1b74208f9a9e", timeout: 110000 });
-run("kv/microsentinel/workload.settings.delta_us=1000/0", { id: "a9128aafdc45", timeout: 135000 });
+run("kv/baseline/workload.settings.delta_us=200/0", { id: "57aaeb3364ae", timeout: 110000 });
+run("kv/microsentinel/workload.settings.delta_us=200/0", { id: "d82d20e3053f", timeout: 135000 });
+run("kv/baseline/workload.settings.delta_us=1000/0", { id: "20907c01bcb4", timeout: 110000 });
+run("kv/microsentinel/workload.settings.delta_us=1000/0", { id: "19863cc53a36", timeout: 135000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 2,
-  digest: "e067db42685a0419",
+  digest: "5822dae8847e8aa1",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/workload.settings.delta_us=200/1", { id: "bafeea5b513b", timeout: 110000 });
-run("kv/microsentinel/workload.settings.delta_us=200/1", { id: "81745bcf2b61", timeout: 135000 });
-run("kv/baseline/workload.settings.delta_us=1000/1", { id: "b57a30effd02", timeout: 110000 });
-run("kv/microsentinel/workload.settings.delta_us=1000/1", { id: "5037b3246677", timeout: 135000 });
+run("kv/baseline/workload.settings.delta_us=200/1", { id: "4d6241f24880", timeout: 110000 });
+run("kv/microsentinel/workload.settings.delta_us=200/1", { id: "ed820f6b50f4", timeout: 135000 });
+run("kv/baseline/workload.settings.delta_us=1000/1", { id: "8fe02a4e87bd", timeout: 110000 });
+run("kv/microsentinel/workload.settings.delta_us=1000/1", { id: "beebf7918b1a", timeout: 135000 });

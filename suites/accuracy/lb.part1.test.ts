@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "lb",
   part: 0,
   parts: 2,
-  digest: "0bed42d92b59373b",
+  digest: "78d72c4bc61faee3",
   fileUrl: import.meta.url,
 });
 
-run("lb/baseline/workload.settings.policy=rr/0", { id: "4fdb55fb2786", timeout: 170000 });
-run("lb/microsentinel/workload.settings.policy=rr/0", { id: "16bb04e7ea85", timeout: 195000 });
-run("lb/baseline/workload.settings.policy=consistent-hash/0", { id: "c7fb04b367df", timeout: 170000 });
-run("lb/microsentinel/workload.settings.policy=consistent-hash/0", { id: "f01fa82cb87a", timeout: 195000 });
+run("lb/baseline/workload.settings.policy=rr/0", { id: "ad1f2e562598", timeout: 170000 });
+run("lb/microsentinel/workload.settings.policy=rr/0", { id: "d151b62afb4d", timeout: 195000 });
+run("lb/baseline/workload.settings.policy=consistent-hash/0", { id: "0b9bb2d426ba", timeout: 170000 });
+run("lb/microsentinel/workload.settings.policy=consistent-hash/0", { id: "507391cfa3af", timeout: 195000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "lb",
   part: 1,
   parts: 2,
-  digest: "3a8bd1db4b878f40",
+  digest: "c237c5a882972475",
   fileUrl: import.meta.url,
 });
 
-run("lb/baseline/workload.settings.policy=rr/1", { id: "1d6bf00be881", timeout: 170000 });
-run("lb/microsentinel/workload.settings.policy=rr/1", { id: "e59bf241a8f8", timeout: 195000 });
-run("lb/baseline/workload.settings.policy=consistent-hash/1", { id: "c7f86ed49c2b", timeout: 170000 });
-run("lb/microsentinel/workload.settings.policy=consistent-hash/1", { id: "11d673e7018e", timeout: 195000 });
+run("lb/baseline/workload.settings.policy=rr/1", { id: "d4b2d2ef6dae", timeout: 170000 });
+run("lb/microsentinel/workload.settings.policy=rr/1", { id: "8669d91df20a", timeout: 195000 });
+run("lb/baseline/workload.settings.policy=consistent-hash/1", { id: "308ca8d80b12", timeout: 170000 });
+run("lb/microsentinel/workload.settings.policy=consistent-hash/1", { id: "92020c8aa78f", timeout: 195000 });

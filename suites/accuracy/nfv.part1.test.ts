@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "nfv",
   part: 0,
   parts: 2,
-  digest: "febc092814e7035d",
+  digest: "2079b0d9f4778f71",
   fileUrl: import.meta.url,
 });
 
-run("nfv/baseline/default/0", { id: "03838165c0b8", timeout: 170000 });
-run("nfv/microsentinel/default/0", { id: "5fcb7a7eb0e4", timeout: 195000 });
+run("nfv/baseline/default/0", { id: "ddbbbcc85d83", timeout: 170000 });
+run("nfv/microsentinel/default/0", { id: "395be0c43005", timeout: 195000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "nfv",
   part: 1,
   parts: 2,
-  digest: "e7df6f2e21b2df1d",
+  digest: "97a6bc8151a3b9c2",
   fileUrl: import.meta.url,
 });
 
-run("nfv/baseline/default/1", { id: "b89ffea94591", timeout: 170000 });
-run("nfv/microsentinel/default/1", { id: "128150eb85ed", timeout: 195000 });
+run("nfv/baseline/default/1", { id: "16185ff883e4", timeout: 170000 });
+run("nfv/microsentinel/default/1", { id: "8505c193e389", timeout: 195000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 2,
-  digest: "d9cbdabc2152d7ff",
+  digest: "ab9a54825ed2fb0e",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/antagonist_mb=0/0", { id: "a3424b51afd3", timeout: 122000 });
-run("kv/perf/antagonist_mb=0/0", { id: "7c6678f565bd", timeout: 142000 });
-run("kv/baseline/antagonist_mb=32/0", { id: "e99ae430a159", timeout: 122000 });
-run("kv/perf/antagonist_mb=32/0", { id: "c3502084c561", timeout: 142000 });
+run("kv/baseline/antagonist_mb=0/0", { id: "5af2bb43166b", timeout: 122000 });
+run("kv/perf/antagonist_mb=0/0", { id: "50b9f29606ce", timeout: 142000 });
+run("kv/baseline/antagonist_mb=32/0", { id: "9a9b799cfea0", timeout: 122000 });
+run("kv/perf/antagonist_mb=32/0", { id: "bba2e771e1b1", timeout: 142000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "lb",
   part: 0,
   parts: 2,
-  digest: "2112678a1e4b5ab2",
+  digest: "dba3fc66876724a4",
   fileUrl: import.meta.url,
 });
 
-run("lb/baseline/antagonist_mb=32/0", { id: "2ce6355fd29a", timeout: 182000 });
-run("lb/perf/antagonist_mb=32/0", { id: "014f348ad0e4", timeout: 202000 });
+run("lb/baseline/antagonist_mb=32/0", { id: "d4dd1934be12", timeout: 182000 });
+run("lb/perf/antagonist_mb=32/0", { id: "2aaaaad02ddc", timeout: 202000 });

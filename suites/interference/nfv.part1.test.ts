@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "nfv",
   part: 0,
   parts: 2,
-  digest: "250ea75ab9a5b349",
+  digest: "fe74245f1f7f2d2e",
   fileUrl: import.meta.url,
 });
 
-run("nfv/baseline/antagonist_mb=32/0", { id: "97bfff1886dd", timeout: 182000 });
-run("nfv/perf/antagonist_mb=32/0", { id: "b98aa77a2b01", timeout: 202000 });
+run("nfv/baseline/antagonist_mb=32/0", { id: "6984f49a9998", timeout: 182000 });
+run("nfv/perf/antagonist_mb=32/0", { id: "6cc52eadbc9f", timeout: 202000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "nfv",
   part: 1,
   parts: 2,
-  digest: "bdd7dea36c8742f4",
+  digest: "217ab949217d2260",
   fileUrl: import.meta.url,
 });
 
-run("nfv/baseline/antagonist_mb=32/1", { id: "652e0e2ea1b1", timeout: 182000 });
-run("nfv/perf/antagonist_mb=32/1", { id: "109482b7a615", timeout: 202000 });
+run("nfv/baseline/antagonist_mb=32/1", { id: "d5d69e2ad902", timeout: 182000 });
+run("nfv/perf/antagonist_mb=32/1", { id: "f6db917e19d1", timeout: 202000 });

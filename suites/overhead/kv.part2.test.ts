@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 5,
-  digest: "569cde8a3014815e",
+  digest: "59d1f63958c6cbe3",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/1", { id: "7821e5c81482", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/1", { id: "324d63ff2278", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/1", { id: "0ad57450f3e4", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/1", { id: "324f22cea3b4", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/1", { id: "9765bacba3f7", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/1", { id: "f6b69c88f08a", timeout: 135000 });

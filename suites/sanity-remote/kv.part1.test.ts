@@ -9,8 +9,8 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 2,
-  digest: "7e5c3a3c4b54603f",
+  digest: "cf37143a35962cbe",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/0", { id: "00c612fc5713", timeout: 110000 });
+run("kv/baseline/default/0", { id: "fc28223865b3", timeout: 110000 });

@@ -9,8 +9,8 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 2,
-  digest: "896fddf99d1ae9bd",
+  digest: "207c8c536d49c9ef",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/1", { id: "a16932477ba7", timeout: 110000 });
+run("kv/baseline/default/1", { id: "934a2ff78ffd", timeout: 110000 });

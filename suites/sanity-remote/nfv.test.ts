@@ -9,8 +9,8 @@ const { run } = defineSuiteFile({
   workload: "nfv",
   part: 0,
   parts: 1,
-  digest: "59c4f25525282018",
+  digest: "542e2da196a254f1",
   fileUrl: import.meta.url,
 });
 
-run("nfv/baseline/default/0", { id: "0a2c75d1fb30", timeout: 170000 });
+run("nfv/baseline/default/0", { id: "1ced6e07d155", timeout: 170000 });

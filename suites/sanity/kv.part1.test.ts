@@ -9,8 +9,8 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 2,
-  digest: "280c726a5edda4f4",
+  digest: "6824049f7c693da5",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/0", { id: "47bd6a7cab59", timeout: 110000 });
+run("kv/baseline/default/0", { id: "06c7efb3b5dd", timeout: 110000 });

@@ -9,8 +9,8 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 2,
-  digest: "d434dfb7361eecf8",
+  digest: "c951f67c04710bb1",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/1", { id: "296cd77d6717", timeout: 110000 });
+run("kv/baseline/default/1", { id: "b202ea1ac2a9", timeout: 110000 });

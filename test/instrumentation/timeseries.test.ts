@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseExposition, parseLabels, toOpenMetrics } from '../../harness/instrumentation/openmetrics.ts';
 import { PrometheusScraper } from '../../harness/instrumentation/prometheus-scraper.ts';
 import { planSuite } from '../../harness/plan/build-plan.ts';
+import { renderRunCommands } from '../../harness/plan/render-run.ts';
 import { RunSession } from '../../harness/runner/run-session.ts';
 import type { RunResult } from '../../harness/results/run-result-schema.ts';
 import { PACKAGE_ROOT } from '../../harness/config/project-root.ts';
@@ -203,5 +204,26 @@ instrumentation:
     const dump = readFileSync(path.join(session.artifactDir, node.file!), 'utf8');
     expect(dump).toContain('# TYPE node_cpu_seconds counter');
     expect(dump.match(/^node_load1 /gm)).toHaveLength(node.scrapes);
+  });
+});
+
+describe('time-series settings', () => {
+  it('scrapes nothing with timeseries.enabled: false, and refuses two endpoints writing one dump at load time', () => {
+    const project = new TempProject();
+    const workload = (second: string): string =>
+      `server:\n  name: s\n  command: sleep 30\n  ports: { main: 7000 }\nclients:\n  name: gen\n  generator: echo\ninstrumentation:\n  metrics_port: 9999\n  agent_bin: /bin/true\n  timeseries:\n    endpoints: [{ name: node, url: "http://{{hosts.server}}:{{ports.main}}/metrics" }, { name: ${second}, url: "http://x/metrics" }]\n`;
+    try {
+      project.workload('tiny', workload('other'));
+      project.suite('s', 'workloads:\n  - name: tiny\n    config: experiments/configs/workloads/tiny.yaml\n    modes: [microsentinel]\n');
+      const on = planSuite('s', { rootDir: project.root }).runs[0]!;
+      expect(renderRunCommands(on, { rootDir: project.root, artifactDir: '/a' }).scrapes.endpoints.map((e) => `${e.name} ${e.url}`)).toEqual(['observer http://127.0.0.1:9999/metrics', 'node http://127.0.0.1:7000/metrics', 'other http://x/metrics']);
+      project.suite('s', 'workloads:\n  - name: tiny\n    config: experiments/configs/workloads/tiny.yaml\n    modes: [microsentinel]\n    overrides:\n      instrumentation: { timeseries: { enabled: false } }\n');
+      const off = planSuite('s', { rootDir: project.root }).runs[0]!;
+      expect(renderRunCommands(off, { rootDir: project.root, artifactDir: '/a' }).scrapes.endpoints).toEqual([]);
+      project.workload('tiny', workload('node'));
+      expect(() => planSuite('s', { rootDir: project.root })).toThrow(/tiny.yaml:\d+:\d+ instrumentation.timeseries.endpoints: two time-series endpoints would write prometheus\/node.om.txt/);
+    } finally {
+      project.dispose();
+    }
   });
 });
