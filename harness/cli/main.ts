@@ -69,7 +69,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .option('--clickhouse <url>', 'ClickHouse HTTP interface, e.g. http://127.0.0.1:8123 (or HARNESS_CLICKHOUSE_URL)')
     .option('--database <name>', 'database', 'harness')
     .option('--suite-table <id>', 'print the suite table of a suite execution ID or of the suite of a run’s artifact folder name')
-    .option('--batch-size <runs>', 'runs per insert batch (default 500)')
+    .option('--batch-size <runs>', 'runs per insert batch (default 2000)')
     .action(async (paths, opts) => set(await ingestCommand(paths, opts, io)));
   program
     .command('notebook')

@@ -14,7 +14,7 @@ export interface IngestProgress {
 
 export interface IngestOptions {
   database: string;
-  /** Runs per batch. @default 500 */
+  /** Runs per batch. @default 2000 */
   batchSize?: number;
   /** A batch is also flushed once it holds this many rows. @default 200000 */
   maxBatchRows?: number;
@@ -47,7 +47,7 @@ export async function ingestRuns(engine: SqlEngine, records: readonly RunRecord[
   const fresh = records.filter((r) => !existing.has(executionId(r)));
   const rows: Record<string, number> = {};
   const warnings: string[] = [];
-  const batchSize = opts.batchSize ?? 500;
+  const batchSize = opts.batchSize ?? 2000;
   const maxRows = opts.maxBatchRows ?? 200_000;
   let pending: TableRows = {};
   let pendingRows = 0;

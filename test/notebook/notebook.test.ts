@@ -86,7 +86,7 @@ describe('harness notebook', () => {
     expectMatchesSummary(displayedJson(nb));
     const text = printed(nb);
     expect(text).toContain(`suite execution ${SUITE}; 8 runs (8 passed)`);
-    expect(text).toMatch(/time-series figures; sources: generator:kv-gen, mpstat, prometheus:observer/);
+    expect(text).toMatch(/time-series figures; sources: generator:kv-gen, mpstat, perf_stat, prometheus:observer/);
     // The truth logs of each run, counted once per event (3 kv perturbations + 1 firewall decision).
     expect((displayedJson(nb).truth_per_run as Row[]).map((r) => r.events)).toEqual(Array(8).fill(4));
   }, 420_000);
