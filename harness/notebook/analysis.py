@@ -180,6 +180,48 @@ print(f"ID {ID}: suite {', '.join(sorted(runs.suite.unique()))}; suite execution
 display(runs_table.drop(columns=['execution_id', 'suite_execution_id', 'load_start', 'load_end']))
 
 # %% [markdown]
+# ## The harness's bootstrap
+#
+# summary.json's intervals are percentile bootstraps drawn with xoroshiro128+ (pure-rand, seed 1 by
+# default, 2000 resamples); the same generator here gives the same intervals.
+
+# %%
+M32 = 0xFFFFFFFF
+
+
+class Xoroshiro128Plus:
+    """pure-rand's xoroshiro128plus(seed), 32-bit halves as in its JavaScript."""
+
+    def __init__(self, seed):
+        self.s01, self.s00, self.s11, self.s10 = M32, ~seed & M32, seed & M32, 0
+
+    def next_u32(self):
+        out = (self.s00 + self.s10) & M32
+        a0, a1 = self.s10 ^ self.s00, self.s11 ^ self.s01
+        s00, s01 = self.s00, self.s01
+        self.s00 = ((s00 << 24) & M32) ^ (s01 >> 8) ^ a0 ^ ((a0 << 16) & M32)
+        self.s01 = ((s01 << 24) & M32) ^ (s00 >> 8) ^ a1 ^ (((a1 << 16) & M32) | (a0 >> 16))
+        self.s10 = ((a1 << 5) & M32) ^ (a0 >> 27)
+        self.s11 = ((a0 << 5) & M32) ^ (a1 >> 27)
+        return out
+
+
+def bootstrap_interval(xs, statistic, seed=1, resamples=2000, confidence=0.95):
+    """(low, high) of a percentile bootstrap of 'mean' or 'median', as harness/stats/bootstrap.ts draws it."""
+    xs = list(xs)
+    n = len(xs)
+    if n < 2:
+        return None
+    rng = Xoroshiro128Plus(seed)
+    draws = np.empty(resamples)
+    for b in range(resamples):
+        sample = sorted(xs[(rng.next_u32() * n) >> 32] for _ in range(n))
+        draws[b] = (sample[(n - 1) // 2] if n % 2 else (sample[n // 2 - 1] + sample[n // 2]) / 2) if statistic == 'median' else math.fsum(sample) / n
+    tail = (1 - confidence) / 2
+    return float(np.quantile(draws, tail)), float(np.quantile(draws, 1 - tail))
+
+
+# %% [markdown]
 # ## Statistics per workload × mode × variant (passed runs; as in summary.json)
 
 # %%
@@ -192,9 +234,11 @@ for (workload, mode, variant), g in passed.groupby(['workload', 'mode', 'variant
         xs = g[m].dropna() if m in g else pd.Series(dtype=float)
         if len(xs) == 0:
             continue
+        ci = bootstrap_interval(xs.tolist(), 'median', BOOTSTRAP_SEED)
         group_rows.append(dict(workload=workload, mode=mode, variant=variant, metric=m, n=len(xs), mean=xs.mean(), median=xs.median(),
-                               stdev=xs.std(ddof=1) if len(xs) > 1 else float('nan'), min=xs.min(), max=xs.max()))
-groups = pd.DataFrame(group_rows, columns=['workload', 'mode', 'variant', 'metric', 'n', 'mean', 'median', 'stdev', 'min', 'max'])
+                               stdev=xs.std(ddof=1) if len(xs) > 1 else float('nan'), min=xs.min(), max=xs.max(),
+                               median_ci_low=ci[0] if ci else float('nan'), median_ci_high=ci[1] if ci else float('nan')))
+groups = pd.DataFrame(group_rows, columns=['workload', 'mode', 'variant', 'metric', 'n', 'mean', 'median', 'stdev', 'min', 'max', 'median_ci_low', 'median_ci_high'])
 display(groups)
 display({'application/json': {'groups': json.loads(groups.to_json(orient='records'))}}, raw=True)
 
@@ -203,20 +247,9 @@ display({'application/json': {'groups': json.loads(groups.to_json(orient='record
 #
 # Within each repetition block (same workload, variant, repetition) the cost ratio is baseline/mode
 # for throughput and mode/baseline for latency; the overhead is the geometric mean over blocks, and
-# its 95 % interval a seeded percentile bootstrap of the mean log ratio over blocks (the same
-# method as summary.json; the resampling generator differs, so interval ends may differ slightly).
+# its 95 % interval the seeded percentile bootstrap of the mean log ratio over blocks (as summary.json).
 
 # %%
-def bootstrap_mean(xs, seed, resamples=2000, confidence=0.95):
-    xs = np.asarray(xs, dtype=float)
-    if len(xs) < 2:
-        return None
-    rng = np.random.default_rng(seed)
-    means = xs[rng.integers(0, len(xs), size=(resamples, len(xs)))].mean(axis=1)
-    a = (1 - confidence) / 2
-    return np.quantile(means, a), np.quantile(means, 1 - a)
-
-
 overhead_rows = []
 cells = passed.set_index(['workload', 'variant', 'mode', 'repetition'])
 for (workload, variant, mode), g in passed[passed['mode'] != 'baseline'].groupby(['workload', 'variant', 'mode']):
@@ -231,7 +264,7 @@ for (workload, variant, mode), g in passed[passed['mode'] != 'baseline'].groupby
                 logs.append(math.log(b / v) if direction == 'higher-is-better' else math.log(v / b))
         if not logs:
             continue
-        ci = bootstrap_mean(logs, BOOTSTRAP_SEED)
+        ci = bootstrap_interval(logs, 'mean', BOOTSTRAP_SEED)
         pct = lambda x: (math.exp(x) - 1) * 100
         overhead_rows.append(dict(workload=workload, variant=variant, mode=mode, metric=metric, direction=direction, blocks=len(logs),
                                   percent=pct(np.mean(logs)), ci_low=pct(ci[0]) if ci else float('nan'), ci_high=pct(ci[1]) if ci else float('nan')))

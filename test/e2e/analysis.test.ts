@@ -70,13 +70,14 @@ describe('from a suite run to its notebook', () => {
     const nb = await executeNotebook(out);
     expect(cellProblems(nb)).toEqual([]);
 
-    const overhead = displayedJson(nb).overhead as { mode: string; metric: string; percent: number; blocks: number }[];
+    const overhead = displayedJson(nb).overhead as { mode: string; metric: string; percent: number; blocks: number; ci_low: number; ci_high: number }[];
     expect(summary.overhead.length).toBe(3);
     for (const o of summary.overhead) {
       const row = overhead.find((r) => r.mode === o.mode && r.metric === o.metric)!;
       expect(row.blocks).toBe(o.blocks);
       // summary.json rounds to 6 significant digits.
       expect(Number(row.percent.toPrecision(6))).toBeCloseTo(o.percent, 6);
+      expect([Number(row.ci_low.toPrecision(6)), Number(row.ci_high.toPrecision(6))]).toEqual([o.ci95!.low, o.ci95!.high]);
     }
     const text = printed(nb);
     expect(text).toContain(`suite execution ${id}; 6 runs (6 passed)`);
