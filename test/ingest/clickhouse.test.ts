@@ -11,6 +11,7 @@ import type { RunRecord } from '../../harness/report/run-records.ts';
 import { ClickHouseServer } from '../helpers/clickhouse.ts';
 import { ChdbEngine } from '../helpers/chdb-engine.ts';
 import { fakeLatencies, writeFakeSuite } from '../helpers/ingest-suite.ts';
+import { runCli } from '../helpers/cli.ts';
 
 // The same ingest, migrations and queries on Debian's ClickHouse 18.16 (a real server started for
 // this file) and on a current ClickHouse (26.x, in-process through chdb).
@@ -116,5 +117,19 @@ describe.each(engines)('harness ingest into %s', (_label, engineOf) => {
     expect(await migrate(e, 'old')).toEqual([2]);
     expect(await migrate(e, 'old')).toEqual([]);
     expect(await e.query(`SELECT suite_execution_id, load_start FROM old.runs`)).toEqual([{ suite_execution_id: 'S1', load_start: 0 }]);
+  });
+});
+
+describe('harness ingest (CLI)', () => {
+  it('prints progress per batch, the migration and every warning; refuses a bad batch size (exit 2)', async () => {
+    const res = await runCli(['ingest', path.join(dir, 'a'), path.join(dir, 'b'), '--clickhouse', server.url, '--database', 'cli', '--batch-size', '3'], { cwd: dir });
+    expect(res.exitCode, res.all).toBe(0);
+    expect(res.stderr.match(/^ingest: \d+\/8 runs, \d+ rows$/gm)?.map((l) => l.split(' ')[1])).toEqual(['3/8', '6/8', '8/8']);
+    expect(res.stderr).toContain('note: database cli migrated to schema version 2');
+    expect(res.stderr.match(/^warning: .*kv_perturbations.jsonl: 1 line\(s\) are not JSON/gm)).toHaveLength(8);
+    expect(res.stdout).toMatch(/^ingested 8 runs \(0 already present\) into cli in \d+ ms: .*runs 8/m);
+    const bad = await runCli(['ingest', path.join(dir, 'a'), '--clickhouse', server.url, '--batch-size', '0'], { cwd: dir });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain('--batch-size must be a whole number of runs above 0, got "0"');
   });
 });
