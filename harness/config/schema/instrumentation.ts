@@ -36,7 +36,7 @@ export const InstrumentationSchema = z.strictObject({
   observer_command: CommandSchema.optional().describe('Advanced: a custom observer command instead of the agent.'),
   timeseries: z
     .strictObject({
-      enabled: z.boolean().default(true).describe('Scraping costs the observer a little CPU (the reference observer: about 0.4 % of a core at 1 s); false measures without it.'),
+      enabled: z.boolean().default(true).describe('Scraping costs the observer a little CPU (the reference observer: about 0.5 % of a core at 1 s, bench/scrape-cost.ts); false measures without it.'),
       interval_ms: z.number().int().min(100).max(60_000).default(1000).describe('How often Prometheus endpoints are scraped during the measurement window.'),
       endpoints: z
         .array(
