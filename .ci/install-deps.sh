@@ -10,6 +10,8 @@ PACKAGES=(
   wrk hyperfine time                                        # load tool compatibility + bench
   clickhouse-server clickhouse-client                       # harness ingest tests (ClickHouse 18.x)
   chromium                                                  # HTML report rendered in headless Chromium
+  prometheus prometheus-node-exporter                       # promtool imports Prometheus dumps; node exporter as a scraped endpoint
+  jupyter-nbconvert python3-ipykernel python3-pandas python3-matplotlib   # generated notebooks executed headlessly
   git ca-certificates
 )
 
@@ -29,7 +31,7 @@ fi
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-# policy-rc.d keeps the packages' own services (a system sshd, redis on :6379) from starting.
+# policy-rc.d keeps the packages' own services (a system sshd, redis on :6379, prometheus on :9090) from starting.
 printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
 trap 'rm -f /usr/sbin/policy-rc.d' EXIT
 apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -35,6 +35,8 @@ per_run_ms=$(node -e "console.log((((${harness_s} - ${one_s}) - ${direct_s} * ($
 
 echo "== 10,000-run suite: summary, compare, ClickHouse ingest =="
 node --import tsx bench/scale.ts | tee "$work/scale.txt"
+echo "== time series: what scraping costs the observer =="
+node --import tsx bench/scrape-cost.ts
 [ -f bench/remote.ts ] && [ -e .testbed/ssh_config ] && { echo "== remote (testbed up) =="; node --import tsx bench/remote.ts; }
 [ -e .testbed/ssh_config ] && { echo "== deploy to the generator node (testbed up) =="; node --import tsx bench/deploy.ts; }
 [ -f bench/workloads.ts ] && { echo "== workloads vs redis-benchmark / redis-server / wrk =="; node --import tsx bench/workloads.ts; }

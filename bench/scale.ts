@@ -6,7 +6,7 @@ import path from 'node:path';
 import { collectRunRecords } from '../harness/report/run-records.ts';
 import { summarizeRuns } from '../harness/report/summary.ts';
 import { compareSummaries } from '../harness/report/compare.ts';
-import { connectClickHouse, ingestRuns } from '../harness/ingest/ingest.ts';
+import { HttpEngine, ingestRuns } from '../harness/ingest/ingest.ts';
 import { fakeRecord } from '../test/helpers/run-records.ts';
 import { ClickHouseServer } from '../test/helpers/clickhouse.ts';
 
@@ -56,11 +56,11 @@ try {
   const server = new ClickHouseServer();
   await server.start();
   try {
-    const client = connectClickHouse(server.url);
-    const [res, ingestMs] = await time(() => ingestRuns(client, loaded, { url: server.url, database: 'bench' }));
+    const client = new HttpEngine(server.url);
+    const [res, ingestMs] = await time(() => ingestRuns(client, loaded, { database: 'bench' }));
     const rows = Object.values(res.rows).reduce((a, b) => a + b, 0);
     console.log(`ingest into ClickHouse 18: ${res.runs} runs, ${rows} rows in ${Math.round(ingestMs)} ms = ${Math.round(rows / (ingestMs / 1000))} rows/s`);
-    const [again, againMs] = await time(() => ingestRuns(client, loaded, { url: server.url, database: 'bench' }));
+    const [again, againMs] = await time(() => ingestRuns(client, loaded, { database: 'bench' }));
     console.log(`re-ingest (idempotent): ${again.runs} new, ${again.skipped} skipped in ${Math.round(againMs)} ms`);
     await client.close();
   } finally {

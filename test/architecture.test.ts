@@ -20,6 +20,7 @@ const LAYERS: string[][] = [
   ['runner'],
   ['fixtures', 'report'],
   ['ingest'],
+  ['notebook'],
   ['ci', 'cli'],
 ];
 

@@ -10,6 +10,7 @@ import { schemaCommand } from './commands/schema.ts';
 import { compareCommand } from './commands/compare.ts';
 import { mergeCommand } from './commands/merge.ts';
 import { ingestCommand } from './commands/ingest.ts';
+import { notebookCommand } from './commands/notebook.ts';
 import { preflightCommand } from './commands/preflight.ts';
 import { deployCommand } from './commands/deploy.ts';
 import { doctorCommand } from './commands/doctor.ts';
@@ -79,8 +80,18 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .argument('[paths...]', 'artifact folders, or folders that hold them')
     .option('--clickhouse <url>', 'ClickHouse HTTP interface, e.g. http://127.0.0.1:8123 (or HARNESS_CLICKHOUSE_URL)')
     .option('--database <name>', 'database', 'harness')
-    .option('--suite-table <artifact-id>', 'print the suite table of the run with this artifact folder name')
+    .option('--suite-table <id>', 'print the suite table of a suite execution ID or of the suite of a run’s artifact folder name')
+    .option('--batch-size <runs>', 'runs per insert batch (default 2000)')
     .action(async (paths, opts) => set(await ingestCommand(paths, opts, io)));
+  program
+    .command('notebook')
+    .description('write a Jupyter notebook that rebuilds a suite’s analysis from one suite execution ID or artifact ID')
+    .argument('<id>', 'suite execution ID (printed by `harness run`) or a run’s artifact folder name')
+    .option('--clickhouse <url>', 'read ClickHouse over HTTP after `harness ingest` (or HARNESS_CLICKHOUSE_URL)')
+    .option('--database <name>', 'database', 'harness')
+    .option('--artifacts <dir>', 'read the artifact folders directly (default: the artifacts root, when no ClickHouse is given)')
+    .option('--out <file>', 'notebook path (default reports/analysis-<id>.ipynb)')
+    .action(async (id, opts) => set(await notebookCommand(root(), id, opts, io)));
   program
     .command('preflight')
     .description('check the host’s measurement-relevant state (governor, SMT, turbo, clock sync)')

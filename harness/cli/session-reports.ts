@@ -42,7 +42,7 @@ function sessionRecords(root: string, sessionId: string): RunRecord[] {
   return names.flatMap((name) => {
     try {
       const r = readRunRecord(path.join(root, name));
-      return r.result.run.session_id === sessionId ? [r] : [];
+      return (r.result.run.suite_execution_id ?? r.result.run.session_id) === sessionId ? [r] : [];
     } catch {
       return [];
     }

@@ -1,79 +1,82 @@
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { RunRecord } from '../report/run-records.ts';
+import { migrate } from './migrations.ts';
 import { executionId, rowsForRun, type TableRows } from './rows.ts';
-import { ident, literal, schemaStatements } from './schema.ts';
+import { ident, literal } from './schema.ts';
+import type { SqlEngine } from './sql-engine.ts';
+
+export { HttpEngine, IngestError, type SqlEngine } from './sql-engine.ts';
+
+export interface IngestProgress {
+  runsDone: number;
+  runsTotal: number;
+  rows: number;
+}
+
+export interface IngestOptions {
+  database: string;
+  /** Runs per batch. @default 2000 */
+  batchSize?: number;
+  /** A batch is also flushed once it holds this many rows. @default 200000 */
+  maxBatchRows?: number;
+  /** Called after each batch is written. */
+  onProgress?: (p: IngestProgress) => void;
+}
 
 export interface IngestResult {
   runs: number;
   skipped: number;
   rows: Record<string, number>;
+  /** Schema versions applied by this call (empty when the database was current). */
+  migrated: number[];
+  /** What could not be read (a missing dump, a truth log cut short): reported, never silently dropped. */
+  warnings: string[];
   durationMs: number;
 }
 
-/** ClickHouse could not be reached or refused a statement. */
-export class IngestError extends Error {
-  override readonly name = 'IngestError';
-}
-
-// A client for the ClickHouse HTTP interface (compression off: ClickHouse 18 handles it poorly).
-export function connectClickHouse(url: string): ClickHouseClient {
-  return createClient({ url, request_timeout: 30_000, compression: { request: false, response: false } });
-}
-
-async function run<T>(what: string, url: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    const msg = (err as Error).message;
-    const hint = /ECONNREFUSED|fetch failed|socket/i.test(msg) ? ` — is ClickHouse running and its HTTP port at ${url}?` : '';
-    throw new IngestError(`ClickHouse ${what} failed: ${msg.split('\n')[0]}${hint}`);
-  }
-}
-
-// Write runs into ClickHouse, creating the schema if missing; runs already there (same execution) are skipped.
-export async function ingestRuns(client: ClickHouseClient, records: readonly RunRecord[], opts: { url: string; database: string; batchSize?: number }): Promise<IngestResult> {
+// Write runs into ClickHouse after migrating its schema; runs already there (same execution) are skipped.
+export async function ingestRuns(engine: SqlEngine, records: readonly RunRecord[], opts: IngestOptions): Promise<IngestResult> {
   const started = performance.now();
   const db = ident(opts.database);
-  for (const sql of schemaStatements(db)) await run('schema creation', opts.url, () => client.command({ query: sql }));
+  const migrated = await migrate(engine, db);
   const existing = new Set<string>();
   const ids = records.map(executionId);
   for (let i = 0; i < ids.length; i += 1000) {
     const chunk = ids.slice(i, i + 1000);
-    const res = await run('lookup', opts.url, () => client.query({ query: `SELECT DISTINCT execution_id FROM ${db}.runs WHERE execution_id IN (${chunk.map(literal).join(',')})`, format: 'JSONEachRow' }));
-    for (const row of await res.json<{ execution_id: string }>()) existing.add(row.execution_id);
+    for (const row of await engine.query<{ execution_id: string }>(`SELECT DISTINCT execution_id FROM ${db}.runs WHERE execution_id IN (${chunk.map(literal).join(',')})`)) existing.add(row.execution_id);
   }
   const fresh = records.filter((r) => !existing.has(executionId(r)));
   const rows: Record<string, number> = {};
-  const batch = opts.batchSize ?? 2000;
-  for (let i = 0; i < fresh.length; i += batch) {
-    const tables: TableRows = {};
-    for (const rec of fresh.slice(i, i + batch)) for (const [t, rs] of Object.entries(rowsForRun(rec))) (tables[t] ??= []).push(...rs);
-    // runs last: a crash mid-batch leaves no run row, so the retry ingests the whole run again.
-    for (const t of [...Object.keys(tables).filter((x) => x !== 'runs'), 'runs']) {
-      const values = tables[t] ?? [];
-      if (values.length === 0) continue;
-      await run(`insert into ${t}`, opts.url, () => client.insert({ table: `${db}.${t}`, values, format: 'JSONEachRow' }));
-      rows[t] = (rows[t] ?? 0) + values.length;
+  const warnings: string[] = [];
+  const batchSize = opts.batchSize ?? 2000;
+  const maxRows = opts.maxBatchRows ?? 200_000;
+  let pending: TableRows = {};
+  let pendingRows = 0;
+  let pendingRuns = 0;
+  let done = 0;
+  const flush = async (): Promise<void> => {
+    // runs last: a crash mid-batch leaves no run row, so the retry ingests those runs whole again.
+    for (const t of [...Object.keys(pending).filter((x) => x !== 'runs'), 'runs']) {
+      const values = pending[t] ?? [];
+      for (let i = 0; i < values.length; i += 50_000) await engine.insert(`${db}.${t}`, values.slice(i, i + 50_000));
+      if (values.length > 0) rows[t] = (rows[t] ?? 0) + values.length;
     }
+    done += pendingRuns;
+    pending = {};
+    pendingRows = 0;
+    pendingRuns = 0;
+    opts.onProgress?.({ runsDone: done, runsTotal: fresh.length, rows: Object.values(rows).reduce((a, b) => a + b, 0) });
+  };
+  for (const rec of fresh) {
+    const run = rowsForRun(rec);
+    warnings.push(...run.warnings);
+    for (const [t, rs] of Object.entries(run.tables)) {
+      if (rs.length === 0) continue;
+      (pending[t] ??= []).push(...rs);
+      pendingRows += rs.length;
+    }
+    pendingRuns++;
+    if (pendingRuns >= batchSize || pendingRows >= maxRows) await flush();
   }
-  return { runs: fresh.length, skipped: records.length - fresh.length, rows, durationMs: performance.now() - started };
-}
-
-// The notebook query: a suite's table (one row per run, key metrics as columns) from one artifact id.
-export function suiteTableQuery(database: string, artifactId: string): string {
-  const db = ident(database);
-  return `SELECT workload, mode, variant, repetition, status, throughput_rps, p50_us, p99_us, artifact_id
-FROM (
-  SELECT execution_id, workload, mode, variant, repetition, status, artifact_id FROM ${db}.runs FINAL
-  WHERE suite = (SELECT any(suite) FROM ${db}.runs WHERE artifact_id = ${literal(artifactId)})
-    AND (session_id = (SELECT any(session_id) FROM ${db}.runs WHERE artifact_id = ${literal(artifactId)}))
-)
-ANY LEFT JOIN (
-  SELECT execution_id,
-    anyIf(value, metric = 'throughput_rps') AS throughput_rps,
-    anyIf(value, metric = 'p50_us') AS p50_us,
-    anyIf(value, metric = 'p99_us') AS p99_us
-  FROM ${db}.run_metrics GROUP BY execution_id
-) USING execution_id
-ORDER BY workload, variant, repetition, mode`;
+  if (pendingRuns > 0) await flush();
+  return { runs: fresh.length, skipped: records.length - fresh.length, rows, migrated, warnings, durationMs: performance.now() - started };
 }

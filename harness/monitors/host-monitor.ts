@@ -6,7 +6,7 @@ import { SERVER_PIDS } from '../plan/render-instrumentation.ts';
 import { createLocalProcess } from '../process/from-plan.ts';
 import type { MonitorRecord } from '../results/run-result-sections.ts';
 import { parseMpstatJson } from './mpstat-parser.ts';
-import { parsePidstat } from './pidstat-parser.ts';
+import { parsePidstat, parsePidstatSamples } from './pidstat-parser.ts';
 
 /** A required monitor that cannot run. */
 export class MonitorError extends Error {
@@ -53,7 +53,7 @@ export class HostMonitor {
     await this.proc.stop();
     const text = readFileSync(path.join(this.artifactDir, this.plan.logFile), 'utf8');
     try {
-      const summary = this.plan.name === 'mpstat' ? parseMpstatJson(text) : { processes: parsePidstat(text) };
+      const summary = this.plan.name === 'mpstat' ? parseMpstatJson(text) : { processes: parsePidstat(text), samples: parsePidstatSamples(text) };
       this.record = { status: 'ok', log: this.plan.logFile, ...summary };
     } catch (err) {
       this.warn(`could not parse ${this.plan.logFile}: ${(err as Error).message}`);

@@ -1,3 +1,5 @@
+import { LocalClock } from './local-clock.ts';
+
 export interface CpuUtilisation {
   cpu: string;
   samples: number;
@@ -12,15 +14,29 @@ export interface CpuUtilisation {
   busy: number;
 }
 
+/** One interval of one core (or `all`): the time series behind the means. */
+export interface CpuSample {
+  /** End of the interval, ISO 8601 (null when mpstat printed no usable time). */
+  t: string | null;
+  cpu: string;
+  usr: number;
+  sys: number;
+  iowait: number;
+  idle: number;
+  busy: number;
+}
+
 export interface MpstatSummary {
   interval_samples: number;
   /** Mean per core (and `all`) over the samples. */
   cpus: CpuUtilisation[];
+  /** Every interval of every core, in time order. */
+  samples: CpuSample[];
 }
 
 type Load = Record<string, number | string>;
-type Stats = { 'cpu-load'?: Load[] };
-type MpstatJson = { sysstat?: { hosts?: { statistics?: Stats[] }[] } };
+type Stats = { timestamp?: string; 'cpu-load'?: Load[] };
+type MpstatJson = { sysstat?: { hosts?: { date?: string; statistics?: Stats[] }[] } };
 
 const FIELDS = ['usr', 'sys', 'iowait', 'irq', 'soft', 'steal', 'idle'] as const;
 
@@ -28,7 +44,16 @@ const FIELDS = ['usr', 'sys', 'iowait', 'irq', 'soft', 'steal', 'idle'] as const
 export function parseMpstatJson(text: string): MpstatSummary {
   const start = text.indexOf('{');
   if (start < 0) throw new Error('mpstat wrote no JSON');
-  const stats = readStatistics(text.slice(start));
+  const { date, stats } = readStatistics(text.slice(start));
+  const clock = new LocalClock(date);
+  const samples: CpuSample[] = [];
+  for (const s of stats) {
+    const t = clock.at(s.timestamp);
+    for (const load of s['cpu-load'] ?? []) {
+      const v = (f: string): number => Number(load[f] ?? 0);
+      samples.push({ t, cpu: String(load.cpu), usr: v('usr'), sys: v('sys'), iowait: v('iowait'), idle: v('idle'), busy: Math.round((100 - v('idle')) * 100) / 100 });
+    }
+  }
   const acc = new Map<string, { n: number; sums: Record<string, number> }>();
   for (const s of stats) {
     for (const load of s['cpu-load'] ?? []) {
@@ -44,17 +69,19 @@ export function parseMpstatJson(text: string): MpstatSummary {
     const mean = (f: string): number => round((sums[f] ?? 0) / n);
     return { cpu, samples: n, usr: mean('usr'), sys: mean('sys'), iowait: mean('iowait'), irq: mean('irq'), soft: mean('soft'), steal: mean('steal'), idle: mean('idle'), busy: round(100 - (sums.idle ?? 0) / n) };
   });
-  return { interval_samples: stats.length, cpus };
+  return { interval_samples: stats.length, cpus, samples };
 }
 
 // The samples of mpstat's JSON. A stopped mpstat leaves the document unfinished (a short run may end
 // before its first sample): then every complete sample object is read and the cut-off tail ignored.
-function readStatistics(json: string): Stats[] {
+function readStatistics(json: string): { date: string | undefined; stats: Stats[] } {
   try {
-    return (JSON.parse(json) as MpstatJson).sysstat?.hosts?.[0]?.statistics ?? [];
+    const host = (JSON.parse(json) as MpstatJson).sysstat?.hosts?.[0];
+    return { date: host?.date, stats: host?.statistics ?? [] };
   } catch {
+    const date = /"date"\s*:\s*"([^"]*)"/.exec(json)?.[1];
     const m = /"statistics"\s*:\s*\[/.exec(json);
-    return m ? completeObjects(json, m.index + m[0].length) : [];
+    return { date, stats: m ? completeObjects(json, m.index + m[0].length) : [] };
   }
 }
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { InstrumentationConfig } from '../config/schema/instrumentation.ts';
 import { suggestionHint } from '../config/suggest.ts';
 import { RenderError, renderArgv, renderAt } from './render-run.ts';
-import type { PlannedRun, ProcessPlan, RunContext } from './run-types.ts';
+import type { PlannedRun, ProcessPlan, RunCommands, RunContext } from './run-types.ts';
 
 export const MISSING_AGENT_BIN =
   'microsentinel mode needs the agent binary: pass --agent-bin PATH or set instrumentation.agent_bin (experiments/agents/reference-observer.sh is a stand-in that runs here)';
@@ -108,4 +108,19 @@ export function renderMonitors(cfg: InstrumentationConfig, ctx: RunContext): Pro
   if (mon.mpstat?.enabled) out.push(base('mpstat', ['mpstat', '-o', 'JSON', '-P', 'ALL', String(mon.mpstat.interval_s)]));
   if (mon.pidstat?.enabled) out.push(base('pidstat', ['pidstat', '-h', '-u', '-r', '-p', SERVER_PIDS, String(mon.pidstat.interval_s)]));
   return out;
+}
+
+// Endpoints scraped during the measurement window: the agent's metrics port, then the configured ones.
+export function renderScrapes(run: PlannedRun, vars: ReadonlyMap<string, string>): RunCommands['scrapes'] {
+  const cfg = run.resolved.config.instrumentation;
+  const endpoints = cfg.timeseries.endpoints.map((e, i) => ({ name: e.name, url: renderAt(e.url, vars, [...I('timeseries'), 'endpoints', String(i), 'url']) }));
+  const names = endpoints.map((e) => e.name);
+  const twice = names.find((n, i) => names.indexOf(n) !== i || (n === 'observer' && run.mode === 'microsentinel' && cfg.metrics_port !== undefined));
+  if (twice) throw new RenderError(`two time-series endpoints would write prometheus/${twice}.om.txt ("observer" is the agent's own in microsentinel mode)`, [...I('timeseries'), 'endpoints'], 'give each endpoint its own name');
+  // Checked above even when off, so a bad endpoint list is reported before someone turns it on.
+  if (!cfg.timeseries.enabled) return { intervalMs: cfg.timeseries.interval_ms, endpoints: [] };
+  if (run.mode === 'microsentinel' && cfg.metrics_port !== undefined) {
+    endpoints.unshift({ name: 'observer', url: `http://127.0.0.1:${cfg.metrics_port}/metrics` });
+  }
+  return { intervalMs: cfg.timeseries.interval_ms, endpoints };
 }

@@ -6,7 +6,7 @@ import { splitCommand, ShellSyntaxError } from './command-line.ts';
 import { PinningError, wrapWithPinning } from '../util/pinning-argv.ts';
 import { checkTemplateSyntax, MalformedTemplate, renderTemplate, UnknownTemplateVariable } from './template.ts';
 import { buildTemplateVars, paramEnv, SettingTemplateError } from './template-vars.ts';
-import { renderObserver, renderMonitors } from './render-instrumentation.ts';
+import { renderObserver, renderMonitors, renderScrapes } from './render-instrumentation.ts';
 import { bundledArgv } from './remote-program.ts';
 import type { PlannedRun, ProcessPlan, ReadyPlan, RunCommands, RunContext } from './run-types.ts';
 
@@ -195,6 +195,7 @@ export function renderRunCommands(run: PlannedRun, ctx: RunContext): RunCommands
     clients,
     observer: observer?.process ?? null,
     monitors: renderMonitors(resolved.config.instrumentation, ctx),
+    scrapes: renderScrapes(run, vars),
     ...(observer?.agentConfig ? { agentConfig: observer.agentConfig } : {}),
   };
 }

@@ -72,11 +72,19 @@ export interface ProcessPlan {
   unresolved?: string;
 }
 
+/** A Prometheus text endpoint scraped into prometheus/<name>.om.txt. */
+export interface ScrapeEndpoint {
+  name: string;
+  url: string;
+}
+
 export interface RunCommands {
   servers: ProcessPlan[];
   clients: ProcessPlan[];
   observer: ProcessPlan | null;
   monitors: ProcessPlan[];
+  /** Prometheus endpoints scraped during the measurement window (observer's first), and how often. */
+  scrapes: { intervalMs: number; endpoints: ScrapeEndpoint[] };
   /** Rendered agent config (microsentinel mode), written to the artifact folder. */
   agentConfig?: { file: string; settings: Record<string, unknown> };
 }

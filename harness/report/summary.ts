@@ -53,6 +53,8 @@ export interface SuiteSummary {
   suite: string;
   descriptor: string;
   generated_at: string;
+  /** Suite execution IDs of the runs summarised (one, unless results of several invocations were merged). */
+  suite_execution_ids: string[];
   /** errors: runs that could not run or finish (their file failed to load, the suite was interrupted). */
   runs: { total: number; passed: number; failed: number; interrupted: number; errors?: number };
   groups: GroupSummary[];
@@ -145,6 +147,7 @@ export function summarizeRuns(records: readonly RunRecord[], meta: { suite: stri
     suite: meta.suite,
     descriptor: meta.descriptor,
     generated_at: new Date().toISOString(),
+    suite_execution_ids: [...new Set(records.map((r) => r.result.run.suite_execution_id ?? r.result.run.session_id).filter((x): x is string => !!x))].sort(),
     runs: { total: records.length, passed: count('passed'), failed: count('failed'), interrupted: count('interrupted') },
     groups: summaries.sort((a, b) => a.workload.localeCompare(b.workload) || a.variant.localeCompare(b.variant) || a.mode.localeCompare(b.mode)),
     overhead,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { BaselineResult, Baselines, RunBlock } from './assess-run.ts';
 import type { RunResult } from './run-result-schema.ts';
 
-type StoredResult = Pick<RunResult, 'status' | 'started_at' | 'key_metrics'> & { run: Pick<RunResult['run'], 'id' | 'suite' | 'workload' | 'mode' | 'variant' | 'repetition' | 'session_id'> };
+type StoredResult = Pick<RunResult, 'status' | 'started_at' | 'key_metrics'> & { run: Pick<RunResult['run'], 'id' | 'suite' | 'workload' | 'mode' | 'variant' | 'repetition' | 'session_id' | 'suite_execution_id'> };
 
 const inBlock = (r: StoredResult, block: RunBlock): boolean =>
   r.run.mode === 'baseline' && r.run.suite === block.suite && r.run.workload === block.workload && r.run.variant === block.variant && r.run.repetition === block.repetition && (block.baselineRunId === undefined || r.run.id === block.baselineRunId);
@@ -30,7 +30,7 @@ export class ArtifactBaselines implements Baselines {
       return r && inBlock(r, block) ? [{ r, dir: path.join(this.root, name) }] : [];
     });
     found.sort((a, b) => b.r.started_at.localeCompare(a.r.started_at));
-    const mine = found.find((f) => f.r.run.session_id === this.opts.sessionId);
+    const mine = found.find((f) => (f.r.run.suite_execution_id ?? f.r.run.session_id) === this.opts.sessionId);
     // This session measured the baseline: its result decides, even a failed one (no overhead then).
     if (mine) return mine.r.status === 'passed' ? toBaseline(mine.r, mine.dir) : undefined;
     if (!this.opts.resume || block.baselineRunId === undefined) return undefined;

@@ -3,6 +3,7 @@ import type { PlannedRun } from '../plan/run-types.ts';
 import { writeJsonAtomic } from '../util/atomic-write.ts';
 import { redactValue } from './redact.ts';
 import { RUN_RESULT_SCHEMA_VERSION, RunResultSchema, type Assessment, type CommandRecord, type Phases, type RunError, type RunResult, type StageSections } from './run-result-schema.ts';
+import { currentSuiteExecutionId } from './suite-execution.ts';
 
 const PHASES: (keyof Phases)[] = ['run_start', 'servers_ready', 'observer_ready', 'load_start', 'load_end', 'teardown_start', 'teardown_end'];
 
@@ -58,7 +59,7 @@ export class ResultRecorder {
         params: this.run.variant.params,
         repetition: this.run.repetition,
         order: this.run.order,
-        ...(process.env.HARNESS_SESSION_ID ? { session_id: process.env.HARNESS_SESSION_ID } : {}),
+        ...(currentSuiteExecutionId() ? { suite_execution_id: currentSuiteExecutionId() } : {}),
       },
       status: findings.status,
       error: findings.error,

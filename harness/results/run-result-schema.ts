@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { registerJsonSchema } from '../config/json-schema.ts';
 import { ValiditySchema } from '../config/schema/suite.ts';
 import { FetchRecordSchema, InstrumentationSectionSchema, MonitorsSectionSchema, MutationSectionSchema, RemoteHostRecordSchema } from './run-result-sections.ts';
+import { TimeSeriesSectionSchema } from './timeseries-schema.ts';
 
 /** 2: stage sections typed, `error.reason`, `assessment`, `mutation` out of `instrumentation`. */
 export const RUN_RESULT_SCHEMA_VERSION = 2;
@@ -86,6 +87,7 @@ export const StageSectionsSchema = z.strictObject({
   monitors: MonitorsSectionSchema.describe('Host monitor summaries (mpstat, pidstat).'),
   remote_hosts: z.array(RemoteHostRecordSchema).describe('Generator hosts: identity, kernel, clock offset to the server node at run start, and how each was trusted (host key, jump hosts and their keys).'),
   remote_fetch: z.array(FetchRecordSchema).describe('Each copy-back transfer (source, destination, bytes, duration, error).'),
+  timeseries: TimeSeriesSectionSchema.nullable().default(null).describe('Prometheus endpoints scraped during the measurement window, dumped as OpenMetrics under prometheus/ (null when nothing was scraped).'),
 });
 
 // run_result.json: the final summary of one run, written for failed runs too.
@@ -102,7 +104,8 @@ export const RunResultSchema = z.strictObject({
     params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
     repetition: z.number().int(),
     order: z.number().int(),
-    session_id: z.string().optional().describe('Shared by every run of one suite invocation.'),
+    suite_execution_id: z.string().optional().describe('Suite execution ID: shared by every run of one `harness run` / Vitest invocation.'),
+    session_id: z.string().optional().describe('Older name of suite_execution_id (results written before it was renamed).'),
   }),
   status: z.enum(['passed', 'failed', 'interrupted']),
   error: RunErrorSchema.nullable(),

@@ -81,9 +81,19 @@ const ProcessCpuSchema = z.strictObject({
   rss_kb_max: z.number(),
 });
 
+const CpuSampleSchema = z.strictObject({ t: z.string().nullable(), cpu: z.string(), usr: z.number(), sys: z.number(), iowait: z.number(), idle: z.number(), busy: z.number() });
+const ProcessSampleSchema = z.strictObject({ t: z.string().nullable(), pid: z.number(), cpu_pct: z.number(), usr_pct: z.number(), system_pct: z.number(), rss_kb: z.number() });
+
 /** One host monitor's record: what it measured, or why it did not. */
 export const MonitorRecordSchema = z.discriminatedUnion('status', [
-  z.strictObject({ status: z.literal('ok'), log: z.string(), interval_samples: z.number().optional(), cpus: z.array(CpuUtilisationSchema).optional(), processes: z.array(ProcessCpuSchema).optional() }),
+  z.strictObject({
+    status: z.literal('ok'),
+    log: z.string(),
+    interval_samples: z.number().optional(),
+    cpus: z.array(CpuUtilisationSchema).optional(),
+    processes: z.array(ProcessCpuSchema).optional(),
+    samples: z.array(z.union([CpuSampleSchema, ProcessSampleSchema])).optional().describe('Every interval (mpstat: per core; pidstat: per process), with its time: the time series behind the means.'),
+  }),
   z.strictObject({ status: z.literal('missing'), warning: z.string() }),
   z.strictObject({ status: z.literal('skipped'), reason: z.string() }),
   z.strictObject({ status: z.literal('unparsed'), log: z.string() }),

@@ -5,6 +5,7 @@ import { CopyBackStage } from './stages/copy-back-stage.ts';
 import { LoadStage } from './stages/load-stage.ts';
 import { MonitorStage } from './stages/monitor-stage.ts';
 import { ObserverStage } from './stages/observer-stage.ts';
+import { TimeSeriesStage } from './stages/timeseries-stage.ts';
 import { PrepareStage } from './stages/prepare-stage.ts';
 import { ServerStage } from './stages/server-stage.ts';
 
@@ -17,6 +18,7 @@ export function buildPipeline(ctx: RunContext, remotes: () => SuiteRemotes): Run
   const monitors = new MonitorStage(ctx, prepare, servers);
   const observer = new ObserverStage(ctx, prepare, servers);
   const copyBack = new CopyBackStage(ctx);
+  const timeseries = new TimeSeriesStage(ctx, prepare);
   const load = new LoadStage(ctx, prepare, servers, copyBack, remotes);
-  return [containment, prepare, servers, monitors, observer, copyBack, load];
+  return [containment, prepare, servers, monitors, observer, copyBack, timeseries, load];
 }

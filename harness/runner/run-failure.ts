@@ -40,7 +40,7 @@ export const HARNESS_ERROR_NAMES = [
   'InvalidRunError', 'MonitorError', 'ObserverError', 'PatchError', 'PinningError', 'RemoteConnectError', 'RemotePathError', 'RenderError',
   'RunFailedError', 'RunInterruptedError', 'RunRecordError', 'ServerExitedError', 'SettingTemplateError', 'ShellSyntaxError', 'SshConfigError',
   'StaleSuiteFileError', 'UnknownTemplateVariable', 'UnresolvedCommandError', 'UnsafePathError', 'UsageError',
-  'DeployError', 'MalformedTemplate', 'PortInUseError', 'ResultWriteError', 'SuiteInterruptedError', 'PreviousRunError', 'PrototypeKeyError', 'SummaryInputError', 'UnsafeFileError',
+  'DeployError', 'MalformedTemplate', 'PortInUseError', 'ResultWriteError', 'SuiteInterruptedError', 'UnknownIdError', 'PreviousRunError', 'PrototypeKeyError', 'SummaryInputError', 'UnsafeFileError',
 ] as const;
 export type HarnessErrorName = (typeof HARNESS_ERROR_NAMES)[number];
 
@@ -93,6 +93,7 @@ function kindOf(name: HarnessErrorName, err: Error): RunFailureKind {
     case 'RunRecordError':
     case 'SummaryInputError':
     case 'ResultWriteError':
+    case 'UnknownIdError':
       return 'internal'; // reporting and CLI errors: a run never raises them
     default:
       return assertNever(name);

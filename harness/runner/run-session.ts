@@ -14,6 +14,7 @@ import { CleanupStack } from './cleanup-stack.ts';
 import { classifyFailure, InvalidRunError, RunFailedError, RunInterruptedError } from './run-failure.ts';
 import { SuiteRemotes } from './remote-clients.ts';
 import { buildPipeline } from './pipeline.ts';
+import { currentSuiteExecutionId } from '../results/suite-execution.ts';
 import { finalStatus } from './run-status.ts';
 import { describeFsError, writeRunResult } from './write-result.ts';
 import type { RunContext, RunStage } from './stage.ts';
@@ -34,7 +35,7 @@ export interface RunSessionOptions {
 }
 
 /** What a stage section holds when its stage reports nothing (never started, or nothing to say). */
-const EMPTY_SECTIONS: StageSections = { containment: null, mutation: null, instrumentation: {}, monitors: {}, remote_hosts: [], remote_fetch: [] };
+const EMPTY_SECTIONS: StageSections = { containment: null, mutation: null, instrumentation: {}, monitors: {}, remote_hosts: [], remote_fetch: [], timeseries: null };
 
 /**
  * One run, start to finish: a pipeline of stages (pipeline.ts) started in order and torn down in
@@ -155,7 +156,7 @@ export class RunSession {
     if (!failure) {
       // A run that finished is still not a measurement unless its numbers are valid.
       const run = this.run;
-      const baselines = this.opts.baselines ?? new ArtifactBaselines(path.dirname(this.artifactDir), { sessionId: process.env.HARNESS_SESSION_ID, resume: this.opts.options.resume === true });
+      const baselines = this.opts.baselines ?? new ArtifactBaselines(path.dirname(this.artifactDir), { sessionId: currentSuiteExecutionId(), resume: this.opts.options.resume === true });
       const block = this.opts.block ?? blockOf(run);
       assessment = assessRun({ ...block, checks: { validity: run.validity, expect: run.expect }, hasClients: commands.some((c) => c.role === 'client') }, keyMetrics, baselines);
       describeUnchecked(block, assessment.unchecked).forEach((w) => this.recorder.warn(w));

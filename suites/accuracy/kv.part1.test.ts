@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 2,
-  digest: "686f7519c276c0fe",
+  digest: "ffec2228592bf7ce",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/workload.settings.delta_us=200/0", { id: "bd60156ac0e5", timeout: 110000 });
-run("kv/microsentinel/workload.settings.delta_us=200/0", { id: "670ec4f49e13", timeout: 135000 });
-run("kv/baseline/workload.settings.delta_us=1000/0", { id: "8c16f1491dae", timeout: 110000 });
-run("kv/microsentinel/workload.settings.delta_us=1000/0", { id: "e43c9b88598e", timeout: 135000 });
+run("kv/baseline/workload.settings.delta_us=200/0", { id: "57aaeb3364ae", timeout: 110000 });
+run("kv/microsentinel/workload.settings.delta_us=200/0", { id: "d82d20e3053f", timeout: 135000 });
+run("kv/baseline/workload.settings.delta_us=1000/0", { id: "20907c01bcb4", timeout: 110000 });
+run("kv/microsentinel/workload.settings.delta_us=1000/0", { id: "19863cc53a36", timeout: 135000 });

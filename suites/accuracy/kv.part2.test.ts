@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 2,
-  digest: "5bf2a5e512e8f84b",
+  digest: "5822dae8847e8aa1",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/workload.settings.delta_us=200/1", { id: "e7388c3f940f", timeout: 110000 });
-run("kv/microsentinel/workload.settings.delta_us=200/1", { id: "19ec087f1a67", timeout: 135000 });
-run("kv/baseline/workload.settings.delta_us=1000/1", { id: "1098b723c31a", timeout: 110000 });
-run("kv/microsentinel/workload.settings.delta_us=1000/1", { id: "245f01f757aa", timeout: 135000 });
+run("kv/baseline/workload.settings.delta_us=200/1", { id: "4d6241f24880", timeout: 110000 });
+run("kv/microsentinel/workload.settings.delta_us=200/1", { id: "ed820f6b50f4", timeout: 135000 });
+run("kv/baseline/workload.settings.delta_us=1000/1", { id: "8fe02a4e87bd", timeout: 110000 });
+run("kv/microsentinel/workload.settings.delta_us=1000/1", { id: "beebf7918b1a", timeout: 135000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "lb",
   part: 0,
   parts: 2,
-  digest: "288b033152256cb3",
+  digest: "78d72c4bc61faee3",
   fileUrl: import.meta.url,
 });
 
-run("lb/baseline/workload.settings.policy=rr/0", { id: "26599c1f2ccc", timeout: 170000 });
-run("lb/microsentinel/workload.settings.policy=rr/0", { id: "6533d62de1ce", timeout: 195000 });
-run("lb/baseline/workload.settings.policy=consistent-hash/0", { id: "be13b0127991", timeout: 170000 });
-run("lb/microsentinel/workload.settings.policy=consistent-hash/0", { id: "a98890caeff5", timeout: 195000 });
+run("lb/baseline/workload.settings.policy=rr/0", { id: "ad1f2e562598", timeout: 170000 });
+run("lb/microsentinel/workload.settings.policy=rr/0", { id: "d151b62afb4d", timeout: 195000 });
+run("lb/baseline/workload.settings.policy=consistent-hash/0", { id: "0b9bb2d426ba", timeout: 170000 });
+run("lb/microsentinel/workload.settings.policy=consistent-hash/0", { id: "507391cfa3af", timeout: 195000 });

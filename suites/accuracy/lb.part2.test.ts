@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "lb",
   part: 1,
   parts: 2,
-  digest: "a21ecdbd0acee3c1",
+  digest: "c237c5a882972475",
   fileUrl: import.meta.url,
 });
 
-run("lb/baseline/workload.settings.policy=rr/1", { id: "f657a4fe63b3", timeout: 170000 });
-run("lb/microsentinel/workload.settings.policy=rr/1", { id: "ef366cbb1747", timeout: 195000 });
-run("lb/baseline/workload.settings.policy=consistent-hash/1", { id: "f46aebb7ab22", timeout: 170000 });
-run("lb/microsentinel/workload.settings.policy=consistent-hash/1", { id: "bf940ebd44ea", timeout: 195000 });
+run("lb/baseline/workload.settings.policy=rr/1", { id: "d4b2d2ef6dae", timeout: 170000 });
+run("lb/microsentinel/workload.settings.policy=rr/1", { id: "8669d91df20a", timeout: 195000 });
+run("lb/baseline/workload.settings.policy=consistent-hash/1", { id: "308ca8d80b12", timeout: 170000 });
+run("lb/microsentinel/workload.settings.policy=consistent-hash/1", { id: "92020c8aa78f", timeout: 195000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "nfv",
   part: 0,
   parts: 2,
-  digest: "17b80f035bcf411e",
+  digest: "2079b0d9f4778f71",
   fileUrl: import.meta.url,
 });
 
-run("nfv/baseline/default/0", { id: "63c4d655efcb", timeout: 170000 });
-run("nfv/microsentinel/default/0", { id: "a30b730b0a31", timeout: 195000 });
+run("nfv/baseline/default/0", { id: "ddbbbcc85d83", timeout: 170000 });
+run("nfv/microsentinel/default/0", { id: "395be0c43005", timeout: 195000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "nfv",
   part: 1,
   parts: 2,
-  digest: "f9278a6e339cf3cc",
+  digest: "97a6bc8151a3b9c2",
   fileUrl: import.meta.url,
 });
 
-run("nfv/baseline/default/1", { id: "add3a4e3267e", timeout: 170000 });
-run("nfv/microsentinel/default/1", { id: "20a150b6152e", timeout: 195000 });
+run("nfv/baseline/default/1", { id: "16185ff883e4", timeout: 170000 });
+run("nfv/microsentinel/default/1", { id: "8505c193e389", timeout: 195000 });

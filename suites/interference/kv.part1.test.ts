@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 2,
-  digest: "51be62900a4d9aa6",
+  digest: "ab9a54825ed2fb0e",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/antagonist_mb=0/0", { id: "6bfc4e9dece0", timeout: 122000 });
-run("kv/perf/antagonist_mb=0/0", { id: "95e5cb6e6814", timeout: 142000 });
-run("kv/baseline/antagonist_mb=32/0", { id: "bcd3ad1814a4", timeout: 122000 });
-run("kv/perf/antagonist_mb=32/0", { id: "1f65bfbb32da", timeout: 142000 });
+run("kv/baseline/antagonist_mb=0/0", { id: "5af2bb43166b", timeout: 122000 });
+run("kv/perf/antagonist_mb=0/0", { id: "50b9f29606ce", timeout: 142000 });
+run("kv/baseline/antagonist_mb=32/0", { id: "9a9b799cfea0", timeout: 122000 });
+run("kv/perf/antagonist_mb=32/0", { id: "bba2e771e1b1", timeout: 142000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 2,
-  digest: "1a2cf336df16777c",
+  digest: "f5d586dbfc159f72",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/antagonist_mb=0/1", { id: "63102a5cd2e3", timeout: 122000 });
-run("kv/perf/antagonist_mb=0/1", { id: "492545cbd440", timeout: 142000 });
-run("kv/baseline/antagonist_mb=32/1", { id: "dd40552a58a2", timeout: 122000 });
-run("kv/perf/antagonist_mb=32/1", { id: "d5695bc7807a", timeout: 142000 });
+run("kv/baseline/antagonist_mb=0/1", { id: "4e899de6e6c0", timeout: 122000 });
+run("kv/perf/antagonist_mb=0/1", { id: "c06f66948135", timeout: 142000 });
+run("kv/baseline/antagonist_mb=32/1", { id: "5fd0a82e82e1", timeout: 122000 });
+run("kv/perf/antagonist_mb=32/1", { id: "5099a6d6b23c", timeout: 142000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "lb",
   part: 0,
   parts: 2,
-  digest: "416a24b652f7d6cb",
+  digest: "dba3fc66876724a4",
   fileUrl: import.meta.url,
 });
 
-run("lb/baseline/antagonist_mb=32/0", { id: "294738fd7224", timeout: 182000 });
-run("lb/perf/antagonist_mb=32/0", { id: "32d79de00db1", timeout: 202000 });
+run("lb/baseline/antagonist_mb=32/0", { id: "d4dd1934be12", timeout: 182000 });
+run("lb/perf/antagonist_mb=32/0", { id: "2aaaaad02ddc", timeout: 202000 });

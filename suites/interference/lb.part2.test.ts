@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "lb",
   part: 1,
   parts: 2,
-  digest: "3e4c379df9437acb",
+  digest: "66de0e6b0ebc5b2c",
   fileUrl: import.meta.url,
 });
 
-run("lb/baseline/antagonist_mb=32/1", { id: "8e6c5978f56d", timeout: 182000 });
-run("lb/perf/antagonist_mb=32/1", { id: "400ec78a7fbf", timeout: 202000 });
+run("lb/baseline/antagonist_mb=32/1", { id: "f3428520d37b", timeout: 182000 });
+run("lb/perf/antagonist_mb=32/1", { id: "0e20a194fd1a", timeout: 202000 });

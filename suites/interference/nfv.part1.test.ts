@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "nfv",
   part: 0,
   parts: 2,
-  digest: "81e9dec2d904d13b",
+  digest: "fe74245f1f7f2d2e",
   fileUrl: import.meta.url,
 });
 
-run("nfv/baseline/antagonist_mb=32/0", { id: "ad3c403c33e3", timeout: 182000 });
-run("nfv/perf/antagonist_mb=32/0", { id: "363a2dacca88", timeout: 202000 });
+run("nfv/baseline/antagonist_mb=32/0", { id: "6984f49a9998", timeout: 182000 });
+run("nfv/perf/antagonist_mb=32/0", { id: "6cc52eadbc9f", timeout: 202000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "nfv",
   part: 1,
   parts: 2,
-  digest: "82e8cd24b97ecb61",
+  digest: "217ab949217d2260",
   fileUrl: import.meta.url,
 });
 
-run("nfv/baseline/antagonist_mb=32/1", { id: "5d5c9cd1b769", timeout: 182000 });
-run("nfv/perf/antagonist_mb=32/1", { id: "f4affbc6cded", timeout: 202000 });
+run("nfv/baseline/antagonist_mb=32/1", { id: "d5d69e2ad902", timeout: 182000 });
+run("nfv/perf/antagonist_mb=32/1", { id: "f6db917e19d1", timeout: 202000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 5,
-  digest: "70b300d89aeeed3c",
+  digest: "59d1f63958c6cbe3",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/1", { id: "83c8a0a6e776", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/1", { id: "fe2040f477a8", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/1", { id: "e5ad6bfd4c45", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/1", { id: "324f22cea3b4", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/1", { id: "9765bacba3f7", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/1", { id: "f6b69c88f08a", timeout: 135000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 3,
   parts: 5,
-  digest: "44ac5b73894abb69",
+  digest: "640298fc0d7b09e3",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/3", { id: "8ad33d2a8a9d", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/3", { id: "f87e39d4baa3", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/3", { id: "47619004a01a", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/3", { id: "1edde2ff6a9c", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/3", { id: "bcfb342c31f5", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/3", { id: "4f25e263d13c", timeout: 135000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 4,
   parts: 5,
-  digest: "b4aa49a1df759752",
+  digest: "b31006e46bddad6a",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/4", { id: "0ecdfc5f941b", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/4", { id: "a2a4fd253577", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/4", { id: "78b3af6df125", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/4", { id: "180b14f90c15", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/4", { id: "601b303a13d8", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/4", { id: "4aebe7d14d7a", timeout: 135000 });

@@ -9,8 +9,8 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 2,
-  digest: "86b94d348b0154dc",
+  digest: "cf37143a35962cbe",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/0", { id: "9df50fa0163e", timeout: 110000 });
+run("kv/baseline/default/0", { id: "fc28223865b3", timeout: 110000 });

@@ -9,8 +9,8 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 2,
-  digest: "d02c27e04e13bc17",
+  digest: "207c8c536d49c9ef",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/1", { id: "e606962c5d28", timeout: 110000 });
+run("kv/baseline/default/1", { id: "934a2ff78ffd", timeout: 110000 });

@@ -9,8 +9,8 @@ const { run } = defineSuiteFile({
   workload: "nfv",
   part: 0,
   parts: 1,
-  digest: "d2f806590ad5abcb",
+  digest: "542e2da196a254f1",
   fileUrl: import.meta.url,
 });
 
-run("nfv/baseline/default/0", { id: "5a72dbbc2afe", timeout: 170000 });
+run("nfv/baseline/default/0", { id: "1ced6e07d155", timeout: 170000 });

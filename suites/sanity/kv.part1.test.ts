@@ -9,8 +9,8 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 2,
-  digest: "7d9ac73c32bcc67b",
+  digest: "6824049f7c693da5",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/0", { id: "5e5c88785a39", timeout: 110000 });
+run("kv/baseline/default/0", { id: "06c7efb3b5dd", timeout: 110000 });

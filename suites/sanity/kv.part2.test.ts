@@ -9,8 +9,8 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 2,
-  digest: "29f4aa5ed22bd8aa",
+  digest: "c951f67c04710bb1",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/1", { id: "bfb1c92539a6", timeout: 110000 });
+run("kv/baseline/default/1", { id: "b202ea1ac2a9", timeout: 110000 });

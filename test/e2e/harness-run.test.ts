@@ -49,6 +49,14 @@ describe('harness run (CLI → generated Vitest file → artifacts)', () => {
     expect(dirs).toHaveLength(4);
     const statuses = dirs.map((d) => JSON.parse(readFileSync(path.join(artifacts, d, 'run_result.json'), 'utf8')) as { status: string; run: { variant: string } });
     expect(statuses.map((s) => `${s.run.variant}:${s.status}`).sort()).toEqual(['crash_ms=100:failed', 'crash_ms=100:failed', 'crash_ms=60000:passed', 'crash_ms=60000:passed']);
+    // One suite execution ID, printed at start and end, in every run_result.json and plan.json.
+    const ids = [...res.all!.matchAll(/suite execution (\d{8}-\d{6}-\d{3}-[0-9a-f]{6})/g)].map((m) => m[1]);
+    expect(ids.length, res.all).toBe(2);
+    expect(ids[1]).toBe(ids[0]);
+    for (const d of dirs) {
+      expect(JSON.parse(readFileSync(path.join(artifacts, d, 'run_result.json'), 'utf8')).run.suite_execution_id).toBe(ids[0]);
+      expect(JSON.parse(readFileSync(path.join(artifacts, d, 'plan.json'), 'utf8')).run.suite_execution_id).toBe(ids[0]);
+    }
     // One generated file per repetition block, in interleaved order.
     const part1 = readFileSync(path.join(project.root, 'suites/smoke/tiny.part1.test.ts'), 'utf8');
     expect(part1.match(/^run\("[^"]+"/gm)).toEqual(['run("tiny/baseline/crash_ms=60000/0"', 'run("tiny/baseline/crash_ms=100/0"']);
@@ -90,6 +98,20 @@ describe('harness run (CLI → generated Vitest file → artifacts)', () => {
     expect(junit).toMatch(/<testsuites name="shards" tests="3" failures="0"/);
     const summary = JSON.parse(readFileSync(path.join(project.root, 'merged/summary.json'), 'utf8'));
     expect(summary.groups[0].metrics.completed.n).toBe(3);
+    // Each shard is its own invocation, so the merged summary names both suite executions.
+    expect(summary.suite_execution_ids).toHaveLength(2);
+  });
+
+  it('gives plain `vitest run suites/…` a suite execution ID of its own', async () => {
+    project.suite('plain', `workloads:\n  - name: tiny\n    config: experiments/configs/workloads/tiny.yaml\n    modes: [baseline]\n    repetitions: 1\n    parameters:\n      crash_ms: [60000]\n`);
+    expect((await runCli(['compile'], { cwd: project.root })).exitCode).toBe(0);
+    const out = path.join(project.root, 'plain-out');
+    const vitest = await execa(process.execPath, [path.join(PACKAGE_ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--config', path.join(PACKAGE_ROOT, 'harness/runner/experiments.vitest.config.ts'), '--root', project.root, 'suites/plain/'], { cwd: project.root, reject: false, all: true, env: { NO_COLOR: '1', HARNESS_ARTIFACTS_DIR: out, HARNESS_REPORTS_DIR: path.join(project.root, 'plain-reports') } });
+    expect(vitest.exitCode, vitest.all).toBe(0);
+    const printed = /suite execution (\S+)\n[\s\S]*suite execution \1 finished/.exec(vitest.all!);
+    expect(printed, vitest.all).not.toBeNull();
+    const [dir] = readdirSync(out);
+    expect(JSON.parse(readFileSync(path.join(out, dir!, 'run_result.json'), 'utf8')).run.suite_execution_id).toBe(printed![1]);
   });
 });
 

@@ -24,6 +24,7 @@ export function fakeRecord(r: FakeRun, suite = 'overhead'): RunRecord {
     error: status === 'failed' ? { message: r.error ?? 'Server kv exited with code 1 while the clients were running', kind: 'process', reason: 'ServerExitedError: unexpected-exit', command: 'node server.ts', log: 'kv_server.log', log_tail: 'boom' } : null,
     artifact_dir: `/tmp/artifacts/${name.replace(/\//g, '_')}`,
     containment: null,
+    timeseries: null,
     started_at: '2026-11-28T10:00:00.000Z',
     finished_at: '2026-11-28T10:00:02.000Z',
     duration_ms: 2000,

@@ -1,14 +1,23 @@
-import { connectClickHouse, ingestRuns, IngestError, suiteTableQuery } from '../../ingest/ingest.ts';
+import { HttpEngine, ingestRuns, IngestError } from '../../ingest/ingest.ts';
+import { suiteTableQuery } from '../../ingest/select.ts';
 import { collectRunRecords, RunRecordError } from '../../report/run-records.ts';
 import type { CliIo } from '../main.ts';
 import { UsageError } from '../errors.ts';
 
-// `harness ingest ARTIFACTS… --clickhouse URL`: idempotent load of run results; `--suite-table ID` prints a suite's table.
-export async function ingestCommand(paths: string[], opts: { clickhouse?: string; database: string; suiteTable?: string }, io: CliIo): Promise<number> {
-  const url = opts.clickhouse ?? process.env.HARNESS_CLICKHOUSE_URL;
+// The ClickHouse URL from --clickhouse or HARNESS_CLICKHOUSE_URL, checked.
+export function clickhouseUrl(flag: string | undefined): string {
+  const url = flag ?? process.env.HARNESS_CLICKHOUSE_URL;
   if (!url) throw new UsageError('--clickhouse URL is required (e.g. http://127.0.0.1:8123), or set HARNESS_CLICKHOUSE_URL');
-  if (!/^https?:\/\//.test(url)) throw new UsageError(`--clickhouse must be an http(s) URL of ClickHouse's HTTP interface, got "${url}"`);
-  const client = connectClickHouse(url);
+  if (!/^https?:\/\/[^\s/]+/.test(url)) throw new UsageError(`--clickhouse must be an http(s) URL of ClickHouse's HTTP interface, got "${url}"`);
+  return url;
+}
+
+// `harness ingest ARTIFACTS… --clickhouse URL`: migrate, then load runs in batches; `--suite-table ID` prints a suite's table.
+export async function ingestCommand(paths: string[], opts: { clickhouse?: string; database: string; suiteTable?: string; batchSize?: string }, io: CliIo): Promise<number> {
+  const url = clickhouseUrl(opts.clickhouse);
+  const batchSize = opts.batchSize === undefined ? undefined : Number(opts.batchSize);
+  if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize > 0)) throw new UsageError(`--batch-size must be a whole number of runs above 0, got "${opts.batchSize}"`);
+  const engine = new HttpEngine(url);
   try {
     if (paths.length > 0) {
       let records;
@@ -18,15 +27,17 @@ export async function ingestCommand(paths: string[], opts: { clickhouse?: string
         if (err instanceof RunRecordError) throw new UsageError(err.message);
         throw err;
       }
-      const res = await ingestRuns(client, records, { url, database: opts.database });
+      const res = await ingestRuns(engine, records, {
+        database: opts.database,
+        ...(batchSize ? { batchSize } : {}),
+        onProgress: (p) => io.stderr.write(`ingest: ${p.runsDone}/${p.runsTotal} runs, ${p.rows} rows\n`),
+      });
+      for (const w of res.warnings) io.stderr.write(`warning: ${w}\n`);
+      if (res.migrated.length > 0) io.stderr.write(`note: database ${opts.database} migrated to schema version ${res.migrated.at(-1)}\n`);
       const rows = Object.entries(res.rows).map(([t, n]) => `${t} ${n}`).join(', ');
       io.stdout.write(`ingested ${res.runs} runs (${res.skipped} already present) into ${opts.database} in ${Math.round(res.durationMs)} ms${rows ? `: ${rows}` : ''}\n`);
     }
-    if (opts.suiteTable) {
-      const result = await client.query({ query: suiteTableQuery(opts.database, opts.suiteTable), format: 'JSONEachRow' });
-      const rows = await result.json<Record<string, unknown>>();
-      io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-    }
+    if (opts.suiteTable) io.stdout.write(`${JSON.stringify(await engine.query(suiteTableQuery(opts.database, opts.suiteTable)), null, 2)}\n`);
     return 0;
   } catch (err) {
     if (err instanceof IngestError) {
@@ -35,6 +46,6 @@ export async function ingestCommand(paths: string[], opts: { clickhouse?: string
     }
     throw err;
   } finally {
-    await client.close();
+    await engine.close();
   }
 }

@@ -11,7 +11,7 @@ import { formatResumePlan, resumePlan } from '../../results/resume-plan.ts';
 import { artifactsRoot } from '../../results/artifact-dir.ts';
 import { PreviousRunError } from '../../results/previous-runs.ts';
 import { UsageError } from '../errors.ts';
-import { newSessionId } from '../../fixtures/global-setup.ts';
+import { SUITE_EXECUTION_ENV, currentSuiteExecutionId, newSuiteExecutionId } from '../../results/suite-execution.ts';
 import { removeAllWorktrees } from '../../mutations/worktree.ts';
 import { deployForSuite } from './deploy.ts';
 import { sweepLeftovers } from '../../process/containment.ts';
@@ -58,16 +58,19 @@ export async function runCommand(rootDir: string, opts: Record<string, string | 
   const root = artifactsRoot(rootDir, options.artifactsDir);
   // What a dead harness left behind (servers holding ports, run cgroups) goes before anything starts.
   for (const l of await sweepLeftovers(root, containmentSupport())) io.stderr.write(`warning: removed ${l.description}\n`);
-  const sessionId = process.env.HARNESS_SESSION_ID ?? newSessionId();
+  // One ID for every run of this invocation: printed now and at the end, stored in each run's results.
+  const executionId = currentSuiteExecutionId() ?? newSuiteExecutionId();
+  io.stderr.write(`suite execution ${executionId}: ${plan.name}, ${total} runs\n`);
   const startedAt = new Date();
   const { exitCode, interrupted } = await runVitestChild(args, {
     cwd: rootDir,
-    env: { ...runOptionsToEnv(options), ...(options.maxRuns ? { HARNESS_MAX_RUNS: String(options.maxRuns) } : {}), HARNESS_ROOT: rootDir, HARNESS_TOTAL_RUNS: String(total), HARNESS_SESSION_ID: sessionId },
+    env: { ...runOptionsToEnv(options), ...(options.maxRuns ? { HARNESS_MAX_RUNS: String(options.maxRuns) } : {}), HARNESS_ROOT: rootDir, HARNESS_TOTAL_RUNS: String(total), [SUITE_EXECUTION_ENV]: executionId },
   });
   // Worktrees of mutations never outlive the suite, also when Vitest was interrupted.
   if (plan.runs.some((r) => r.mutation)) await removeAllWorktrees(rootDir);
-  const note = await ensureSessionReports({ rootDir, suite: plan.name, artifactsRoot: root, sessionId, options, startedAt, interrupted: interrupted !== undefined });
+  const note = await ensureSessionReports({ rootDir, suite: plan.name, artifactsRoot: root, sessionId: executionId, options, startedAt, interrupted: interrupted !== undefined });
   if (note) io.stderr.write(`note: ${note}\n`);
+  io.stderr.write(`suite execution ${executionId} ended (exit ${interrupted ?? exitCode ?? 1}); select its data with this ID: npx harness notebook ${executionId}\n`);
   if (interrupted) {
     io.stderr.write(`interrupted (${interrupted}): artifacts of the runs so far are kept; rerun with --resume to finish\n`);
     return signalExitCode(interrupted);

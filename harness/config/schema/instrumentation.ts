@@ -35,6 +35,22 @@ export const InstrumentationSchema = z.strictObject({
   agent_env: EnvSchema.optional(),
   agent_ready_timeout_s: SecondsSchema.positive().default(15),
   observer_command: CommandSchema.optional().describe('Advanced: a custom observer command instead of the agent.'),
+  timeseries: z
+    .strictObject({
+      enabled: z.boolean().default(true).describe('Scraping costs the observer a little CPU (the reference observer: about 0.5 % of a core at 1 s, bench/scrape-cost.ts); false measures without it.'),
+      interval_ms: z.number().int().min(100).max(60_000).default(1000).describe('How often Prometheus endpoints are scraped during the measurement window.'),
+      endpoints: z
+        .array(
+          z.strictObject({
+            name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, `.`, `_`, `-` (it names the dump file)').describe('Names prometheus/<name>.om.txt.'),
+            url: z.string().describe('Prometheus text endpoint; templates allowed, e.g. http://{{hosts.server}}:{{ports.node_exporter}}/metrics'),
+          }),
+        )
+        .default([])
+        .describe('Extra endpoints scraped like the observer’s, e.g. a prometheus-node-exporter server process.'),
+    })
+    .prefault({})
+    .describe('Time series during the measurement window: the observer’s metrics endpoint (microsentinel mode) and these endpoints.'),
   monitors: z
     .strictObject({ mpstat: MonitorSchema.prefault({}), pidstat: MonitorSchema.prefault({}) })
     .prefault({})

@@ -21,7 +21,7 @@ export class PrepareStage implements RunStage {
 
   /** The run's commands; empty until start() rendered them (so later stages report nothing). */
   get commands(): RunCommands {
-    return this.rendered ?? { servers: [], clients: [], observer: null, monitors: [] };
+    return this.rendered ?? { servers: [], clients: [], observer: null, monitors: [], scrapes: { intervalMs: 1000, endpoints: [] } };
   }
 
   async start(): Promise<void> {
