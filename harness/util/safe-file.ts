@@ -200,6 +200,9 @@ export function writeFileSafe(file: string, data: string | Buffer, options: Writ
     if (fd !== undefined) closeSync(fd);
     rmSync(tmp, { force: true });
     if (err instanceof UnsafeFileError) throw err;
+    // The disk, not the path, is at fault (full, over quota, read-only): the caller names the cause.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'EROFS') throw err;
     throw new UnsafeFileError(file, `cannot write ${options.what ?? 'output file'}: ${describeErrno(err)}`);
   }
 }

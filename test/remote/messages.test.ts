@@ -25,7 +25,7 @@ describe('remote messages', () => {
     const t = resolveSshHost('gen1', { configPath: config });
     const msg = missingWorkdirMessage(t, '~/MicroSentinel', '/home/harness-gen/MicroSentinel');
     expect(msg).toContain(`ssh -F '${config}' -p 2222 gen1 'mkdir -p ~/MicroSentinel'`);
-    expect(msg).toContain(`rsync -a --exclude .git -e 'ssh -F '\\''${config}'\\'' -p 2222' ./ gen1:MicroSentinel/`);
+    expect(msg).toContain('npx harness deploy --host gen1');
     expect(msg).not.toMatch(/docs\/|\.md\b/);
     expect(missingRemotePathMessage(t, 'metrics_dir', 'out', '/home/harness-gen/MicroSentinel/out')).toContain(`ssh -F '${config}' -p 2222 gen1 'mkdir -p /home/harness-gen/MicroSentinel/out'`);
   });
