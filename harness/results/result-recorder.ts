@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { PlannedRun, ProcessPlan } from '../plan/run-types.ts';
 import { writeJsonAtomic } from '../util/atomic-write.ts';
 import { quoteArgv } from '../util/quote.ts';
-import { keyMetricsFrom } from './key-metrics.ts';
+import { keyMetricsFrom, sendLagWarnings } from './key-metrics.ts';
 import { redactValue } from './redact.ts';
 import { RUN_RESULT_SCHEMA_VERSION, type CommandRecord, type Phases, type RunResult } from './run-result-schema.ts';
 
@@ -90,6 +90,7 @@ export class ResultRecorder {
   // Build and atomically write run_result.json; returns what was written.
   write(status: RunResult['status'], error: RunFailureInfo | null): RunResult {
     const finished = new Date();
+    for (const w of sendLagWarnings(this.pendingClientMetrics())) this.warn(w);
     const result: RunResult = {
       schema_version: RUN_RESULT_SCHEMA_VERSION,
       run: {
