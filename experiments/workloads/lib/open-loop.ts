@@ -152,11 +152,12 @@ class OpenLoopRun {
   ) {
     alarm.onRing = () => this.onAlarm();
     this.plan = new ArrivalPlan(opts);
-    // Spin at most a quarter of the mean gap between sends: a generator that spins most of the time is
-    // scheduled like a CPU hog on a shared machine, and its sends and reads then wait in the run queue.
-    const maxSpinMs = Math.min((opts.spinUs ?? 1000) / 1000, 250 / opts.rate);
+    // Spin at most an eighth of the mean gap between sends: a generator that spins much of the time is
+    // scheduled like a CPU hog on a shared machine (its sends and reads then wait in the run queue), and
+    // takes CPU from the server it measures.
+    const maxSpinMs = Math.min((opts.spinUs ?? 1000) / 1000, 125 / opts.rate);
     this.pacer = new Pacer(maxSpinMs);
-    this.alarmLateness = new LatenessTracker(0.15, Math.max(maxSpinMs, 0.05));
+    this.alarmLateness = new LatenessTracker(0.1, Math.max(maxSpinMs, 0.02));
     this.maxBatch = opts.maxBatch ?? 512;
     this.measureStart = this.t0 + opts.warmupS * 1000;
     this.sendDeadline = this.measureStart + opts.durationS * 1000 + (opts.sendGraceMs ?? Math.max(opts.timeoutMs, 1000));

@@ -81,7 +81,8 @@ export class TimelineRecorder {
   }
 
   private secondOf(ms: number): number {
-    const s = Math.floor((ms - this.startMs) / 1000);
+    // The epsilon keeps an intended time exactly on a second boundary in the later second despite rounding.
+    const s = Math.floor((ms - this.startMs) / 1000 + 1e-9);
     return s < 0 ? 0 : s >= this.offered.length ? this.offered.length - 1 : s;
   }
 }

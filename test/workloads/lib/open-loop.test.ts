@@ -33,8 +33,12 @@ describe('runOpenLoop', () => {
     expect(sink.sends).toBe(600);
     expect(r.completed).toBe(500);
     expect(r.latency.count).toBe(500);
-    expect(r.achievedRps).toBeGreaterThan(990);
-    expect(r.achievedSendRps).toBeGreaterThan(990);
+    // The rates are 1000/s unless this (shared) machine made the last send or answer late: then exactly
+    // as much lower as that lateness says (rate = count ÷ span to the last one).
+    const lateS = (us: number): number => us / 1e6;
+    expect(r.achievedSendRps).toBeGreaterThanOrEqual(500 / (0.5 + lateS(r.sendLag.summary().max)) - 1);
+    expect(r.achievedRps).toBeGreaterThanOrEqual(500 / (0.5 + lateS(r.latency.summary().max)) - 1);
+    expect(r.achievedRps).toBeLessThanOrEqual(1000);
     expect(r.timeouts + r.errors + r.unsent).toBe(0);
   });
 
