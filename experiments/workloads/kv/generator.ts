@@ -5,6 +5,7 @@ import { connectAll } from '../lib/connect-all.ts';
 import { keyspaceChooser, keyspaceFlags, keyspaceParams, readKeyspaceFlags, type KeyspaceConfig } from '../lib/keyspace-flags.ts';
 import { buildGeneratorMetrics, publishGeneratorMetrics } from '../lib/metrics.ts';
 import { runOpenLoop } from '../lib/open-loop.ts';
+import { enterRealtime } from '../lib/realtime.ts';
 import { reduceTimerSlack } from '../lib/timer-slack.ts';
 import { SeededRandom, deriveSeed } from '../lib/prng.ts';
 import { readScheduleFlags, scheduleFlags, type ScheduleConfig } from '../lib/schedule-flags.ts';
@@ -56,6 +57,7 @@ async function main(flags: Flags): Promise<number> {
       opRng: new SeededRandom(deriveSeed(cfg.seed, 2)),
     }, cfg.keys);
     const timerSlackNs = reduceTimerSlack();
+    if (cfg.realtime) enterRealtime();
     const result = await runOpenLoop({ ...cfg, seed: deriveSeed(cfg.seed, 0) }, sink);
     const lost = conns.filter((c) => !c.isOpen);
     if (lost.length > 0) notes.push(`${lost.length} of ${conns.length} connections lost: ${lost[0]!.closeReason}`);
@@ -69,6 +71,7 @@ async function main(flags: Flags): Promise<number> {
         warmupS: cfg.warmupS,
         seed: cfg.seed,
         timerSlackNs,
+        realtime: cfg.realtime,
         target: authority(cfg),
         params: {
           ...keyspaceParams(cfg),

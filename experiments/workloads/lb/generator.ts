@@ -6,6 +6,7 @@ import { connectAll } from '../lib/connect-all.ts';
 import { keyspaceChooser, keyspaceFlags, keyspaceParams, readKeyspaceFlags, type KeyspaceConfig } from '../lib/keyspace-flags.ts';
 import { buildGeneratorMetrics, publishGeneratorMetrics } from '../lib/metrics.ts';
 import { runOpenLoop } from '../lib/open-loop.ts';
+import { enterRealtime } from '../lib/realtime.ts';
 import { reduceTimerSlack } from '../lib/timer-slack.ts';
 import { deriveSeed } from '../lib/prng.ts';
 import { readScheduleFlags, scheduleFlags, type ScheduleConfig } from '../lib/schedule-flags.ts';
@@ -57,6 +58,7 @@ async function main(flags: Flags): Promise<number> {
       keyHeader: cfg.keyHeader,
     });
     const timerSlackNs = reduceTimerSlack();
+    if (cfg.realtime) enterRealtime();
     const result = await runOpenLoop({ ...cfg, seed: deriveSeed(cfg.seed, 0) }, sink);
     const lost = conns.filter((c) => !c.isOpen);
     if (lost.length > 0) notes.push(`${lost.length} of ${conns.length} connections lost: ${lost[0]!.closeReason}`);
@@ -72,6 +74,7 @@ async function main(flags: Flags): Promise<number> {
         warmupS: cfg.warmupS,
         seed: cfg.seed,
         timerSlackNs,
+        realtime: cfg.realtime,
         target,
         params: {
           ...keyspaceParams(cfg),

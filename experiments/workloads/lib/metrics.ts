@@ -58,6 +58,8 @@ export interface GeneratorMetrics {
     warmup_sent: number;
     /** The main thread's timer slack while it ran (ns), when Linux says; see lib/timer-slack.ts. */
     timer_slack_ns?: number;
+    /** The generator ran SCHED_FIFO (--realtime). */
+    realtime?: boolean;
   };
   /** One entry per second of the measurement window (README: "Timeline"). */
   timeline: TimelineEntry[];
@@ -79,6 +81,8 @@ export interface MetricsContext {
   notes?: string[];
   /** The timer slack in force (lib/timer-slack.ts), recorded in `schedule.timer_slack_ns`. */
   timerSlackNs?: number;
+  /** The generator ran SCHED_FIFO (--realtime). @default false */
+  realtime?: boolean;
   /** Always write `dropped`, even when 0 (workloads whose server may discard requests on purpose). @default false */
   reportDropped?: boolean;
 }
@@ -116,6 +120,7 @@ export function buildGeneratorMetrics(ctx: MetricsContext, r: OpenLoopResult): G
       unsent: r.unsent,
       warmup_sent: r.warmupSent,
       ...(ctx.timerSlackNs !== undefined ? { timer_slack_ns: ctx.timerSlackNs } : {}),
+      ...(ctx.realtime ? { realtime: true } : {}),
     },
     timeline: r.timeline ?? [],
     params: ctx.params ?? {},

@@ -7,6 +7,7 @@ import { CliError, UsageError, runCli, type FlagSpecs, type Flags } from '../lib
 import { createEpochClockUs } from '../lib/busy-wait.ts';
 import { buildGeneratorMetrics, publishGeneratorMetrics } from '../lib/metrics.ts';
 import { runOpenLoop } from '../lib/open-loop.ts';
+import { enterRealtime } from '../lib/realtime.ts';
 import { reduceTimerSlack } from '../lib/timer-slack.ts';
 import { SeededRandom, deriveSeed } from '../lib/prng.ts';
 import { readScheduleFlags, scheduleFlags, type ScheduleConfig } from '../lib/schedule-flags.ts';
@@ -118,6 +119,7 @@ async function main(flags: Flags): Promise<number> {
     const chooser = createFlowChooser(cfg.flowDist, cfg.flows, new SeededRandom(deriveSeed(cfg.seed, 1)), cfg.zipfS);
     const sink = new NfvPacketSink(sockets, { ip: ip.address, port: cfg.port }, flows, chooser, cfg.packetSize, createEpochClockUs());
     const timerSlackNs = reduceTimerSlack();
+    if (cfg.realtime) enterRealtime();
     const result = await runOpenLoop({ ...cfg, seed: deriveSeed(cfg.seed, 0) }, sink);
     const notes: string[] = [];
     if (result.completed === 0 && result.sent > 0 && (result.dropped ?? 0) === 0) {
@@ -137,6 +139,7 @@ async function main(flags: Flags): Promise<number> {
         warmupS: cfg.warmupS,
         seed: cfg.seed,
         timerSlackNs,
+        realtime: cfg.realtime,
         target: `${ip.address}:${cfg.port}`,
         reportDropped: true,
         params: {
