@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { CliError } from './args.ts';
 
 /**
@@ -14,5 +15,21 @@ export function enterRealtime(): void {
     const e = err as { stderr?: Buffer; message: string };
     const why = e.stderr?.toString().trim() || e.message;
     throw new CliError(`--realtime: cannot make the generator SCHED_FIFO with chrt (needs root or CAP_SYS_NICE, and util-linux): ${why}`);
+  }
+  const policy = schedulingPolicy();
+  if (policy !== SCHED_FIFO) throw new CliError(`--realtime: chrt succeeded but the scheduling policy is ${policy ?? 'unknown'}, not SCHED_FIFO (${SCHED_FIFO})`);
+}
+
+const SCHED_FIFO = 1;
+
+// This process's scheduling policy (field 41 of /proc/<pid>/stat), or undefined off Linux.
+export function schedulingPolicy(): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${process.pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces) start at field 3.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[41 - 3]);
+  } catch {
+    return undefined;
   }
 }
