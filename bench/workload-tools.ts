@@ -15,6 +15,17 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
  */
 export const GENERATOR_ROOT = path.resolve(process.env.BENCH_GENERATOR_ROOT ?? ROOT);
 export const run = promisify(execFile);
+/**
+ * `BENCH_REALTIME=1`: the server under test runs SCHED_FIFO 2 and the closed-loop reference clients
+ * SCHED_FIFO 1 (chrt, root), so that on a machine crowded with other work the comparison is between
+ * the generator and the wire, not between the machine's stalls; pair it with the --realtime rows.
+ */
+export const REALTIME = process.env.BENCH_REALTIME === '1';
+
+// A command line, under chrt at `priority` when BENCH_REALTIME is set.
+export function maybeRealtime(priority: number, cmd: string, args: string[]): [string, string[]] {
+  return REALTIME ? ['chrt', ['-f', String(priority), cmd, ...args]] : [cmd, args];
+}
 
 /** Percentiles in µs, as every latency row of the bench prints them. */
 export interface Percentiles {
@@ -116,7 +127,7 @@ export interface RedisBenchmarkResult extends Percentiles {
  * percentile distribution: the value at the first listed percentile at or above the one asked for.
  */
 export async function redisBenchmark(port: number, extra: string[]): Promise<RedisBenchmarkResult> {
-  const { stdout } = await run('redis-benchmark', ['-h', '127.0.0.1', '-p', String(port), '-t', 'get', '-r', '10000', '-d', '64', ...extra], { timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await run(...maybeRealtime(1, 'redis-benchmark', ['-h', '127.0.0.1', '-p', String(port), '-t', 'get', '-r', '10000', '-d', '64', ...extra]), { timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
   return parseRedisBenchmark(stdout);
 }
 
@@ -130,9 +141,9 @@ export function parseRedisBenchmark(stdout: string): RedisBenchmarkResult {
   return { rps: Number(rps[1]), p50: summary ? us(summary[3]) : atOrAbove(50), p90: atOrAbove(90), p99: summary ? us(summary[5]) : atOrAbove(99), p999: atOrAbove(99.9) };
 }
 
-// The minimal closed-loop Node client (bench/closed-loop-client.ts) for `requests` GETs.
-export async function closedLoopNode(port: number, requests: number): Promise<Percentiles> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'bench/closed-loop-client.ts', String(port), String(requests)], { cwd: ROOT, timeout: 120_000 });
+// The minimal closed-loop Node client (bench/closed-loop-client.ts) for `requests` GETs, `gapUs` apart.
+export async function closedLoopNode(port: number, requests: number, gapUs = 0): Promise<Percentiles> {
+  const { stdout } = await run(...maybeRealtime(1, process.execPath, ['--import', 'tsx', 'bench/closed-loop-client.ts', String(port), String(requests), String(gapUs)]), { cwd: ROOT, timeout: 120_000 });
   return JSON.parse(stdout) as Percentiles;
 }
 

@@ -6,13 +6,14 @@
 // Needs redis-server, redis-benchmark (Debian redis-server, redis-tools) and wrk. Bounded: every probe
 // has a timeout, the searches a probe budget, the whole bench a deadline (~1–2 minutes).
 // Usage: node --import tsx bench/workloads.ts   (BENCH_WORKLOADS=fidelity,throughput,lb picks sections;
+//        BENCH_REALTIME=1 runs the server and reference clients SCHED_FIFO, see workload-tools.ts;
 //        BENCH_GENERATOR_ROOT=DIR measures the generators of another checkout, for before/after figures)
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { GeneratorMetrics } from '../experiments/workloads/lib/metrics.ts';
 import { measureFidelity } from './workload-fidelity.ts';
-import { BenchProcesses, GENERATOR_ROOT, GeneratorProbe, ROOT, freePort, node, redisBenchmark, run, stopProcess, wrk } from './workload-tools.ts';
+import { BenchProcesses, GENERATOR_ROOT, GeneratorProbe, REALTIME, ROOT, freePort, maybeRealtime, node, redisBenchmark, run, stopProcess, wrk } from './workload-tools.ts';
 
 const DEADLINE = Date.now() + 240_000;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'bench-workloads-'));
@@ -146,7 +147,7 @@ async function main(): Promise<void> {
   let fidelity: string[] = [];
 
   const redisPort = await freePort();
-  const redis = await procs.startServer('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], /Ready to accept connections/);
+  const redis = await procs.startServer(...maybeRealtime(2, 'redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']), /Ready to accept connections/);
   if (SECTIONS.has('fidelity')) fidelity = (await measureFidelity(procs, gen, redisPort)).lines;
   if (SECTIONS.has('throughput')) notes.push(...(await throughputSection(rows, row, redisPort)));
   await stopProcess(redis);
@@ -155,7 +156,8 @@ async function main(): Promise<void> {
   const w = Math.max(0, ...rows.map((r) => r[0].length));
   const lines = [
     `workload bench: one run, ${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(2)} at the end, all on 127.0.0.1` +
-      (GENERATOR_ROOT !== ROOT ? `; generators from ${GENERATOR_ROOT}` : ''),
+      (GENERATOR_ROOT !== ROOT ? `; generators from ${GENERATOR_ROOT}` : '') +
+      (REALTIME ? '; BENCH_REALTIME: redis-server SCHED_FIFO 2, redis-benchmark and the Node clients SCHED_FIFO 1' : ''),
     ...fidelity,
     ...(rows.length
       ? [

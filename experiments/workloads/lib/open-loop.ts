@@ -97,9 +97,10 @@ export async function runOpenLoop(opts: OpenLoopOptions, sink: RequestSink): Pro
  * read as soon as they arrive and the generator uses as little CPU as it can (a spinning generator on a
  * shared machine is scheduled like any CPU hog and its sends and reads wait in the run queue):
  * - nothing in flight, send within a few ms: block on a precise timer, then spin the last few µs (Pacer);
- * - requests in flight, send within a few ms: one event-loop turn at a time (setImmediate), each turn
- *   reading whatever arrived;
+ * - requests in flight, send within a few ms: stay in epoll (a response is read the moment it arrives),
+ *   woken by the Alarm thread a margin before the send, then one event-loop turn at a time;
  * - send further away: a libuv timer set a little early; epoll wakes the loop for any response.
+ * When the last request in flight is answered while the alarm waits, the next turn switches to the pacer.
  */
 class OpenLoopRun {
   private readonly plan: ArrivalPlan;
