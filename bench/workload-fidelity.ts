@@ -41,6 +41,7 @@ export async function measureFidelity(procs: BenchProcesses, probe: GeneratorPro
   const g2k = await probe.probe('kv', redisPort, 2000, { durationS: 10, warmupS: 1, extra: KV_GET_ONLY });
   const g20k = await probe.probe('kv', redisPort, 20_000, { durationS: 5, warmupS: 1, extra: KV_GET_ONLY });
   const g2kRt = await probe.probe('kv', redisPort, 2000, { durationS: 10, warmupS: 1, extra: [...KV_GET_ONLY, '--realtime'] });
+  const g20kRt = await probe.probe('kv', redisPort, 20_000, { durationS: 5, warmupS: 1, extra: [...KV_GET_ONLY, '--realtime'] });
 
   process.stderr.write('bench: fidelity: the same with two CPU-bound processes (yes > /dev/null) beside it …\n');
   const hogs = procs.startCpuHogs(2);
@@ -58,6 +59,7 @@ export async function measureFidelity(procs: BenchProcesses, probe: GeneratorPro
   const gen2k = fromMetrics('kv generator, 2,000 req/s Poisson, 4 connections', g2k);
   const gen20k = fromMetrics('kv generator, 20,000 req/s Poisson, 4 connections', g20k);
   const gen2kRt = fromMetrics('kv generator, 2,000 req/s, --realtime (SCHED_FIFO)', g2kRt);
+  const gen20kRt = fromMetrics('kv generator, 20,000 req/s, --realtime', g20kRt);
   const busy2k = fromMetrics('busy: kv generator, 2,000 req/s', g2kBusy);
   const busy2kRt = fromMetrics('busy: kv generator, 2,000 req/s, --realtime', g2kBusyRt);
   const paced: LatencyRow = { name: 'same client, asleep 500 µs before each GET (paced)', ...nodePaced };
@@ -68,6 +70,7 @@ export async function measureFidelity(procs: BenchProcesses, probe: GeneratorPro
     gen2k,
     gen20k,
     gen2kRt,
+    gen20kRt,
     { name: 'busy: redis-benchmark -c 1 -t get', ...wireBusy },
     busy2k,
     busy2kRt,
@@ -85,6 +88,8 @@ export async function measureFidelity(procs: BenchProcesses, probe: GeneratorPro
     target('20,000 req/s p99 / wire p99', gen20k.p99 / wire.p99, 3),
     target('2,000 req/s send lag p99 / wire p99', (gen2k.sendLagP99 ?? Number.NaN) / wire.p99, 0.2),
     target('2,000 req/s --realtime: p99 / wire p99', gen2kRt.p99 / wire.p99, 2),
+    target('2,000 req/s --realtime: p99.9 / wire p99.9', gen2kRt.p999 / wire.p999, 3),
+    target('20,000 req/s --realtime: p99 / wire p99', gen20kRt.p99 / wire.p99, 3),
     target('2,000 req/s --realtime: send lag p99 / wire p99', (gen2kRt.sendLagP99 ?? Number.NaN) / wire.p99, 0.2),
     target('busy: 2,000 req/s p99 / busy wire p99', busy2k.p99 / wireBusy.p99, 4),
     target('busy: 2,000 req/s --realtime: p99 / busy wire p99', busy2kRt.p99 / wireBusy.p99, 4),
