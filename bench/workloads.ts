@@ -1,84 +1,33 @@
 // Workload bench: our generators and servers next to the standard tools, from one run on this node.
+//   the generator noise floor: kv generator latency vs redis-benchmark -c 1 (the wire), idle and busy;
 //   kv generator (max sustainable open-loop rate) vs redis-benchmark, both against redis-server;
 //   kv server vs redis-server under the kv generator (and under redis-benchmark);
 //   lb generator (max sustainable open-loop rate) vs wrk, against the same balancer.
 // Needs redis-server, redis-benchmark (Debian redis-server, redis-tools) and wrk. Bounded: every probe
 // has a timeout, the searches a probe budget, the whole bench a deadline (~1–2 minutes).
-// Usage: node --import tsx bench/workloads.ts
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
+// Usage: node --import tsx bench/workloads.ts   (BENCH_WORKLOADS=fidelity,throughput,lb picks sections;
+//        BENCH_REALTIME=1 runs the server and reference clients SCHED_FIFO, see workload-tools.ts;
+//        BENCH_GENERATOR_ROOT=DIR measures the generators of another checkout, for before/after figures)
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import type { GeneratorMetrics } from '../experiments/workloads/lib/metrics.ts';
+import { measureFidelity } from './workload-fidelity.ts';
+import { BenchProcesses, GENERATOR_ROOT, GeneratorProbe, REALTIME, ROOT, freePort, maybeRealtime, node, redisBenchmark, run, stopProcess, wrk } from './workload-tools.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const run = promisify(execFile);
-const DEADLINE = Date.now() + 170_000;
+const DEADLINE = Date.now() + 240_000;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'bench-workloads-'));
-const started: ChildProcess[] = [];
-
-/** A server process started by the bench; stopped by its pid only. */
-async function startServer(cmd: string, args: string[], ready: RegExp): Promise<ChildProcess> {
-  const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  started.push(child);
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const end = Date.now() + 15_000;
-  while (!ready.test(out)) {
-    if (child.exitCode !== null || Date.now() > end) throw new Error(`${cmd} ${args.join(' ')} did not become ready:\n${out}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return child;
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => srv.once('listening', r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
-interface ProbeOptions {
-  durationS?: number;
-  warmupS?: number;
-  extra?: string[];
-}
-
-// One open-loop generator run; undefined if it failed to run at all.
-let probeNo = 0;
-async function probe(generator: 'kv' | 'lb', port: number, rate: number, o: ProbeOptions = {}): Promise<GeneratorMetrics | undefined> {
-  const file = path.join(tmp, `probe-${++probeNo}.json`);
-  const args = ['--import', 'tsx', `experiments/workloads/${generator}/generator.ts`, '--port', String(port), '--rate', String(rate),
-    '--duration-s', String(o.durationS ?? 1), '--warmup-s', String(o.warmupS ?? 0.3), '--arrival', 'poisson', '--connections', '4',
-    '--metrics-file', file, ...(o.extra ?? [])];
-  try {
-    await run(process.execPath, args, { cwd: ROOT, timeout: 30_000 });
-    return JSON.parse(readFileSync(file, 'utf8')) as GeneratorMetrics;
-  } catch {
-    return undefined;
-  }
-}
+const procs = new BenchProcesses();
+const gen = new GeneratorProbe(tmp);
+/** Sections to run (`BENCH_WORKLOADS=fidelity,lb`); all by default. */
+const SECTIONS = new Set((process.env.BENCH_WORKLOADS ?? 'fidelity,throughput,lb').split(',').map((s) => s.trim()));
 
 /**
  * Throughput at overload: offer far more than anyone can serve, no warm-up, and count what completed
  * per second (what a closed-loop tool such as redis-benchmark or wrk reports).
  */
-async function capacity(generator: 'kv' | 'lb', port: number, overload: number, extra: string[] = []): Promise<number> {
-  const m = await probe(generator, port, Math.round(overload), { durationS: 1.5, warmupS: 0, extra });
+async function capacity(generator: 'kv' | 'lb', port: number, overload: number, extra: string[] = [], connections = 4): Promise<number> {
+  const m = await gen.probe(generator, port, Math.round(overload), { durationS: 1.5, warmupS: 0, extra, connections });
   return m?.achieved_rps ?? 0;
 }
 
@@ -100,12 +49,12 @@ function sustained(m: GeneratorMetrics | undefined): boolean {
  * The highest offered rate sustained against a target: from `start`, halve until one is sustained (at most
  * 4 times) or double while they are (at most 8 times), then bisect between the last good and first bad rate.
  */
-async function maxSustainedRate(generator: 'kv' | 'lb', port: number, start: number, extra: string[] = []): Promise<{ rate: number; p99us: number }> {
+async function maxSustainedRate(generator: 'kv' | 'lb', port: number, start: number, extra: string[] = [], connections = 4): Promise<{ rate: number; p99us: number }> {
   let good = 0;
   let goodP99 = 0;
   let bad = 0;
   const tryRate = async (rate: number): Promise<boolean> => {
-    const m = await probe(generator, port, rate, { extra });
+    const m = await gen.probe(generator, port, rate, { extra, connections });
     if (!sustained(m)) return false;
     goodP99 = m!.latency_us.p99;
     return true;
@@ -137,52 +86,26 @@ async function maxSustainedRate(generator: 'kv' | 'lb', port: number, start: num
   return { rate: good, p99us: good > 0 ? goodP99 : 0 };
 }
 
-async function redisBenchmark(port: number, extra: string[]): Promise<number> {
-  const { stdout } = await run('redis-benchmark', ['-h', '127.0.0.1', '-p', String(port), '-t', 'get', '-n', '100000', '-r', '10000', '-d', '64', '-q', ...extra], { timeout: 60_000 });
-  const m = /GET: ([\d.]+) requests per second/.exec(stdout);
-  if (!m) throw new Error(`redis-benchmark printed no GET rate:\n${stdout}`);
-  return Number(m[1]);
-}
-
-async function wrk(port: number, connections: number): Promise<number> {
-  const { stdout } = await run('wrk', ['-t1', `-c${connections}`, '-d2s', `http://127.0.0.1:${port}/`], { timeout: 30_000 });
-  const m = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
-  if (!m) throw new Error(`wrk printed no rate:\n${stdout}`);
-  return Number(m[1]);
-}
-
-const node = (script: string, args: string[]): [string, string[]] => [process.execPath, ['--import', 'tsx', script, ...args]];
 const KV_GEN = ['--read-ratio', '1', '--keys', '10000', '--value-size', '64'];
 /** Throughput runs offer at least this much kv load (above what one Node process can answer). */
 const KV_OVERLOAD = 400_000;
 
-async function main(): Promise<void> {
-  for (const tool of ['redis-server', 'redis-benchmark', 'wrk']) {
-    await run('sh', ['-c', `command -v ${tool}`]).catch(() => {
-      throw new Error(`bench: ${tool} is missing (apt-get install redis-server redis-tools wrk)`);
-    });
-  }
-  const rows: [string, string, string, string][] = [];
-  const fmt = (n: number): string => `${n.toFixed(0)} req/s`;
-  const ratio = (a: number, b: number): string => (b > 0 ? (a / b).toFixed(2) : 'n/a');
-  const row = (name: string, ours: number, ref: number): number => rows.push([name, fmt(ours), fmt(ref), ratio(ours, ref)]);
+type Row = [string, string, string, string];
 
+async function throughputSection(rows: Row[], row: (name: string, ours: number, ref: number) => void, redisPort: number): Promise<string[]> {
   process.stderr.write('bench: redis-server: redis-benchmark, kv generator …\n');
-  const redisPort = await freePort();
-  const redis = await startServer('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], /Ready to accept connections/);
-  const rbRedis = await redisBenchmark(redisPort, []);
-  const rbRedisP16 = await redisBenchmark(redisPort, ['-P', '16']);
+  const rbRedis = (await redisBenchmark(redisPort, ['-n', '100000', '-q'])).rps;
+  const rbRedisP16 = (await redisBenchmark(redisPort, ['-n', '100000', '-q', '-P', '16'])).rps;
   const kvMaxRedis = await maxSustainedRate('kv', redisPort, 10_000, KV_GEN);
   const kvCapRedis = await capacity('kv', redisPort, Math.max(3 * kvMaxRedis.rate, KV_OVERLOAD), KV_GEN);
-  await stopServer(redis);
 
   process.stderr.write('bench: kv server: redis-benchmark, kv generator …\n');
   const kvPort = await freePort();
-  const kv = await startServer(...node('experiments/workloads/kv/server.ts', ['--port', String(kvPort)]), /kv server listening/);
-  const rbKv = await redisBenchmark(kvPort, []);
+  const kv = await procs.startServer(...node('experiments/workloads/kv/server.ts', ['--port', String(kvPort)]), /kv server listening/);
+  const rbKv = (await redisBenchmark(kvPort, ['-n', '100000', '-q'])).rps;
   const kvMaxKv = await maxSustainedRate('kv', kvPort, 10_000, KV_GEN);
   const kvCapKv = await capacity('kv', kvPort, Math.max(3 * kvMaxKv.rate, KV_OVERLOAD), KV_GEN);
-  await stopServer(kv);
+  await stopProcess(kv);
 
   row('kv generator vs redis-benchmark -c 50, throughput (redis-server)', kvCapRedis, rbRedis);
   row('kv generator vs redis-benchmark -P 16, throughput (redis-server)', kvCapRedis, rbRedisP16);
@@ -190,28 +113,61 @@ async function main(): Promise<void> {
   row('kv server vs redis-server, kv generator throughput', kvCapKv, kvCapRedis);
   row('kv server vs redis-server, kv generator max sustained rate', kvMaxKv.rate, kvMaxRedis.rate);
   row('kv server vs redis-server, redis-benchmark -c 50', rbKv, rbRedis);
+  return [`(p99 at max sustained: kv->redis-server ${kvMaxRedis.p99us} us, kv->kv server ${kvMaxKv.p99us} us)`];
+}
 
+async function lbSection(row: (name: string, ours: number, ref: number) => void): Promise<string[]> {
   process.stderr.write('bench: lb balancer (rr, 2 backends): wrk, lb generator …\n');
   const backendPorts = [await freePort(), await freePort()];
-  for (const [i, p] of backendPorts.entries()) await startServer(...node('experiments/workloads/lb/backend.ts', ['--port', String(p), '--id', `b${i + 1}`]), /listening/);
+  for (const [i, p] of backendPorts.entries()) await procs.startServer(...node('experiments/workloads/lb/backend.ts', ['--port', String(p), '--id', `b${i + 1}`]), /listening/);
   const lbPort = await freePort();
-  await startServer(...node('experiments/workloads/lb/balancer.ts', ['--port', String(lbPort), '--backends', backendPorts.map((p) => `127.0.0.1:${p}`).join(','), '--policy', 'rr']), /listening/);
+  await procs.startServer(...node('experiments/workloads/lb/balancer.ts', ['--port', String(lbPort), '--backends', backendPorts.map((p) => `127.0.0.1:${p}`).join(','), '--policy', 'rr']), /listening/);
   const wrk4 = await wrk(lbPort, 4);
   const wrk16 = await wrk(lbPort, 16);
-  const lbMax = await maxSustainedRate('lb', lbPort, 1000);
-  const lbCap = await capacity('lb', lbPort, 3 * Math.max(lbMax.rate, wrk16));
-  row('lb generator vs wrk -t1 -c4, throughput (same balancer)', lbCap, wrk4);
-  row('lb generator vs wrk -t1 -c16, throughput (same balancer)', lbCap, wrk16);
-  row('lb generator max sustained open-loop rate vs wrk -c16', lbMax.rate, wrk16);
+  // 16 connections, as wrk -c16 (the balancer's concurrency is per connection's pipeline as much as per request).
+  const lbMax = await maxSustainedRate('lb', lbPort, 1000, [], 16);
+  const lbCap = await capacity('lb', lbPort, 3 * Math.max(lbMax.rate, wrk16), [], 16);
+  row('lb generator (16 connections) vs wrk -t1 -c4, throughput (same balancer)', lbCap, wrk4);
+  row('lb generator (16 connections) vs wrk -t1 -c16, throughput (same balancer)', lbCap, wrk16);
+  row('lb generator max sustained open-loop rate vs wrk -c16 (target >= 0.5)', lbMax.rate, wrk16);
+  return [`(p99 at max sustained: lb ${lbMax.p99us} us)`];
+}
 
-  const w = Math.max(...rows.map((r) => r[0].length));
+async function main(): Promise<void> {
+  for (const tool of ['redis-server', 'redis-benchmark', 'wrk']) {
+    await run('sh', ['-c', `command -v ${tool}`]).catch(() => {
+      throw new Error(`bench: ${tool} is missing (apt-get install redis-server redis-tools wrk)`);
+    });
+  }
+  const rows: Row[] = [];
+  const fmt = (n: number): string => `${n.toFixed(0)} req/s`;
+  const ratio = (a: number, b: number): string => (b > 0 ? (a / b).toFixed(2) : 'n/a');
+  const row = (name: string, ours: number, ref: number): number => rows.push([name, fmt(ours), fmt(ref), ratio(ours, ref)]);
+  const notes: string[] = [];
+  let fidelity: string[] = [];
+
+  const redisPort = await freePort();
+  const redis = await procs.startServer(...maybeRealtime(2, 'redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']), /Ready to accept connections/);
+  if (SECTIONS.has('fidelity')) fidelity = (await measureFidelity(procs, gen, redisPort)).lines;
+  if (SECTIONS.has('throughput')) notes.push(...(await throughputSection(rows, row, redisPort)));
+  await stopProcess(redis);
+  if (SECTIONS.has('lb')) notes.push(...(await lbSection(row)));
+
+  const w = Math.max(0, ...rows.map((r) => r[0].length));
   const lines = [
-    `workload bench: one run, ${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(2)} at the end, all on 127.0.0.1`,
-    `${'comparison'.padEnd(w)}  ${'ours'.padStart(14)}  ${'reference'.padStart(14)}  ratio`,
-    ...rows.map(([name, a, b, r]) => `${name.padEnd(w)}  ${a.padStart(14)}  ${b.padStart(14)}  ${r}`),
-    'throughput: requests completed per second at overload (the generators offered 3x their max sustained rate or more; redis-benchmark and wrk are closed-loop).',
-    `max sustained: highest open-loop rate sent on schedule (send lag p99 <= ${MAX_SEND_LAG_P99_US / 1000} ms), >= 99 % answered, p99 <= ${SLO_P99_US / 1000} ms, no error or timeout`,
-    `(p99 there: kv->redis-server ${kvMaxRedis.p99us} us, kv->kv server ${kvMaxKv.p99us} us, lb ${lbMax.p99us} us).`,
+    `workload bench: one run, ${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(2)} at the end, all on 127.0.0.1` +
+      (GENERATOR_ROOT !== ROOT ? `; generators from ${GENERATOR_ROOT}` : '') +
+      (REALTIME ? '; BENCH_REALTIME: redis-server SCHED_FIFO 2, redis-benchmark and the Node clients SCHED_FIFO 1' : ''),
+    ...fidelity,
+    ...(rows.length
+      ? [
+          `${'comparison'.padEnd(w)}  ${'ours'.padStart(14)}  ${'reference'.padStart(14)}  ratio`,
+          ...rows.map(([name, a, b, r]) => `${name.padEnd(w)}  ${a.padStart(14)}  ${b.padStart(14)}  ${r}`),
+          'throughput: requests completed per second at overload (the generators offered 3x their max sustained rate or more; redis-benchmark and wrk are closed-loop).',
+          `max sustained: highest open-loop rate sent on schedule (send lag p99 <= ${MAX_SEND_LAG_P99_US / 1000} ms), >= 99 % answered, p99 <= ${SLO_P99_US / 1000} ms, no error or timeout`,
+          ...notes,
+        ]
+      : []),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
@@ -219,6 +175,6 @@ async function main(): Promise<void> {
 try {
   await main();
 } finally {
-  for (const child of started.reverse()) await stopServer(child);
+  await procs.stopAll();
   rmSync(tmp, { recursive: true, force: true });
 }

@@ -1,5 +1,6 @@
 import { bootstrapInterval, checkSample, describeSample, estimateOverhead, findOutliers, metricDirection, NON_PERFORMANCE_METRICS, OVERHEAD_METRICS, type Direction, type SampleWarning } from '../stats/index.ts';
 import type { RunRecord } from './run-records.ts';
+import { SEND_LAG_TAIL_SHARE, sendLagSetTail } from '../results/key-metrics.ts';
 
 export const SUMMARY_SCHEMA = 'harness.summary/v1';
 
@@ -124,6 +125,8 @@ export function summarizeRuns(records: readonly RunRecord[], meta: { suite: stri
       }
     }
     if (tooFew) warnings.unshift(tooFew);
+    const lagged = passed.filter((r) => sendLagSetTail(r.result.key_metrics)).length;
+    if (lagged > 0) warnings.push(`${lagged} of ${passed.length} runs have a send lag p99 over ${SEND_LAG_TAIL_SHARE * 100} % of their latency p99: the generator, not the server, set the tail`);
     const failed = runs.length - passed.length;
     if (failed > 0) warnings.push(`${failed} of ${runs.length} runs failed and are left out of the statistics`);
     summaries.push({

@@ -9,7 +9,13 @@ interface GeneratorMetricsLike {
   dropped?: number;
   saturated?: boolean;
   latency_us?: Partial<Record<'p50' | 'p90' | 'p95' | 'p99' | 'p999' | 'max' | 'mean', number>>;
+  generator?: string;
+  /** Actual minus intended send time: the generator's own lateness, included in every latency. */
+  schedule?: { send_lag_us?: { p99?: number } };
 }
+
+/** A send lag p99 above this share of the latency p99 means the generator, not the server, set the tail. */
+export const SEND_LAG_TAIL_SHARE = 0.1;
 
 const LATENCY_KEYS = ['p50', 'p90', 'p95', 'p99', 'p999', 'max'] as const;
 
@@ -33,6 +39,32 @@ export function keyMetricsFrom(metrics: readonly unknown[]): Record<string, numb
     add('dropped', m.dropped);
     if (m.saturated !== undefined) worst('saturated', m.saturated ? 1 : 0);
     for (const k of LATENCY_KEYS) worst(`${k}_us`, m.latency_us?.[k]);
+    worst('send_lag_p99_us', m.schedule?.send_lag_us?.p99);
+  }
+  return out;
+}
+
+// Whether a run's key metrics say its generator's lateness is a large part of its latency tail.
+export function sendLagSetTail(keyMetrics: Record<string, number>): boolean {
+  const lag = keyMetrics.send_lag_p99_us;
+  const p99 = keyMetrics.p99_us;
+  return typeof lag === 'number' && typeof p99 === 'number' && p99 > 0 && lag > SEND_LAG_TAIL_SHARE * p99;
+}
+
+// One warning per client whose send lag p99 exceeds 10 % of its latency p99 (run_result.json warnings).
+export function sendLagWarnings(metrics: readonly unknown[]): string[] {
+  const out: string[] = [];
+  for (const raw of metrics) {
+    if (!raw || typeof raw !== 'object') continue;
+    const m = raw as GeneratorMetricsLike;
+    const lag = m.schedule?.send_lag_us?.p99;
+    const p99 = m.latency_us?.p99;
+    if (typeof lag !== 'number' || typeof p99 !== 'number' || !(p99 > 0) || !(lag > SEND_LAG_TAIL_SHARE * p99)) continue;
+    const share = Math.round((lag / p99) * 100);
+    out.push(
+      `${m.generator ?? 'generator'}: send lag p99 ${lag} µs is ${share} % of latency p99 ${p99} µs (over ${SEND_LAG_TAIL_SHARE * 100} %): ` +
+        'the generator, not the server, set the tail (a busy or slow load generator; see README "Reports and statistics")',
+    );
   }
   return out;
 }

@@ -5,6 +5,8 @@ import { connectAll } from '../lib/connect-all.ts';
 import { keyspaceChooser, keyspaceFlags, keyspaceParams, readKeyspaceFlags, type KeyspaceConfig } from '../lib/keyspace-flags.ts';
 import { buildGeneratorMetrics, publishGeneratorMetrics } from '../lib/metrics.ts';
 import { runOpenLoop } from '../lib/open-loop.ts';
+import { enterRealtime } from '../lib/realtime.ts';
+import { reduceTimerSlack } from '../lib/timer-slack.ts';
 import { SeededRandom, deriveSeed } from '../lib/prng.ts';
 import { readScheduleFlags, scheduleFlags, type ScheduleConfig } from '../lib/schedule-flags.ts';
 import { authority, readTcpTargetFlags, tcpTargetFlags, type TcpTargetConfig } from '../lib/tcp-target-flags.ts';
@@ -53,7 +55,9 @@ async function main(flags: Flags): Promise<number> {
       readRatio: cfg.readRatio,
       value,
       opRng: new SeededRandom(deriveSeed(cfg.seed, 2)),
-    });
+    }, cfg.keys);
+    const timerSlackNs = reduceTimerSlack();
+    if (cfg.realtime) enterRealtime();
     const result = await runOpenLoop({ ...cfg, seed: deriveSeed(cfg.seed, 0) }, sink);
     const lost = conns.filter((c) => !c.isOpen);
     if (lost.length > 0) notes.push(`${lost.length} of ${conns.length} connections lost: ${lost[0]!.closeReason}`);
@@ -66,6 +70,8 @@ async function main(flags: Flags): Promise<number> {
         durationS: cfg.durationS,
         warmupS: cfg.warmupS,
         seed: cfg.seed,
+        timerSlackNs,
+        realtime: cfg.realtime,
         target: authority(cfg),
         params: {
           ...keyspaceParams(cfg),

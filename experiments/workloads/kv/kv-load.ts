@@ -1,5 +1,5 @@
 import type { KeyChooser } from '../lib/key-chooser.ts';
-import type { Outcome, RequestSink } from '../lib/open-loop.ts';
+import type { Completion, Outcome, RequestSink } from '../lib/open-loop.ts';
 import type { SeededRandom } from '../lib/prng.ts';
 import { RespError } from './resp-common.ts';
 import type { RespConnection } from './resp-connection.ts';
@@ -29,22 +29,62 @@ export interface KvMixOptions {
   opRng: SeededRandom;
 }
 
+/** Frames cached per key up to this many keys and bytes (beyond, each request is encoded when sent). */
+const FRAME_CACHE_KEYS = 1_000_000;
+const FRAME_CACHE_BYTES = 64 * 1024 * 1024;
+
+/** The GET and SET frame of each key, encoded once: the generator sends the same bytes again and again. */
+class FrameCache {
+  private readonly gets: (Buffer | undefined)[];
+  private readonly sets: (Buffer | undefined)[];
+  private readonly cacheSets: boolean;
+
+  constructor(
+    keys: number,
+    private readonly value: Buffer,
+  ) {
+    const cached = Math.min(keys, FRAME_CACHE_KEYS);
+    this.gets = new Array<Buffer | undefined>(cached);
+    this.sets = new Array<Buffer | undefined>(cached);
+    this.cacheSets = cached * (value.length + 64) <= FRAME_CACHE_BYTES;
+  }
+
+  get(index: number): Buffer {
+    if (index >= this.gets.length) return encodeGet(keyName(index));
+    return (this.gets[index] ??= encodeGet(keyName(index)));
+  }
+
+  set(index: number): Buffer {
+    if (!this.cacheSets || index >= this.sets.length) return encodeSet(keyName(index), this.value);
+    return (this.sets[index] ??= encodeSet(keyName(index), this.value));
+  }
+}
+
 /** The open-loop scheduler's view of the kv connections: each request is a GET or SET of a chosen key. */
 export class KvRequestSink implements RequestSink {
   gets = 0;
   sets = 0;
+  private readonly frames: FrameCache;
+  private done: Completion | undefined;
 
   constructor(
     private readonly conns: readonly RespConnection[],
     private readonly mix: KvMixOptions,
-  ) {}
+    /** Keyspace size, for the frame cache. @default 1_000_000 */
+    keys = FRAME_CACHE_KEYS,
+  ) {
+    this.frames = new FrameCache(keys, mix.value);
+    const onReply = (seq: number, outcome: Outcome): void => this.done?.(seq, outcome);
+    for (const c of conns) c.onReply = onReply;
+  }
 
-  send(conn: number, _seq: number, done: (outcome: Outcome) => void): void {
-    const key = keyName(this.mix.keys.next());
+  send(conn: number, seq: number, done: Completion): void {
+    this.done = done;
+    const key = this.mix.keys.next();
     const isGet = this.mix.opRng.float() < this.mix.readRatio;
     if (isGet) this.gets++;
     else this.sets++;
-    this.pick(conn).request(isGet ? encodeGet(key) : encodeSet(key, this.mix.value), done);
+    this.pick(conn).send(isGet ? this.frames.get(key) : this.frames.set(key), seq);
   }
 
   flush(): void {

@@ -28,8 +28,15 @@ export class RespConnection extends PipelinedConnection<RespValue> {
   protected onData(chunk: Buffer): void {
     this.parser.push(chunk);
     try {
-      for (let reply = this.parser.next(); reply !== undefined; reply = this.parser.next()) {
-        if (!this.complete(reply instanceof RespError ? 'error' : 'ok', reply)) return;
+      for (;;) {
+        // A hot-path request needs only whether it failed: skip the reply without building its value.
+        if (this.nextIsHotPath()) {
+          const kind = this.parser.skip();
+          if (kind === undefined || !this.complete(kind, undefined)) return;
+          continue;
+        }
+        const reply = this.parser.next();
+        if (reply === undefined || !this.complete(reply instanceof RespError ? 'error' : 'ok', reply)) return;
       }
     } catch (err) {
       this.fail(`bad reply: ${(err as Error).message}`);

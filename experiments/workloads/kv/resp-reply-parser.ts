@@ -16,6 +16,55 @@ export class RespReplyParser {
     this.input.pos = parsed.end;
     return parsed.value;
   }
+
+  /**
+   * Consume the next complete reply without building its value (the generator's hot path): 'ok', 'error'
+   * for an error reply, or undefined until more bytes arrive. Validates exactly as `next()` does.
+   */
+  skip(): 'ok' | 'error' | undefined {
+    const { buf, pos } = this.input;
+    if (pos >= buf.length) return undefined;
+    const end = skipValue(buf, pos, 0);
+    if (end === -1) return undefined;
+    this.input.pos = end;
+    return buf[pos] === 0x2d ? 'error' : 'ok';
+  }
+}
+
+// End offset of the reply at `start`, or -1 if it is incomplete; throws like parseValue on bad input.
+function skipValue(buf: Buffer, start: number, depth: number): number {
+  if (start >= buf.length) return -1;
+  const type = buf[start];
+  if (type !== 0x24 && type !== 0x2a) {
+    // '+', '-', ':' lines (and unknown types, which parseValue rejects)
+    return type === 0x3a || type === 0x2b || type === 0x2d ? skipLine(buf, start, type) : (parseValue(buf, start, depth)?.end ?? -1);
+  }
+  const lineEnd = findCrlf(buf, start + 1);
+  if (lineEnd === -1) return -1;
+  const after = lineEnd + 2;
+  const n = parseIntStrict(buf, start + 1, lineEnd, type === 0x24 ? 'bulk length' : 'array length');
+  if (n === -1) return after;
+  if (type === 0x24) {
+    if (n < 0 || n > RESP_LIMITS.maxBulkBytes) throw new RespProtocolError('invalid bulk length');
+    if (after + n + 2 > buf.length) return -1;
+    if (buf[after + n] !== CR || buf[after + n + 1] !== LF) throw new RespProtocolError('bulk string not terminated by CRLF');
+    return after + n + 2;
+  }
+  if (n < 0 || n > RESP_LIMITS.maxArrayLength) throw new RespProtocolError('invalid array length');
+  if (depth >= MAX_DEPTH) throw new RespProtocolError('arrays nested too deeply');
+  let p = after;
+  for (let i = 0; i < n; i++) {
+    p = skipValue(buf, p, depth + 1);
+    if (p === -1) return -1;
+  }
+  return p;
+}
+
+function skipLine(buf: Buffer, start: number, type: number): number {
+  const lineEnd = findCrlf(buf, start + 1);
+  if (lineEnd === -1) return -1;
+  if (type === 0x3a) parseIntStrict(buf, start + 1, lineEnd, 'integer reply');
+  return lineEnd + 2;
 }
 
 interface Parsed {

@@ -6,6 +6,8 @@ import { connectAll } from '../lib/connect-all.ts';
 import { keyspaceChooser, keyspaceFlags, keyspaceParams, readKeyspaceFlags, type KeyspaceConfig } from '../lib/keyspace-flags.ts';
 import { buildGeneratorMetrics, publishGeneratorMetrics } from '../lib/metrics.ts';
 import { runOpenLoop } from '../lib/open-loop.ts';
+import { enterRealtime } from '../lib/realtime.ts';
+import { reduceTimerSlack } from '../lib/timer-slack.ts';
 import { deriveSeed } from '../lib/prng.ts';
 import { readScheduleFlags, scheduleFlags, type ScheduleConfig } from '../lib/schedule-flags.ts';
 import { authority, readTcpTargetFlags, tcpTargetFlags, type TcpTargetConfig } from '../lib/tcp-target-flags.ts';
@@ -55,6 +57,8 @@ async function main(flags: Flags): Promise<number> {
       pathPrefix: cfg.pathPrefix,
       keyHeader: cfg.keyHeader,
     });
+    const timerSlackNs = reduceTimerSlack();
+    if (cfg.realtime) enterRealtime();
     const result = await runOpenLoop({ ...cfg, seed: deriveSeed(cfg.seed, 0) }, sink);
     const lost = conns.filter((c) => !c.isOpen);
     if (lost.length > 0) notes.push(`${lost.length} of ${conns.length} connections lost: ${lost[0]!.closeReason}`);
@@ -69,6 +73,8 @@ async function main(flags: Flags): Promise<number> {
         durationS: cfg.durationS,
         warmupS: cfg.warmupS,
         seed: cfg.seed,
+        timerSlackNs,
+        realtime: cfg.realtime,
         target,
         params: {
           ...keyspaceParams(cfg),

@@ -37,14 +37,29 @@ export class ArrivalPlan {
     this.rng = new SeededRandom(opts.seed);
   }
 
+  /** Intended send times handed out so far. */
+  get produced(): number {
+    return this.index;
+  }
+
   get total(): number {
     return this.warmupCount + this.measuredCount;
   }
 
   // The next request, or undefined when the plan is exhausted.
   next(): PlannedRequest | undefined {
+    const measured = this.index >= this.warmupCount;
+    const offsetMs = this.nextOffsetMs();
+    return Number.isNaN(offsetMs) ? undefined : { offsetMs, measured };
+  }
+
+  /**
+   * The next request's intended send time (ms after the run's start), NaN when the plan is exhausted:
+   * the scheduler's allocation-free form of `next()`. Request i is measured when i ≥ `warmupCount`.
+   */
+  nextOffsetMs(): number {
     const i = this.index;
-    if (i >= this.total) return undefined;
+    if (i >= this.total) return Number.NaN;
     this.index++;
     const measured = i >= this.warmupCount;
     const k = measured ? i - this.warmupCount : i; // index within the segment
@@ -53,7 +68,7 @@ export class ArrivalPlan {
     const lengthMs = (measured ? this.opts.durationS : this.opts.warmupS) * 1000;
     if (k === 0) this.segmentPos = 0;
     const pos = this.opts.arrival === 'constant' ? k / n : this.nextSortedUniform(n - k);
-    return { offsetMs: startMs + pos * lengthMs, measured };
+    return startMs + pos * lengthMs;
   }
 
   // Next of n sorted uniforms: U(k+1) = 1 − (1 − U(k))·V^(1/remaining), V ~ U(0, 1].

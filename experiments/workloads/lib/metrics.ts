@@ -3,6 +3,7 @@ import { writeJsonAtomic } from './json-file.ts';
 import type { LatencySummaryUs, PercentilePoint } from './latency-recorder.ts';
 import type { OpenLoopResult } from './open-loop.ts';
 import { assessSaturation } from './saturation.ts';
+import type { TimelineEntry } from './timeline.ts';
 
 export const GENERATOR_METRICS_SCHEMA = 'harness.generator-metrics/v1';
 
@@ -55,7 +56,13 @@ export interface GeneratorMetrics {
     max_backlog: number;
     unsent: number;
     warmup_sent: number;
+    /** The main thread's timer slack while it ran (ns), when Linux says; see lib/timer-slack.ts. */
+    timer_slack_ns?: number;
+    /** The generator ran SCHED_FIFO (--realtime). */
+    realtime?: boolean;
   };
+  /** One entry per second of the measurement window (README: "Timeline"). */
+  timeline: TimelineEntry[];
   /** Workload-specific parameters (keyspace, value size, …). */
   params: Record<string, string | number | boolean>;
 }
@@ -72,6 +79,10 @@ export interface MetricsContext {
   params?: Record<string, string | number | boolean>;
   /** Notes from the workload itself (e.g. preload problems), listed before the scheduler's. */
   notes?: string[];
+  /** The timer slack in force (lib/timer-slack.ts), recorded in `schedule.timer_slack_ns`. */
+  timerSlackNs?: number;
+  /** The generator ran SCHED_FIFO (--realtime). @default false */
+  realtime?: boolean;
   /** Always write `dropped`, even when 0 (workloads whose server may discard requests on purpose). @default false */
   reportDropped?: boolean;
 }
@@ -108,7 +119,10 @@ export function buildGeneratorMetrics(ctx: MetricsContext, r: OpenLoopResult): G
       max_backlog: r.maxBacklog,
       unsent: r.unsent,
       warmup_sent: r.warmupSent,
+      ...(ctx.timerSlackNs !== undefined ? { timer_slack_ns: ctx.timerSlackNs } : {}),
+      ...(ctx.realtime ? { realtime: true } : {}),
     },
+    timeline: r.timeline ?? [],
     params: ctx.params ?? {},
   };
 }

@@ -1,6 +1,12 @@
 import { performance } from 'node:perf_hooks';
-import { ArrivalPlan, type Arrival, type PlannedRequest } from './arrivals.ts';
+import { ArrivalPlan, type Arrival } from './arrivals.ts';
+import { Alarm } from './alarm.ts';
+import { InflightTable } from './inflight-table.ts';
+import { LatenessTracker } from './lateness-tracker.ts';
 import { LatencyRecorder } from './latency-recorder.ts';
+import { NumberQueue } from './number-queue.ts';
+import { Pacer } from './pacer.ts';
+import { TimelineRecorder, type TimelineEntry } from './timeline.ts';
 
 /**
  * How a request ended. `dropped`: the system under test discarded it on purpose and said so (e.g. a
@@ -8,13 +14,16 @@ import { LatencyRecorder } from './latency-recorder.ts';
  */
 export type Outcome = 'ok' | 'error' | 'dropped';
 
+/** Reports how request `seq` ended. One function serves every request, so sending allocates no closure. */
+export type Completion = (seq: number, outcome: Outcome) => void;
+
 /** Where the scheduler sends requests: a transport with `connections` lanes (TCP sockets, UDP flows…). */
 export interface RequestSink {
   /**
-   * Send request `seq` on lane `conn` without waiting; call `done` exactly once when it completes or fails.
-   * `measured` is false for warm-up requests (for sinks that keep their own per-request counters).
+   * Send request `seq` on lane `conn` without waiting; call `done(seq, outcome)` exactly once when it
+   * completes or fails (later calls are ignored). `measured` is false for warm-up requests.
    */
-  send(conn: number, seq: number, done: (outcome: Outcome) => void, measured: boolean): void;
+  send(conn: number, seq: number, done: Completion, measured: boolean): void;
   /** Called after each batch of sends, e.g. to write corked buffers in one syscall. */
   flush?(): void;
 }
@@ -29,7 +38,7 @@ export interface OpenLoopOptions {
   connections: number;
   /** After the last send, how long to wait for outstanding responses; the rest count as timeouts. */
   timeoutMs: number;
-  /** Busy-poll (setImmediate) when the next send is closer than this; sleep on a timer otherwise. @default 1000 */
+  /** Most busy-polling before a send, µs (the pacer's margin adapts below it; 0 = sleep to the send time). @default 1000 */
   spinUs?: number;
   /** Most sends per event-loop turn, so responses are still read while a backlog drains. @default 512 */
   maxBatch?: number;
@@ -42,6 +51,8 @@ export interface OpenLoopResult {
   latency: LatencyRecorder;
   /** How late each measured request left compared with its intended send time. */
   sendLag: LatencyRecorder;
+  /** Per second of the measurement window: offered, achieved, errors, p50/p99. Optional for hand-built results. */
+  timeline?: TimelineEntry[];
   offeredRps: number;
   /** Measured requests sent / completed with success / failed / never answered within the timeout. */
   sent: number;
@@ -65,138 +76,250 @@ export interface OpenLoopResult {
   endedAtMs: number;
 }
 
-interface Counters {
-  sent: number;
-  completed: number;
-  errors: number;
-  dropped: number;
-  warmupSent: number;
-  outstanding: number;
-  maxBacklog: number;
-  lastSendMs: number;
-  lastCompletionMs: number;
-  lastAnswerMs: number;
-}
+/** Waits longer than this go through a libuv timer (ms granularity, wakes for I/O); shorter ones are paced. */
+const TIMER_MIN_MS = 3;
+/** How much earlier than the send a timer is set, covering libuv's millisecond rounding. */
+const TIMER_EARLY_MS = 2;
 
 /**
  * Run an open-loop load: each request leaves at its intended time whether or not earlier ones were
  * answered, and its latency counts from that intended time (coordinated-omission safe). When the loop
  * falls behind (GC, a slow turn) the backlog leaves at once, still timed from the original intended times.
  */
-export function runOpenLoop(opts: OpenLoopOptions, sink: RequestSink): Promise<OpenLoopResult> {
-  const plan = new ArrivalPlan(opts);
-  const spinMs = (opts.spinUs ?? 1000) / 1000;
-  const maxBatch = opts.maxBatch ?? 512;
-  const latency = new LatencyRecorder();
-  const sendLag = new LatencyRecorder();
-  const c: Counters = { sent: 0, completed: 0, errors: 0, dropped: 0, warmupSent: 0, outstanding: 0, maxBacklog: 0, lastSendMs: 0, lastCompletionMs: 0, lastAnswerMs: 0 };
-  const startedAtMs = Date.now();
-  const t0 = performance.now();
-  const measureStart = t0 + opts.warmupS * 1000;
-  const nominalEnd = measureStart + opts.durationS * 1000;
-  const sendDeadline = nominalEnd + (opts.sendGraceMs ?? Math.max(opts.timeoutMs, 1000));
-  const due: PlannedRequest[] = []; // generated, due, not yet sent (FIFO from dueHead)
-  let dueHead = 0;
-  let dueMeasured = 0; // measured requests among the due ones
-  let drainTimer: NodeJS.Timeout | undefined;
-  let upcoming = plan.next();
-  let seq = 0;
-  let sendingDone = false;
-  let finished = false;
+export async function runOpenLoop(opts: OpenLoopOptions, sink: RequestSink): Promise<OpenLoopResult> {
+  const alarm = new Alarm();
+  await alarm.ready; // the schedule starts once its wake-up thread runs
+  return new Promise((resolve) => new OpenLoopRun(opts, sink, alarm, resolve).start());
+}
 
-  return new Promise((resolve) => {
-    const finish = (): void => {
-      if (finished) return;
-      finished = true;
-      clearTimeout(drainTimer);
-      const unsent = plan.measuredCount - c.sent;
-      const span = (last: number): number => Math.max(opts.durationS, (last - measureStart) / 1000);
-      resolve({
-        latency,
-        sendLag,
-        offeredRps: opts.rate,
-        sent: c.sent,
-        completed: c.completed,
-        errors: c.errors,
-        timeouts: c.outstanding,
-        dropped: c.dropped,
-        unsent,
-        warmupSent: c.warmupSent,
-        achievedRps: c.completed / span(c.lastCompletionMs),
-        achievedSendRps: c.sent / span(c.lastSendMs),
-        answeredRps: (c.completed + c.dropped) / span(c.lastAnswerMs),
-        maxBacklog: c.maxBacklog,
-        startedAtMs,
-        endedAtMs: Date.now(),
-      });
-    };
+/**
+ * One run of the scheduler. Between sends it waits in one of three ways, chosen so that responses are
+ * read as soon as they arrive and the generator uses as little CPU as it can (a spinning generator on a
+ * shared machine is scheduled like any CPU hog and its sends and reads wait in the run queue):
+ * - nothing in flight, send within a few ms: block on a precise timer, then spin the last few µs (Pacer);
+ * - requests in flight, send within a few ms: stay in epoll (a response is read the moment it arrives),
+ *   woken by the Alarm thread a margin before the send, then one event-loop turn at a time;
+ * - send further away: a libuv timer set a little early; epoll wakes the loop for any response.
+ * When the last request in flight is answered while the alarm waits, the next turn switches to the pacer.
+ */
+class OpenLoopRun {
+  private readonly plan: ArrivalPlan;
+  private readonly pacer: Pacer;
+  private readonly maxBatch: number;
+  private readonly latency = new LatencyRecorder();
+  private readonly sendLag = new LatencyRecorder();
+  private readonly inflight = new InflightTable();
+  /** Intended send offsets (ms) of requests due but not yet sent, oldest first. */
+  private readonly due = new NumberQueue();
+  private readonly startedAtMs = Date.now();
+  private readonly t0 = performance.now();
+  private readonly measureStart: number;
+  private readonly sendDeadline: number;
+  private readonly timeline: TimelineRecorder;
+  private nextOffset: number;
+  private nextMeasured = false;
+  private seq = 0;
+  private dueMeasured = 0;
+  private sent = 0;
+  private completed = 0;
+  private errors = 0;
+  private dropped = 0;
+  private warmupSent = 0;
+  private outstanding = 0;
+  private maxBacklog = 0;
+  private lastSendMs = 0;
+  private lastCompletionMs = 0;
+  private lastAnswerMs = 0;
+  private sendingDone = false;
+  private finished = false;
+  private drainTimer: NodeJS.Timeout | undefined;
+  private readonly tick = (): void => {
+    this.timer = undefined;
+    this.immediate = undefined;
+    this.turn(true);
+  };
+  private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
+  /** How late the alarm's wake-up reaches the loop; it is set that much before a send. */
+  private readonly alarmLateness: LatenessTracker;
+  private alarmAt = Number.NaN;
+  private readonly done: Completion = (seq, outcome) => this.complete(seq, outcome);
 
-    const dispatch = (req: PlannedRequest): void => {
-      const now = performance.now();
-      const intended = t0 + req.offsetMs;
-      const measured = req.measured;
+  constructor(
+    private readonly opts: OpenLoopOptions,
+    private readonly sink: RequestSink,
+    private readonly alarm: Alarm,
+    private readonly resolve: (r: OpenLoopResult) => void,
+  ) {
+    alarm.onRing = () => this.onAlarm();
+    this.plan = new ArrivalPlan(opts);
+    // Spin at most an eighth of the mean gap between sends: a generator that spins much of the time is
+    // scheduled like a CPU hog on a shared machine (its sends and reads then wait in the run queue), and
+    // takes CPU from the server it measures.
+    const maxSpinMs = Math.min((opts.spinUs ?? 1000) / 1000, 125 / opts.rate);
+    this.pacer = new Pacer(maxSpinMs);
+    this.alarmLateness = new LatenessTracker(0.1, Math.max(maxSpinMs, 0.02));
+    this.maxBatch = opts.maxBatch ?? 512;
+    this.measureStart = this.t0 + opts.warmupS * 1000;
+    this.sendDeadline = this.measureStart + opts.durationS * 1000 + (opts.sendGraceMs ?? Math.max(opts.timeoutMs, 1000));
+    this.timeline = new TimelineRecorder(this.measureStart, opts.durationS);
+    this.nextOffset = this.nextPlanned();
+  }
+
+  start(): void {
+    this.wakeSoon();
+  }
+
+  // The next intended send offset; a measured one counts in the timeline's offered load.
+  private nextPlanned(): number {
+    const offset = this.plan.nextOffsetMs();
+    this.nextMeasured = this.plan.produced > this.plan.warmupCount;
+    if (this.nextMeasured && !Number.isNaN(offset)) this.timeline.offer(this.t0 + offset);
+    return offset;
+  }
+
+  // One scheduling turn: send what is due, then decide how to wait for the next send. `mayPace` allows
+  // one precise blocking wait (never twice in a row without returning to the event loop).
+  private turn(mayPace: boolean): void {
+    if (this.finished || this.sendingDone) return;
+    const now = performance.now();
+    while (!Number.isNaN(this.nextOffset) && this.t0 + this.nextOffset <= now) {
+      if (this.nextMeasured) this.dueMeasured++;
+      this.due.push(this.nextOffset);
+      this.nextOffset = this.nextPlanned();
+    }
+    if (this.dueMeasured > this.maxBacklog) this.maxBacklog = this.dueMeasured;
+    if (this.due.length > 0) this.sendDue(now);
+    if (Number.isNaN(this.nextOffset) && this.due.length === 0) return this.endSending();
+    if (now > this.sendDeadline) return this.endSending(); // hopelessly behind: stop; the rest is `unsent`
+    if (this.due.length > 0) return this.wakeSoon(); // backlog: read responses, then go on
+    const target = this.t0 + this.nextOffset;
+    const waitMs = target - performance.now();
+    if (waitMs > TIMER_MIN_MS) {
+      this.timeline.settle();
+      return this.wakeAfter(waitMs - TIMER_EARLY_MS);
+    }
+    if (this.inflight.count === 0) {
+      if (!mayPace || waitMs <= 0) return this.wakeSoon();
+      if (waitMs > 1) this.timeline.settle();
+      this.pacer.waitUntil(target);
+      return this.turn(false);
+    }
+    // Responses in flight: stay in epoll to read them, woken by the alarm a little before the send.
+    if (waitMs > this.alarmLateness.estimateMs) return this.wakeByAlarm(target - this.alarmLateness.estimateMs);
+    this.wakeSoon();
+  }
+
+  // The next turn after the event loop has read what arrived (one continuation at a time).
+  private wakeSoon(): void {
+    if (this.immediate) return;
+    this.clearWakes();
+    this.immediate = setImmediate(this.tick);
+  }
+
+  private wakeAfter(ms: number): void {
+    this.clearWakes();
+    this.timer = setTimeout(this.tick, ms);
+  }
+
+  private wakeByAlarm(atMs: number): void {
+    this.clearWakes();
+    this.alarmAt = atMs;
+    this.alarm.set(atMs);
+  }
+
+  private clearWakes(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = undefined;
+    this.immediate = undefined;
+    this.alarmAt = Number.NaN;
+    this.alarm.cancel();
+  }
+
+  private onAlarm(): void {
+    this.alarmLateness.observe(performance.now() - this.alarmAt);
+    this.alarmAt = Number.NaN;
+    this.turn(true);
+  }
+
+  private sendDue(now: number): void {
+    for (let n = 0; n < this.maxBatch && this.due.length > 0; n++) {
+      const offset = this.due.shift()!;
+      const seq = this.seq++;
+      const measured = seq >= this.plan.warmupCount;
+      this.inflight.add(seq, offset);
       if (measured) {
-        c.sent++;
-        c.outstanding++;
-        c.lastSendMs = now;
-        sendLag.record((now - intended) * 1000);
+        this.dueMeasured--;
+        this.sent++;
+        this.outstanding++;
+        this.lastSendMs = now;
+        this.sendLag.record((now - (this.t0 + offset)) * 1000);
       } else {
-        c.warmupSent++;
+        this.warmupSent++;
       }
-      let answered = false;
-      sink.send(seq % opts.connections, seq, (outcome) => {
-        if (answered || finished || !measured) return;
-        answered = true;
-        const at = performance.now();
-        c.outstanding--;
-        if (outcome === 'ok') {
-          c.completed++;
-          c.lastCompletionMs = at;
-          c.lastAnswerMs = at;
-          latency.record((at - intended) * 1000);
-        } else if (outcome === 'dropped') {
-          c.dropped++;
-          c.lastAnswerMs = at;
-        } else {
-          c.errors++;
-        }
-        if (sendingDone && c.outstanding === 0) finish();
-      }, measured);
-      seq++;
-    };
+      this.sink.send(seq % this.opts.connections, seq, this.done, measured);
+    }
+    this.sink.flush?.();
+  }
 
-    const endSending = (): void => {
-      sendingDone = true;
-      if (c.outstanding === 0) finish();
-      else drainTimer = setTimeout(finish, opts.timeoutMs);
-    };
+  private complete(seq: number, outcome: Outcome): void {
+    if (this.finished) return;
+    const offset = this.inflight.take(seq);
+    if (Number.isNaN(offset)) return; // answered twice, or unknown
+    // Nothing in flight any more: leave epoll for the pacer's precise wait (see turn()).
+    if (this.inflight.count === 0 && !Number.isNaN(this.alarmAt)) this.wakeSoon();
+    if (seq < this.plan.warmupCount) return;
+    const at = performance.now();
+    this.outstanding--;
+    if (outcome === 'ok') {
+      const us = (at - (this.t0 + offset)) * 1000;
+      this.completed++;
+      this.lastCompletionMs = at;
+      this.lastAnswerMs = at;
+      this.latency.record(us);
+      this.timeline.complete(at, us);
+    } else if (outcome === 'dropped') {
+      this.dropped++;
+      this.lastAnswerMs = at;
+    } else {
+      this.errors++;
+      this.timeline.error(at);
+    }
+    if (this.sendingDone && this.outstanding === 0) this.finish();
+  }
 
-    const tick = (): void => {
-      if (finished) return;
-      const now = performance.now();
-      while (upcoming && t0 + upcoming.offsetMs <= now) {
-        due.push(upcoming);
-        if (upcoming.measured) dueMeasured++;
-        upcoming = plan.next();
-      }
-      c.maxBacklog = Math.max(c.maxBacklog, dueMeasured);
-      const stop = Math.min(due.length, dueHead + maxBatch);
-      for (; dueHead < stop; dueHead++) {
-        const req = due[dueHead]!;
-        if (req.measured) dueMeasured--;
-        dispatch(req);
-      }
-      if (dueHead === due.length) {
-        due.length = 0;
-        dueHead = 0;
-      }
-      sink.flush?.();
-      if (!upcoming && due.length === 0) return endSending();
-      if (now > sendDeadline) return endSending(); // hopelessly behind: stop; the rest is `unsent`
-      const waitMs = due.length > 0 || !upcoming ? 0 : t0 + upcoming.offsetMs - performance.now();
-      if (waitMs > spinMs) setTimeout(tick, Math.max(0, waitMs - spinMs));
-      else setImmediate(tick);
-    };
-    setImmediate(tick);
-  });
+  private endSending(): void {
+    this.sendingDone = true;
+    if (this.outstanding === 0) this.finish();
+    else this.drainTimer = setTimeout(() => this.finish(), this.opts.timeoutMs);
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    clearTimeout(this.drainTimer);
+    this.clearWakes();
+    void this.alarm.close();
+    const span = (last: number): number => Math.max(this.opts.durationS, (last - this.measureStart) / 1000);
+    this.resolve({
+      latency: this.latency,
+      sendLag: this.sendLag,
+      timeline: this.timeline.entries(),
+      offeredRps: this.opts.rate,
+      sent: this.sent,
+      completed: this.completed,
+      errors: this.errors,
+      timeouts: this.outstanding,
+      dropped: this.dropped,
+      unsent: this.plan.measuredCount - this.sent,
+      warmupSent: this.warmupSent,
+      achievedRps: this.completed / span(this.lastCompletionMs),
+      achievedSendRps: this.sent / span(this.lastSendMs),
+      answeredRps: (this.completed + this.dropped) / span(this.lastAnswerMs),
+      maxBacklog: this.maxBacklog,
+      startedAtMs: this.startedAtMs,
+      endedAtMs: Date.now(),
+    });
+  }
 }

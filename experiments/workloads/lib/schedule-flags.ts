@@ -8,6 +8,8 @@ export interface ScheduleConfig {
   warmupS: number;
   arrival: Arrival;
   spinUs: number;
+  /** Run SCHED_FIFO (lib/realtime.ts). */
+  realtime: boolean;
   metricsFile: string;
 }
 
@@ -18,7 +20,8 @@ export function scheduleFlags(unit: { short: string; long: string }): FlagSpecs 
     'duration-s': { type: 'string', placeholder: '<s>', defaultText: '10', help: 'measured duration' },
     'warmup-s': { type: 'string', placeholder: '<s>', defaultText: '1', help: 'warm-up before the measurement (not recorded)' },
     arrival: { type: 'string', placeholder: ARRIVALS.join('|'), defaultText: 'poisson', help: 'arrival process' },
-    'spin-us': { type: 'string', placeholder: '<us>', defaultText: '1000', help: 'busy-poll this close to a send (0 = timers only, less CPU, less precise)' },
+    'spin-us': { type: 'string', placeholder: '<us>', defaultText: '1000', help: 'most busy-polling before a send; also at most 1/8 of the mean gap (0 = never, less precise)' },
+    realtime: { type: 'boolean', help: 'run SCHED_FIFO (chrt; root): sends and reads not delayed by other processes on a busy machine' },
     'metrics-file': { type: 'string', placeholder: '<path>', required: true, help: 'where to write the metrics JSON' },
   };
 }
@@ -31,6 +34,7 @@ export function readScheduleFlags(f: Flags): ScheduleConfig {
     warmupS: f.number('warmup-s', 1, { min: 0, max: 86_400 }),
     arrival: f.choice('arrival', ARRIVALS, 'poisson'),
     spinUs: f.number('spin-us', 1000, { min: 0, max: 1_000_000 }),
+    realtime: f.boolean('realtime'),
     metricsFile: f.string('metrics-file'),
   };
 }

@@ -7,6 +7,8 @@ import { CliError, UsageError, runCli, type FlagSpecs, type Flags } from '../lib
 import { createEpochClockUs } from '../lib/busy-wait.ts';
 import { buildGeneratorMetrics, publishGeneratorMetrics } from '../lib/metrics.ts';
 import { runOpenLoop } from '../lib/open-loop.ts';
+import { enterRealtime } from '../lib/realtime.ts';
+import { reduceTimerSlack } from '../lib/timer-slack.ts';
 import { SeededRandom, deriveSeed } from '../lib/prng.ts';
 import { readScheduleFlags, scheduleFlags, type ScheduleConfig } from '../lib/schedule-flags.ts';
 import { RuleError, parsePortRanges } from './firewall-rules.ts';
@@ -116,6 +118,8 @@ async function main(flags: Flags): Promise<number> {
     const flows = buildFlows({ count: cfg.flows, protocols: cfg.protocols, dstPorts: cfg.dstPorts, srcBase: cfg.srcNet, srcPortBase: cfg.srcPortBase, dstIp: cfg.dstIp });
     const chooser = createFlowChooser(cfg.flowDist, cfg.flows, new SeededRandom(deriveSeed(cfg.seed, 1)), cfg.zipfS);
     const sink = new NfvPacketSink(sockets, { ip: ip.address, port: cfg.port }, flows, chooser, cfg.packetSize, createEpochClockUs());
+    const timerSlackNs = reduceTimerSlack();
+    if (cfg.realtime) enterRealtime();
     const result = await runOpenLoop({ ...cfg, seed: deriveSeed(cfg.seed, 0) }, sink);
     const notes: string[] = [];
     if (result.completed === 0 && result.sent > 0 && (result.dropped ?? 0) === 0) {
@@ -134,6 +138,8 @@ async function main(flags: Flags): Promise<number> {
         durationS: cfg.durationS,
         warmupS: cfg.warmupS,
         seed: cfg.seed,
+        timerSlackNs,
+        realtime: cfg.realtime,
         target: `${ip.address}:${cfg.port}`,
         reportDropped: true,
         params: {

@@ -7,6 +7,7 @@ const KEY_METRICS = [
   ['throughput_rps', 'req/s'],
   ['p50_us', 'p50 µs'],
   ['p99_us', 'p99 µs'],
+  ['send_lag_p99_us', 'send lag p99 µs'],
   ['errors', 'errors'],
 ] as const;
 

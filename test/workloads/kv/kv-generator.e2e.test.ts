@@ -46,6 +46,10 @@ describe('kv generator against the kv server', () => {
     expect(m.histogram.percentiles.at(-1)).toEqual({ percentile: 100, value_us: m.latency_us.max });
     expect(typeof m.saturated).toBe('boolean');
     expect(m.params).toMatchObject({ keys: 10000, preloaded: 10000 });
+    expect(m.timeline.map((e) => e.t_s)).toEqual([0, 1]);
+    expect(m.timeline.reduce((a, e) => a + e.offered, 0)).toBe(4000);
+    expect(m.timeline.reduce((a, e) => a + e.achieved, 0)).toBe(4000);
+    expect(m.schedule.send_lag_us.p99).toBeGreaterThanOrEqual(m.schedule.send_lag_us.p50);
     expect(gen.stdout.trim().split('\n')).toHaveLength(1);
     expect(gen.stdout).toMatch(/^kv-open-loop: offered 2000 req\/s, achieved [\d.]+ req\/s, sent 4000/);
   });
@@ -75,6 +79,12 @@ describe('kv generator against the kv server', () => {
     expect(m.latency_us.p99).toBeGreaterThanOrEqual(100_000);
     expect(m.latency_us.p50).toBeLessThan(100_000);
     expect(m.saturated).toBe(false);
+  });
+
+  it('--realtime runs the generator SCHED_FIFO (it checks the policy took) and says so in the metrics', async () => {
+    const { port } = await startKvServer(procs);
+    const { metrics: m } = await generate(port, ['--rate', '500', '--duration-s', '0.5', '--warmup-s', '0.1', '--keys', '100', '--realtime']);
+    expect(m).toMatchObject({ sent: 250, completed: 250, schedule: { realtime: true } });
   });
 
   it('exits 1 with a clear message when nothing listens on the port', async () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { GeneratorMetrics } from '../../../experiments/workloads/lib/metrics.ts';
 import { TempProject } from '../../helpers/temp-project.ts';
-import { runShippedConfig } from './workload-config-run.ts';
+import { runShippedConfig } from '../helpers/workload-config-run.ts';
 
 let project: TempProject;
 beforeEach(() => {

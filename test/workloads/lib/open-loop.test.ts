@@ -2,7 +2,7 @@
 // server, lost replies, a blocked generator) can be produced exactly. The real TCP path is in the kv e2e tests.
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { runOpenLoop, type OpenLoopOptions, type Outcome, type RequestSink } from '../../../experiments/workloads/lib/open-loop.ts';
+import { runOpenLoop, type Completion, type OpenLoopOptions, type Outcome, type RequestSink } from '../../../experiments/workloads/lib/open-loop.ts';
 import { assessSaturation } from '../../../experiments/workloads/lib/saturation.ts';
 
 const BASE: OpenLoopOptions = { rate: 1000, durationS: 0.5, warmupS: 0.1, arrival: 'constant', seed: 1, connections: 2, timeoutMs: 200 };
@@ -13,14 +13,14 @@ class FakeSink implements RequestSink {
 
   constructor(private readonly opts: { stalledUntilMs?: (t: number) => number; drop?: (seq: number) => boolean; fail?: (seq: number) => boolean } = {}) {}
 
-  send(_conn: number, seq: number, done: (o: Outcome) => void): void {
+  send(_conn: number, seq: number, done: Completion): void {
     this.sends++;
     if (this.opts.drop?.(seq)) return;
     const outcome: Outcome = this.opts.fail?.(seq) ? 'error' : 'ok';
     const until = this.opts.stalledUntilMs?.(performance.now()) ?? 0;
     const delay = Math.max(0, until - performance.now());
-    if (delay > 0) setTimeout(() => done(outcome), delay);
-    else setImmediate(() => done(outcome));
+    if (delay > 0) setTimeout(() => done(seq, outcome), delay);
+    else setImmediate(() => done(seq, outcome));
   }
 }
 
@@ -33,8 +33,12 @@ describe('runOpenLoop', () => {
     expect(sink.sends).toBe(600);
     expect(r.completed).toBe(500);
     expect(r.latency.count).toBe(500);
-    expect(r.achievedRps).toBeGreaterThan(990);
-    expect(r.achievedSendRps).toBeGreaterThan(990);
+    // The rates are 1000/s unless this (shared) machine made the last send or answer late: then exactly
+    // as much lower as that lateness says (rate = count ÷ span to the last one).
+    const lateS = (us: number): number => us / 1e6;
+    expect(r.achievedSendRps).toBeGreaterThanOrEqual(500 / (0.5 + lateS(r.sendLag.summary().max)) - 1);
+    expect(r.achievedRps).toBeGreaterThanOrEqual(500 / (0.5 + lateS(r.latency.summary().max)) - 1);
+    expect(r.achievedRps).toBeLessThanOrEqual(1000);
     expect(r.timeouts + r.errors + r.unsent).toBe(0);
   });
 

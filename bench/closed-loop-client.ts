@@ -1,0 +1,36 @@
+// The minimal closed-loop RESP client the workload bench prints beside the generator: one connection,
+// one GET at a time, latency from write to reply. What a careful 20-line Node client gets. With a gap,
+// it sleeps that long between a reply and the next request (paced like a 1/gap req/s load), which
+// shows the latency any request pays when the server and client were idle before it.
+// Usage: node --import tsx bench/closed-loop-client.ts <port> <requests> [gap-us]  → JSON {p50,p90,p99,p999} in µs
+import net from 'node:net';
+
+const [port, count, gapUs] = [Number(process.argv[2]), Number(process.argv[3] ?? 50_000), Number(process.argv[4] ?? 0)];
+const socket = net.connect({ host: '127.0.0.1', port });
+socket.setNoDelay(true);
+const lat = new Float64Array(count);
+const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+let i = 0;
+let sentAt = 0n;
+const send = (): void => {
+  const key = `key:${i % 10_000}`;
+  sentAt = process.hrtime.bigint();
+  socket.write(`*2\r\n$3\r\nGET\r\n$${key.length}\r\n${key}\r\n`);
+};
+// One request in flight, so a reply is whole once its last byte (the CRLF after the bulk) arrived.
+let buf = '';
+socket.on('data', (d) => {
+  buf += d.toString('latin1');
+  if (!buf.endsWith('\r\n') || (buf[0] === '$' && buf !== '$-1\r\n' && buf.split('\r\n').length < 3)) return;
+  lat[i++] = Number(process.hrtime.bigint() - sentAt) / 1000;
+  buf = '';
+  if (i < count) {
+    if (gapUs > 0) Atomics.wait(sleepCell, 0, 0, gapUs / 1000);
+    return send();
+  }
+  lat.sort();
+  const at = (p: number): number => Math.round(lat[Math.min(count - 1, Math.ceil((p / 100) * count) - 1)]! * 10) / 10;
+  process.stdout.write(`${JSON.stringify({ p50: at(50), p90: at(90), p99: at(99), p999: at(99.9) })}\n`);
+  socket.end();
+});
+socket.on('connect', send);
