@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Reporter, TestCase, TestModule } from 'vitest/node';
+import type { Reporter, TestCase, TestModule, TestSpecification, Vitest } from 'vitest/node';
 import type { HarnessTaskMeta } from '../results/task-meta.ts';
 import { findProjectRoot } from '../config/project-root.ts';
 import { runOptionsFromEnv } from '../plan/run-options-env.ts';
@@ -7,6 +7,8 @@ import { createReporters, finishSuites } from './suite-reports.ts';
 import type { ReporterMultiplexer } from './reporter.ts';
 import type { RunOutcome } from './run-outcome.ts';
 import { readRunRecord, type RunRecord } from './run-records.ts';
+import { plannedRuns } from './planned-runs.ts';
+import { shardPaths, type Shard } from '../compile/shard.ts';
 
 function isExperiment(tc: TestCase): boolean {
   return tc.project.name === 'experiments' || tc.module.moduleId.includes(`${path.sep}suites${path.sep}`);
@@ -62,20 +64,26 @@ export default class HarnessVitestReporter implements Reporter {
   private readonly rootDir = findProjectRoot();
   private multiplexer: ReporterMultiplexer | undefined;
   private readonly startedAt = new Date();
-  private announced = 0;
+  private vitestRoot = this.rootDir;
+  private shard: Shard | undefined;
 
   private mux(): ReporterMultiplexer {
     this.multiplexer ??= createReporters(this.rootDir, runOptionsFromEnv());
     return this.multiplexer;
   }
 
-  onTestModuleCollected(module: TestModule): void {
-    const cases = [...module.children.allTests()].filter(isExperiment);
-    if (cases.length === 0) return;
-    const { suite } = suiteOf(cases[0]!);
-    const total = Number(process.env.HARNESS_TOTAL_RUNS) || cases.length + this.announced;
-    if (this.announced === 0) this.mux().onSuiteStart({ suite, totalRuns: total });
-    this.announced += cases.length;
+  onInit(vitest: Vitest): void {
+    this.vitestRoot = vitest.config.root;
+    this.shard = vitest.config.shard ?? undefined;
+  }
+
+  // Totals for the whole invocation from the plan: every selected file of every suite, after
+  // Vitest's own --shard (which it applies after this hook), whether `harness run` or plain Vitest.
+  onTestRunStart(specifications: ReadonlyArray<TestSpecification>): void {
+    const all = specifications.map((s) => s.moduleId);
+    const files = this.shard ? shardPaths(this.vitestRoot, all, this.shard) : all;
+    const { suites, totalRuns } = plannedRuns(this.rootDir, files, runOptionsFromEnv());
+    if (suites.length > 0) this.mux().onSuiteStart({ suite: suites.join(', '), totalRuns });
   }
 
   onTestCaseResult(tc: TestCase): void {

@@ -7,7 +7,6 @@ import { runOptionsToEnv } from '../../plan/run-options-env.ts';
 import type { CliIo } from '../main.ts';
 import { formatPlan, planToJson } from '../print-plan.ts';
 import { parseShard, readRunFlags } from '../run-flags.ts';
-import { shardRunCount } from '../../compile/shard.ts';
 import { formatResumePlan, resumePlan } from '../../results/resume-plan.ts';
 import { artifactsRoot } from '../../results/artifact-dir.ts';
 import { newSessionId } from '../../fixtures/global-setup.ts';
@@ -32,7 +31,6 @@ export async function runCommand(rootDir: string, opts: Record<string, string | 
   const vitest = path.join(PACKAGE_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
   const config = path.join(PACKAGE_ROOT, 'harness', 'runner', 'experiments.vitest.config.ts');
   const args = [vitest, 'run', '--config', config, '--root', rootDir, `suites/${plan.name}/`, ...(shard ? ['--shard', `${shard.index}/${shard.count}`] : [])];
-  const total = shard ? shardRunCount(base, shard) : plan.runs.length;
   // Ctrl-C reaches Vitest too (same process group); wait for it to stop, then clean up here.
   let interrupted: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -42,7 +40,7 @@ export async function runCommand(rootDir: string, opts: Record<string, string | 
   process.on('SIGTERM', onSignal);
   const child = await execa(process.execPath, args, {
     cwd: rootDir,
-    env: { ...runOptionsToEnv(options), HARNESS_ROOT: rootDir, HARNESS_TOTAL_RUNS: String(total), HARNESS_SESSION_ID: process.env.HARNESS_SESSION_ID ?? newSessionId() },
+    env: { ...runOptionsToEnv(options), HARNESS_ROOT: rootDir, HARNESS_SESSION_ID: process.env.HARNESS_SESSION_ID ?? newSessionId() },
     stdio: 'inherit',
     reject: false,
   });
