@@ -59,7 +59,6 @@ describe('kv generator against the kv server', () => {
     expect(m.completed).toBe(1000);
     // Not in p50, unless a busy machine delayed the generator, which the run must then say.
     if (m.latency_us.p50 >= 1000) expect(m.notes.join('\n'), `p50 ${m.latency_us.p50} µs`).toMatch(/generator saturated|latencies include generator scheduling delay/);
-    else expect(m.latency_us.p50).toBeLessThan(1000);
     expect(m.latency_us.p95).toBeGreaterThanOrEqual(1000);
     const lines = readFileSync(truth, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number | string>);
     const summary = lines.at(-1)!;
