@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 6,
-  digest: "d9de0de011f51e1b",
+  digest: "1f159547f6a5388f",
   fileUrl: import.meta.url,
 });
 
 run("kv/baseline/mutation=base/0", { id: "0d126b86c80a", timeout: 110000 });
-run("kv/baseline/mutation=kv-slow-get/0", { id: "9d672a3eab0a", timeout: 110000 });
+run("kv/baseline/mutation=kv-slow-get/0", { id: "08c32999ed01", timeout: 110000 });

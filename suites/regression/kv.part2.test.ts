@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 6,
-  digest: "207565721ef80907",
+  digest: "04152fdcb02c1a0d",
   fileUrl: import.meta.url,
 });
 
 run("kv/baseline/mutation=base/1", { id: "460910dfdfe8", timeout: 110000 });
-run("kv/baseline/mutation=kv-slow-get/1", { id: "c996468c1412", timeout: 110000 });
+run("kv/baseline/mutation=kv-slow-get/1", { id: "f6d16ee9710d", timeout: 110000 });

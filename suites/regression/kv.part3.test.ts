@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 2,
   parts: 6,
-  digest: "addadf11c197be22",
+  digest: "87cc1a10ede97147",
   fileUrl: import.meta.url,
 });
 
 run("kv/baseline/mutation=base/2", { id: "ca6499afed2a", timeout: 110000 });
-run("kv/baseline/mutation=kv-slow-get/2", { id: "acf4c0c6d54c", timeout: 110000 });
+run("kv/baseline/mutation=kv-slow-get/2", { id: "e9e0ad5a4a6f", timeout: 110000 });

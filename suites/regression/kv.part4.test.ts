@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 3,
   parts: 6,
-  digest: "16458938f2381857",
+  digest: "56a9477b6e24f1f0",
   fileUrl: import.meta.url,
 });
 
 run("kv/baseline/mutation=base/3", { id: "d9c9cc6cfe47", timeout: 110000 });
-run("kv/baseline/mutation=kv-slow-get/3", { id: "e25e67643bd3", timeout: 110000 });
+run("kv/baseline/mutation=kv-slow-get/3", { id: "9dbb76c71ed6", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 4,
   parts: 6,
-  digest: "bd9d1b18387ed441",
+  digest: "4f4ce84ab6f66dfb",
   fileUrl: import.meta.url,
 });
 
 run("kv/baseline/mutation=base/4", { id: "64f0abe00178", timeout: 110000 });
-run("kv/baseline/mutation=kv-slow-get/4", { id: "8b4492ffec20", timeout: 110000 });
+run("kv/baseline/mutation=kv-slow-get/4", { id: "c3b11d5abb4e", timeout: 110000 });

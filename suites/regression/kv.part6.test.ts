@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 5,
   parts: 6,
-  digest: "9c0fb000399c0351",
+  digest: "f13e8ec29cba3294",
   fileUrl: import.meta.url,
 });
 
 run("kv/baseline/mutation=base/5", { id: "2fb40d8a2580", timeout: 110000 });
-run("kv/baseline/mutation=kv-slow-get/5", { id: "3df31a11e822", timeout: 110000 });
+run("kv/baseline/mutation=kv-slow-get/5", { id: "c17118228eb6", timeout: 110000 });
