@@ -16,7 +16,9 @@ import type { GeneratorMetrics } from '../experiments/workloads/lib/metrics.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const run = promisify(execFile);
-const DEADLINE = Date.now() + 170_000;
+// BENCH_QUICK=1 (npm run bench -- --quick): every step once, small sizes, a short deadline.
+const QUICK = process.env.BENCH_QUICK === '1';
+const DEADLINE = Date.now() + (QUICK ? 10_000 : 170_000);
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'bench-workloads-'));
 const started: ChildProcess[] = [];
 
@@ -68,7 +70,8 @@ async function probe(generator: 'kv' | 'lb', port: number, rate: number, o: Prob
   try {
     await run(process.execPath, args, { cwd: ROOT, timeout: 30_000 });
     return JSON.parse(readFileSync(file, 'utf8')) as GeneratorMetrics;
-  } catch {
+  } catch (err) {
+    if (QUICK) throw err; // quick mode checks that every step works: a generator that fails is a broken bench
     return undefined;
   }
 }
@@ -138,14 +141,14 @@ async function maxSustainedRate(generator: 'kv' | 'lb', port: number, start: num
 }
 
 async function redisBenchmark(port: number, extra: string[]): Promise<number> {
-  const { stdout } = await run('redis-benchmark', ['-h', '127.0.0.1', '-p', String(port), '-t', 'get', '-n', '100000', '-r', '10000', '-d', '64', '-q', ...extra], { timeout: 60_000 });
+  const { stdout } = await run('redis-benchmark', ['-h', '127.0.0.1', '-p', String(port), '-t', 'get', '-n', QUICK ? '5000' : '100000', '-r', '10000', '-d', '64', '-q', ...extra], { timeout: 60_000 });
   const m = /GET: ([\d.]+) requests per second/.exec(stdout);
   if (!m) throw new Error(`redis-benchmark printed no GET rate:\n${stdout}`);
   return Number(m[1]);
 }
 
 async function wrk(port: number, connections: number): Promise<number> {
-  const { stdout } = await run('wrk', ['-t1', `-c${connections}`, '-d2s', `http://127.0.0.1:${port}/`], { timeout: 30_000 });
+  const { stdout } = await run('wrk', ['-t1', `-c${connections}`, QUICK ? '-d1s' : '-d2s', `http://127.0.0.1:${port}/`], { timeout: 30_000 });
   const m = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
   if (!m) throw new Error(`wrk printed no rate:\n${stdout}`);
   return Number(m[1]);
