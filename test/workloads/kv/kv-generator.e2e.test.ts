@@ -76,7 +76,9 @@ describe('kv generator against the kv server', () => {
     expect(m.sent).toBe(2000);
     expect(m.latency_us.p99).toBeGreaterThanOrEqual(100_000);
     expect(m.latency_us.p50).toBeLessThan(100_000);
-    expect(m.saturated).toBe(false);
+    // The server's stall never makes the generator saturated (200 requests await replies, none await
+    // sending); only a busy machine delaying the generator's own sends may, and its send lag shows it.
+    if (m.saturated) expect(m.schedule.send_lag_us.p99, `saturated: ${m.notes.join('; ')}`).toBeGreaterThan(5_000);
   });
 
   it('exits 1 with a clear message when nothing listens on the port', async () => {
