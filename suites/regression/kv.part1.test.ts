@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 6,
-  digest: "1f159547f6a5388f",
+  digest: "4ee656c19a4685e7",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/mutation=base/0", { id: "0d126b86c80a", timeout: 110000 });
-run("kv/baseline/mutation=kv-slow-get/0", { id: "08c32999ed01", timeout: 110000 });
+run("kv/baseline/mutation=base/0", { id: "f8e75d9ffe09", timeout: 110000 });
+run("kv/baseline/mutation=kv-slow-get/0", { id: "c97fe006635e", timeout: 110000 });

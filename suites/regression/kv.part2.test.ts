@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 6,
-  digest: "04152fdcb02c1a0d",
+  digest: "0726b947b4a4d2b2",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/mutation=base/1", { id: "460910dfdfe8", timeout: 110000 });
-run("kv/baseline/mutation=kv-slow-get/1", { id: "f6d16ee9710d", timeout: 110000 });
+run("kv/baseline/mutation=base/1", { id: "d2be4beac5cf", timeout: 110000 });
+run("kv/baseline/mutation=kv-slow-get/1", { id: "0146aa8e5745", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 2,
   parts: 6,
-  digest: "87cc1a10ede97147",
+  digest: "0c439d3c2a99bf4a",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/mutation=base/2", { id: "ca6499afed2a", timeout: 110000 });
-run("kv/baseline/mutation=kv-slow-get/2", { id: "e9e0ad5a4a6f", timeout: 110000 });
+run("kv/baseline/mutation=base/2", { id: "3347ea129229", timeout: 110000 });
+run("kv/baseline/mutation=kv-slow-get/2", { id: "5377b198d319", timeout: 110000 });

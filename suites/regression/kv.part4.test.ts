@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 3,
   parts: 6,
-  digest: "56a9477b6e24f1f0",
+  digest: "053052f3fe7c309b",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/mutation=base/3", { id: "d9c9cc6cfe47", timeout: 110000 });
-run("kv/baseline/mutation=kv-slow-get/3", { id: "9dbb76c71ed6", timeout: 110000 });
+run("kv/baseline/mutation=base/3", { id: "1b17f3c039d8", timeout: 110000 });
+run("kv/baseline/mutation=kv-slow-get/3", { id: "3faece03a14d", timeout: 110000 });

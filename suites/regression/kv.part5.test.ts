@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 4,
   parts: 6,
-  digest: "4f4ce84ab6f66dfb",
+  digest: "4758be08c007d15f",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/mutation=base/4", { id: "64f0abe00178", timeout: 110000 });
-run("kv/baseline/mutation=kv-slow-get/4", { id: "c3b11d5abb4e", timeout: 110000 });
+run("kv/baseline/mutation=base/4", { id: "0dfe0e31b158", timeout: 110000 });
+run("kv/baseline/mutation=kv-slow-get/4", { id: "45085e8a3d50", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 5,
   parts: 6,
-  digest: "f13e8ec29cba3294",
+  digest: "67d6a48decb23072",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/mutation=base/5", { id: "2fb40d8a2580", timeout: 110000 });
-run("kv/baseline/mutation=kv-slow-get/5", { id: "c17118228eb6", timeout: 110000 });
+run("kv/baseline/mutation=base/5", { id: "76cf5550bd5b", timeout: 110000 });
+run("kv/baseline/mutation=kv-slow-get/5", { id: "aef5ac733b71", timeout: 110000 });
