@@ -12,8 +12,8 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const SSH_CONFIG = path.join(ROOT, '.testbed/ssh_config');
 const RUNS = Number(process.env.BENCH_REMOTE_RUNS ?? 30);
 const COPY_RUNS = Number(process.env.BENCH_COPY_RUNS ?? 3);
-const BIG_MIB = 256;
-const SMALL_FILES = 2000;
+const BIG_MIB = Number(process.env.BENCH_COPY_MIB ?? 256);
+const SMALL_FILES = Number(process.env.BENCH_COPY_FILES ?? 2000);
 const SMALL_BYTES = 4096;
 
 function median(xs: number[]): number {

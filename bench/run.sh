@@ -1,19 +1,33 @@
 #!/usr/bin/env bash
 # `npm run bench`: figures for planning at scale and per-run orchestration overhead.
-# Uses hyperfine and GNU time (Debian: hyperfine, time). Prints a summary at the end.
+# `npm run bench -- --quick`: every step once at small sizes, no figures judged; .ci/run runs it so a
+# broken bench fails CI. Uses hyperfine and GNU time (Debian: hyperfine, time). Prints a summary at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v hyperfine >/dev/null || { echo "bench: hyperfine is missing (apt-get install hyperfine)" >&2; exit 1; }
-[ -x /usr/bin/time ] || { echo "bench: GNU time is missing (apt-get install time)" >&2; exit 1; }
+quick=0
+for arg in "$@"; do
+  case "$arg" in
+    --quick) quick=1 ;;
+    *) echo "bench: unknown argument '$arg' (only --quick)" >&2; exit 2 ;;
+  esac
+done
+command -v hyperfine >/dev/null || { echo "bench: hyperfine is missing (apt-get install hyperfine)" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "bench: GNU time is missing (apt-get install time)" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 harness="node $PWD/bin/harness.js"
-N=${BENCH_RUNS:-40}
+if [ "$quick" = 1 ]; then
+  N=3; PLAN_RUNS=1000; export BENCH_SCALE_RUNS=300 BENCH_REMOTE_RUNS=2 BENCH_COPY_RUNS=1 BENCH_COPY_MIB=4 BENCH_COPY_FILES=20 BENCH_QUICK=1
+  timing=(--warmup 0 --runs 1)
+else
+  N=${BENCH_RUNS:-40}; PLAN_RUNS=100000
+  timing=(--warmup 1 --runs 3)
+fi
 
-echo "== plan a 100,000-run suite =="
-node --import tsx bench/make-big-suite.ts "$work/big"
+echo "== plan a $PLAN_RUNS-run suite =="
+node --import tsx bench/make-big-suite.ts "$work/big" "$PLAN_RUNS"
 $harness --root "$work/big" plan --suite big --count
-hyperfine --warmup 1 --runs 5 --export-json "$work/plan.json" "$harness --root $work/big plan --suite big --count" >/dev/null
+hyperfine "${timing[@]}" --export-json "$work/plan.json" "$harness --root $work/big plan --suite big --count" >/dev/null
 /usr/bin/time -f '%M' -o "$work/plan.mem" $harness --root "$work/big" plan --suite big --count >/dev/null
 plan_s=$(node -e "console.log(require('$work/plan.json').results[0].mean.toFixed(3))")
 plan_mb=$(awk '{printf "%.0f", $1/1024}' "$work/plan.mem")
@@ -22,25 +36,35 @@ echo "== $N trivial runs: harness run vs the same commands directly =="
 node --import tsx bench/orchestration-suite.ts "$work/orch" "$N"
 chmod +x "$work/orch/direct.sh"
 $harness --root "$work/orch" compile >/dev/null
-hyperfine --warmup 1 --runs 3 --export-json "$work/orch.json" \
+hyperfine "${timing[@]}" --export-json "$work/orch.json" \
   -n harness "$harness --root $work/orch run --suite trivial --artifacts $work/orch/artifacts" \
   -n direct "$work/orch/direct.sh" >/dev/null
 read -r harness_s direct_s < <(node -e "const r=require('$work/orch.json').results; console.log(r[0].mean.toFixed(3), r[1].mean.toFixed(3))")
 # Fixed cost (Vitest start-up, planning) measured with a 1-run suite, then the per-run slope.
 node --import tsx bench/orchestration-suite.ts "$work/one" 1
 $harness --root "$work/one" compile >/dev/null
-hyperfine --warmup 1 --runs 3 --export-json "$work/one.json" "$harness --root $work/one run --suite trivial --artifacts $work/one/artifacts" >/dev/null
+hyperfine "${timing[@]}" --export-json "$work/one.json" "$harness --root $work/one run --suite trivial --artifacts $work/one/artifacts" >/dev/null
 one_s=$(node -e "console.log(require('$work/one.json').results[0].mean.toFixed(3))")
 per_run_ms=$(node -e "console.log((((${harness_s} - ${one_s}) - ${direct_s} * (${N} - 1) / ${N}) / (${N} - 1) * 1000).toFixed(1))")
 
-echo "== 10,000-run suite: summary, compare, ClickHouse ingest =="
+echo "== ${BENCH_SCALE_RUNS:-10000}-run suite: summary, compare, ClickHouse ingest =="
 node --import tsx bench/scale.ts | tee "$work/scale.txt"
 echo "== time series: what scraping costs the observer =="
 node --import tsx bench/scrape-cost.ts
-[ -f bench/remote.ts ] && [ -e .testbed/ssh_config ] && { echo "== remote (testbed up) =="; node --import tsx bench/remote.ts; }
-[ -e .testbed/ssh_config ] && { echo "== deploy to the generator node (testbed up) =="; node --import tsx bench/deploy.ts; }
-[ -f bench/workloads.ts ] && { echo "== workloads vs redis-benchmark / redis-server / wrk =="; node --import tsx bench/workloads.ts; }
+if [ -e .testbed/ssh_config ]; then
+  echo "== remote (testbed up) =="; node --import tsx bench/remote.ts
+  echo "== deploy to the generator node (testbed up) =="; node --import tsx bench/deploy.ts
+elif [ "${CI:-}" = true ]; then
+  echo "bench: the remote step needs the testbed (npm run testbed:up); in CI it must run" >&2; exit 1
+else
+  echo "== remote: not run (the testbed is not up: npm run testbed:up) =="
+fi
+echo "== workloads vs redis-benchmark / redis-server / wrk =="; node --import tsx bench/workloads.ts
 
+if [ "$quick" = 1 ]; then
+  echo; echo "bench quick mode: every step ran once at small sizes; figures not judged (npm run bench for them)"
+  exit 0
+fi
 cat <<SUMMARY
 
 bench summary

@@ -2,11 +2,11 @@
 // to the wire (redis-benchmark -c 1, closed loop) and a minimal closed-loop Node client, measured in one
 // run; ratios to the wire, because absolute latencies on a VM move ~10× with how idle it is.
 import type { GeneratorMetrics } from '../experiments/workloads/lib/metrics.ts';
-import { closedLoopNode, redisBenchmark, stopProcess, type BenchProcesses, type GeneratorProbe, type Percentiles } from './workload-tools.ts';
+import { QUICK, benchSeconds, closedLoopNode, redisBenchmark, stopProcess, type BenchProcesses, type GeneratorProbe, type Percentiles } from './workload-tools.ts';
 
 /** GET-only, like redis-benchmark -t get: every key preloaded, 64-byte values. */
 const KV_GET_ONLY = ['--read-ratio', '1', '--keys', '10000', '--value-size', '64'];
-const WIRE_REQUESTS = 100_000;
+const WIRE_REQUESTS = QUICK ? 5_000 : 100_000;
 
 interface LatencyRow extends Percentiles {
   name: string;
@@ -38,10 +38,10 @@ export async function measureFidelity(procs: BenchProcesses, probe: GeneratorPro
   const wire = await redisBenchmark(redisPort, ['-c', '1', '-n', String(WIRE_REQUESTS)]);
   const nodeClient = await closedLoopNode(redisPort, WIRE_REQUESTS);
   const nodePaced = await closedLoopNode(redisPort, 10_000, 500);
-  const g2k = await probe.probe('kv', redisPort, 2000, { durationS: 10, warmupS: 1, extra: KV_GET_ONLY });
-  const g20k = await probe.probe('kv', redisPort, 20_000, { durationS: 5, warmupS: 1, extra: KV_GET_ONLY });
-  const g2kRt = await probe.probe('kv', redisPort, 2000, { durationS: 10, warmupS: 1, extra: [...KV_GET_ONLY, '--realtime'] });
-  const g20kRt = await probe.probe('kv', redisPort, 20_000, { durationS: 5, warmupS: 1, extra: [...KV_GET_ONLY, '--realtime'] });
+  const g2k = await probe.probe('kv', redisPort, 2000, { durationS: benchSeconds(10), warmupS: benchSeconds(1), extra: KV_GET_ONLY });
+  const g20k = await probe.probe('kv', redisPort, 20_000, { durationS: benchSeconds(5), warmupS: benchSeconds(1), extra: KV_GET_ONLY });
+  const g2kRt = await probe.probe('kv', redisPort, 2000, { durationS: benchSeconds(10), warmupS: benchSeconds(1), extra: [...KV_GET_ONLY, '--realtime'] });
+  const g20kRt = await probe.probe('kv', redisPort, 20_000, { durationS: benchSeconds(5), warmupS: benchSeconds(1), extra: [...KV_GET_ONLY, '--realtime'] });
 
   process.stderr.write('bench: fidelity: the same with two CPU-bound processes (yes > /dev/null) beside it …\n');
   const hogs = procs.startCpuHogs(2);
@@ -50,8 +50,8 @@ export async function measureFidelity(procs: BenchProcesses, probe: GeneratorPro
   let g2kBusyRt;
   try {
     wireBusy = await redisBenchmark(redisPort, ['-c', '1', '-n', String(WIRE_REQUESTS)]);
-    g2kBusy = await probe.probe('kv', redisPort, 2000, { durationS: 10, warmupS: 1, extra: KV_GET_ONLY });
-    g2kBusyRt = await probe.probe('kv', redisPort, 2000, { durationS: 10, warmupS: 1, extra: [...KV_GET_ONLY, '--realtime'] });
+    g2kBusy = await probe.probe('kv', redisPort, 2000, { durationS: benchSeconds(10), warmupS: benchSeconds(1), extra: KV_GET_ONLY });
+    g2kBusyRt = await probe.probe('kv', redisPort, 2000, { durationS: benchSeconds(10), warmupS: benchSeconds(1), extra: [...KV_GET_ONLY, '--realtime'] });
   } finally {
     for (const h of hogs) await stopProcess(h);
   }

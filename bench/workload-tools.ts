@@ -21,6 +21,10 @@ export const run = promisify(execFile);
  * the generator and the wire, not between the machine's stalls; pair it with the --realtime rows.
  */
 export const REALTIME = process.env.BENCH_REALTIME === '1';
+/** `npm run bench -- --quick`: every step once at small sizes; a step that fails is a broken bench. */
+export const QUICK = process.env.BENCH_QUICK === '1';
+/** A duration in seconds, cut to a fifth (at least 0.5 s) in quick mode. */
+export const benchSeconds = (s: number): number => (QUICK ? Math.max(0.5, s / 5) : s);
 
 // A command line, under chrt at `priority` when BENCH_REALTIME is set.
 export function maybeRealtime(priority: number, cmd: string, args: string[]): [string, string[]] {
@@ -112,6 +116,7 @@ export class GeneratorProbe {
       return JSON.parse(readFileSync(file, 'utf8')) as GeneratorMetrics;
     } catch (err) {
       process.stderr.write(`bench: ${generator} generator at ${rate} req/s failed: ${(err as Error).message.split('\n')[0]}\n`);
+      if (QUICK) throw err; // quick mode checks that every step works
       return undefined;
     }
   }

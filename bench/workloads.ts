@@ -13,9 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { GeneratorMetrics } from '../experiments/workloads/lib/metrics.ts';
 import { measureFidelity } from './workload-fidelity.ts';
-import { BenchProcesses, GENERATOR_ROOT, GeneratorProbe, REALTIME, ROOT, freePort, maybeRealtime, node, redisBenchmark, run, stopProcess, wrk } from './workload-tools.ts';
+import { BenchProcesses, GENERATOR_ROOT, GeneratorProbe, QUICK, REALTIME, ROOT, freePort, maybeRealtime, node, redisBenchmark, run, stopProcess, wrk } from './workload-tools.ts';
 
-const DEADLINE = Date.now() + 240_000;
+const DEADLINE = Date.now() + (QUICK ? 20_000 : 240_000);
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'bench-workloads-'));
 const procs = new BenchProcesses();
 const gen = new GeneratorProbe(tmp);

@@ -6,6 +6,7 @@ import { displayPath } from '../config/project-root.ts';
 import { listSuites } from '../config/load-suite.ts';
 import { planSuite, type SuitePlan } from '../plan/build-plan.ts';
 import { GENERATED_MARKER, generateTestFile, testFilePath } from './generate-test-file.ts';
+import { suiteNameClashes } from './suite-names.ts';
 
 export interface CompiledFile {
   file: string;
@@ -57,9 +58,10 @@ export function compileSuite(plan: SuitePlan, { rootDir, check = false }: Compil
 
 // Compile every suite of the catalog (or the named ones).
 // Every suite is planned first, so the problems of all descriptors are reported together.
+// Names are checked against the whole catalog: a clash breaks `npx vitest run suites/<name>`.
 export function compileAll(rootDir: string, suites: string[] = listSuites(rootDir), check = false, maxRuns?: number): CompiledFile[] {
   const plans: SuitePlan[] = [];
-  const issues: ConfigIssue[] = [];
+  const issues: ConfigIssue[] = suiteNameClashes(listSuites(rootDir));
   for (const suite of suites) {
     try {
       plans.push(planSuite(suite, { rootDir, options: maxRuns ? { maxRuns } : {} }));

@@ -10,7 +10,10 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
 }
 
-/** One line per finished run: which run, how many are left, and an ETA from the mean run time. */
+/**
+ * One line per finished run: which run, how many are left, and an ETA from the mean run time.
+ * `onSuiteStart` comes once per Vitest invocation with the planned total of all its suites.
+ */
 export class ProgressReporter implements HarnessReporter {
   readonly name = 'progress';
   private total = 0;
@@ -22,6 +25,8 @@ export class ProgressReporter implements HarnessReporter {
 
   onSuiteStart(info: { suite: string; totalRuns: number }): void {
     this.total = info.totalRuns;
+    this.done = 0;
+    this.failed = 0;
     this.started = Date.now();
     this.write(`[harness] ${info.suite}: ${info.totalRuns} runs`);
   }
@@ -32,6 +37,8 @@ export class ProgressReporter implements HarnessReporter {
       return;
     }
     this.done += 1;
+    // A run nobody planned (a file added while Vitest watched) grows the total instead of reading 13/3.
+    this.total = Math.max(this.total, this.done);
     if (o.state === 'failed' || o.state === 'error') this.failed += 1;
     const elapsed = Date.now() - this.started;
     const left = Math.max(0, this.total - this.done);

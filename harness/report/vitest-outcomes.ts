@@ -25,7 +25,7 @@ export function isExperimentFile(moduleId: string, project = ''): boolean {
 }
 
 // The generated file name: suites/<suite>/<workload>[.partN].test.ts.
-export function suiteOfFile(moduleId: string): { suite: string; workload: string } {
+function suiteOfFile(moduleId: string): { suite: string; workload: string } {
   const parts = moduleId.split(path.sep);
   return { suite: parts[parts.length - 2] ?? 'suite', workload: (parts[parts.length - 1] ?? '').replace(/(\.part\d+)?\.test\.ts$/, '') };
 }

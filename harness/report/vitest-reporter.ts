@@ -1,10 +1,12 @@
-import type { Reporter, SerializedError, TestCase, TestModule, TestRunEndReason } from 'vitest/node';
+import type { Reporter, SerializedError, TestCase, TestModule, TestRunEndReason, TestSpecification, Vitest } from 'vitest/node';
 import { findProjectRoot } from '../config/project-root.ts';
 import { runOptionsFromEnv } from '../plan/run-options-env.ts';
 import { createReporters, finishSuites } from './suite-reports.ts';
 import type { ReporterMultiplexer } from './reporter.ts';
-import { isExperimentFile, outcomeFromTestCase, outcomesOfModules, suiteOfFile } from './vitest-outcomes.ts';
+import { isExperimentFile, outcomeFromTestCase, outcomesOfModules } from './vitest-outcomes.ts';
 import { removeStaleReports } from './stale-reports.ts';
+import { plannedRuns } from './planned-runs.ts';
+import { shardPaths, type Shard } from '../compile/shard.ts';
 
 /**
  * Vitest reporter for experiment suites: progress per run, then JUnit, summary.json, the HTML
@@ -15,20 +17,26 @@ export default class HarnessVitestReporter implements Reporter {
   private readonly rootDir = findProjectRoot();
   private multiplexer: ReporterMultiplexer | undefined;
   private readonly startedAt = new Date();
-  private announced = 0;
+  private vitestRoot = this.rootDir;
+  private shard: Shard | undefined;
 
   private mux(): ReporterMultiplexer {
     this.multiplexer ??= createReporters(this.rootDir, runOptionsFromEnv());
     return this.multiplexer;
   }
 
-  onTestModuleCollected(module: TestModule): void {
-    const cases = [...module.children.allTests()].filter((tc) => isExperimentFile(tc.module.moduleId, tc.project.name));
-    if (cases.length === 0) return;
-    const { suite } = suiteOfFile(cases[0]!.module.moduleId);
-    const total = Number(process.env.HARNESS_TOTAL_RUNS) || cases.length + this.announced;
-    if (this.announced === 0) this.mux().onSuiteStart({ suite, totalRuns: total });
-    this.announced += cases.length;
+  onInit(vitest: Vitest): void {
+    this.vitestRoot = vitest.config.root;
+    this.shard = vitest.config.shard ?? undefined;
+  }
+
+  // Totals for the whole invocation from the plan: every selected file of every suite, after
+  // Vitest's own --shard (which it applies after this hook), whether `harness run` or plain Vitest.
+  onTestRunStart(specifications: ReadonlyArray<TestSpecification>): void {
+    const all = specifications.map((s) => s.moduleId);
+    const files = this.shard ? shardPaths(this.vitestRoot, all, this.shard) : all;
+    const { suites, totalRuns } = plannedRuns(this.rootDir, files, runOptionsFromEnv());
+    if (suites.length > 0) this.mux().onSuiteStart({ suite: suites.join(', '), totalRuns });
   }
 
   onTestCaseResult(tc: TestCase): void {

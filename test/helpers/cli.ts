@@ -9,6 +9,6 @@ export function runCli(args: string[], opts: { cwd: string; env?: Record<string,
     env: { ...opts.env, FORCE_COLOR: '0', NO_COLOR: '1' },
     reject: false,
     all: true,
-    timeout: opts.timeout ?? 120_000,
+    timeout: opts.timeout ?? 170_000, // under the test timeout, so a hang reports the CLI's output
   });
 }

@@ -1,5 +1,7 @@
 import { compareSummaries, formatComparisonMarkdown, loadComparable, CompareInputError } from '../../report/compare.ts';
 import { checkOutputPath, writeFileSafe } from '../../util/safe-file.ts';
+import { mutationSide } from '../../report/mutation-side.ts';
+import { BASE_MUTATION } from '../../plan/mutations.ts';
 import type { CliIo } from '../main.ts';
 import { UsageError } from '../errors.ts';
 
@@ -11,6 +13,7 @@ export interface CompareFlags {
   minEffectFor?: string[];
   metric?: string[];
   alpha?: string;
+  mutation?: string;
 }
 
 function fraction(flag: string, v: string): number {
@@ -20,7 +23,10 @@ function fraction(flag: string, v: string): number {
 }
 
 // `harness compare BASE CANDIDATE`: a verdict per metric; `--fail-on regression` sets the exit code.
-export function compareCommand(base: string, candidate: string, flags: CompareFlags, io: CliIo): number {
+// With --mutation NAME: mutation=base against mutation=NAME, in one result set or two.
+export function compareCommand(base: string, candidateArg: string | undefined, flags: CompareFlags, io: CliIo): number {
+  if (candidateArg === undefined && !flags.mutation) throw new UsageError('compare needs BASE and CANDIDATE, or one result set with --mutation NAME (base against that patch)');
+  const candidate = candidateArg ?? base;
   const failOn = flags.failOn ?? 'never';
   if (!['never', 'regression', 'inconclusive'].includes(failOn)) throw new UsageError(`--fail-on must be regression, inconclusive or never, got "${failOn}"`);
   // Metric names come from the command line: a map without a prototype, so `__proto__=0.1` is just a name.
@@ -33,7 +39,10 @@ export function compareCommand(base: string, candidate: string, flags: CompareFl
   if (flags.out) checkOutputPath(flags.out, { what: '--out' });
   let report;
   try {
-    report = compareSummaries(loadComparable(base), loadComparable(candidate), { base, candidate }, {
+    const [b, c] = [loadComparable(base), loadComparable(candidate)];
+    const sides = flags.mutation ? [mutationSide(b, BASE_MUTATION, base), mutationSide(c, flags.mutation, candidate)] : [b, c];
+    const labels = flags.mutation ? { base: `${base} (mutation=${BASE_MUTATION})`, candidate: `${candidate} (mutation=${flags.mutation})` } : { base, candidate };
+    report = compareSummaries(sides[0]!, sides[1]!, labels, {
       ...(flags.minEffect ? { minEffect: fraction('--min-effect', flags.minEffect) } : {}),
       minEffects,
       ...(flags.alpha ? { alpha: fraction('--alpha', flags.alpha) } : {}),

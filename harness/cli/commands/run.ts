@@ -6,7 +6,6 @@ import { runOptionsToEnv } from '../../plan/run-options-env.ts';
 import type { CliIo } from '../main.ts';
 import { formatPlan, planToJson } from '../print-plan.ts';
 import { parseShard, readRunFlags } from '../run-flags.ts';
-import { shardRunCount } from '../../compile/shard.ts';
 import { formatResumePlan, resumePlan } from '../../results/resume-plan.ts';
 import { artifactsRoot } from '../../results/artifact-dir.ts';
 import { PreviousRunError } from '../../results/previous-runs.ts';
@@ -54,17 +53,16 @@ export async function runCommand(rootDir: string, opts: Record<string, string | 
   const vitest = path.join(PACKAGE_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
   const config = path.join(PACKAGE_ROOT, 'harness', 'runner', 'experiments.vitest.config.ts');
   const args = [vitest, 'run', '--config', config, '--root', rootDir, `suites/${plan.name}/`, ...(shard ? ['--shard', `${shard.index}/${shard.count}`] : [])];
-  const total = shard ? shardRunCount(base, shard) : plan.runs.length;
   const root = artifactsRoot(rootDir, options.artifactsDir);
   // What a dead harness left behind (servers holding ports, run cgroups) goes before anything starts.
   for (const l of await sweepLeftovers(root, containmentSupport())) io.stderr.write(`warning: removed ${l.description}\n`);
   // One ID for every run of this invocation: printed now and at the end, stored in each run's results.
   const executionId = currentSuiteExecutionId() ?? newSuiteExecutionId();
-  io.stderr.write(`suite execution ${executionId}: ${plan.name}, ${total} runs\n`);
+  io.stderr.write(`suite execution ${executionId}: ${plan.name}, ${plan.runs.length} runs${shard ? ` (shard ${shard.index}/${shard.count} runs its share)` : ''}\n`);
   const startedAt = new Date();
   const { exitCode, interrupted } = await runVitestChild(args, {
     cwd: rootDir,
-    env: { ...runOptionsToEnv(options), ...(options.maxRuns ? { HARNESS_MAX_RUNS: String(options.maxRuns) } : {}), HARNESS_ROOT: rootDir, HARNESS_TOTAL_RUNS: String(total), [SUITE_EXECUTION_ENV]: executionId },
+    env: { ...runOptionsToEnv(options), ...(options.maxRuns ? { HARNESS_MAX_RUNS: String(options.maxRuns) } : {}), HARNESS_ROOT: rootDir, [SUITE_EXECUTION_ENV]: executionId },
   });
   // Worktrees of mutations never outlive the suite, also when Vitest was interrupted.
   if (plan.runs.some((r) => r.mutation)) await removeAllWorktrees(rootDir);

@@ -51,7 +51,8 @@ describe('runOpenLoop', () => {
     start = performance.now();
     const r = await runOpenLoop({ ...BASE, warmupS: 0 }, sink);
     expect(r.sent).toBe(500);
-    expect(r.latency.valueAt(50)).toBeLessThan(20_000);
+    // Not in p50, unless a busy machine delayed the scheduler itself, which the run must then say.
+    if (r.latency.valueAt(50) >= 20_000) expect(assessSaturation(r).notes.join('\n'), `p50 ${r.latency.valueAt(50)} µs`).toMatch(/generator saturated|latencies include generator scheduling delay/);
     expect(r.latency.valueAt(99)).toBeGreaterThan(80_000);
     expect(r.latency.summary().max).toBeGreaterThan(90_000);
   });

@@ -1,0 +1,34 @@
+// .ci/run does what the README tells a newcomer (the same test command, whose pretest installs the
+// system packages), and keeps the bench and the mutation example from rotting.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { PACKAGE_ROOT } from '../../harness/config/project-root.ts';
+
+const read = (rel: string): string => readFileSync(path.join(PACKAGE_ROOT, rel), 'utf8');
+const ciLines = (): string[] => read('.ci/run').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+
+describe('.ci/run', () => {
+  it('runs the README’s test command, whose pretest installs what the tests need', () => {
+    const commands = /```bash\n([\s\S]*?)```/.exec(read('README.md'))![1]!.split('\n').map((l) => l.replace(/#.*$/, '').trim()).filter(Boolean);
+    expect(commands).toEqual(['npm ci && npx harness run --suite sanity', 'npm test']);
+    expect(ciLines()).toContain('npm test');
+    const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.pretest).toBe('bash .ci/install-deps.sh');
+  });
+
+  it('runs the regression suite and the bench’s quick mode, the latter once the testbed is up', () => {
+    const lines = ciLines();
+    const at = (pattern: RegExp): number => lines.findIndex((l) => pattern.test(l));
+    expect(at(/^npx harness run --suite regression /)).toBeGreaterThan(at(/^npm test$/));
+    expect(at(/^npx harness compare \S+ --mutation kv-slow-get/)).toBeGreaterThan(at(/--suite regression/));
+    expect(at(/^npm run -s bench -- --quick$/)).toBeGreaterThan(at(/testbed:up/));
+  });
+
+  it('the bench refuses an unknown argument with exit 2', async () => {
+    const res = await execa('bash', ['bench/run.sh', '--fast'], { cwd: PACKAGE_ROOT, reject: false, all: true });
+    expect(res.exitCode).toBe(2);
+    expect(res.all).toBe("bench: unknown argument '--fast' (only --quick)");
+  });
+});
