@@ -1,0 +1,157 @@
+import type { CpuGroup, CpuRole } from '../../results/cpu-section-schema.ts';
+import { CounterSeries } from './counter-series.ts';
+import { TaskTree, type TaskReading } from './task-tree.ts';
+
+/** USER_HZ: the unit of cutime/cstime in /proc/<pid>/stat (100 on every Linux architecture Node supports). */
+const NS_PER_TICK = 10_000_000;
+/** cutime and cstime are each truncated to a tick: below two ticks a difference is noise. */
+const TICK_NOISE_NS = 2 * NS_PER_TICK;
+
+interface ThreadSeries {
+  pid: number;
+  cpu: CounterSeries;
+  voluntary: CounterSeries;
+  involuntary: CounterSeries;
+  tailNs: number;
+}
+
+interface ProcessSeries {
+  childNs: CounterSeries;
+  goneAt: number | null;
+}
+
+export interface GroupSpec {
+  name: string;
+  role: CpuRole;
+  pid: number;
+}
+
+/**
+ * CPU of one process group over time: every thread of the leader's tree, its cumulative schedstat run
+ * time and context switches, kept after the thread exits. Exited threads lose only the time between
+ * their last read and their exit, which is estimated (last rate × half the gap, see `exit_tail_ns`);
+ * children that lived and died between two polls are recovered from their parent's cutime + cstime.
+ */
+export class GroupAccount {
+  private readonly tree: TaskTree;
+  private readonly threads = new Map<number, ThreadSeries>();
+  private readonly processes = new Map<number, ProcessSeries>();
+  private lastDiscoveryMs: number;
+
+  constructor(readonly spec: GroupSpec, nowMs: number) {
+    this.tree = new TaskTree(spec.pid);
+    this.lastDiscoveryMs = nowMs;
+  }
+
+  // Look for new processes/threads; a thread first seen now started after the previous look, so its
+  // counter is taken as 0 then (it did not exist), not as its current value.
+  discover(nowMs: number, initial: boolean): void {
+    for (const tid of this.tree.discover()) {
+      const pid = this.tree.pidOf(tid)!;
+      const s: ThreadSeries = { pid, cpu: new CounterSeries(), voluntary: new CounterSeries(), involuntary: new CounterSeries(), tailNs: 0 };
+      if (!initial) for (const c of [s.cpu, s.voluntary, s.involuntary]) c.add(this.lastDiscoveryMs, 0);
+      this.threads.set(tid, s);
+      if (!this.processes.has(pid)) this.processes.set(pid, { childNs: new CounterSeries(), goneAt: null });
+    }
+    this.lastDiscoveryMs = nowMs;
+  }
+
+  // One poll: CPU of every live thread; switches and reaped children's time on the slower polls.
+  sample(nowMs: number, slow: boolean): void {
+    const readings: Map<number, TaskReading> = this.tree.read(slow);
+    for (const [tid, s] of this.threads) {
+      if (s.cpu.ended) continue;
+      const r = readings.get(tid);
+      if (r) {
+        s.cpu.add(nowMs, r.cpuNs);
+        if (r.voluntary !== null) s.voluntary.add(nowMs, r.voluntary);
+        if (r.involuntary !== null) s.involuntary.add(nowMs, r.involuntary);
+        continue;
+      }
+      this.endThread(s, nowMs);
+    }
+    if (slow) {
+      const ticks = this.tree.readChildTicks();
+      for (const [pid, p] of this.processes) {
+        if (p.goneAt !== null) continue;
+        const t = ticks.get(pid);
+        if (t === undefined) p.goneAt = nowMs;
+        else p.childNs.add(nowMs, t * NS_PER_TICK);
+      }
+    }
+  }
+
+  // A thread that is gone ran for part of the gap since its last read: add its last rate × half the gap.
+  private endThread(s: ThreadSeries, nowMs: number): void {
+    const lastT = s.cpu.lastTime;
+    const lastV = s.cpu.lastValue;
+    if (lastT !== undefined && lastV !== undefined) {
+      const half = (nowMs - lastT) / 2;
+      s.tailNs = Math.max(0, Math.min(s.cpu.lastRate(), 1e6)) * half;
+      s.cpu.add(lastT + half, lastV + s.tailNs);
+    }
+    for (const c of [s.cpu, s.voluntary, s.involuntary]) c.ended = true;
+  }
+
+  // The group's figures between two times (ms since the epoch).
+  summarize(startMs: number, endMs: number, host = 'local'): CpuGroup {
+    let cpu = 0;
+    let tail = 0;
+    let vol: number | null = null;
+    let invol: number | null = null;
+    let exited = 0;
+    for (const s of this.threads.values()) {
+      cpu += s.cpu.delta(startMs, endMs);
+      if (s.cpu.ended) {
+        exited++;
+        const t = s.cpu.lastTime ?? 0;
+        if (t > startMs && t <= endMs) tail += s.tailNs;
+      }
+      if (s.voluntary.length > 0) vol = (vol ?? 0) + s.voluntary.delta(startMs, endMs);
+      if (s.involuntary.length > 0) invol = (invol ?? 0) + s.involuntary.delta(startMs, endMs);
+    }
+    const unseen = this.reapedUnseen(startMs, endMs);
+    cpu += unseen;
+    const windowMs = endMs - startMs;
+    return {
+      name: this.spec.name,
+      role: this.spec.role,
+      host,
+      root_pid: this.spec.pid,
+      pids_seen: this.tree.pidsSeen.size,
+      tasks_seen: this.threads.size,
+      tasks_exited: exited,
+      cpu_ns: Math.round(cpu),
+      cpu_pct: windowMs > 0 ? round((cpu / 1e6 / windowMs) * 100) : 0,
+      exit_tail_ns: Math.round(tail),
+      reaped_unseen_ns: Math.round(unseen),
+      voluntary_switches: vol === null ? null : Math.round(vol),
+      involuntary_switches: invol === null ? null : Math.round(invol),
+    };
+  }
+
+  // Children reaped in the window (parents' cutime + cstime) minus what the polls saw of the ones that
+  // were tracked: what is left ran in processes too short-lived for any poll. Ticks make it coarse, so
+  // it counts only above their truncation noise.
+  private reapedUnseen(startMs: number, endMs: number): number {
+    let reaped = 0;
+    for (const p of this.processes.values()) reaped += p.childNs.delta(startMs, endMs);
+    if (reaped <= TICK_NOISE_NS) return 0;
+    let seen = 0;
+    for (const [pid, p] of this.processes) {
+      if (pid === this.spec.pid || p.goneAt === null || p.goneAt <= startMs || p.goneAt > endMs) continue;
+      seen += p.childNs.lastValue ?? 0;
+      for (const s of this.threads.values()) if (s.pid === pid) seen += s.cpu.lastValue ?? 0;
+    }
+    const residual = reaped - seen;
+    return residual > TICK_NOISE_NS ? residual : 0;
+  }
+
+  close(): void {
+    this.tree.close();
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
