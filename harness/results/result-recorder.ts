@@ -4,6 +4,7 @@ import { writeJsonAtomic } from '../util/atomic-write.ts';
 import { quoteArgv } from '../util/quote.ts';
 import { keyMetricsFrom } from './key-metrics.ts';
 import { redactValue } from './redact.ts';
+import type { CpuSection } from './cpu-section-schema.ts';
 import { RUN_RESULT_SCHEMA_VERSION, type CommandRecord, type Phases, type RunResult } from './run-result-schema.ts';
 
 /** What the process layer reports about a finished (or stopped) process. */
@@ -37,6 +38,8 @@ export class ResultRecorder {
   readonly remoteFetch: Record<string, unknown>[] = [];
   /** Generator hosts of remote clients: identity and clock offset at run start. */
   readonly remoteHosts: Record<string, unknown>[] = [];
+  /** The cost-accounting stage's section (CPU of each process group over the measurement window). */
+  cpu: CpuSection | null = null;
 
   constructor(
     private readonly run: PlannedRun,
@@ -78,9 +81,14 @@ export class ResultRecorder {
     });
   }
 
-  // Key figures from the clients' metrics so far.
+  // Key figures from the clients' metrics so far, plus the CPU cost figures once accounted.
   keyMetrics(): Record<string, number> {
-    return keyMetricsFrom(this.pendingClientMetrics());
+    return { ...keyMetricsFrom(this.pendingClientMetrics()), ...(this.cpu?.key_metrics ?? {}) };
+  }
+
+  // The clients' metrics JSON recorded so far (what the measurement window is read from).
+  clientMetrics(): { metrics: unknown; host: string }[] {
+    return this.commands.filter((c) => c.role === 'client').map((c) => ({ metrics: c.metrics, host: c.host }));
   }
 
   private pendingClientMetrics(): unknown[] {
@@ -118,6 +126,7 @@ export class ResultRecorder {
       monitors: this.monitors,
       remote_fetch: this.remoteFetch,
       remote_hosts: this.remoteHosts,
+      ...(this.cpu ? { cpu: this.cpu } : {}),
       annotations: this.run.resolved.config.annotations,
       warnings: this.warnings,
     };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { registerJsonSchema } from '../config/json-schema.ts';
+import { CpuSectionSchema } from './cpu-section-schema.ts';
 
 export const RUN_RESULT_SCHEMA_VERSION = 1;
 
@@ -78,6 +79,7 @@ export const RunResultSchema = z.object({
   remote_hosts: z.array(z.record(z.string(), z.unknown())).default([]).describe('Generator hosts: identity, kernel, clock offset to the server node at run start, and how each was trusted (host key, jump hosts and their keys).'),
   annotations: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
   warnings: z.array(z.string()),
+  cpu: CpuSectionSchema.optional().describe('CPU cost of each local process group over the measurement window (harness/monitors/cpu).'),
 });
 
 export type RunResult = z.infer<typeof RunResultSchema>;

@@ -19,6 +19,8 @@ import { prepareWorktree } from '../mutations/worktree.ts';
 import { redactFileInPlace } from '../results/redact.ts';
 import { checkMeasurement } from '../results/validity.ts';
 import { InvalidRunError, expectationValues, recordBlockMetrics } from './expectations.ts';
+import { CpuAccounting } from '../monitors/cpu/cpu-accounting.ts';
+import { measurementWindow } from '../monitors/cpu/cpu-window.ts';
 
 export interface RunSessionOptions {
   rootDir: string;
@@ -63,6 +65,9 @@ export class RunSession {
   private commands: RunCommands | undefined;
   private stopping = false;
   private readonly earlyExits = new Map<string, CommandOutcome>();
+  /** Cost-accounting stage: CPU of every local process group, from the first server until the load ends. */
+  private readonly cpu = new CpuAccounting();
+  private readonly loadPhase: { start: string | null; end: string | null } = { start: null, end: null };
 
   constructor(run: PlannedRun, opts: RunSessionOptions) {
     this.run = run;
@@ -139,8 +144,19 @@ export class RunSession {
   }
 
   private async startServers(): Promise<void> {
-    for (const plan of this.commands!.servers) await this.track(plan).start();
+    this.cleanup.push('stop cpu accounting', () => this.cpu.stop());
+    for (const plan of this.commands!.servers) {
+      const proc = this.track(plan);
+      await proc.start();
+      this.accountCpu(plan, proc.pid);
+    }
+    this.cpu.start();
     this.recorder.phase('servers_ready');
+  }
+
+  // Account a local process group's CPU from now on (remote processes are not read).
+  private accountCpu(plan: ProcessPlan, pid: number | undefined): void {
+    if (pid !== undefined && !plan.remote) this.cpu.track({ name: plan.name, role: plan.role, pid });
   }
 
   // Pids the observer and pidstat watch: the workload's servers (not antagonists, not clients).
@@ -156,6 +172,7 @@ export class RunSession {
       this.cleanup.push(`stop ${plan.name}`, () => monitor.stop());
       await monitor.start(this.serverPids());
       if (monitor.process) this.extras.push({ plan, proc: monitor.process });
+      this.accountCpu(plan, monitor.process?.pid);
     }
   }
 
@@ -175,6 +192,7 @@ export class RunSession {
       await observer.start(this.serverPids());
     } finally {
       if (observer.process) this.extras.push({ plan: observer.resolvedPlan, proc: observer.process });
+      this.accountCpu(plan, observer.process?.pid);
     }
     this.recorder.phase('observer_ready');
   }
@@ -191,17 +209,21 @@ export class RunSession {
     });
     crash.catch(() => undefined);
     this.recorder.phase('load_start');
+    this.loadPhase.start = new Date().toISOString();
     const clients = this.commands!.clients.map(async (plan) => {
       if (plan.startDelayMs) await new Promise((r) => setTimeout(r, plan.startDelayMs));
       if (plan.remote) return this.runRemoteClient(plan);
       const proc = this.track(plan);
       await proc.start();
+      this.accountCpu(plan, proc.pid);
       await proc.wait();
     });
     try {
       await Promise.race([Promise.all(clients), crash]);
     } finally {
       this.recorder.phase('load_end');
+      this.loadPhase.end = new Date().toISOString();
+      this.cpu.stop();
       clients.forEach((c) => c.catch(() => undefined));
     }
     // A server that died after the load finished still invalidates the run.
@@ -242,6 +264,19 @@ export class RunSession {
     return error;
   }
 
+  // The cost-accounting stage's section: CPU over the generators' measurement window, per request.
+  private recordCpu(): void {
+    const clients = this.recorder.clientMetrics().flatMap((c) => {
+      const clockOffsetMs = c.host === 'local' ? 0 : clockOffsetOf(this.recorder.remoteHosts, c.host);
+      return clockOffsetMs === undefined ? [] : [{ metrics: c.metrics, clockOffsetMs }];
+    });
+    const window = measurementWindow(clients, this.loadPhase);
+    if (!window) return;
+    const completed = this.recorder.keyMetrics().completed ?? null;
+    this.recorder.cpu = this.cpu.summarize(window, completed);
+    for (const w of this.recorder.cpu.warnings) this.recorder.warn(w);
+  }
+
   private redactLogs(): void {
     for (const file of logFiles(this.artifactDir)) {
       if (!redactFileInPlace(file, { statSync, readFileSync, writeFileSync })) this.recorder.warn(`${path.basename(file)} is over 64 MiB and was not scrubbed for secrets`);
@@ -257,6 +292,7 @@ export class RunSession {
     // Commands that never started still appear, so the result shows the whole plan.
     const all = this.commands ? [...this.commands.servers, ...this.commands.clients] : [];
     for (const plan of all) if (!startedNames.has(plan)) this.recorder.addCommand(plan, undefined, null, plan.metricsFile ? readMetrics(plan.metricsFile) : undefined);
+    this.recordCpu();
     if (!failure) {
       // A run that finished is still not a measurement unless its numbers are valid.
       const metrics = this.recorder.keyMetrics();
@@ -270,6 +306,13 @@ export class RunSession {
     const status = failure ? 'failed' : 'passed';
     return this.recorder.write(status, failure ? describeFailure(failure, this.artifactDir) : null);
   }
+}
+
+// A remote client's clock offset (remote − local, ms) as measured at run start; undefined when unknown.
+function clockOffsetOf(remoteHosts: readonly Record<string, unknown>[], host: string): number | undefined {
+  const entry = remoteHosts.find((h) => h.host === host);
+  const offset = (entry?.clock as { offset_ms?: unknown } | undefined)?.offset_ms;
+  return typeof offset === 'number' ? offset : undefined;
 }
 
 // Logs can echo secrets (a token in a command line, a key printed by a tool): scrub them once written.

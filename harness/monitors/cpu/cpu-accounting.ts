@@ -32,6 +32,7 @@ export class CpuAccounting {
   private polls = 0;
   private lastPollMs: number | undefined;
   private maxGapMs = 0;
+  private stopped = false;
 
   constructor(opts: CpuAccountingOptions = {}) {
     this.intervalMs = opts.intervalMs ?? 10;
@@ -40,6 +41,7 @@ export class CpuAccounting {
 
   // Account a process group (leader pid and descendants) from now on.
   track(spec: GroupSpec): void {
+    if (this.stopped) return;
     const t = nowMs();
     const g = new GroupAccount(spec, t);
     g.discover(t, true);
@@ -65,8 +67,10 @@ export class CpuAccounting {
     this.polls++;
   }
 
-  // Stop polling (one final full read first) and close the /proc files.
+  // Stop polling (one final full read first) and close the /proc files; idempotent.
   stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     if (this.groups.length > 0) this.poll(true);
