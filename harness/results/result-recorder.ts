@@ -5,6 +5,7 @@ import { quoteArgv } from '../util/quote.ts';
 import { keyMetricsFrom } from './key-metrics.ts';
 import { redactValue } from './redact.ts';
 import type { CpuSection } from './cpu-section-schema.ts';
+import type { RateSearchSection } from './rate-search-section-schema.ts';
 import { RUN_RESULT_SCHEMA_VERSION, type CommandRecord, type Phases, type RunResult } from './run-result-schema.ts';
 
 /** What the process layer reports about a finished (or stopped) process. */
@@ -40,6 +41,8 @@ export class ResultRecorder {
   readonly remoteHosts: Record<string, unknown>[] = [];
   /** The cost-accounting stage's section (CPU of each process group over the measurement window). */
   cpu: CpuSection | null = null;
+  /** The capacity search's section, when the workload asked for one. */
+  rateSearch: RateSearchSection | null = null;
 
   constructor(
     private readonly run: PlannedRun,
@@ -83,7 +86,8 @@ export class ResultRecorder {
 
   // Key figures from the clients' metrics so far, plus the CPU cost figures once accounted.
   keyMetrics(): Record<string, number> {
-    return { ...keyMetricsFrom(this.pendingClientMetrics()), ...(this.cpu?.key_metrics ?? {}) };
+    const capacity = this.rateSearch?.capacity_rps;
+    return { ...keyMetricsFrom(this.pendingClientMetrics()), ...(this.cpu?.key_metrics ?? {}), ...(typeof capacity === 'number' ? { capacity_rps: capacity } : {}) };
   }
 
   // The clients' metrics JSON recorded so far (what the measurement window is read from).
@@ -126,6 +130,7 @@ export class ResultRecorder {
       monitors: this.monitors,
       remote_fetch: this.remoteFetch,
       remote_hosts: this.remoteHosts,
+      ...(this.rateSearch ? { rate_search: this.rateSearch } : {}),
       ...(this.cpu ? { cpu: this.cpu } : {}),
       annotations: this.run.resolved.config.annotations,
       warnings: this.warnings,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { registerJsonSchema } from '../config/json-schema.ts';
 import { CpuSectionSchema } from './cpu-section-schema.ts';
+import { RateSearchSectionSchema } from './rate-search-section-schema.ts';
 
 export const RUN_RESULT_SCHEMA_VERSION = 1;
 
@@ -79,6 +80,7 @@ export const RunResultSchema = z.object({
   remote_hosts: z.array(z.record(z.string(), z.unknown())).default([]).describe('Generator hosts: identity, kernel, clock offset to the server node at run start, and how each was trusted (host key, jump hosts and their keys).'),
   annotations: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
   warnings: z.array(z.string()),
+  rate_search: RateSearchSectionSchema.optional().describe('Capacity search: every probe and capacity_rps (workload rate_search).'),
   cpu: CpuSectionSchema.optional().describe('CPU cost of each local process group over the measurement window (harness/monitors/cpu).'),
 });
 

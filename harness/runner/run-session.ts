@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readLogTail, type CommandOutcome, type ManagedProcess } from '../process/index.ts';
 import type { PlannedRun, ProcessPlan, RunCommands } from '../plan/run-types.ts';
@@ -21,6 +21,10 @@ import { checkMeasurement } from '../results/validity.ts';
 import { InvalidRunError, expectationValues, recordBlockMetrics } from './expectations.ts';
 import { CpuAccounting } from '../monitors/cpu/cpu-accounting.ts';
 import { measurementWindow } from '../monitors/cpu/cpu-window.ts';
+import { keyMetricsFrom } from '../results/key-metrics.ts';
+import type { RateSearchConfig } from '../config/schema/rate-search.ts';
+import { resolveRateSearch } from './rate-search.ts';
+import { runRateSearch, type ProbeOutcome } from './rate-search-driver.ts';
 
 export interface RunSessionOptions {
   rootDir: string;
@@ -63,6 +67,8 @@ export class RunSession {
   private readonly extras: Started[] = [];
   private readonly recorder: ResultRecorder;
   private commands: RunCommands | undefined;
+  /** Where commands run (the checkout, or a mutation's worktree): probes of a rate search re-render clients there. */
+  private commandRoot = '';
   private stopping = false;
   private readonly earlyExits = new Map<string, CommandOutcome>();
   /** Cost-accounting stage: CPU of every local process group, from the first server until the load ends. */
@@ -91,7 +97,7 @@ export class RunSession {
       await this.startServers();
       await this.startMonitors();
       await this.startObserver();
-      await this.runClients();
+      await this.runLoad();
     } catch (err) {
       failure = err;
     }
@@ -126,14 +132,15 @@ export class RunSession {
       mutation = { name: m.name, base_commit: m.baseCommit, patch: path.relative(this.opts.rootDir, m.patch), patch_sha256: m.patchSha256, build: m.build ?? null, build_log: wt.buildLog, worktree: wt.dir };
       this.recorder.instrumentation.mutation = mutation;
     }
+    this.commandRoot = commandRoot;
     this.commands = renderRunCommands(this.run, { rootDir: commandRoot, artifactDir: this.artifactDir });
     writePlanJson(this.artifactDir, this.run, this.commands, { ...this.opts, ...(mutation ? { mutation } : {}) });
   }
 
-  private track(plan: ProcessPlan): ManagedProcess {
+  private track(plan: ProcessPlan, record = true): ManagedProcess {
     const proc = createLocalProcess(plan, this.artifactDir);
     const entry = { plan, proc };
-    this.started.push(entry);
+    if (record) this.started.push(entry);
     this.cleanup.push(`stop ${plan.name}`, () => proc.stop());
     if (plan.role === 'server' || plan.role === 'antagonist') {
       void proc.exited.then((o) => {
@@ -197,8 +204,66 @@ export class RunSession {
     this.recorder.phase('observer_ready');
   }
 
+  // The load: the clients once, or a capacity search (one load phase per probed rate).
+  private async runLoad(): Promise<void> {
+    this.recorder.phase('load_start');
+    this.loadPhase.start = new Date().toISOString();
+    try {
+      await this.runSearchOrClients();
+    } finally {
+      this.recorder.phase('load_end');
+      this.loadPhase.end = new Date().toISOString();
+      this.cpu.stop();
+    }
+    // A server that died after the load finished still invalidates the run.
+    const early = this.started.find((s) => (s.plan.role === 'server' || s.plan.role === 'antagonist') && this.earlyExits.has(s.plan.name));
+    if (early) throw new ServerExitedError(early, this.earlyExits.get(early.plan.name)!, 'before the run ended');
+  }
+
+  private async runSearchOrClients(): Promise<void> {
+    const search = resolveRateSearch(this.run);
+    if (!search) return this.runClients(this.commands!.clients);
+    if (this.commands!.clients.some((c) => c.remote)) throw Object.assign(new Error('rate_search runs local clients only: a remote client\'s metrics are copied back once, at teardown'), { kind: 'config' });
+    const keep: Started[] = [];
+    this.recorder.rateSearch = await runRateSearch(search, (rate, index) => this.runProbe(search, rate, index, keep));
+    // The capacity probe's figures are the run's: its processes and metrics files stand for the clients.
+    const best = this.recorder.rateSearch.capacity_probe ?? 0;
+    const n = this.commands!.clients.length;
+    this.started.push(...keep.slice(best * n, best * n + n));
+    for (const plan of this.commands!.clients) {
+      const probeFile = probeMetricsPath(plan.metricsFile, best);
+      if (plan.metricsFile && probeFile && existsSync(probeFile)) copyFileSync(probeFile, plan.metricsFile);
+    }
+    if (this.recorder.rateSearch.capacity_rps === null) throw Object.assign(new Error(`rate search: even min_rps ${search.min_rps} req/s failed: ${this.recorder.rateSearch.probes[0]?.reasons.join('; ') ?? 'no probe ran'}`), { kind: 'invalid' });
+  }
+
+  // One probe of a rate search: the clients re-rendered at `rate`, run once; their metrics kept per probe.
+  private async runProbe(search: RateSearchConfig, rate: number, index: number, keep: Started[]): Promise<ProbeOutcome> {
+    const settings = { ...this.run.resolved.config.workload.settings, [search.setting]: rate };
+    const atRate: PlannedRun = { ...this.run, resolved: { ...this.run.resolved, config: { ...this.run.resolved.config, workload: { ...this.run.resolved.config.workload, settings } } } };
+    const plans = renderRunCommands(atRate, { rootDir: this.commandRoot, artifactDir: this.artifactDir }).clients;
+    // A generator that writes nothing must not leave the previous probe's figures in place.
+    for (const plan of plans) if (plan.metricsFile) rmSync(plan.metricsFile, { force: true });
+    const startedAt = new Date().toISOString();
+    await this.runClients(plans, keep);
+    const files: string[] = [];
+    const metrics: unknown[] = [];
+    for (const plan of plans) {
+      const probeFile = probeMetricsPath(plan.metricsFile, index);
+      if (!plan.metricsFile || !probeFile || !existsSync(plan.metricsFile)) continue;
+      copyFileSync(plan.metricsFile, probeFile);
+      files.push(path.relative(this.artifactDir, probeFile));
+      metrics.push(readMetrics(probeFile).value);
+    }
+    const keyMetrics = keyMetricsFrom(metrics);
+    const window = measurementWindow(metrics.map((m) => ({ metrics: m, clockOffsetMs: 0 })), { start: null, end: null });
+    if (window) Object.assign(keyMetrics, this.cpu.summarize(window, keyMetrics.completed ?? null).key_metrics);
+    return { startedAt, keyMetrics, metricsFiles: files };
+  }
+
   // Clients run concurrently; a server that dies meanwhile fails the run at once.
-  private async runClients(): Promise<void> {
+  // `probe` collects a rate search's client processes instead of recording each as a command of the run.
+  private async runClients(plans: ProcessPlan[], probe?: Started[]): Promise<void> {
     const servers = this.started.filter((s) => s.plan.role === 'server' || s.plan.role === 'antagonist');
     const crash = new Promise<never>((_, reject) => {
       for (const s of servers) {
@@ -208,12 +273,11 @@ export class RunSession {
       }
     });
     crash.catch(() => undefined);
-    this.recorder.phase('load_start');
-    this.loadPhase.start = new Date().toISOString();
-    const clients = this.commands!.clients.map(async (plan) => {
+    const clients = plans.map(async (plan) => {
       if (plan.startDelayMs) await new Promise((r) => setTimeout(r, plan.startDelayMs));
       if (plan.remote) return this.runRemoteClient(plan);
-      const proc = this.track(plan);
+      const proc = this.track(plan, !probe);
+      probe?.push({ plan, proc });
       await proc.start();
       this.accountCpu(plan, proc.pid);
       await proc.wait();
@@ -221,14 +285,8 @@ export class RunSession {
     try {
       await Promise.race([Promise.all(clients), crash]);
     } finally {
-      this.recorder.phase('load_end');
-      this.loadPhase.end = new Date().toISOString();
-      this.cpu.stop();
       clients.forEach((c) => c.catch(() => undefined));
     }
-    // A server that died after the load finished still invalidates the run.
-    const early = servers.find((s) => this.earlyExits.has(s.plan.name));
-    if (early) throw new ServerExitedError(early, this.earlyExits.get(early.plan.name)!, 'before the run ended');
   }
 
   // A client on generator nodes over SSH: copy-back is queued first, so it runs after the processes stop.
@@ -285,13 +343,14 @@ export class RunSession {
 
   private finish(failureIn: unknown): RunResult {
     let failure = failureIn;
-    const startedNames = new Set(this.started.map((s) => s.plan));
+    // By role and name: a rate search's capacity probe stands for its client with a re-rendered plan.
+    const startedNames = new Set(this.started.map((s) => `${s.plan.role}\0${s.plan.name}`));
     for (const { plan, proc } of [...this.started, ...this.extras]) {
       this.recorder.addCommand(plan, proc.pid, proc.outcome(), plan.metricsFile ? readMetrics(plan.metricsFile) : undefined);
     }
     // Commands that never started still appear, so the result shows the whole plan.
     const all = this.commands ? [...this.commands.servers, ...this.commands.clients] : [];
-    for (const plan of all) if (!startedNames.has(plan)) this.recorder.addCommand(plan, undefined, null, plan.metricsFile ? readMetrics(plan.metricsFile) : undefined);
+    for (const plan of all) if (!startedNames.has(`${plan.role}\0${plan.name}`)) this.recorder.addCommand(plan, undefined, null, plan.metricsFile ? readMetrics(plan.metricsFile) : undefined);
     this.recordCpu();
     if (!failure) {
       // A run that finished is still not a measurement unless its numbers are valid.
@@ -306,6 +365,11 @@ export class RunSession {
     const status = failure ? 'failed' : 'passed';
     return this.recorder.write(status, failure ? describeFailure(failure, this.artifactDir) : null);
   }
+}
+
+// Where probe `index` keeps a client's metrics JSON: metrics/<name>.json → metrics/<name>.probe<index>.json.
+function probeMetricsPath(file: string | undefined, index: number): string | undefined {
+  return file ? file.replace(/(\.json)?$/, `.probe${index}$1`) : undefined;
 }
 
 // A remote client's clock offset (remote − local, ms) as measured at run start; undefined when unknown.
