@@ -57,6 +57,12 @@ export async function bisectCapacity(bounds: BisectionBounds, probe: (rate: numb
 /** Figures of one probe, from its clients' key metrics. */
 export interface ProbeFigures {
   offered_rps: number;
+  /**
+   * What the generator actually sent per second (metrics `schedule.achieved_send_rps`). With Poisson
+   * arrivals the last of N requests is due at N/rate ± √N/rate, so a 1-s probe's realised rate is
+   * ±3 % off the nominal one: judged against it, "achieved ≥ 99 %" would be a coin toss.
+   */
+  sent_rps?: number;
   throughput_rps?: number;
   p99_us?: number;
   completed?: number;
@@ -69,7 +75,8 @@ export interface ProbeFigures {
 export function judgeProbe(f: ProbeFigures, cfg: RateSearchConfig): ProbeVerdict {
   const reasons: string[] = [];
   const achieved = f.throughput_rps ?? 0;
-  if (achieved < cfg.min_achieved_ratio * f.offered_rps) reasons.push(`achieved ${achieved} req/s < ${cfg.min_achieved_ratio * 100} % of offered ${f.offered_rps}`);
+  const offered = f.sent_rps ?? f.offered_rps;
+  if (achieved < cfg.min_achieved_ratio * offered) reasons.push(`achieved ${achieved} req/s < ${cfg.min_achieved_ratio * 100} % of offered ${offered}${f.sent_rps !== undefined ? ` (as sent; nominal ${f.offered_rps})` : ''}`);
   if (cfg.slo_p99_us !== undefined && !(typeof f.p99_us === 'number' && f.p99_us <= cfg.slo_p99_us)) reasons.push(`p99 ${f.p99_us ?? 'missing'} µs > SLO ${cfg.slo_p99_us} µs`);
   const bad = (f.errors ?? 0) + (f.timeouts ?? 0);
   const total = bad + (f.completed ?? 0);

@@ -225,7 +225,7 @@ export class RunSession {
     if (!search) return this.runClients(this.commands!.clients);
     if (this.commands!.clients.some((c) => c.remote)) throw Object.assign(new Error('rate_search runs local clients only: a remote client\'s metrics are copied back once, at teardown'), { kind: 'config' });
     const keep: Started[] = [];
-    this.recorder.rateSearch = await runRateSearch(search, (rate, index) => this.runProbe(search, rate, index, keep));
+    this.recorder.rateSearch = await runRateSearch(search, { runProbe: (rate, index) => this.runProbe(search, rate, index, keep), settle: () => this.waitForIdleServers() });
     // The capacity probe's figures are the run's: its processes and metrics files stand for the clients.
     const best = this.recorder.rateSearch.capacity_probe ?? 0;
     const n = this.commands!.clients.length;
@@ -245,7 +245,14 @@ export class RunSession {
     // A generator that writes nothing must not leave the previous probe's figures in place.
     for (const plan of plans) if (plan.metricsFile) rmSync(plan.metricsFile, { force: true });
     const startedAt = new Date().toISOString();
-    await this.runClients(plans, keep);
+    let failure: string | undefined;
+    try {
+      await this.runClients(plans, keep);
+    } catch (err) {
+      // A server that died ends the search; clients that gave up (overload) only fail this probe.
+      if (err instanceof ServerExitedError) throw err;
+      failure = (err as Error).message.split('\n')[0];
+    }
     const files: string[] = [];
     const metrics: unknown[] = [];
     for (const plan of plans) {
@@ -256,9 +263,21 @@ export class RunSession {
       metrics.push(readMetrics(probeFile).value);
     }
     const keyMetrics = keyMetricsFrom(metrics);
+    const sent = metrics.map((m) => (m as { schedule?: { achieved_send_rps?: unknown } } | null)?.schedule?.achieved_send_rps);
+    if (sent.length > 0 && sent.every((x) => typeof x === 'number')) keyMetrics.sent_rps = (sent as number[]).reduce((a, b) => a + b, 0);
     const window = measurementWindow(metrics.map((m) => ({ metrics: m, clockOffsetMs: 0 })), { start: null, end: null });
     if (window) Object.assign(keyMetrics, this.cpu.summarize(window, keyMetrics.completed ?? null).key_metrics);
-    return { startedAt, keyMetrics, metricsFiles: files };
+    return { startedAt, keyMetrics, metricsFiles: files, ...(failure ? { failure } : {}) };
+  }
+
+  // After a probe: wait (≤ 30 s) until the servers' CPU over the last 200 ms is below 10 % of a core.
+  private async waitForIdleServers(): Promise<void> {
+    const until = Date.now() + 30_000;
+    while (Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 100));
+      if (this.cpu.recentCpuPct('server', 200) < 10) return;
+    }
+    this.recorder.warn('rate search: the servers were still busy 30 s after a probe; the next probe started anyway');
   }
 
   // Clients run concurrently; a server that dies meanwhile fails the run at once.

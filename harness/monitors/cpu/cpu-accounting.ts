@@ -77,6 +77,12 @@ export class CpuAccounting {
     for (const g of this.groups) g.close();
   }
 
+  // Share of one core the groups of `role` used over the last `spanMs` (e.g. to see a backlog drain).
+  recentCpuPct(role: CpuRole, spanMs: number): number {
+    const end = nowMs();
+    return this.groups.filter((g) => g.spec.role === role).reduce((sum, g) => sum + g.summarize(end - spanMs, end).cpu_pct, 0);
+  }
+
   // The `cpu` section for a window; `completed` divides the server's CPU into a per-request cost.
   summarize(window: CpuWindow, completed: number | null): CpuSection {
     const groups = this.groups.map((g) => g.summarize(window.startMs, window.endMs));
