@@ -101,7 +101,8 @@ instrumentation:
     expect(search.probes.length).toBeLessThanOrEqual(9);
     expect(search.probes[0]).toMatchObject({ rate: 50, ok: true });
     expect(search.probes[1]).toMatchObject({ rate: 2000, ok: false });
-    for (const p of search.probes) expect(p.key_metrics.offered_rps).toBe(p.rate);
+    // Every probe ran at its own rate (a probe whose overloaded clients gave up says so instead).
+    for (const p of search.probes) if (!p.reasons.some((r) => r.startsWith('clients failed'))) expect(p.key_metrics.offered_rps).toBe(p.rate);
     const capacity = parsed.key_metrics.capacity_rps!;
     expect(capacity).toBe(search.capacity_rps);
     // The server's capacity is ≈ 1,000 req/s on a core of its own, less on a shared one (the spin is
