@@ -1,6 +1,7 @@
 import { bootstrapInterval, checkSample, describeSample, estimateOverhead, findOutliers, type Direction, type SampleWarning } from '../stats/index.ts';
 import type { RunRecord } from './run-records.ts';
 import { metricDirection, NON_PERFORMANCE_METRICS, OVERHEAD_METRICS } from './metric-direction.ts';
+import { computeRecovery, type RecoveryRow } from './recovery.ts';
 
 export const SUMMARY_SCHEMA = 'harness.summary/v1';
 
@@ -44,6 +45,8 @@ export interface OverheadSummary {
   /** Cost of the mode against baseline, percent (positive = costs). */
   percent: number;
   ci95: { low: number; high: number } | null;
+  /** Half the 95 % interval's width, percentage points: the smallest overhead this run could have seen. */
+  half_width: number | null;
   /** Per-block ln(cost ratio), in repetition order: what `harness compare` tests. */
   log_ratios: number[];
   reason?: string;
@@ -57,6 +60,8 @@ export interface SuiteSummary {
   runs: { total: number; passed: number; failed: number; interrupted: number };
   groups: GroupSummary[];
   overhead: OverheadSummary[];
+  /** Known-cost recovery, for suites whose variants inject a cost (`injected_us`); absent otherwise. */
+  recovery?: RecoveryRow[];
   warnings: string[];
 }
 
@@ -133,6 +138,7 @@ export function summarizeRuns(records: readonly RunRecord[], meta: { suite: stri
     });
   }
   const overhead = computeOverhead(records, seed, confidence, opts.directions, suiteWarnings);
+  const recovery = computeRecovery(records, { seed, confidence });
   const count = (s: string): number => records.filter((r) => r.result.status === s).length;
   return {
     schema: SUMMARY_SCHEMA,
@@ -142,6 +148,7 @@ export function summarizeRuns(records: readonly RunRecord[], meta: { suite: stri
     runs: { total: records.length, passed: count('passed'), failed: count('failed'), interrupted: count('interrupted') },
     groups: summaries.sort((a, b) => a.workload.localeCompare(b.workload) || a.variant.localeCompare(b.variant) || a.mode.localeCompare(b.mode)),
     overhead,
+    ...(recovery.length > 0 ? { recovery } : {}),
     warnings: suiteWarnings,
   };
 }
@@ -177,6 +184,7 @@ function computeOverhead(records: readonly RunRecord[], seed: number, confidence
         blocks: est.blocks,
         percent: round(est.percent),
         ci95: est.interval ? { low: round(est.interval.low), high: round(est.interval.high) } : null,
+        half_width: est.interval ? round((est.interval.high - est.interval.low) / 2) : null,
         log_ratios: est.logRatios.map((x) => round(x, 6)),
         ...(est.reason ? { reason: est.reason } : {}),
       });
