@@ -251,7 +251,9 @@ export class RunSession {
     } catch (err) {
       // A server that died ends the search; clients that gave up (overload) only fail this probe.
       if (err instanceof ServerExitedError) throw err;
-      failure = (err as Error).message.split('\n')[0];
+      // The headline names the command; the log's last line says why (e.g. `preload: no reply within 2000 ms`).
+      const lines = (err as Error).message.split('\n').filter((l) => l.trim() && !l.startsWith('--- '));
+      failure = [lines[0]?.split(':')[0], lines.at(-1)].filter(Boolean).join(': ');
     }
     const files: string[] = [];
     const metrics: unknown[] = [];
@@ -270,12 +272,15 @@ export class RunSession {
     return { startedAt, keyMetrics, metricsFiles: files, ...(failure ? { failure } : {}) };
   }
 
-  // After a probe: wait (≤ 30 s) until the servers' CPU over the last 200 ms is below 10 % of a core.
+  // After a probe: wait (≤ 30 s) until no server thread was running or runnable in 5 looks 20 ms apart
+  // (an overloaded probe leaves a backlog that would time out the next probe's preload).
   private async waitForIdleServers(): Promise<void> {
     const until = Date.now() + 30_000;
+    let idleLooks = 0;
     while (Date.now() < until) {
-      await new Promise((r) => setTimeout(r, 100));
-      if (this.cpu.recentCpuPct('server', 200) < 10) return;
+      await new Promise((r) => setTimeout(r, 20));
+      idleLooks = this.cpu.runningThreads('server') === 0 ? idleLooks + 1 : 0;
+      if (idleLooks >= 5) return;
     }
     this.recorder.warn('rate search: the servers were still busy 30 s after a probe; the next probe started anyway');
   }

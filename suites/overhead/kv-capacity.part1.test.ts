@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv-capacity",
   part: 0,
   parts: 3,
-  digest: "01621fcc2bd1e6ed",
+  digest: "adbb539862625ba4",
   fileUrl: import.meta.url,
 });
 
-run("kv-capacity/baseline/rate_scan.samples_per_core=1000/0", { id: "5a2b52acf401", timeout: 300000 });
-run("kv-capacity/perf/rate_scan.samples_per_core=1000/0", { id: "30aae6ca9858", timeout: 300000 });
-run("kv-capacity/microsentinel/rate_scan.samples_per_core=1000/0", { id: "f888cde0ab4e", timeout: 300000 });
+run("kv-capacity/baseline/rate_scan.samples_per_core=1000/0", { id: "d5931abf24b7", timeout: 300000 });
+run("kv-capacity/perf/rate_scan.samples_per_core=1000/0", { id: "3dc71860d6ea", timeout: 300000 });
+run("kv-capacity/microsentinel/rate_scan.samples_per_core=1000/0", { id: "a712c296980c", timeout: 300000 });

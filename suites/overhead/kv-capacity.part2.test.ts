@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv-capacity",
   part: 1,
   parts: 3,
-  digest: "b5b7151b65f48e33",
+  digest: "7ae885929e67105c",
   fileUrl: import.meta.url,
 });
 
-run("kv-capacity/baseline/rate_scan.samples_per_core=1000/1", { id: "a356eb44acc0", timeout: 300000 });
-run("kv-capacity/perf/rate_scan.samples_per_core=1000/1", { id: "761f490b64c4", timeout: 300000 });
-run("kv-capacity/microsentinel/rate_scan.samples_per_core=1000/1", { id: "d7861bc365f5", timeout: 300000 });
+run("kv-capacity/baseline/rate_scan.samples_per_core=1000/1", { id: "195b3786c7d6", timeout: 300000 });
+run("kv-capacity/perf/rate_scan.samples_per_core=1000/1", { id: "92861fe2c313", timeout: 300000 });
+run("kv-capacity/microsentinel/rate_scan.samples_per_core=1000/1", { id: "2164abfb6547", timeout: 300000 });

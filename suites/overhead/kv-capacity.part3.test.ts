@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv-capacity",
   part: 2,
   parts: 3,
-  digest: "59a94422b71f7d12",
+  digest: "b81989cab1d8e3e5",
   fileUrl: import.meta.url,
 });
 
-run("kv-capacity/baseline/rate_scan.samples_per_core=1000/2", { id: "19ca8f2d8486", timeout: 300000 });
-run("kv-capacity/perf/rate_scan.samples_per_core=1000/2", { id: "164012550bab", timeout: 300000 });
-run("kv-capacity/microsentinel/rate_scan.samples_per_core=1000/2", { id: "949676a8de72", timeout: 300000 });
+run("kv-capacity/baseline/rate_scan.samples_per_core=1000/2", { id: "0adf631de407", timeout: 300000 });
+run("kv-capacity/perf/rate_scan.samples_per_core=1000/2", { id: "d65088ce77f0", timeout: 300000 });
+run("kv-capacity/microsentinel/rate_scan.samples_per_core=1000/2", { id: "19a1e0d63f18", timeout: 300000 });

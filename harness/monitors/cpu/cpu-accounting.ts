@@ -77,10 +77,10 @@ export class CpuAccounting {
     for (const g of this.groups) g.close();
   }
 
-  // Share of one core the groups of `role` used over the last `spanMs` (e.g. to see a backlog drain).
-  recentCpuPct(role: CpuRole, spanMs: number): number {
-    const end = nowMs();
-    return this.groups.filter((g) => g.spec.role === role).reduce((sum, g) => sum + g.summarize(end - spanMs, end).cpu_pct, 0);
+  // Threads of `role`'s groups running or runnable now (on a shared machine a busy server may get
+  // little CPU, so its CPU share does not tell busy from idle; its threads' run state does).
+  runningThreads(role: CpuRole): number {
+    return this.groups.filter((g) => g.spec.role === role).reduce((sum, g) => sum + g.runningThreads(), 0);
   }
 
   // The `cpu` section for a window; `completed` divides the server's CPU into a per-request cost.

@@ -147,6 +147,11 @@ export class GroupAccount {
     return residual > TICK_NOISE_NS ? residual : 0;
   }
 
+  // Threads of the group running or runnable now.
+  runningThreads(): number {
+    return this.tree.runningCount();
+  }
+
   close(): void {
     this.tree.close();
   }

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, readdirSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
 
 /** One reading of one thread: cumulative CPU time (ns, from schedstat) and context switches. */
 export interface TaskReading {
@@ -149,6 +149,20 @@ export class TaskTree {
       }
     }
     return out;
+  }
+
+  // How many known threads are running or runnable right now (state R in /proc/<pid>/task/<tid>/stat).
+  runningCount(): number {
+    let n = 0;
+    for (const t of this.tasks.values()) {
+      try {
+        const stat = readFileSync(`/proc/${t.pid}/task/${t.tid}/stat`, 'latin1');
+        if (stat.charAt(stat.lastIndexOf(')') + 2) === 'R') n++;
+      } catch {
+        // gone: not running
+      }
+    }
+    return n;
   }
 
   // The process a thread belongs to.
