@@ -5,7 +5,7 @@ import { GroupAccount, type GroupSpec } from './group-account.ts';
 export interface CpuAccountingOptions {
   /** Poll interval of the schedstat reads. @default 10 */
   intervalMs?: number;
-  /** Every how many polls the tree is re-walked and switches/cutime are read (slower reads). @default 5 */
+  /** Every how many polls the tree is re-walked and switches/cutime are read (slower reads). @default 10 */
   slowEvery?: number;
 }
 
@@ -36,7 +36,7 @@ export class CpuAccounting {
 
   constructor(opts: CpuAccountingOptions = {}) {
     this.intervalMs = opts.intervalMs ?? 10;
-    this.slowEvery = opts.slowEvery ?? 5;
+    this.slowEvery = opts.slowEvery ?? 10;
   }
 
   // Account a process group (leader pid and descendants) from now on.
