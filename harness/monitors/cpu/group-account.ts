@@ -16,7 +16,10 @@ interface ThreadSeries {
 }
 
 interface ProcessSeries {
-  childNs: CounterSeries;
+  parent: number | undefined;
+  /** cutime + cstime (ns) at each slow poll: [time, value]. */
+  childNs: [number, number][];
+  /** The slow poll at which its /proc/<pid>/stat was gone, i.e. its parent had reaped it. */
   goneAt: number | null;
 }
 
@@ -51,7 +54,7 @@ export class GroupAccount {
       const s: ThreadSeries = { pid, cpu: new CounterSeries(), voluntary: new CounterSeries(), involuntary: new CounterSeries(), tailNs: 0 };
       if (!initial) for (const c of [s.cpu, s.voluntary, s.involuntary]) c.add(this.lastDiscoveryMs, 0);
       this.threads.set(tid, s);
-      if (!this.processes.has(pid)) this.processes.set(pid, { childNs: new CounterSeries(), goneAt: null });
+      if (!this.processes.has(pid)) this.processes.set(pid, { parent: this.tree.parentOf(pid), childNs: [], goneAt: null });
     }
     this.lastDiscoveryMs = nowMs;
   }
@@ -76,7 +79,7 @@ export class GroupAccount {
         if (p.goneAt !== null) continue;
         const t = ticks.get(pid);
         if (t === undefined) p.goneAt = nowMs;
-        else p.childNs.add(nowMs, t * NS_PER_TICK);
+        else p.childNs.push([nowMs, t * NS_PER_TICK]);
       }
     }
   }
@@ -130,21 +133,27 @@ export class GroupAccount {
     };
   }
 
-  // Children reaped in the window (parents' cutime + cstime) minus what the polls saw of the ones that
-  // were tracked: what is left ran in processes too short-lived for any poll. Ticks make it coarse, so
-  // it counts only above their truncation noise.
+  // Children reaped in the window that no poll saw: between two slow polls, a parent's cutime + cstime
+  // grows by the whole lifetime CPU of the children it reaped (it reads its stat in the same poll that
+  // finds theirs gone); what the tracked ones among them account for is subtracted, the rest ran in
+  // processes too short-lived to be seen. Ticks make it coarse: a rest below two ticks is noise.
   private reapedUnseen(startMs: number, endMs: number): number {
-    let reaped = 0;
-    for (const p of this.processes.values()) reaped += p.childNs.delta(startMs, endMs);
-    if (reaped <= TICK_NOISE_NS) return 0;
-    let seen = 0;
+    const lifetime = new Map<number, number>();
+    for (const s of this.threads.values()) lifetime.set(s.pid, (lifetime.get(s.pid) ?? 0) + (s.cpu.lastValue ?? 0));
+    let total = 0;
     for (const [pid, p] of this.processes) {
-      if (pid === this.spec.pid || p.goneAt === null || p.goneAt <= startMs || p.goneAt > endMs) continue;
-      seen += p.childNs.lastValue ?? 0;
-      for (const s of this.threads.values()) if (s.pid === pid) seen += s.cpu.lastValue ?? 0;
+      for (let k = 1; k < p.childNs.length; k++) {
+        const [t0, v0] = p.childNs[k - 1]!;
+        const [t1, v1] = p.childNs[k]!;
+        const overlap = Math.min(endMs, t1) - Math.max(startMs, t0);
+        if (v1 <= v0 || overlap <= 0) continue;
+        let seen = 0;
+        for (const [qid, q] of this.processes) if (q.parent === pid && q.goneAt === t1) seen += (lifetime.get(qid) ?? 0) + (q.childNs.at(-1)?.[1] ?? 0);
+        const unseen = v1 - v0 - seen;
+        if (unseen > TICK_NOISE_NS) total += (unseen * overlap) / (t1 - t0);
+      }
     }
-    const residual = reaped - seen;
-    return residual > TICK_NOISE_NS ? residual : 0;
+    return total;
   }
 
   // Threads of the group running or runnable now.

@@ -86,18 +86,21 @@ export class TaskTree {
   private readonly statFiles = new Map<number, ProcFile>();
   private readonly buf = Buffer.alloc(4096);
   readonly pidsSeen = new Set<number>();
+  /** Each process's parent in the tree (undefined for the root). */
+  private readonly parents = new Map<number, number>();
 
   constructor(readonly rootPid: number) {}
 
   // Find new processes and threads under the root (slow: directory reads); returns tids first seen now.
   discover(): number[] {
     const fresh: number[] = [];
-    const queue = [this.rootPid];
+    const queue: [number, number | undefined][] = [[this.rootPid, undefined]];
     const visited = new Set<number>();
     while (queue.length > 0) {
-      const pid = queue.shift()!;
+      const [pid, parent] = queue.shift()!;
       if (visited.has(pid)) continue;
       visited.add(pid);
+      if (parent !== undefined && !this.parents.has(pid)) this.parents.set(pid, parent);
       for (const tid of listTasks(pid)) {
         let t = this.tasks.get(tid);
         if (!t) {
@@ -109,7 +112,7 @@ export class TaskTree {
           fresh.push(tid);
         }
         const kids = t.children.read(this.buf);
-        if (kids) for (const k of kids.trim().split(/\s+/)) if (k) queue.push(Number(k));
+        if (kids) for (const k of kids.trim().split(/\s+/)) if (k) queue.push([Number(k), pid]);
       }
     }
     return fresh;
@@ -163,6 +166,11 @@ export class TaskTree {
       }
     }
     return n;
+  }
+
+  // The parent process of a process of the tree (undefined for the root).
+  parentOf(pid: number): number | undefined {
+    return this.parents.get(pid);
   }
 
   // The process a thread belongs to.

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { CpuAccounting } from '../../../harness/monitors/cpu/cpu-accounting.ts';
 import { CpuSectionSchema } from '../../../harness/results/cpu-section-schema.ts';
 
-const BURNER = path.resolve('test/helpers/cpu-burner.ts');
+const BURNER = path.resolve('test/helpers/cpu-burner.mjs');
 const now = (): number => performance.timeOrigin + performance.now();
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -30,7 +30,7 @@ describe('CpuAccounting (real processes burning a known amount of CPU)', () => {
   async function measure(opts: { threads: number; after: 'stay' | 'exit'; underShell: boolean }): Promise<{ accountedNs: number; burnedNs: number; section: ReturnType<CpuAccounting['summarize']> }> {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cpu-acct-'));
     const report = path.join(dir, 'report.json');
-    const argv = [process.execPath, '--import', 'tsx', BURNER, report, '200', String(opts.threads), opts.after];
+    const argv = [process.execPath, BURNER, report, '200', String(opts.threads), opts.after];
     const child: ResultPromise = opts.underShell
       ? execa('sh', ['-c', `"$@"; sleep 30`, 'sh', ...argv], { detached: true, reject: false, stdio: 'ignore' })
       : execa(argv[0]!, argv.slice(1), { detached: true, reject: false, stdio: 'ignore' });
