@@ -17,7 +17,7 @@ export const CpuGroupSchema = z
     cpu_ns: z.number().describe('On-CPU time in the window: Σ over threads of schedstat run time, interpolated at the window edges.'),
     cpu_pct: z.number().describe('cpu_ns ÷ window length × 100: share of one core (200 = two cores busy).'),
     exit_tail_ns: z.number().describe('Estimated CPU between the last read of an exited thread and its exit (its last rate × half the gap).'),
-    reaped_unseen_ns: z.number().describe('CPU of children reaped inside the window that no poll ever saw, from the parents\' cutime + cstime (added only above its 20 ms tick resolution).'),
+    reaped_correction_ns: z.number().describe('From the parents\' cutime + cstime of children reaped inside the window: + the CPU of children no poll saw, − the part of exited children\'s estimated tails their parent\'s count rules out (each only beyond the 20 ms resolution of the ticks).'),
     voluntary_switches: z.number().nullable(),
     involuntary_switches: z.number().nullable(),
   })
