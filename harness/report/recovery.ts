@@ -30,7 +30,7 @@ const restKey = (params: Record<string, unknown>): string => JSON.stringify(Obje
 
 // Known-cost recovery of a suite whose variants carry `injected_us`: per workload × mode × injected
 // variant and metric, the paired difference to the same repetition of the injected_us = 0 variant.
-export function computeRecovery(records: readonly RunRecord[], opts: { seed?: number; confidence?: number } = {}): RecoveryRow[] {
+export function computeRecovery(records: readonly RunRecord[], opts: { confidence?: number } = {}): RecoveryRow[] {
   const passed = records.filter((r) => r.result.status === 'passed' && typeof r.result.run.params[INJECTED_PARAM] === 'number');
   const reference = new Map<string, RunRecord>();
   const cell = (r: RunRecord): string => `${r.result.run.workload}\0${r.result.run.mode}\0${restKey(r.result.run.params)}`;

@@ -138,7 +138,7 @@ export function summarizeRuns(records: readonly RunRecord[], meta: { suite: stri
     });
   }
   const overhead = computeOverhead(records, seed, confidence, opts.directions, suiteWarnings);
-  const recovery = computeRecovery(records, { seed, confidence });
+  const recovery = computeRecovery(records, { confidence });
   const count = (s: string): number => records.filter((r) => r.result.status === s).length;
   return {
     schema: SUMMARY_SCHEMA,

@@ -11,3 +11,4 @@ export * from './detectable-effect.ts';
 export * from './verdict.ts';
 export * from './normal.ts';
 export * from './known-cost.ts';
+export * from './student-t.ts';

@@ -96,3 +96,20 @@ describe('CPU cost and capacity in summary and reports', () => {
     expect(page).toContain('covers D');
   });
 });
+
+describe('studentTQuantile', () => {
+  it('matches the table values the recovery interval uses', async () => {
+    const { studentTQuantile } = await import('../../harness/stats/index.ts');
+    expect(studentTQuantile(0.975, 4)).toBeCloseTo(2.7764, 3);
+    expect(studentTQuantile(0.975, 1)).toBeCloseTo(12.706, 2);
+    expect(studentTQuantile(0.95, 30)).toBeCloseTo(1.6973, 3);
+    expect(() => studentTQuantile(0.4, 3)).toThrow(RangeError);
+  });
+
+  it('gives the recovery interval mean ± t·s/√n', () => {
+    const est = estimateRecovery([10, 12, 14, 16, 18].map((injected) => ({ reference: 0, injected })));
+    const half = (2.7764 * Math.sqrt(10)) / Math.sqrt(5);
+    expect(est.interval!.low).toBeCloseTo(14 - half, 2);
+    expect(est.interval!.high).toBeCloseTo(14 + half, 2);
+  });
+});

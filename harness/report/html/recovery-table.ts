@@ -12,7 +12,7 @@ export function renderRecoveryTable(rows: readonly RecoveryRow[]): SafeHtml {
     return html`<tr><td>${r.mode}</td><td class="num">${formatNumber(r.injected_us)}</td><td>${METRIC_LABEL[r.metric] ?? r.metric}</td><td class="num">${formatInterval(r.delta, r.ci95)}</td><td class="num">${formatNumber(r.recovered_ratio * 100)} %</td><td class="num">${r.blocks}</td><td>${verdict}</td></tr>`;
   });
   return html`<h3>Known-cost recovery</h3>
-<p class="legend-note">Each variant injects D µs of busy work per request; recovered = mean over repetitions of (run with D − same repetition with D = 0), bootstrap 95 % interval.</p>
+<p class="legend-note">Each variant injects D µs of busy work per request; recovered = mean over repetitions of (run with D − same repetition with D = 0), Student-t 95 % interval over repetitions.</p>
 <table class="recovery">
 <thead><tr><th>mode</th><th>injected D µs</th><th>metric</th><th>recovered<br><small>mean [95 % CI]</small></th><th>recovered ÷ D</th><th>blocks</th><th>interval</th></tr></thead>
 <tbody>${body}</tbody>
