@@ -38,6 +38,9 @@ node --import tsx bench/scale.ts | tee "$work/scale.txt"
 [ -f bench/remote.ts ] && [ -e .testbed/ssh_config ] && { echo "== remote (testbed up) =="; node --import tsx bench/remote.ts; }
 [ -e .testbed/ssh_config ] && { echo "== deploy to the generator node (testbed up) =="; node --import tsx bench/deploy.ts; }
 [ -f bench/workloads.ts ] && { echo "== workloads vs redis-benchmark / redis-server / wrk =="; node --import tsx bench/workloads.ts; }
+# Known-cost recovery, overhead resolution and A/A (BENCH_FIDELITY_SUITES, BENCH_AA_SUITES; minutes per suite).
+echo "== fidelity: recovered injected cost, overhead interval half-width, A/A verdicts =="
+node --import tsx bench/fidelity.ts
 
 cat <<SUMMARY
 

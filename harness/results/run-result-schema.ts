@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { registerJsonSchema } from '../config/json-schema.ts';
 import { ValiditySchema } from '../config/schema/suite.ts';
 import { FetchRecordSchema, InstrumentationSectionSchema, MonitorsSectionSchema, MutationSectionSchema, RemoteHostRecordSchema } from './run-result-sections.ts';
+import { CpuSectionSchema } from './cpu-section-schema.ts';
+import { RateSearchSectionSchema } from './rate-search-section-schema.ts';
 
 /** 2: stage sections typed, `error.reason`, `assessment`, `mutation` out of `instrumentation`. */
 export const RUN_RESULT_SCHEMA_VERSION = 2;
@@ -86,6 +88,8 @@ export const StageSectionsSchema = z.strictObject({
   monitors: MonitorsSectionSchema.describe('Host monitor summaries (mpstat, pidstat).'),
   remote_hosts: z.array(RemoteHostRecordSchema).describe('Generator hosts: identity, kernel, clock offset to the server node at run start, and how each was trusted (host key, jump hosts and their keys).'),
   remote_fetch: z.array(FetchRecordSchema).describe('Each copy-back transfer (source, destination, bytes, duration, error).'),
+  cpu: CpuSectionSchema.nullable().default(null).describe('CPU cost of each local process group over the measurement window (cpu stage; null when the load never ran).'),
+  rate_search: RateSearchSectionSchema.nullable().default(null).describe('Capacity search: every probe and capacity_rps (load stage, when the workload asks for rate_search).'),
 });
 
 // run_result.json: the final summary of one run, written for failed runs too.

@@ -7,6 +7,7 @@ const KEY_METRICS = [
   ['throughput_rps', 'req/s'],
   ['p50_us', 'p50 µs'],
   ['p99_us', 'p99 µs'],
+  ['server_cpu_us_per_req', 'CPU µs/req'],
   ['errors', 'errors'],
 ] as const;
 
