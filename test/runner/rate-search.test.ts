@@ -2,7 +2,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { planSuite } from '../../harness/plan/build-plan.ts';
 import { RunSession } from '../../harness/runner/run-session.ts';
-import { bisectCapacity, judgeProbe, resolveRateSearch } from '../../harness/runner/rate-search.ts';
+import { bisectCapacity, judgeProbe, RateSearchConfigError, resolveRateSearch } from '../../harness/runner/rate-search.ts';
+import { classifyFailure } from '../../harness/runner/run-failure.ts';
 import { RateSearchSchema } from '../../harness/config/schema/rate-search.ts';
 import { RunResultSchema } from '../../harness/results/run-result-schema.ts';
 import { PACKAGE_ROOT } from '../../harness/config/project-root.ts';
@@ -54,7 +55,16 @@ describe('judgeProbe and resolveRateSearch', () => {
     expect(resolveRateSearch(run(undefined, {}))).toBeNull();
     expect(resolveRateSearch(run(undefined, { 'rate_scan.samples_per_core': 500 }))).toBeNull();
     expect(resolveRateSearch(run({ min_rps: 10, max_rps: 100 }, { 'rate_scan.max_rps': 400, 'rate_scan.samples_per_core': 500 }))).toMatchObject({ min_rps: 10, max_rps: 400, max_probes: 8, min_achieved_ratio: 0.99 });
-    expect(() => resolveRateSearch(run({ min_rps: 10, max_rps: 100 }, { 'rate_scan.max_rps': 5 }))).toThrow(/max_rps must be above min_rps/);
+    const bad = (() => {
+      try {
+        resolveRateSearch(run({ min_rps: 10, max_rps: 100 }, { 'rate_scan.max_rps': 5 }));
+      } catch (err) {
+        return err;
+      }
+    })();
+    expect(bad).toBeInstanceOf(RateSearchConfigError);
+    expect((bad as Error).message).toMatch(/max_rps must be above min_rps/);
+    expect(classifyFailure(bad, '/tmp/run')).toMatchObject({ kind: 'config', reason: 'RateSearchConfigError' });
   });
 });
 
