@@ -17,7 +17,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 harness="node $PWD/bin/harness.js"
 if [ "$quick" = 1 ]; then
-  N=3; PLAN_RUNS=1000; export BENCH_SCALE_RUNS=300 BENCH_REMOTE_RUNS=2 BENCH_COPY_RUNS=1 BENCH_COPY_MIB=4 BENCH_COPY_FILES=20 BENCH_QUICK=1
+  N=3; PLAN_RUNS=1000; export BENCH_SCALE_RUNS=300 BENCH_REMOTE_RUNS=2 BENCH_COPY_RUNS=1 BENCH_COPY_MIB=4 BENCH_COPY_FILES=20 BENCH_QUICK=1 BENCH_FIDELITY_SUITES=1 BENCH_AA_SUITES=2
   timing=(--warmup 0 --runs 1)
 else
   N=${BENCH_RUNS:-40}; PLAN_RUNS=100000
@@ -60,6 +60,9 @@ else
   echo "== remote: not run (the testbed is not up: npm run testbed:up) =="
 fi
 echo "== workloads vs redis-benchmark / redis-server / wrk =="; node --import tsx bench/workloads.ts
+# Known-cost recovery, overhead resolution and A/A (BENCH_FIDELITY_SUITES, BENCH_AA_SUITES; minutes per suite).
+echo "== fidelity: recovered injected cost, overhead interval half-width, A/A verdicts =="
+node --import tsx bench/fidelity.ts
 
 if [ "$quick" = 1 ]; then
   echo; echo "bench quick mode: every step ran once at small sizes; figures not judged (npm run bench for them)"

@@ -7,7 +7,7 @@ import type { RunOutcome } from './run-outcome.ts';
 // The package is CommonJS: its default export arrives wrapped or not depending on the loader.
 const junit = ((junitModule as unknown as { default?: Builder }).default ?? junitModule) as unknown as Builder;
 
-const KEY_METRICS = ['throughput_rps', 'p50_us', 'p99_us', 'send_lag_p99_us', 'errors'];
+const KEY_METRICS = ['throughput_rps', 'p50_us', 'p99_us', 'send_lag_p99_us', 'errors', 'server_cpu_us_per_req', 'server_cpu_pct', 'observer_cpu_pct', 'capacity_rps'];
 
 // JUnit XML: a testsuite per suite × workload, a testcase per run with its properties; a run that
 // could not run (its file failed to load, an interruption) and every error outside the runs are <error>s.

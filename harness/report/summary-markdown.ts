@@ -21,13 +21,22 @@ export function renderSummaryMarkdown(report: SuiteReport, opts: { omittedAnnota
   out.push(`Descriptor: \`${esc(s.descriptor)}\` · summary: \`${esc(rel(report.summaryPath))}\``, '');
   if (report.interrupted) out.push('**The suite was interrupted before every run ended.**', '');
   for (const workload of [...new Set(s.groups.map((g) => g.workload))]) {
-    out.push(`### ${esc(workload)}`, '', '| mode | variant | n | throughput rps (median [95% CI]) | p50 µs | p99 µs | overhead (throughput) |', '|---|---|---|---|---|---|---|');
+    out.push(`### ${esc(workload)}`, '', '| mode | variant | n | throughput rps (median [95% CI]) | p50 µs | p99 µs | server CPU µs/req | overhead (throughput) | overhead (CPU/req) ± half-width |', '|---|---|---|---|---|---|---|---|---|');
     for (const g of s.groups.filter((x) => x.workload === workload)) {
-      const o = s.overhead.find((x) => x.workload === workload && x.variant === g.variant && x.mode === g.mode && x.metric === 'throughput_rps');
-      const overhead = o ? `${fmt(o.percent)} %${o.ci95 ? ` [${fmt(o.ci95.low)}, ${fmt(o.ci95.high)}]` : ''}` : g.mode === 'baseline' ? '(baseline)' : '–';
-      out.push(`| ${esc(g.mode)} | ${esc(g.variant)} | ${g.passed}${g.failed ? ` (+${g.failed} failed)` : ''} | ${metricCell(g, 'throughput_rps')} | ${metricCell(g, 'p50_us')} | ${metricCell(g, 'p99_us')} | ${overhead} |`);
+      const overheadOf = (metric: string): string => {
+        const o = s.overhead.find((x) => x.workload === workload && x.variant === g.variant && x.mode === g.mode && x.metric === metric);
+        const hw = typeof o?.half_width === 'number' ? ` ±${fmt(o.half_width)} pp` : '';
+        return o ? `${fmt(o.percent)} %${o.ci95 ? ` [${fmt(o.ci95.low)}, ${fmt(o.ci95.high)}]` : ''}${hw}` : g.mode === 'baseline' ? '(baseline)' : '–';
+      };
+      out.push(`| ${esc(g.mode)} | ${esc(g.variant)} | ${g.passed}${g.failed ? ` (+${g.failed} failed)` : ''} | ${metricCell(g, 'throughput_rps')} | ${metricCell(g, 'p50_us')} | ${metricCell(g, 'p99_us')} | ${metricCell(g, 'server_cpu_us_per_req')} | ${overheadOf('throughput_rps')} | ${overheadOf('server_cpu_us_per_req')} |`);
     }
     out.push('');
+    const recovery = (s.recovery ?? []).filter((r) => r.workload === workload);
+    if (recovery.length) {
+      out.push('Known-cost recovery (recovered = run with D − same repetition with D = 0):', '', '| mode | injected D µs | metric | recovered [95% CI] | ÷ D | interval covers D |', '|---|---|---|---|---|---|');
+      for (const r of recovery) out.push(`| ${esc(r.mode)} | ${fmt(r.injected_us)} | ${r.metric} | ${fmt(r.delta)}${r.ci95 ? ` [${fmt(r.ci95.low)}, ${fmt(r.ci95.high)}]` : ''} | ${fmt(r.recovered_ratio * 100)} % | ${r.covers === null ? '–' : r.covers ? 'yes' : 'no'} |`);
+      out.push('');
+    }
   }
   const failed = report.outcomes.filter((o) => o.state === 'failed' || o.state === 'error');
   if (failed.length) {

@@ -1,6 +1,7 @@
 import { bootstrapInterval, checkSample, describeSample, estimateOverhead, findOutliers, metricDirection, NON_PERFORMANCE_METRICS, OVERHEAD_METRICS, type Direction, type SampleWarning } from '../stats/index.ts';
 import type { RunRecord } from './run-records.ts';
 import { SEND_LAG_TAIL_SHARE, sendLagSetTail } from '../results/key-metrics.ts';
+import { computeRecovery, type RecoveryRow } from './recovery.ts';
 
 export const SUMMARY_SCHEMA = 'harness.summary/v1';
 
@@ -44,6 +45,8 @@ export interface OverheadSummary {
   /** Cost of the mode against baseline, percent (positive = costs). */
   percent: number;
   ci95: { low: number; high: number } | null;
+  /** Half the 95 % interval's width, percentage points: the smallest overhead this run could have seen. */
+  half_width: number | null;
   /** Per-block ln(cost ratio), in repetition order: what `harness compare` tests. */
   log_ratios: number[];
   reason?: string;
@@ -60,6 +63,8 @@ export interface SuiteSummary {
   runs: { total: number; passed: number; failed: number; interrupted: number; errors?: number };
   groups: GroupSummary[];
   overhead: OverheadSummary[];
+  /** Known-cost recovery, for suites whose variants inject a cost (`injected_us`); absent otherwise. */
+  recovery?: RecoveryRow[];
   warnings: string[];
   /** Every run that failed or errored, with its failure kind and headline (set by the suite's reporters). */
   failures?: { name: string; state: 'failed' | 'error'; kind: string; message: string }[];
@@ -144,6 +149,7 @@ export function summarizeRuns(records: readonly RunRecord[], meta: { suite: stri
     });
   }
   const overhead = computeOverhead(records, seed, confidence, opts.directions, suiteWarnings);
+  const recovery = computeRecovery(records, { confidence });
   const count = (s: string): number => records.filter((r) => r.result.status === s).length;
   return {
     schema: SUMMARY_SCHEMA,
@@ -154,6 +160,7 @@ export function summarizeRuns(records: readonly RunRecord[], meta: { suite: stri
     runs: { total: records.length, passed: count('passed'), failed: count('failed'), interrupted: count('interrupted') },
     groups: summaries.sort((a, b) => a.workload.localeCompare(b.workload) || a.variant.localeCompare(b.variant) || a.mode.localeCompare(b.mode)),
     overhead,
+    ...(recovery.length > 0 ? { recovery } : {}),
     warnings: suiteWarnings,
   };
 }
@@ -189,6 +196,7 @@ function computeOverhead(records: readonly RunRecord[], seed: number, confidence
         blocks: est.blocks,
         percent: round(est.percent),
         ci95: est.interval ? { low: round(est.interval.low), high: round(est.interval.high) } : null,
+        half_width: est.interval ? round((est.interval.high - est.interval.low) / 2) : null,
         log_ratios: est.logRatios.map((x) => round(x, 6)),
         ...(est.reason ? { reason: est.reason } : {}),
       });

@@ -3,6 +3,8 @@ import { registerJsonSchema } from '../config/json-schema.ts';
 import { ValiditySchema } from '../config/schema/suite.ts';
 import { FetchRecordSchema, InstrumentationSectionSchema, MonitorsSectionSchema, MutationSectionSchema, RemoteHostRecordSchema } from './run-result-sections.ts';
 import { TimeSeriesSectionSchema } from './timeseries-schema.ts';
+import { CpuSectionSchema } from './cpu-section-schema.ts';
+import { RateSearchSectionSchema } from './rate-search-section-schema.ts';
 
 /** 2: stage sections typed, `error.reason`, `assessment`, `mutation` out of `instrumentation`. */
 export const RUN_RESULT_SCHEMA_VERSION = 2;
@@ -88,6 +90,8 @@ export const StageSectionsSchema = z.strictObject({
   remote_hosts: z.array(RemoteHostRecordSchema).describe('Generator hosts: identity, kernel, clock offset to the server node at run start, and how each was trusted (host key, jump hosts and their keys).'),
   remote_fetch: z.array(FetchRecordSchema).describe('Each copy-back transfer (source, destination, bytes, duration, error).'),
   timeseries: TimeSeriesSectionSchema.nullable().default(null).describe('Prometheus endpoints scraped during the measurement window, dumped as OpenMetrics under prometheus/ (null when nothing was scraped).'),
+  cpu: CpuSectionSchema.nullable().default(null).describe('CPU cost of each local process group over the measurement window (cpu stage; null when the load never ran).'),
+  rate_search: RateSearchSectionSchema.nullable().default(null).describe('Capacity search: every probe and capacity_rps (load stage, when the workload asks for rate_search).'),
 });
 
 // run_result.json: the final summary of one run, written for failed runs too.

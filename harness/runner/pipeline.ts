@@ -2,6 +2,7 @@ import type { SuiteRemotes } from './remote-clients.ts';
 import type { RunContext, RunStage } from './stage.ts';
 import { ContainmentStage } from './stages/containment-stage.ts';
 import { CopyBackStage } from './stages/copy-back-stage.ts';
+import { CpuStage } from './stages/cpu-stage.ts';
 import { LoadStage } from './stages/load-stage.ts';
 import { MonitorStage } from './stages/monitor-stage.ts';
 import { ObserverStage } from './stages/observer-stage.ts';
@@ -18,7 +19,8 @@ export function buildPipeline(ctx: RunContext, remotes: () => SuiteRemotes): Run
   const monitors = new MonitorStage(ctx, prepare, servers);
   const observer = new ObserverStage(ctx, prepare, servers);
   const copyBack = new CopyBackStage(ctx);
+  const cpu = new CpuStage(ctx, servers, monitors, observer);
   const timeseries = new TimeSeriesStage(ctx, prepare);
-  const load = new LoadStage(ctx, prepare, servers, copyBack, remotes);
-  return [containment, prepare, servers, monitors, observer, copyBack, timeseries, load];
+  const load = new LoadStage(ctx, prepare, servers, copyBack, cpu, remotes);
+  return [containment, prepare, servers, monitors, observer, copyBack, cpu, timeseries, load];
 }

@@ -41,6 +41,7 @@ export const HARNESS_ERROR_NAMES = [
   'RunFailedError', 'RunInterruptedError', 'RunRecordError', 'ServerExitedError', 'SettingTemplateError', 'ShellSyntaxError', 'SshConfigError',
   'StaleSuiteFileError', 'UnknownTemplateVariable', 'UnresolvedCommandError', 'UnsafePathError', 'UsageError',
   'DeployError', 'MalformedTemplate', 'PortInUseError', 'ResultWriteError', 'SuiteInterruptedError', 'UnknownIdError', 'PreviousRunError', 'PrototypeKeyError', 'SummaryInputError', 'UnsafeFileError',
+  'RateSearchConfigError',
 ] as const;
 export type HarnessErrorName = (typeof HARNESS_ERROR_NAMES)[number];
 
@@ -86,6 +87,7 @@ function kindOf(name: HarnessErrorName, err: Error): RunFailureKind {
     case 'PrototypeKeyError':
     case 'PreviousRunError':
     case 'UnsafeFileError':
+    case 'RateSearchConfigError':
       return 'config';
     case 'CompareInputError':
     case 'IngestError':

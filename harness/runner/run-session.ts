@@ -35,7 +35,7 @@ export interface RunSessionOptions {
 }
 
 /** What a stage section holds when its stage reports nothing (never started, or nothing to say). */
-const EMPTY_SECTIONS: StageSections = { containment: null, mutation: null, instrumentation: {}, monitors: {}, remote_hosts: [], remote_fetch: [], timeseries: null };
+const EMPTY_SECTIONS: StageSections = { containment: null, mutation: null, instrumentation: {}, monitors: {}, remote_hosts: [], remote_fetch: [], timeseries: null, cpu: null, rate_search: null };
 
 /**
  * One run, start to finish: a pipeline of stages (pipeline.ts) started in order and torn down in
@@ -146,12 +146,15 @@ export class RunSession {
     let failure = failureIn;
     const commands: CommandRecord[] = [];
     const sections: StageSections = { ...EMPTY_SECTIONS };
+    const stageMetrics: Record<string, number> = {};
     for (const stage of this.stages) {
       const report = stage.report();
       commands.push(...(report.commands ?? []));
       Object.assign(sections, report.sections);
+      Object.assign(stageMetrics, report.keyMetrics);
     }
-    const keyMetrics = keyMetricsFrom(commands.filter((c) => c.role === 'client').map((c) => c.metrics));
+    // The clients' figures, then what stages measured beside them (CPU cost, capacity).
+    const keyMetrics = { ...keyMetricsFrom(commands.filter((c) => c.role === 'client').map((c) => c.metrics)), ...stageMetrics };
     let assessment = null;
     if (!failure) {
       // A run that finished is still not a measurement unless its numbers are valid.

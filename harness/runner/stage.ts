@@ -1,6 +1,6 @@
 import type { ProcessEvent } from '../process/index.ts';
 import type { RunOptions } from '../plan/resolve-config.ts';
-import type { PlannedRun } from '../plan/run-types.ts';
+import type { PlannedRun, ProcessPlan } from '../plan/run-types.ts';
 import type { CommandRecord, Phases, StageSections } from '../results/run-result-schema.ts';
 
 /**
@@ -35,6 +35,15 @@ export interface StageReport {
   /** Processes it ran (or would have run), in start order. */
   commands?: CommandRecord[];
   sections?: Partial<StageSections>;
+  /** Key figures this stage adds to the clients' (CPU cost, capacity_rps); judged and reported like them. */
+  keyMetrics?: Record<string, number>;
+}
+
+/** A local process group a stage started (its leader's pid): what the cpu stage accounts. */
+export interface StartedGroup {
+  name: string;
+  role: ProcessPlan['role'];
+  pid: number;
 }
 
 /** What every stage of a run shares. */

@@ -9,6 +9,7 @@ const DIRECTIONS: readonly [RegExp, Direction][] = [
   [/_per_s$/, 'higher-is-better'],
   [/^completed$/, 'higher-is-better'],
   [/^throughput/, 'higher-is-better'],
+  [/_cpu_pct$|_cpu_us_per_req$|_ctx_switches_per_req$/, 'lower-is-better'], // the cpu stage's costs (README: CPU cost per request)
 ];
 
 // Which way is better for a metric; `overrides` (e.g. compare's --direction) win over the table.
@@ -17,7 +18,7 @@ export function metricDirection(metric: string, overrides: Record<string, Direct
 }
 
 /** Metrics the overhead of a mode is computed for (when present). */
-export const OVERHEAD_METRICS = ['throughput_rps', 'p50_us', 'p99_us'];
+export const OVERHEAD_METRICS = ['throughput_rps', 'p50_us', 'p99_us', 'server_cpu_us_per_req', 'capacity_rps'];
 
 /** Metrics that describe the run rather than its performance. */
-export const NON_PERFORMANCE_METRICS = new Set(['saturated', 'offered_rps']);
+export const NON_PERFORMANCE_METRICS = new Set(['saturated', 'offered_rps', 'sent_rps']);

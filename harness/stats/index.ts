@@ -10,3 +10,5 @@ export * from './holm.ts';
 export * from './detectable-effect.ts';
 export * from './verdict.ts';
 export * from './normal.ts';
+export * from './known-cost.ts';
+export * from './student-t.ts';

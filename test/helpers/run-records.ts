@@ -37,6 +37,8 @@ export function fakeRecord(r: FakeRun, suite = 'overhead'): RunRecord {
     monitors: {},
     remote_fetch: [],
     remote_hosts: [],
+    cpu: null,
+    rate_search: null,
     annotations: {},
     warnings: [],
   };

@@ -58,6 +58,13 @@ describe('RunSession', () => {
     const written = readResult(dir);
     expect(written.key_metrics).toMatchObject({ completed: 5, errors: 0 });
     expect(written.annotations).toEqual({ case: 'e2e' });
+    // The cpu stage accounted the server and the client, over the load phase (the tiny client says
+    // nothing about its window); its figures are key metrics of the run.
+    expect(written.cpu).toMatchObject({ method: 'proc-schedstat-poll', completed: 5, window: { source: 'load-phase' } });
+    expect(written.cpu!.groups.map((g) => [g.role, g.name])).toEqual([['server', 'tiny'], ['client', 'gen']]);
+    expect(written.key_metrics.server_cpu_us_per_req).toBe(written.cpu!.key_metrics.server_cpu_us_per_req);
+    expect(written.key_metrics.client_cpu_pct).toBeGreaterThan(0);
+    expect(written.rate_search).toBeNull();
     expect(written.commands.map((c) => [c.role, c.name, c.exit_code])).toEqual([
       ['server', 'tiny', 0],
       ['client', 'gen', 0],

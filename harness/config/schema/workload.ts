@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CommandSchema, EnvSchema, MAX_TIMER_MS, NameSchema, NumaSchema, PortSchema, ReadySchema, RemoteSchema, SecondsSchema, StopSchema } from './common.ts';
+import { RateSearchSchema } from './rate-search.ts';
 
 const processFields = {
   cwd: z.string().optional().describe('Working directory, relative to the project root. @default the project root'),
@@ -64,6 +65,7 @@ export const WorkloadConfigSchema = z.strictObject({
   lint: z
     .strictObject({ loopback_with_remote: z.enum(['error', 'warn', 'off']).default('error') })
     .optional(),
+  rate_search: RateSearchSchema.optional().describe('Find capacity_rps by bisection instead of running one rate (README: Capacity).'),
 });
 
 export type ServerConfig = z.infer<typeof ServerSchema>;

@@ -7,6 +7,7 @@ import { renderGroupTable, renderGroupWarnings } from './group-table.ts';
 import { assignModeColors, sortModes } from './mode-colors.ts';
 import { REPORT_CSS } from './report-style.ts';
 import { renderRunsTable } from './runs-table.ts';
+import { renderRecoveryTable } from './recovery-table.ts';
 import { renderWorkloadCharts, type ChartContext } from './workload-charts.ts';
 
 export interface HtmlReportOptions {
@@ -61,6 +62,7 @@ function renderWorkload(workload: string, summary: SuiteSummary, records: readon
 <h2>Workload ${workload}</h2>
 ${body}
 ${renderGroupTable(summary, groups)}
+${renderRecoveryTable((summary.recovery ?? []).filter((r) => r.workload === workload))}
 ${renderGroupWarnings(groups)}
 </section>`;
 }

@@ -10,7 +10,7 @@ h1 { font-size: 22px; margin: 4px auto 8px; }
 h2 { font-size: 18px; margin: 28px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
 dl.meta { display: flex; flex-wrap: wrap; gap: 4px 24px; margin: 0 auto 8px; }
 dl.meta div { display: flex; gap: 6px; } dl.meta dt { color: var(--muted); } dl.meta dd { margin: 0; font-weight: 600; }
-.counts .failed, .bad { color: var(--bad); } .counts .passed { color: var(--ok); }
+.counts .failed, .bad { color: var(--bad); } .counts .passed, .good { color: var(--ok); }
 nav a { margin-right: 12px; }
 ul.warnings { margin: 4px 0; padding: 6px 6px 6px 26px; background: var(--warn-bg); border-radius: 4px; }
 details.group-warnings summary { cursor: pointer; color: #7a5b00; margin: 6px 0; }

@@ -8,6 +8,7 @@ const KEY_METRICS = [
   ['p50_us', 'p50 µs'],
   ['p99_us', 'p99 µs'],
   ['send_lag_p99_us', 'send lag p99 µs'],
+  ['server_cpu_us_per_req', 'CPU µs/req'],
   ['errors', 'errors'],
 ] as const;
 

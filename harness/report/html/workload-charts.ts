@@ -16,7 +16,12 @@ const METRIC_AXES: Record<string, string> = {
   throughput_rps: 'throughput (req/s)',
   p50_us: 'p50 latency (µs)',
   p99_us: 'p99 latency (µs)',
+  server_cpu_us_per_req: 'server CPU per request (µs)',
+  capacity_rps: 'capacity (req/s)',
 };
+
+/** The metrics charted per group and as overhead (a chart is left out when no run has its metric). */
+const CHARTED = ['throughput_rps', 'p50_us', 'p99_us', 'server_cpu_us_per_req', 'capacity_rps'];
 
 /** Characters of a bar's row label that fit its axis (200 px at 12 px, see interval-bar-chart.ts). */
 const LABEL_CHARS = 30;
@@ -55,8 +60,8 @@ export function renderWorkloadCharts(workload: string, summary: SuiteSummary, re
   // With one variant the mode alone names a row; with several, the variant comes first, shortened so the mode stays visible.
   const label = (g: { mode: string; variant: string }): string => (variants.length > 1 ? `${shorten(g.variant, Math.max(8, LABEL_CHARS - 3 - g.mode.length))} · ${g.mode}` : g.mode);
   const charts: (SafeHtml | null)[] = [
-    ...['throughput_rps', 'p50_us', 'p99_us'].map((m) => metricChart(workload, groups, m, label, ctx)),
-    ...['throughput_rps', 'p50_us', 'p99_us'].map((m) => overheadChart(workload, summary, m, label, ctx)),
+    ...CHARTED.map((m) => metricChart(workload, groups, m, label, ctx)),
+    ...CHARTED.map((m) => overheadChart(workload, summary, m, label, ctx)),
   ];
   for (const variant of variants) {
     const curves = collectLatencyCurves(records.filter((r) => r.result.run.workload === workload && r.result.run.variant === variant));

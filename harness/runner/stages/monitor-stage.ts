@@ -1,7 +1,7 @@
 import { HostMonitor } from '../../monitors/host-monitor.ts';
 import { commandRecord } from '../command-record.ts';
 import type { MonitorsSection } from '../../results/run-result-schema.ts';
-import type { RunContext, RunStage, StageReport } from '../stage.ts';
+import type { RunContext, RunStage, StageReport, StartedGroup } from '../stage.ts';
 import type { PrepareStage } from './prepare-stage.ts';
 import type { ServerStage } from './server-stage.ts';
 
@@ -24,6 +24,11 @@ export class MonitorStage implements RunStage {
       this.monitors.push(monitor);
       await monitor.start(this.servers.serverPids());
     }
+  }
+
+  /** The monitors' local process groups, for CPU accounting. */
+  groups(): StartedGroup[] {
+    return this.monitors.flatMap((m, i) => (m.process?.pid !== undefined ? [{ name: this.prepare.commands.monitors[i]!.name, role: 'monitor' as const, pid: m.process.pid }] : []));
   }
 
   async stop(): Promise<void> {

@@ -1,6 +1,6 @@
 import { Observer } from '../../instrumentation/observer.ts';
 import { commandRecord } from '../command-record.ts';
-import type { RunContext, RunStage, StageReport } from '../stage.ts';
+import type { RunContext, RunStage, StageReport, StartedGroup } from '../stage.ts';
 import type { PrepareStage } from './prepare-stage.ts';
 import type { ServerStage } from './server-stage.ts';
 
@@ -29,6 +29,12 @@ export class ObserverStage implements RunStage {
     });
     await this.observer.start(this.servers.serverPids());
     this.ctx.phase('observer_ready');
+  }
+
+  /** The observer's local process group, for CPU accounting. */
+  groups(): StartedGroup[] {
+    const pid = this.observer?.process?.pid;
+    return pid !== undefined ? [{ name: this.observer!.resolvedPlan.name, role: 'observer', pid }] : [];
   }
 
   async stop(): Promise<void> {

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { prepareWorktree } from '../../mutations/worktree.ts';
 import { renderRunCommands } from '../../plan/render-run.ts';
-import type { RunCommands } from '../../plan/run-types.ts';
+import type { PlannedRun, ProcessPlan, RunCommands } from '../../plan/run-types.ts';
 import { writePlanJson } from '../../results/plan-json.ts';
 import type { MutationSection } from '../../results/run-result-schema.ts';
 import type { RunContext, RunStage, StageReport } from '../stage.ts';
@@ -13,11 +13,15 @@ export class PrepareStage implements RunStage {
   readonly name = 'prepare';
   private rendered: RunCommands | undefined;
   private mutation: MutationSection | null = null;
+  /** Where commands run: the checkout, or the mutation's worktree. */
+  private commandRoot: string;
 
   constructor(
     private readonly ctx: RunContext,
     private readonly remotes: () => SuiteRemotes,
-  ) {}
+  ) {
+    this.commandRoot = ctx.rootDir;
+  }
 
   /** The run's commands; empty until start() rendered them (so later stages report nothing). */
   get commands(): RunCommands {
@@ -34,6 +38,7 @@ export class PrepareStage implements RunStage {
       const m = run.mutation;
       const wt = await prepareWorktree(rootDir, m.baseCommit, m);
       commandRoot = wt.dir;
+      this.commandRoot = commandRoot;
       this.mutation = { name: m.name, base_commit: m.baseCommit, patch: path.relative(rootDir, m.patch), patch_sha256: m.patchSha256, build: m.build ?? null, build_log: wt.buildLog, worktree: wt.dir };
     }
     this.rendered = renderRunCommands(run, { rootDir: commandRoot, artifactDir });
@@ -45,6 +50,14 @@ export class PrepareStage implements RunStage {
     } finally {
       writePlanJson(artifactDir, run, this.rendered, { rootDir, descriptor: this.ctx.descriptor, options: this.ctx.options, ...(this.mutation ? { mutation: this.mutation } : {}), ...(deployment ? { deployment } : {}) });
     }
+  }
+
+  /** The clients rendered again with other workload settings (a rate search's probe at its rate), where the run's commands run. */
+  renderClients(settings: Record<string, unknown>): ProcessPlan[] {
+    const { run, artifactDir } = this.ctx;
+    const workload = { ...run.resolved.config.workload, settings: { ...run.resolved.config.workload.settings, ...settings } };
+    const atSettings: PlannedRun = { ...run, resolved: { ...run.resolved, config: { ...run.resolved.config, workload } } };
+    return renderRunCommands(atSettings, { rootDir: this.commandRoot, artifactDir }).clients;
   }
 
   // The worktree outlives the run: the suite's global teardown removes the session's worktrees.

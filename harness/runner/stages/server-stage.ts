@@ -2,7 +2,7 @@ import { CommandError, type CommandOutcome, type ManagedProcess } from '../../pr
 import { createLocalProcess } from '../../process/from-plan.ts';
 import type { ProcessPlan } from '../../plan/run-types.ts';
 import { commandRecord } from '../command-record.ts';
-import type { RunContext, RunStage, StageReport } from '../stage.ts';
+import type { RunContext, RunStage, StageReport, StartedGroup } from '../stage.ts';
 import type { PrepareStage } from './prepare-stage.ts';
 
 /** A server (or antagonist) that exited on its own while the run still needed it: a CommandError with its log path and tail. */
@@ -43,6 +43,11 @@ export class ServerStage implements RunStage {
   /** Pids the observer and pidstat watch: the workload's servers (not antagonists). */
   serverPids(): number[] {
     return this.started.filter((s) => s.plan.role === 'server' && s.proc.pid !== undefined).map((s) => s.proc.pid!);
+  }
+
+  /** Local process groups started so far (servers and antagonists), for CPU accounting. */
+  groups(): StartedGroup[] {
+    return this.started.flatMap((s) => (s.proc.pid !== undefined ? [{ name: s.plan.name, role: s.plan.role, pid: s.proc.pid }] : []));
   }
 
   /** Rejects as soon as a server exits on its own (for racing the load against). */
