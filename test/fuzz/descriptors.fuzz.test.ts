@@ -38,6 +38,12 @@ beforeAll(() => {
   mkdirSync(root);
   cpSync(path.join(PACKAGE_ROOT, 'experiments', 'configs'), path.join(root, 'experiments', 'configs'), { recursive: true });
   cpSync(path.join(PACKAGE_ROOT, 'experiments', 'agents'), path.join(root, 'experiments', 'agents'), { recursive: true });
+  cpSync(path.join(PACKAGE_ROOT, 'experiments', 'patches'), path.join(root, 'experiments', 'patches'), { recursive: true });
+  // Suites with mutations (regression) plan against a base commit: the copy is a repository too.
+  const git = (...args: string[]): void => void execFileSync('git', ['-c', 'user.name=fuzz', '-c', 'user.email=fuzz@localhost', ...args], { cwd: root, stdio: 'ignore' });
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'catalog');
   fifo = path.join(root, 'fifo.yaml');
   execFileSync('mkfifo', [fifo]);
   for (const dir of [SUITES_DIR, 'experiments/configs/workloads']) {

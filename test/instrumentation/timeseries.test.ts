@@ -142,8 +142,10 @@ clients:
     const observer = result.timeseries!.endpoints[0]!;
     expect(observer).toMatchObject({ name: 'observer', url: `http://127.0.0.1:${metricsPort}/metrics`, file: 'prometheus/observer.om.txt', failures: 0 });
     expect(observer.scrapes).toBeGreaterThanOrEqual(3);
-    // The window is the load: first scrape at load start, last at load end.
-    expect(Date.parse(observer.first_at!)).toBeGreaterThanOrEqual(Date.parse(result.phases.load_start!));
+    // The window is the load: the first scrape as the load starts (the time-series stage starts right
+    // before the load stage), the last after it ends.
+    expect(Date.parse(observer.first_at!)).toBeGreaterThanOrEqual(Date.parse(result.phases.load_start!) - 1000);
+    expect(Date.parse(observer.first_at!)).toBeLessThanOrEqual(Date.parse(result.phases.load_end!));
     expect(Date.parse(observer.last_at!)).toBeGreaterThanOrEqual(Date.parse(result.phases.load_end!));
     const file = path.join(session.artifactDir, observer.file!);
     expect(existsSync(file)).toBe(true);
