@@ -15,7 +15,7 @@ describe('.ci/run', () => {
     expect(commands).toEqual(['npm ci && npx harness run --suite sanity', 'npm test']);
     expect(ciLines()).toContain('npm test');
     const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
-    expect(scripts.pretest).toBe('bash .ci/install-deps.sh');
+    expect(scripts.pretest).toBe('bash .ci/install-deps.sh && bash .ci/install-chdb.sh');
   });
 
   it('runs the regression suite and the bench’s quick mode, the latter once the testbed is up', () => {

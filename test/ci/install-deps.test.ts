@@ -52,7 +52,7 @@ describe('the PR smoke job and .ci/install-deps.sh', () => {
       const res = await execa('/usr/bin/setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '/bin/bash', INSTALLER], { env: { PATH: bin }, reject: false, all: true });
       expect(res.exitCode).toBe(2);
       expect(res.all.split('\n')).toHaveLength(1);
-      expect(res.all).toMatch(/^install-deps: missing system packages; as root run: apt-get install -y --no-install-recommends openssh-client iproute2 .*wrk hyperfine .*chromium git$/);
+      expect(res.all).toMatch(/^install-deps: missing system packages; as root run: apt-get install -y --no-install-recommends openssh-client iproute2 .*wrk hyperfine .*chromium .*git$/);
     });
 
     it('no apt (not Debian): one line naming the Debian packages, exit 2', async () => {
