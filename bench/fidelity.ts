@@ -21,6 +21,7 @@ const aaSuites = Number(process.env.BENCH_AA_SUITES ?? 21);
 const root = mkdtempSync(path.join(os.tmpdir(), 'bench-fidelity-'));
 for (const f of ['harness', 'experiments', 'node_modules', 'package.json', 'tsconfig.json', 'bin']) symlinkSync(path.join(repo, f), path.join(root, f));
 mkdirSync(path.join(root, 'desc'));
+mkdirSync(path.join(root, 'out')); // --summary names a file in an existing folder
 const overheadText = readFileSync(path.join(repo, 'experiments/configs/experiments/overhead.yaml'), 'utf8');
 // The kv entry only: the capacity entry is a different question (and minutes of probes).
 const overheadKv = overheadText.slice(0, overheadText.search(/^ {2}# Capacity|^ {2}- name: kv-capacity/m));
