@@ -1,4 +1,5 @@
-import { HttpEngine, ingestRuns, IngestError } from '../../ingest/ingest.ts';
+import { ingestRuns } from '../../ingest/ingest.ts';
+import { withClickHouse } from '../with-clickhouse.ts';
 import { suiteTableQuery } from '../../ingest/select.ts';
 import { collectRunRecords, RunRecordError } from '../../report/run-records.ts';
 import type { CliIo } from '../main.ts';
@@ -17,8 +18,7 @@ export async function ingestCommand(paths: string[], opts: { clickhouse?: string
   const url = clickhouseUrl(opts.clickhouse);
   const batchSize = opts.batchSize === undefined ? undefined : Number(opts.batchSize);
   if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize > 0)) throw new UsageError(`--batch-size must be a whole number of runs above 0, got "${opts.batchSize}"`);
-  const engine = new HttpEngine(url);
-  try {
+  return withClickHouse(url, io, async (engine) => {
     if (paths.length > 0) {
       let records;
       try {
@@ -39,13 +39,5 @@ export async function ingestCommand(paths: string[], opts: { clickhouse?: string
     }
     if (opts.suiteTable) io.stdout.write(`${JSON.stringify(await engine.query(suiteTableQuery(opts.database, opts.suiteTable)), null, 2)}\n`);
     return 0;
-  } catch (err) {
-    if (err instanceof IngestError) {
-      io.stderr.write(`error: ${err.message}\n`);
-      return 1;
-    }
-    throw err;
-  } finally {
-    await engine.close();
-  }
+  });
 }

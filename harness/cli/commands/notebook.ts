@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { artifactsRoot } from '../../results/artifact-dir.ts';
-import { HttpEngine, IngestError } from '../../ingest/ingest.ts';
+import { withClickHouse } from '../with-clickhouse.ts';
 import { describeSelection, UnknownIdError } from '../../ingest/select.ts';
 import { ident } from '../../ingest/schema.ts';
 import { buildNotebook, type NotebookSource } from '../../notebook/build-notebook.ts';
@@ -31,7 +31,7 @@ export async function notebookCommand(rootDir: string, id: string, opts: Noteboo
   checkId(id);
   if (opts.clickhouse && opts.artifacts) throw new UsageError('--clickhouse and --artifacts are two sources for the notebook: give one');
   let source: NotebookSource;
-  let selected: string;
+  let selected = '';
   if (opts.artifacts || (!opts.clickhouse && !process.env.HARNESS_CLICKHOUSE_URL)) {
     const dir = opts.artifacts ? path.resolve(opts.artifacts) : artifactsRoot(rootDir);
     if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--artifacts ${dir} is not a folder of artifact folders`);
@@ -42,20 +42,17 @@ export async function notebookCommand(rootDir: string, id: string, opts: Noteboo
   } else {
     const url = clickhouseUrl(opts.clickhouse);
     const database = ident(opts.database);
-    const engine = new HttpEngine(url);
-    try {
-      const sel = await describeSelection(engine, database, id);
-      selected = `${sel.runs} runs of ${sel.suites.join(', ')}, suite execution ${sel.suiteExecutionIds.join(', ')}, in ${url} database ${database}`;
-    } catch (err) {
-      if (err instanceof UnknownIdError) throw new UsageError(err.message);
-      if (err instanceof IngestError) {
-        io.stderr.write(`error: ${err.message}\n`);
-        return 1;
+    const found = await withClickHouse(url, io, async (engine) => {
+      try {
+        const sel = await describeSelection(engine, database, id);
+        selected = `${sel.runs} runs of ${sel.suites.join(', ')}, suite execution ${sel.suiteExecutionIds.join(', ')}, in ${url} database ${database}`;
+        return 0;
+      } catch (err) {
+        if (err instanceof UnknownIdError) throw new UsageError(err.message);
+        throw err;
       }
-      throw err;
-    } finally {
-      await engine.close();
-    }
+    });
+    if (found !== 0) return found;
     source = { kind: 'clickhouse', url, database };
   }
   const out = path.resolve(rootDir, opts.out ?? path.join(process.env.HARNESS_REPORTS_DIR ?? 'reports', `analysis-${id}.ipynb`));
