@@ -106,8 +106,6 @@ class OpenLoopRun {
   private readonly plan: ArrivalPlan;
   private readonly pacer: Pacer;
   private readonly maxBatch: number;
-  private readonly latency = new LatencyRecorder();
-  private readonly sendLag = new LatencyRecorder();
   private readonly inflight = new InflightTable();
   /** Intended send offsets (ms) of requests due but not yet sent, oldest first. */
   private readonly due = new NumberQueue();
@@ -115,21 +113,15 @@ class OpenLoopRun {
   private readonly t0 = performance.now();
   private readonly measureStart: number;
   private readonly sendDeadline: number;
-  private readonly timeline: TimelineRecorder;
+  /** What the warm-up requests did: kept apart, discarded. */
+  private readonly warm: WindowStats;
+  /** What the measured requests did. */
+  private readonly window: WindowStats;
   private nextOffset: number;
   private nextMeasured = false;
   private seq = 0;
   private dueMeasured = 0;
-  private sent = 0;
-  private completed = 0;
-  private errors = 0;
-  private dropped = 0;
-  private warmupSent = 0;
-  private outstanding = 0;
   private maxBacklog = 0;
-  private lastSendMs = 0;
-  private lastCompletionMs = 0;
-  private lastAnswerMs = 0;
   private sendingDone = false;
   private finished = false;
   private drainTimer: NodeJS.Timeout | undefined;
@@ -162,7 +154,8 @@ class OpenLoopRun {
     this.maxBatch = opts.maxBatch ?? 512;
     this.measureStart = this.t0 + opts.warmupS * 1000;
     this.sendDeadline = this.measureStart + opts.durationS * 1000 + (opts.sendGraceMs ?? Math.max(opts.timeoutMs, 1000));
-    this.timeline = new TimelineRecorder(this.measureStart, opts.durationS);
+    this.warm = new WindowStats(new TimelineRecorder(this.t0, Math.max(opts.warmupS, 1)));
+    this.window = new WindowStats(new TimelineRecorder(this.measureStart, opts.durationS));
     this.nextOffset = this.nextPlanned();
   }
 
@@ -174,8 +167,15 @@ class OpenLoopRun {
   private nextPlanned(): number {
     const offset = this.plan.nextOffsetMs();
     this.nextMeasured = this.plan.produced > this.plan.warmupCount;
-    if (this.nextMeasured && !Number.isNaN(offset)) this.timeline.offer(this.t0 + offset);
+    if (!Number.isNaN(offset)) this.stats(this.nextMeasured).timeline.offer(this.t0 + offset);
     return offset;
+  }
+
+  // Warm-up and measured requests run the same code on two objects of one class: the measurement's
+  // first requests then run code the JIT has already optimized on warm-up (no deoptimization, no
+  // recompilation on the generator's thread just as the measurement starts).
+  private stats(measured: boolean): WindowStats {
+    return measured ? this.window : this.warm;
   }
 
   // One scheduling turn: send what is due, then decide how to wait for the next send. `mayPace` allows
@@ -184,7 +184,7 @@ class OpenLoopRun {
     if (this.finished || this.sendingDone) return;
     const now = performance.now();
     while (!Number.isNaN(this.nextOffset) && this.t0 + this.nextOffset <= now) {
-      if (this.nextMeasured) this.dueMeasured++;
+      this.dueMeasured += this.nextMeasured ? 1 : 0;
       this.due.push(this.nextOffset);
       this.nextOffset = this.nextPlanned();
     }
@@ -196,12 +196,12 @@ class OpenLoopRun {
     const target = this.t0 + this.nextOffset;
     const waitMs = target - performance.now();
     if (waitMs > TIMER_MIN_MS) {
-      this.timeline.settle();
+      this.window.timeline.settle();
       return this.wakeAfter(waitMs - TIMER_EARLY_MS);
     }
     if (this.inflight.count === 0) {
       if (!mayPace || waitMs <= 0) return this.wakeSoon();
-      if (waitMs > 1) this.timeline.settle();
+      if (waitMs > 1) this.window.timeline.settle();
       this.pacer.waitUntil(target);
       return this.turn(false);
     }
@@ -249,15 +249,8 @@ class OpenLoopRun {
       const seq = this.seq++;
       const measured = seq >= this.plan.warmupCount;
       this.inflight.add(seq, offset);
-      if (measured) {
-        this.dueMeasured--;
-        this.sent++;
-        this.outstanding++;
-        this.lastSendMs = now;
-        this.sendLag.record((now - (this.t0 + offset)) * 1000);
-      } else {
-        this.warmupSent++;
-      }
+      this.dueMeasured -= measured ? 1 : 0;
+      this.stats(measured).sent(now, (now - (this.t0 + offset)) * 1000);
       this.sink.send(seq % this.opts.connections, seq, this.done, measured);
     }
     this.sink.flush?.();
@@ -269,29 +262,14 @@ class OpenLoopRun {
     if (Number.isNaN(offset)) return; // answered twice, or unknown
     // Nothing in flight any more: leave epoll for the pacer's precise wait (see turn()).
     if (this.inflight.count === 0 && !Number.isNaN(this.alarmAt)) this.wakeSoon();
-    if (seq < this.plan.warmupCount) return;
     const at = performance.now();
-    this.outstanding--;
-    if (outcome === 'ok') {
-      const us = (at - (this.t0 + offset)) * 1000;
-      this.completed++;
-      this.lastCompletionMs = at;
-      this.lastAnswerMs = at;
-      this.latency.record(us);
-      this.timeline.complete(at, us);
-    } else if (outcome === 'dropped') {
-      this.dropped++;
-      this.lastAnswerMs = at;
-    } else {
-      this.errors++;
-      this.timeline.error(at);
-    }
-    if (this.sendingDone && this.outstanding === 0) this.finish();
+    this.stats(seq >= this.plan.warmupCount).answered(at, (at - (this.t0 + offset)) * 1000, outcome);
+    if (this.sendingDone && this.window.outstanding === 0) this.finish();
   }
 
   private endSending(): void {
     this.sendingDone = true;
-    if (this.outstanding === 0) this.finish();
+    if (this.window.outstanding === 0) this.finish();
     else this.drainTimer = setTimeout(() => this.finish(), this.opts.timeoutMs);
   }
 
@@ -301,25 +279,76 @@ class OpenLoopRun {
     clearTimeout(this.drainTimer);
     this.clearWakes();
     void this.alarm.close();
+    this.warm.destroy();
+    const w = this.window;
     const span = (last: number): number => Math.max(this.opts.durationS, (last - this.measureStart) / 1000);
     this.resolve({
-      latency: this.latency,
-      sendLag: this.sendLag,
-      timeline: this.timeline.entries(),
+      latency: w.latency,
+      sendLag: w.sendLag,
+      timeline: w.timeline.entries(),
       offeredRps: this.opts.rate,
-      sent: this.sent,
-      completed: this.completed,
-      errors: this.errors,
-      timeouts: this.outstanding,
-      dropped: this.dropped,
-      unsent: this.plan.measuredCount - this.sent,
-      warmupSent: this.warmupSent,
-      achievedRps: this.completed / span(this.lastCompletionMs),
-      achievedSendRps: this.sent / span(this.lastSendMs),
-      answeredRps: (this.completed + this.dropped) / span(this.lastAnswerMs),
+      sent: w.sentCount,
+      completed: w.completed,
+      errors: w.errors,
+      timeouts: w.outstanding,
+      dropped: w.dropped,
+      unsent: this.plan.measuredCount - w.sentCount,
+      warmupSent: this.warm.sentCount,
+      achievedRps: w.completed / span(w.lastCompletionMs),
+      achievedSendRps: w.sentCount / span(w.lastSendMs),
+      answeredRps: (w.completed + w.dropped) / span(w.lastAnswerMs),
       maxBacklog: this.maxBacklog,
       startedAtMs: this.startedAtMs,
       endedAtMs: Date.now(),
     });
+  }
+}
+
+/**
+ * Counts and recorders of one window (warm-up or measurement). Times are performance.now() ms; the
+ * `last…` fields start at −∞ (a double, like every value stored later: a field that starts as a small
+ * integer and later holds a double changes the object's hidden class, which deoptimizes the code using it).
+ */
+class WindowStats {
+  readonly latency = new LatencyRecorder();
+  readonly sendLag = new LatencyRecorder();
+  sentCount = 0;
+  completed = 0;
+  errors = 0;
+  dropped = 0;
+  outstanding = 0;
+  lastSendMs = Number.NEGATIVE_INFINITY;
+  lastCompletionMs = Number.NEGATIVE_INFINITY;
+  lastAnswerMs = Number.NEGATIVE_INFINITY;
+
+  constructor(readonly timeline: TimelineRecorder) {}
+
+  sent(atMs: number, lagUs: number): void {
+    this.sentCount++;
+    this.outstanding++;
+    this.lastSendMs = atMs;
+    this.sendLag.record(lagUs);
+  }
+
+  answered(atMs: number, latencyUs: number, outcome: Outcome): void {
+    this.outstanding--;
+    if (outcome === 'ok') {
+      this.completed++;
+      this.lastCompletionMs = atMs;
+      this.lastAnswerMs = atMs;
+      this.latency.record(latencyUs);
+      this.timeline.complete(atMs, latencyUs);
+    } else if (outcome === 'dropped') {
+      this.dropped++;
+      this.lastAnswerMs = atMs;
+    } else {
+      this.errors++;
+      this.timeline.error(atMs);
+    }
+  }
+
+  destroy(): void {
+    this.latency.destroy();
+    this.sendLag.destroy();
   }
 }

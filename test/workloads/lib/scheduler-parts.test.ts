@@ -50,6 +50,16 @@ describe('Pacer', () => {
     }
     expect(p.marginMs).toBeLessThanOrEqual(0.2);
   });
+
+  it('reads the clock sparingly while it spins (in Node 20 a clock read can allocate: a spin that read it on every turn made most of the generator’s garbage)', () => {
+    let reads = 0;
+    const p = new Pacer(5, () => (reads++, performance.now())); // the margin starts at 0.1 ms: a shorter wait is all spin
+    const start = performance.now();
+    for (let i = 0; i < 200; i++) p.waitUntil(performance.now() + 0.09);
+    const spunUs = (performance.now() - start) * 1000;
+    // Reading on every turn is tens of reads per µs; polling between reads, one per few µs (plus the last µs).
+    expect(reads, `${reads} clock reads in ${spunUs.toFixed(0)} µs of spinning`).toBeLessThan(spunUs / 2);
+  });
 });
 
 describe('Alarm', () => {
