@@ -117,6 +117,8 @@ class OpenLoopRun {
   private readonly warm: WindowStats;
   /** What the measured requests did. */
   private readonly window: WindowStats;
+  /** [warm, window], indexed by `measured`. */
+  private readonly windows: readonly WindowStats[];
   private nextOffset: number;
   private nextMeasured = false;
   private seq = 0;
@@ -156,6 +158,7 @@ class OpenLoopRun {
     this.sendDeadline = this.measureStart + opts.durationS * 1000 + (opts.sendGraceMs ?? Math.max(opts.timeoutMs, 1000));
     this.warm = new WindowStats(new TimelineRecorder(this.t0, Math.max(opts.warmupS, 1)));
     this.window = new WindowStats(new TimelineRecorder(this.measureStart, opts.durationS));
+    this.windows = [this.warm, this.window];
     this.nextOffset = this.nextPlanned();
   }
 
@@ -174,8 +177,10 @@ class OpenLoopRun {
   // Warm-up and measured requests run the same code on two objects of one class: the measurement's
   // first requests then run code the JIT has already optimized on warm-up (no deoptimization, no
   // recompilation on the generator's thread just as the measurement starts).
+  // An element load rather than `measured ? this.window : this.warm`: a branch never taken during the
+  // warm-up has no type feedback, and V8 deoptimizes the function the first time it is.
   private stats(measured: boolean): WindowStats {
-    return measured ? this.window : this.warm;
+    return this.windows[measured ? 1 : 0]!;
   }
 
   // One scheduling turn: send what is due, then decide how to wait for the next send. `mayPace` allows

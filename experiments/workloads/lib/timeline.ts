@@ -82,7 +82,7 @@ export class TimelineRecorder {
 
   private secondOf(ms: number): number {
     // The epsilon keeps an intended time exactly on a second boundary in the later second despite rounding.
-    const s = Math.floor((ms - this.startMs) / 1000 + 1e-9);
-    return s < 0 ? 0 : s >= this.offered.length ? this.offered.length - 1 : s;
+    // Clamped without branches: a branch first taken mid-run (the warm-up's late answers) deoptimizes.
+    return Math.min(Math.max(Math.floor((ms - this.startMs) / 1000 + 1e-9), 0), this.offered.length - 1);
   }
 }
