@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 5,
-  digest: "7dd6e01fba00aaf3",
+  digest: "180c5958576a66b6",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/0", { id: "79354b741cba", timeout: 110000 });
-run("kv/baseline/injected_us=5/0", { id: "4ddea0f5a5bd", timeout: 110000 });
-run("kv/baseline/injected_us=20/0", { id: "24bcdb5cf434", timeout: 110000 });
-run("kv/baseline/injected_us=50/0", { id: "fe50097800a1", timeout: 110000 });
+run("kv/baseline/injected_us=0/0", { id: "a3cc76fa79aa", timeout: 110000 });
+run("kv/baseline/injected_us=5/0", { id: "3512790e6bf2", timeout: 110000 });
+run("kv/baseline/injected_us=20/0", { id: "fa68f7027dea", timeout: 110000 });
+run("kv/baseline/injected_us=50/0", { id: "3954b15304ee", timeout: 110000 });

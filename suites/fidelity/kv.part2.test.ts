@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 5,
-  digest: "35bffee0e9d140c1",
+  digest: "a365ecbb6b908a63",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/1", { id: "8cbfb16dcb36", timeout: 110000 });
-run("kv/baseline/injected_us=5/1", { id: "fd12caf2c9a9", timeout: 110000 });
-run("kv/baseline/injected_us=20/1", { id: "87fdf7b0545b", timeout: 110000 });
-run("kv/baseline/injected_us=50/1", { id: "2b679493ce0a", timeout: 110000 });
+run("kv/baseline/injected_us=0/1", { id: "5e5f799f0475", timeout: 110000 });
+run("kv/baseline/injected_us=5/1", { id: "d93eb5c2f0fa", timeout: 110000 });
+run("kv/baseline/injected_us=20/1", { id: "4015596219ba", timeout: 110000 });
+run("kv/baseline/injected_us=50/1", { id: "6c0cb79693fa", timeout: 110000 });

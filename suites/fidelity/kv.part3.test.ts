@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 2,
   parts: 5,
-  digest: "461e2b658c7b10ad",
+  digest: "b7a9ac4a5badf082",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/2", { id: "078db713059f", timeout: 110000 });
-run("kv/baseline/injected_us=5/2", { id: "54721c66e1f4", timeout: 110000 });
-run("kv/baseline/injected_us=20/2", { id: "84eb7b7df53e", timeout: 110000 });
-run("kv/baseline/injected_us=50/2", { id: "5db493f8b0c8", timeout: 110000 });
+run("kv/baseline/injected_us=0/2", { id: "e0cadd9078bc", timeout: 110000 });
+run("kv/baseline/injected_us=5/2", { id: "28b8fda33d62", timeout: 110000 });
+run("kv/baseline/injected_us=20/2", { id: "bfbd4fc6af8c", timeout: 110000 });
+run("kv/baseline/injected_us=50/2", { id: "e8fe67a74898", timeout: 110000 });

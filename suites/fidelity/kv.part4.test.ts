@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 3,
   parts: 5,
-  digest: "2e0f9f45a85593d1",
+  digest: "74ecf3b24c6bf25a",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/3", { id: "1f7feee599e1", timeout: 110000 });
-run("kv/baseline/injected_us=5/3", { id: "410f986775f8", timeout: 110000 });
-run("kv/baseline/injected_us=20/3", { id: "ceda5ce9f4bb", timeout: 110000 });
-run("kv/baseline/injected_us=50/3", { id: "3e6a8f0de45e", timeout: 110000 });
+run("kv/baseline/injected_us=0/3", { id: "7c39adb3fcb8", timeout: 110000 });
+run("kv/baseline/injected_us=5/3", { id: "723ac37c8ae2", timeout: 110000 });
+run("kv/baseline/injected_us=20/3", { id: "f352c9eb20b7", timeout: 110000 });
+run("kv/baseline/injected_us=50/3", { id: "0e660e5a8e0c", timeout: 110000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 4,
   parts: 5,
-  digest: "7a1ec70b9c58dfa3",
+  digest: "0732789d37c87585",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/4", { id: "833f870272bc", timeout: 110000 });
-run("kv/baseline/injected_us=5/4", { id: "6d1556b8d04b", timeout: 110000 });
-run("kv/baseline/injected_us=20/4", { id: "12d25e1cfe24", timeout: 110000 });
-run("kv/baseline/injected_us=50/4", { id: "979b19ba4964", timeout: 110000 });
+run("kv/baseline/injected_us=0/4", { id: "a29bf691ec50", timeout: 110000 });
+run("kv/baseline/injected_us=5/4", { id: "e4d3e959eb40", timeout: 110000 });
+run("kv/baseline/injected_us=20/4", { id: "e09143d7557c", timeout: 110000 });
+run("kv/baseline/injected_us=50/4", { id: "e91aa23eaaa9", timeout: 110000 });

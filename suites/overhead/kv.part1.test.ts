@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 5,
-  digest: "6b4736a4bf65f72c",
+  digest: "d9630bdd843303c6",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/0", { id: "e1cacfb21853", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/0", { id: "6c3d676360e0", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/0", { id: "82976962d9d7", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/0", { id: "91f003b2cb4f", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/0", { id: "9ffe89aa4096", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/0", { id: "8097d0b58885", timeout: 135000 });

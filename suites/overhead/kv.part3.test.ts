@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 2,
   parts: 5,
-  digest: "7a7cad7e03509f83",
+  digest: "176b3ab432d8bc1e",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/2", { id: "b1ed9280a699", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/2", { id: "7df7bd0afe67", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/2", { id: "746a2ce4c823", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/2", { id: "4849743004a7", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/2", { id: "cae581f91450", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/2", { id: "7ee8d343718a", timeout: 135000 });

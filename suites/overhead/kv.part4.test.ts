@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 3,
   parts: 5,
-  digest: "640298fc0d7b09e3",
+  digest: "9720f22e94954ea2",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/3", { id: "1edde2ff6a9c", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/3", { id: "bcfb342c31f5", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/3", { id: "4f25e263d13c", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/3", { id: "09b41e44b473", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/3", { id: "59a1ea4b5e16", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/3", { id: "d539726edfaa", timeout: 135000 });

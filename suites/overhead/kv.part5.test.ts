@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 4,
   parts: 5,
-  digest: "b31006e46bddad6a",
+  digest: "19068f626385d153",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/4", { id: "180b14f90c15", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/4", { id: "601b303a13d8", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/4", { id: "4aebe7d14d7a", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/4", { id: "7e771754ac7c", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/4", { id: "fe08db8f84ef", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/4", { id: "4972a297c23c", timeout: 135000 });

@@ -1,4 +1,4 @@
-import { spinFor } from '../lib/busy-wait.ts';
+import { stallFor } from '../lib/busy-wait.ts';
 
 /** Blocks the event loop for `stallMs` every `everyMs`: a server that freezes periodically (GC, compaction). */
 export class EventLoopStaller {
@@ -13,7 +13,7 @@ export class EventLoopStaller {
   start(): void {
     this.timer ??= setInterval(() => {
       this.stalls++;
-      spinFor(this.stallMs * 1000);
+      stallFor(this.stallMs * 1000);
     }, this.everyMs);
   }
 
