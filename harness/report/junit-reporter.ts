@@ -47,13 +47,12 @@ export function buildJUnit(report: Pick<SuiteReport, 'suite' | 'outcomes'> & Par
   return builder.build();
 }
 
-/** Writes reports/junit.xml (HARNESS_JUNIT overrides the path). */
+/** Writes junit.xml into the suite's reports folder (`--reports`). */
 export class JUnitReporter implements HarnessReporter {
   readonly name = 'junit';
   constructor(private readonly rootDir: string) {}
 
   onSuiteEnd(report: SuiteReport): void {
-    const file = process.env.HARNESS_JUNIT ? path.resolve(this.rootDir, process.env.HARNESS_JUNIT) : path.join(report.reportsDir, 'junit.xml');
-    writeFileAtomic(file, buildJUnit(report, { rootDir: this.rootDir }));
+    writeFileAtomic(path.join(report.reportsDir, 'junit.xml'), buildJUnit(report, { rootDir: this.rootDir }));
   }
 }
