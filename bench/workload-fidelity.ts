@@ -2,7 +2,7 @@
 // to the wire (redis-benchmark -c 1, closed loop) and a minimal closed-loop Node client, measured in one
 // run; ratios to the wire, because absolute latencies on a VM move ~10× with how idle it is.
 import type { GeneratorMetrics } from '../experiments/workloads/lib/metrics.ts';
-import { QUICK, benchSeconds, closedLoopNode, redisBenchmark, stopProcess, type BenchProcesses, type GeneratorProbe, type Percentiles } from './workload-tools.ts';
+import { BEFORE_ROOT, QUICK, benchSeconds, closedLoopNode, redisBenchmark, stopProcess, type BenchProcesses, type GeneratorProbe, type Percentiles } from './workload-tools.ts';
 
 /** GET-only, like redis-benchmark -t get: every key preloaded, 64-byte values. */
 const KV_GET_ONLY = ['--read-ratio', '1', '--keys', '10000', '--value-size', '64'];
@@ -39,7 +39,10 @@ export async function measureFidelity(procs: BenchProcesses, probe: GeneratorPro
   const nodeClient = await closedLoopNode(redisPort, WIRE_REQUESTS);
   const nodePaced = await closedLoopNode(redisPort, 10_000, 500);
   const g2k = await probe.probe('kv', redisPort, 2000, { durationS: benchSeconds(10), warmupS: benchSeconds(1), extra: KV_GET_ONLY });
+  // The older checkout's generator right after ours at each rate: before/after from one run.
+  const b2k = BEFORE_ROOT ? await probe.probe('kv', redisPort, 2000, { durationS: benchSeconds(10), warmupS: benchSeconds(1), extra: KV_GET_ONLY, root: BEFORE_ROOT }) : undefined;
   const g20k = await probe.probe('kv', redisPort, 20_000, { durationS: benchSeconds(5), warmupS: benchSeconds(1), extra: KV_GET_ONLY });
+  const b20k = BEFORE_ROOT ? await probe.probe('kv', redisPort, 20_000, { durationS: benchSeconds(5), warmupS: benchSeconds(1), extra: KV_GET_ONLY, root: BEFORE_ROOT }) : undefined;
   const g2kRt = await probe.probe('kv', redisPort, 2000, { durationS: benchSeconds(10), warmupS: benchSeconds(1), extra: [...KV_GET_ONLY, '--realtime'] });
   const g20kRt = await probe.probe('kv', redisPort, 20_000, { durationS: benchSeconds(5), warmupS: benchSeconds(1), extra: [...KV_GET_ONLY, '--realtime'] });
 
@@ -47,10 +50,12 @@ export async function measureFidelity(procs: BenchProcesses, probe: GeneratorPro
   const hogs = procs.startCpuHogs(2);
   let wireBusy;
   let g2kBusy;
+  let b2kBusy;
   let g2kBusyRt;
   try {
     wireBusy = await redisBenchmark(redisPort, ['-c', '1', '-n', String(WIRE_REQUESTS)]);
     g2kBusy = await probe.probe('kv', redisPort, 2000, { durationS: benchSeconds(10), warmupS: benchSeconds(1), extra: KV_GET_ONLY });
+    if (BEFORE_ROOT) b2kBusy = await probe.probe('kv', redisPort, 2000, { durationS: benchSeconds(10), warmupS: benchSeconds(1), extra: KV_GET_ONLY, root: BEFORE_ROOT });
     g2kBusyRt = await probe.probe('kv', redisPort, 2000, { durationS: benchSeconds(10), warmupS: benchSeconds(1), extra: [...KV_GET_ONLY, '--realtime'] });
   } finally {
     for (const h of hogs) await stopProcess(h);
@@ -63,16 +68,22 @@ export async function measureFidelity(procs: BenchProcesses, probe: GeneratorPro
   const busy2k = fromMetrics('busy: kv generator, 2,000 req/s', g2kBusy);
   const busy2kRt = fromMetrics('busy: kv generator, 2,000 req/s, --realtime', g2kBusyRt);
   const paced: LatencyRow = { name: 'same client, asleep 500 µs before each GET (paced)', ...nodePaced };
+  const before = BEFORE_ROOT
+    ? [fromMetrics('before: kv generator, 2,000 req/s', b2k), fromMetrics('before: kv generator, 20,000 req/s', b20k)]
+    : [];
+  const busyBefore = BEFORE_ROOT ? [fromMetrics('busy: before: kv generator, 2,000 req/s', b2kBusy)] : [];
   const rows: LatencyRow[] = [
     { name: 'redis-benchmark -c 1 -t get (closed loop, the wire)', ...wire },
     { name: 'minimal Node client, 1 connection (closed loop)', ...nodeClient },
     paced,
     gen2k,
     gen20k,
+    ...before,
     gen2kRt,
     gen20kRt,
     { name: 'busy: redis-benchmark -c 1 -t get', ...wireBusy },
     busy2k,
+    ...busyBefore,
     busy2kRt,
   ];
   const w = Math.max(...rows.map((r) => r.name.length));
@@ -93,6 +104,9 @@ export async function measureFidelity(procs: BenchProcesses, probe: GeneratorPro
     target('2,000 req/s --realtime: send lag p99 / wire p99', (gen2kRt.sendLagP99 ?? Number.NaN) / wire.p99, 0.2),
     target('busy: 2,000 req/s p99 / busy wire p99', busy2k.p99 / wireBusy.p99, 4),
     target('busy: 2,000 req/s --realtime: p99 / busy wire p99', busy2kRt.p99 / wireBusy.p99, 4),
+    ...(BEFORE_ROOT
+      ? [`  before → after (${BEFORE_ROOT}), p99 / p99.9 µs: 2,000 req/s ${before[0]!.p99} / ${before[0]!.p999} → ${gen2k.p99} / ${gen2k.p999}; 20,000 req/s ${before[1]!.p99} / ${before[1]!.p999} → ${gen20k.p99} / ${gen20k.p999}; busy 2,000 req/s ${busyBefore[0]!.p99} / ${busyBefore[0]!.p999} → ${busy2k.p99} / ${busy2k.p999}`]
+      : []),
     `  for reference, 2,000 req/s p99 / paced client p99 (the same 500 µs of idleness before each request): ${x(gen2k.p99, paced.p99)}, --realtime ${x(gen2kRt.p99, paced.p99)}`,
     `  (redis-benchmark: p50 and p99 from its summary; p90 and p99.9 are the first percentile it lists at or above them.`,
     `   The wire is closed loop: a stall of the machine delays its one request in flight, while an open-loop generator`,

@@ -14,6 +14,12 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
  * (`BENCH_GENERATOR_ROOT`) so one bench run can measure an older generator for a before/after figure.
  */
 export const GENERATOR_ROOT = path.resolve(process.env.BENCH_GENERATOR_ROOT ?? ROOT);
+/**
+ * `BENCH_BEFORE_ROOT=DIR`: another checkout (with node_modules) whose kv generator the noise-floor
+ * section measures too, interleaved with this one's against the same server and wire: before/after
+ * figures from one run.
+ */
+export const BEFORE_ROOT = process.env.BENCH_BEFORE_ROOT ? path.resolve(process.env.BENCH_BEFORE_ROOT) : undefined;
 export const run = promisify(execFile);
 /**
  * `BENCH_REALTIME=1`: the server under test runs SCHED_FIFO 2 and the closed-loop reference clients
@@ -98,6 +104,8 @@ export interface ProbeOptions {
   warmupS?: number;
   connections?: number;
   extra?: string[];
+  /** The checkout whose generator runs. @default GENERATOR_ROOT */
+  root?: string;
 }
 
 /** Runs open-loop generator probes, numbering their metrics files in one temp folder. */
@@ -108,7 +116,7 @@ export class GeneratorProbe {
   // One open-loop generator run; undefined if it failed to run at all.
   async probe(generator: 'kv' | 'lb', port: number, rate: number, o: ProbeOptions = {}): Promise<GeneratorMetrics | undefined> {
     const file = path.join(this.tmp, `probe-${++this.count}.json`);
-    const args = ['--import', 'tsx', path.join(GENERATOR_ROOT, `experiments/workloads/${generator}/generator.ts`), '--port', String(port), '--rate', String(rate),
+    const args = ['--import', 'tsx', path.join(o.root ?? GENERATOR_ROOT, `experiments/workloads/${generator}/generator.ts`), '--port', String(port), '--rate', String(rate),
       '--duration-s', String(o.durationS ?? 1), '--warmup-s', String(o.warmupS ?? 0.3), '--arrival', 'poisson', '--connections', String(o.connections ?? 4),
       '--metrics-file', file, ...(o.extra ?? [])];
     try {

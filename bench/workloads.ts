@@ -7,7 +7,8 @@
 // has a timeout, each rate search its own time budget.
 // Usage: node --import tsx bench/workloads.ts   (BENCH_WORKLOADS=fidelity,throughput,lb picks sections;
 //        BENCH_REALTIME=1 runs the server and reference clients SCHED_FIFO, see workload-tools.ts;
-//        BENCH_GENERATOR_ROOT=DIR measures the generators of another checkout, for before/after figures)
+//        BENCH_GENERATOR_ROOT=DIR measures the generators of another checkout instead of this one's;
+//        BENCH_BEFORE_ROOT=DIR adds that checkout's kv generator to the noise floor, interleaved: before/after in one run)
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
