@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 5,
-  digest: "d9630bdd843303c6",
+  digest: "d1c340d3912d0187",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/0", { id: "91f003b2cb4f", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/0", { id: "9ffe89aa4096", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/0", { id: "8097d0b58885", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/0", { id: "7c1c8864b1e2", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/0", { id: "cd26d07a7993", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/0", { id: "0f4be46687b4", timeout: 135000 });

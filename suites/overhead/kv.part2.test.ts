@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 5,
-  digest: "294d9a409ddc52f4",
+  digest: "423caf65493083e3",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/1", { id: "58f72c21a31c", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/1", { id: "57f61c5be7b8", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/1", { id: "d519f4206545", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/1", { id: "3091b022b39b", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/1", { id: "f043775ac820", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/1", { id: "1be0611dc0f1", timeout: 135000 });

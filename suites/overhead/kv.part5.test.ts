@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 4,
   parts: 5,
-  digest: "19068f626385d153",
+  digest: "aa479f6e69dd9287",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/4", { id: "7e771754ac7c", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/4", { id: "fe08db8f84ef", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/4", { id: "4972a297c23c", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/4", { id: "bee4d3999ab8", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/4", { id: "82e337def876", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/4", { id: "59b8f8973733", timeout: 135000 });
