@@ -6,6 +6,7 @@ import { RunSession } from '../../harness/runner/run-session.ts';
 import { RunFailedError } from '../../harness/runner/run-failure.ts';
 import type { RunResult } from '../../harness/results/run-result-schema.ts';
 import { PACKAGE_ROOT } from '../../harness/config/project-root.ts';
+import { firstRunSession } from '../helpers/first-run.ts';
 import { TempProject } from '../helpers/temp-project.ts';
 import { freePort } from '../helpers/ports.ts';
 import { waitGone } from '../helpers/pids.ts';
@@ -50,8 +51,7 @@ ${opts.params ?? ''}    overrides:
 ${instrumentation.replace(/^/gm, '        ')}
 `,
   );
-  const plan = planSuite('s', { rootDir: project.root });
-  return new RunSession(plan.runs[0]!, { rootDir: project.root, descriptor: plan.suite.displayFile, options: {} });
+  return firstRunSession(project);
 }
 
 const result = (s: RunSession): RunResult => JSON.parse(readFileSync(path.join(s.artifactDir, 'run_result.json'), 'utf8')) as RunResult;
@@ -102,7 +102,8 @@ describe('teardown', () => {
   it('leaves no perf, mpstat or pidstat process behind when the client times out', async () => {
     const s = session('perf', 'perf_mode: stat\npmu_events: task-clock', { clients: '--count 1000 --interval-ms 20' });
     project.write('experiments/configs/workloads/tiny.yaml', readFileSync(path.join(project.root, 'experiments/configs/workloads/tiny.yaml'), 'utf8'));
-    const timed = new RunSession({ ...planSuite('s', { rootDir: project.root }).runs[0]!, resolved: { ...planSuite('s', { rootDir: project.root }).runs[0]!.resolved, clients: planSuite('s', { rootDir: project.root }).runs[0]!.resolved.clients.map((c) => ({ ...c, timeout_s: 1 })) } }, { rootDir: project.root, descriptor: 'x', options: {} });
+    const run = planSuite('s', { rootDir: project.root }).runs[0]!;
+    const timed = new RunSession({ ...run, resolved: { ...run.resolved, clients: run.resolved.clients.map((c) => ({ ...c, timeout_s: 1 })) } }, { rootDir: project.root, descriptor: 'x', options: {} });
     const err = (await timed.execute().catch((e: unknown) => e)) as RunFailedError;
     await timed.dispose();
     await s.dispose();

@@ -7,11 +7,11 @@ import client from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseExposition, parseLabels, toOpenMetrics } from '../../harness/instrumentation/openmetrics.ts';
 import { PrometheusScraper } from '../../harness/instrumentation/prometheus-scraper.ts';
-import { planSuite } from '../../harness/plan/build-plan.ts';
 import { renderRunCommands } from '../../harness/plan/render-run.ts';
-import { RunSession } from '../../harness/runner/run-session.ts';
 import type { RunResult } from '../../harness/results/run-result-schema.ts';
 import { PACKAGE_ROOT } from '../../harness/config/project-root.ts';
+import { planSuite } from '../../harness/plan/build-plan.ts';
+import { executeFirstRun } from '../helpers/first-run.ts';
 import { TempProject } from '../helpers/temp-project.ts';
 import { freePort } from '../helpers/ports.ts';
 import { dumpSamples, importOpenMetrics } from '../helpers/promtool.ts';
@@ -131,13 +131,7 @@ clients:
         timeseries: { interval_ms: 200 }
         monitors: { mpstat: { enabled: false }, pidstat: { enabled: false } }
 `);
-    const plan = planSuite('s', { rootDir: project.root });
-    const session = new RunSession(plan.runs[0]!, { rootDir: project.root, descriptor: plan.suite.displayFile, options: {} });
-    try {
-      await session.execute();
-    } finally {
-      await session.dispose();
-    }
+    const { session } = await executeFirstRun(project);
     const result = JSON.parse(readFileSync(path.join(session.artifactDir, 'run_result.json'), 'utf8')) as RunResult;
     const observer = result.timeseries!.endpoints[0]!;
     expect(observer).toMatchObject({ name: 'observer', url: `http://127.0.0.1:${metricsPort}/metrics`, file: 'prometheus/observer.om.txt', failures: 0 });
@@ -192,13 +186,7 @@ instrumentation:
   monitors: { mpstat: { enabled: false }, pidstat: { enabled: false } }
 `);
     project.suite('s', 'workloads:\n  - name: tiny\n    config: experiments/configs/workloads/tiny.yaml\n    modes: [baseline]\n');
-    const plan = planSuite('s', { rootDir: project.root });
-    const session = new RunSession(plan.runs[0]!, { rootDir: project.root, descriptor: plan.suite.displayFile, options: {} });
-    try {
-      await session.execute();
-    } finally {
-      await session.dispose();
-    }
+    const { session } = await executeFirstRun(project);
     const result = JSON.parse(readFileSync(path.join(session.artifactDir, 'run_result.json'), 'utf8')) as RunResult;
     expect(result.timeseries!.interval_ms).toBe(250);
     const node = result.timeseries!.endpoints.find((e) => e.name === 'node')!;

@@ -1,12 +1,11 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { planSuite } from '../../harness/plan/build-plan.ts';
-import { RunSession } from '../../harness/runner/run-session.ts';
 import { bisectCapacity, judgeProbe, RateSearchConfigError, resolveRateSearch } from '../../harness/runner/rate-search.ts';
 import { classifyFailure } from '../../harness/runner/run-failure.ts';
 import { RateSearchSchema } from '../../harness/config/schema/rate-search.ts';
 import { RunResultSchema } from '../../harness/results/run-result-schema.ts';
 import { PACKAGE_ROOT } from '../../harness/config/project-root.ts';
+import { executeFirstRun } from '../helpers/first-run.ts';
 import { TempProject } from '../helpers/temp-project.ts';
 import { freePort } from '../helpers/ports.ts';
 
@@ -98,14 +97,7 @@ instrumentation:
 `,
     );
     project.suite('cap', 'workloads:\n  - name: slowkv\n    config: experiments/configs/workloads/slowkv.yaml\n    modes: [baseline]\n');
-    const plan = planSuite('cap', { rootDir: project.root });
-    const s = new RunSession(plan.runs[0]!, { rootDir: project.root, descriptor: plan.suite.displayFile, options: {} });
-    let result;
-    try {
-      result = await s.execute();
-    } finally {
-      await s.dispose();
-    }
+    const { result } = await executeFirstRun(project, 'cap');
     const parsed = RunResultSchema.parse(result);
     const search = parsed.rate_search!;
     expect(search.probes.length).toBeLessThanOrEqual(9);

@@ -1,11 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { planSuite } from '../../harness/plan/build-plan.ts';
-import { RunSession } from '../../harness/runner/run-session.ts';
 import { RunFailedError } from '../../harness/runner/run-failure.ts';
 import type { RunResult } from '../../harness/results/run-result-schema.ts';
 import { PACKAGE_ROOT } from '../../harness/config/project-root.ts';
+import { firstRunSession } from '../helpers/first-run.ts';
 import { TempProject } from '../helpers/temp-project.ts';
 import { freePort } from '../helpers/ports.ts';
 import { isAlive } from '../helpers/pids.ts';
@@ -39,8 +38,7 @@ instrumentation:
 `,
   );
   project.suite('s', `workloads:\n  - name: tiny\n    config: experiments/configs/workloads/tiny.yaml\n    modes: [baseline]\n    overrides: { annotations: { case: e2e } }\n${entryExtra}`);
-  const plan = planSuite('s', { rootDir: project.root });
-  return new RunSession(plan.runs[0]!, { rootDir: project.root, descriptor: plan.suite.displayFile, options: {} });
+  return firstRunSession(project);
 }
 
 const readResult = (dir: string): RunResult => JSON.parse(readFileSync(path.join(dir, 'run_result.json'), 'utf8')) as RunResult;

@@ -4,16 +4,11 @@
 import { readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { PACKAGE_ROOT } from '../../../harness/config/project-root.ts';
-import { planSuite } from '../../../harness/plan/build-plan.ts';
-import type { RunResult } from '../../../harness/results/run-result-schema.ts';
-import { RunSession } from '../../../harness/runner/run-session.ts';
 import { freePort } from '../../helpers/ports.ts';
-import { TempProject } from '../../helpers/temp-project.ts';
+import { executeFirstRun } from '../../helpers/first-run.ts';
+import type { TempProject } from '../../helpers/temp-project.ts';
 
-export interface ConfigRun {
-  session: RunSession;
-  result: RunResult;
-}
+export type ConfigRun = Awaited<ReturnType<typeof executeFirstRun>>;
 
 /** @param ports the config's port numbers, each replaced by a free port. @param overrides YAML under `overrides.workload`, indented 6. */
 export async function runShippedConfig(project: TempProject, name: string, ports: readonly number[], overrides: string): Promise<ConfigRun> {
@@ -33,11 +28,5 @@ export async function runShippedConfig(project: TempProject, name: string, ports
     `workloads:\n  - name: ${name}\n    config: experiments/configs/workloads/${name}.yaml\n    modes: [baseline]\n    validity: { reject_saturated: false, min_achieved_ratio: 0 }\n    overrides:\n` +
       `      instrumentation: { monitors: { mpstat: { enabled: false }, pidstat: { enabled: false } } }\n      workload:\n${overrides}`,
   );
-  const plan = planSuite('s', { rootDir: project.root });
-  const session = new RunSession(plan.runs[0]!, { rootDir: project.root, descriptor: plan.suite.displayFile, options: {} });
-  try {
-    return { session, result: await session.execute() };
-  } finally {
-    await session.dispose();
-  }
+  return executeFirstRun(project);
 }
