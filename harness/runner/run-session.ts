@@ -2,10 +2,10 @@ import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } fr
 import { formatEvent, type ProcessEvent } from '../process/index.ts';
 import path from 'node:path';
 import type { PlannedRun } from '../plan/run-types.ts';
-import type { RunOptions } from '../plan/resolve-config.ts';
+import type { HarnessSession } from '../session/session.ts';
 import { ResultRecorder } from '../results/result-recorder.ts';
 import type { CommandRecord, RunResult, StageSections } from '../results/run-result-schema.ts';
-import { artifactDirName, artifactsRoot, timestampForPath } from '../results/artifact-dir.ts';
+import { artifactDirName, timestampForPath } from '../results/artifact-dir.ts';
 import { redactFileInPlace } from '../results/redact.ts';
 import { keyMetricsFrom } from '../results/key-metrics.ts';
 import { assessRun, blockOf, describeUnchecked, type Baselines, type RunBlock } from '../results/assess-run.ts';
@@ -14,18 +14,15 @@ import { CleanupStack } from './cleanup-stack.ts';
 import { classifyFailure, InvalidRunError, RunFailedError, RunInterruptedError } from './run-failure.ts';
 import { SuiteRemotes } from './remote-clients.ts';
 import { buildPipeline } from './pipeline.ts';
-import { currentSuiteExecutionId } from '../results/suite-execution.ts';
 import { finalStatus } from './run-status.ts';
 import { describeFsError, writeRunResult } from './write-result.ts';
 import type { RunContext, RunStage } from './stage.ts';
 
 export interface RunSessionOptions {
-  rootDir: string;
+  /** The invocation's settings: project root, artifacts root, execution ID, command-line overrides. */
+  session: HarnessSession;
   /** Descriptor path as shown in artifacts. */
   descriptor: string;
-  options: RunOptions;
-  /** Overrides the artifacts root of `options`. */
-  artifactsDir?: string;
   /** Where the baseline of this run's block is found. @default this session's results in the artifacts root */
   baselines?: Baselines;
   /** This run's repetition block, with the planned id of its baseline run (blockOf with the plan's runs). @default the block without the id */
@@ -57,15 +54,14 @@ export class RunSession {
   constructor(run: PlannedRun, opts: RunSessionOptions) {
     this.run = run;
     this.opts = opts;
-    const root = artifactsRoot(opts.rootDir, opts.artifactsDir ?? opts.options.artifactsDir);
-    this.artifactDir = path.join(root, artifactDirName(run, timestampForPath()));
-    this.recorder = new ResultRecorder(run, this.artifactDir, opts.descriptor);
+    this.artifactDir = path.join(opts.session.artifactsRoot, artifactDirName(run, timestampForPath()));
+    this.recorder = new ResultRecorder(run, this.artifactDir, opts.descriptor, opts.session.executionId);
     const ctx: RunContext = {
       run,
-      rootDir: opts.rootDir,
+      rootDir: opts.session.rootDir,
       artifactDir: this.artifactDir,
       descriptor: opts.descriptor,
-      options: opts.options,
+      session: opts.session,
       warn: (m) => this.recorder.warn(m),
       phase: (p) => this.recorder.phase(p),
       event: (e) => appendEvent(this.artifactDir, e),
@@ -159,7 +155,7 @@ export class RunSession {
     if (!failure) {
       // A run that finished is still not a measurement unless its numbers are valid.
       const run = this.run;
-      const baselines = this.opts.baselines ?? new ArtifactBaselines(path.dirname(this.artifactDir), { sessionId: currentSuiteExecutionId(), resume: this.opts.options.resume === true });
+      const baselines = this.opts.baselines ?? new ArtifactBaselines(path.dirname(this.artifactDir), { sessionId: this.opts.session.executionId, resume: this.opts.session.resume });
       const block = this.opts.block ?? blockOf(run);
       assessment = assessRun({ ...block, checks: { validity: run.validity, expect: run.expect }, hasClients: commands.some((c) => c.role === 'client') }, keyMetrics, baselines);
       describeUnchecked(block, assessment.unchecked).forEach((w) => this.recorder.warn(w));
