@@ -48,6 +48,8 @@ export class RunSession {
   private readonly stages: RunStage[];
   private ownRemotes: SuiteRemotes | undefined;
   private running = false;
+  /** execute() in progress: dispose() waits for it, so the result is on disk when the fixture returns. */
+  private execution: Promise<unknown> | undefined;
   /** dispose() came while execute() was still running (a test timeout, an interruption). */
   private interrupted = false;
 
@@ -75,7 +77,13 @@ export class RunSession {
   }
 
   // Run every stage; resolves with the result of a passed run, rejects with RunFailedError otherwise.
-  async execute(): Promise<RunResult> {
+  execute(): Promise<RunResult> {
+    const execution = this.executeStages();
+    this.execution = execution.catch(() => undefined);
+    return execution;
+  }
+
+  private async executeStages(): Promise<RunResult> {
     let failure: unknown = null;
     this.running = true;
     this.recorder.phase('run_start');
@@ -105,11 +113,17 @@ export class RunSession {
     return result;
   }
 
-  // Stop whatever is still running (idempotent; the fixture calls it after every test).
+  // Stop whatever is still running (idempotent; the fixture calls it after every test). When the
+  // run is still executing (a test timeout, an interruption), it is stopped and this waits until it
+  // has torn down every stage and written run_result.json.
   async dispose(): Promise<void> {
     if (this.running) this.interrupted = true;
-    await this.cleanup.dispose();
-    await this.disposeOwnRemotes();
+    try {
+      await this.cleanup.dispose();
+    } finally {
+      await this.execution;
+      await this.disposeOwnRemotes();
+    }
   }
 
   private remotes(): SuiteRemotes {
