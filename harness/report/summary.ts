@@ -1,5 +1,5 @@
 import { bootstrapInterval, checkSample, describeSample, estimateOverhead, findOutliers, metricDirection, NON_PERFORMANCE_METRICS, OVERHEAD_METRICS, type Direction, type SampleWarning } from '../stats/index.ts';
-import type { RunRecord } from './run-records.ts';
+import type { RunRecord } from '../results/artifact-store.ts';
 import { SEND_LAG_TAIL_SHARE, sendLagSetTail } from '../results/key-metrics.ts';
 import { computeRecovery, type RecoveryRow } from './recovery.ts';
 

@@ -38,9 +38,9 @@ export class RunInterruptedError extends Error {
 export const HARNESS_ERROR_NAMES = [
   'AgentConfigError', 'BuildError', 'CommandError', 'CompareInputError', 'ConfigError', 'GitError', 'HostKeyError', 'IngestError',
   'InvalidRunError', 'MonitorError', 'ObserverError', 'PatchError', 'PinningError', 'RemoteConnectError', 'RemotePathError', 'RenderError',
-  'RunFailedError', 'RunInterruptedError', 'RunRecordError', 'ServerExitedError', 'SettingTemplateError', 'ShellSyntaxError', 'SshConfigError',
+  'RunFailedError', 'RunInterruptedError', 'ServerExitedError', 'SettingTemplateError', 'ShellSyntaxError', 'SshConfigError',
   'StaleSuiteFileError', 'UnknownTemplateVariable', 'UnresolvedCommandError', 'UnsafePathError', 'UsageError',
-  'DeployError', 'MalformedTemplate', 'PortInUseError', 'ResultWriteError', 'SuiteInterruptedError', 'UnknownIdError', 'PreviousRunError', 'PrototypeKeyError', 'SummaryInputError', 'UnsafeFileError',
+  'DeployError', 'MalformedTemplate', 'PortInUseError', 'ResultWriteError', 'SuiteInterruptedError', 'UnknownIdError', 'ArtifactReadError', 'PrototypeKeyError', 'SummaryInputError', 'UnsafeFileError',
   'RateSearchConfigError', 'SessionError',
 ] as const;
 export type HarnessErrorName = (typeof HARNESS_ERROR_NAMES)[number];
@@ -85,7 +85,7 @@ function kindOf(name: HarnessErrorName, err: Error): RunFailureKind {
     case 'UsageError':
     case 'MalformedTemplate':
     case 'PrototypeKeyError':
-    case 'PreviousRunError':
+    case 'ArtifactReadError':
     case 'UnsafeFileError':
     case 'RateSearchConfigError':
     case 'SessionError':
@@ -93,7 +93,6 @@ function kindOf(name: HarnessErrorName, err: Error): RunFailureKind {
     case 'CompareInputError':
     case 'IngestError':
     case 'RunFailedError':
-    case 'RunRecordError':
     case 'SummaryInputError':
     case 'ResultWriteError':
     case 'UnknownIdError':
