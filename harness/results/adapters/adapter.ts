@@ -74,7 +74,8 @@ export function requireLine(input: Pick<AdapterInput, 'text' | 'source'>, re: Re
   const found = findLine(input.text, re);
   if (found) return found;
   const lines = input.text.split('\n');
-  const last = lines.filter((l) => l.trim()).at(-1);
+  // Progress lines redraw themselves with \r: the last thing the tool printed is after the last one.
+  const last = lines.flatMap((l) => l.split('\r')).filter((l) => l.trim()).at(-1)?.trim();
   throw new AdapterParseError(input.source, lines.length, expected, last === undefined ? 'the output is empty' : `no such line before the end of the output (last line: ${JSON.stringify(last.slice(0, 200))})`);
 }
 

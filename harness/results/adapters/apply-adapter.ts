@@ -46,7 +46,6 @@ function windowDefaults(input: AdapterInput, parsed: GeneratorMetrics): Generato
   const duration = parsed.duration_s ?? input.durationMs / 1000;
   const start = Date.parse(input.startedAt);
   return {
-    workload: '',
     warmup_s: 0,
     duration_s: duration,
     started_at: input.startedAt,
