@@ -134,6 +134,7 @@ function renderServer(server: ServerConfig, at: KeyPath, vars: Vars, baseEnv: Re
 
 function renderClient(client: ClientConfig, at: KeyPath, vars: Map<string, string>, baseEnv: Record<string, string>, ctx: RunContext): ProcessPlan {
   const metricsFile = path.join(ctx.artifactDir, 'metrics', `${client.name}.json`);
+  if (client.results && client.remote) throw new RenderError('result adapters read the client’s output on this node: a remote client cannot use `results` yet', [...at, 'results'], 'run the tool locally, or have it write generator-metrics JSON (docs/load-tools.md)');
   // A remote generator writes into this run's folder of remote.metrics_dir; it is copied back into metrics/.
   const remoteMetricsDir = client.remote?.metrics_dir ? `${renderAt(client.remote.metrics_dir, vars, [...at, 'remote', 'metrics_dir']).replace(/\/+$/, '')}/${path.basename(ctx.artifactDir)}` : undefined;
   if (client.remote && !remoteMetricsDir && client.metrics_flag) {
@@ -175,7 +176,6 @@ export const WRK_REPORT_SCRIPT = path.join(PACKAGE_ROOT, 'harness', 'results', '
 // A client's result adapter: `file` rendered and absolute; wrk gets the report script unless it has its own.
 function renderResults(client: ClientConfig, argv: string[], vars: Vars, cwd: string, at: KeyPath): ResultsPlan {
   const results = client.results!;
-  if (client.remote) throw new RenderError('result adapters read the client’s output on this node: a remote client cannot use `results` yet', [...at, 'results'], 'run the tool locally, or have it write generator-metrics JSON (docs/load-tools.md)');
   // A wrk command with its own script (-s/--script) loads the report with dofile(os.getenv("HARNESS_WRK_REPORT")).
   if (results.adapter === 'wrk' && !argv.some((a) => a === '-s' || a === '--script' || a.startsWith('--script='))) argv.push('--script', WRK_REPORT_SCRIPT);
   if (results.file === undefined) return results;
