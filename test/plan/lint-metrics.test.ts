@@ -19,7 +19,7 @@ const warningsFor = (client: string): string[] => {
 describe('plan warning: a client that can never report metrics', () => {
   it('warns at the client’s metrics_flag, naming the fix', () => {
     const [w] = warningsFor('  name: wrk\n  command: wrk http://127.0.0.1:1/\n  metrics_flag: null\n');
-    expect(w).toMatch(/^warning: experiments\/configs\/workloads\/w\.yaml:7:17 clients\.metrics_flag: client wrk can never report load metrics: it has no result adapter, metrics_flag is null and its command does not use \{\{metrics_file\}\}/);
+    expect(w).toMatch(/^experiments\/configs\/workloads\/w\.yaml:7:17 clients\.metrics_flag: client wrk can never report load metrics: it has no result adapter, metrics_flag is null and its command does not use \{\{metrics_file\}\}/);
     expect(w).toContain('add `results: { adapter: <tool> }` for a third-party load tool (docs/load-tools.md), or write generator-metrics JSON to {{metrics_file}}');
   });
 
