@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv-redis-benchmark",
   part: 0,
   parts: 2,
-  digest: "69bd4726ec70007c",
+  digest: "45cdbc33b29e79c6",
   fileUrl: import.meta.url,
 });
 
-run("kv-redis-benchmark/baseline/default/0", { id: "980a709d05e3", timeout: 110000 });
-run("kv-redis-benchmark/perf/default/0", { id: "05709b20c0f7", timeout: 130000 });
-run("kv-redis-benchmark/microsentinel/default/0", { id: "e9dc13681370", timeout: 135000 });
+run("kv-redis-benchmark/baseline/default/0", { id: "bb9e4a084f93", timeout: 110000 });
+run("kv-redis-benchmark/perf/default/0", { id: "c11b821f1881", timeout: 130000 });
+run("kv-redis-benchmark/microsentinel/default/0", { id: "30ae1f000cd4", timeout: 135000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv-redis-benchmark",
   part: 1,
   parts: 2,
-  digest: "d142ea9695eca78c",
+  digest: "45f119cac83dad4f",
   fileUrl: import.meta.url,
 });
 
-run("kv-redis-benchmark/baseline/default/1", { id: "3313bc039119", timeout: 110000 });
-run("kv-redis-benchmark/perf/default/1", { id: "ef6320ad21a5", timeout: 130000 });
-run("kv-redis-benchmark/microsentinel/default/1", { id: "8474e3d431a5", timeout: 135000 });
+run("kv-redis-benchmark/baseline/default/1", { id: "88aa653f2185", timeout: 110000 });
+run("kv-redis-benchmark/perf/default/1", { id: "26b241f333ca", timeout: 130000 });
+run("kv-redis-benchmark/microsentinel/default/1", { id: "c44409695196", timeout: 135000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "lb-httperf",
   part: 0,
   parts: 2,
-  digest: "acd3ea57cfe98e51",
+  digest: "7d2c238078c3a1f0",
   fileUrl: import.meta.url,
 });
 
-run("lb-httperf/baseline/default/0", { id: "5e702da48c29", timeout: 170000 });
-run("lb-httperf/perf/default/0", { id: "5aff080625b6", timeout: 190000 });
-run("lb-httperf/microsentinel/default/0", { id: "b2ae510a92fa", timeout: 195000 });
+run("lb-httperf/baseline/default/0", { id: "aa1552b46fbc", timeout: 170000 });
+run("lb-httperf/perf/default/0", { id: "b6fcde7c7c56", timeout: 190000 });
+run("lb-httperf/microsentinel/default/0", { id: "363a8a5d3249", timeout: 195000 });

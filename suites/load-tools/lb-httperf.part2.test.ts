@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "lb-httperf",
   part: 1,
   parts: 2,
-  digest: "9afc4fa18104044b",
+  digest: "912e61e0ee88242c",
   fileUrl: import.meta.url,
 });
 
-run("lb-httperf/baseline/default/1", { id: "5c568c3a3b4e", timeout: 170000 });
-run("lb-httperf/perf/default/1", { id: "31a5461341bd", timeout: 190000 });
-run("lb-httperf/microsentinel/default/1", { id: "5ec7d6cc937b", timeout: 195000 });
+run("lb-httperf/baseline/default/1", { id: "230c2226dfb4", timeout: 170000 });
+run("lb-httperf/perf/default/1", { id: "c12498972b3e", timeout: 190000 });
+run("lb-httperf/microsentinel/default/1", { id: "ab9cbc05f14e", timeout: 195000 });

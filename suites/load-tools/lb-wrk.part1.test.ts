@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "lb-wrk",
   part: 0,
   parts: 2,
-  digest: "0ddb14be51c5bbc7",
+  digest: "2a7cb49d3eb0a9e3",
   fileUrl: import.meta.url,
 });
 
-run("lb-wrk/baseline/default/0", { id: "857c5026061b", timeout: 170000 });
-run("lb-wrk/perf/default/0", { id: "ff562debb827", timeout: 190000 });
-run("lb-wrk/microsentinel/default/0", { id: "6aafe26cc1b9", timeout: 195000 });
+run("lb-wrk/baseline/default/0", { id: "9fbac0449f3b", timeout: 170000 });
+run("lb-wrk/perf/default/0", { id: "12224e51f911", timeout: 190000 });
+run("lb-wrk/microsentinel/default/0", { id: "1e060963eec6", timeout: 195000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "lb-wrk",
   part: 1,
   parts: 2,
-  digest: "c63fd46e84de3631",
+  digest: "b20e12d17eb3c9ac",
   fileUrl: import.meta.url,
 });
 
-run("lb-wrk/baseline/default/1", { id: "efe61041f130", timeout: 170000 });
-run("lb-wrk/perf/default/1", { id: "eb960d12afe3", timeout: 190000 });
-run("lb-wrk/microsentinel/default/1", { id: "2c842d2f6bce", timeout: 195000 });
+run("lb-wrk/baseline/default/1", { id: "f9327c5ff3a4", timeout: 170000 });
+run("lb-wrk/perf/default/1", { id: "70e2c52be8b5", timeout: 190000 });
+run("lb-wrk/microsentinel/default/1", { id: "0835001fcb72", timeout: 195000 });
