@@ -41,7 +41,7 @@ export const HARNESS_ERROR_NAMES = [
   'RunFailedError', 'RunInterruptedError', 'ServerExitedError', 'SettingTemplateError', 'ShellSyntaxError', 'SshConfigError',
   'StaleSuiteFileError', 'UnknownTemplateVariable', 'UnresolvedCommandError', 'UnsafePathError', 'UsageError',
   'DeployError', 'MalformedTemplate', 'PortInUseError', 'ResultWriteError', 'SuiteInterruptedError', 'UnknownIdError', 'ArtifactReadError', 'PrototypeKeyError', 'SummaryInputError', 'UnsafeFileError',
-  'RateSearchConfigError', 'SessionError',
+  'RateSearchConfigError', 'SessionError', 'AdapterParseError', 'MetricsFormatError',
 ] as const;
 export type HarnessErrorName = (typeof HARNESS_ERROR_NAMES)[number];
 
@@ -57,6 +57,8 @@ function kindOf(name: HarnessErrorName, err: Error): RunFailureKind {
     case 'PortInUseError':
       return 'process';
     case 'InvalidRunError':
+    case 'AdapterParseError': // the tool ran, but its output is not what its result adapter reads
+    case 'MetricsFormatError': // the client's metrics JSON breaks the generator-metrics format
       return 'invalid';
     case 'RunInterruptedError':
     case 'SuiteInterruptedError':
