@@ -22,8 +22,8 @@ PACKAGES=(
   prometheus:promtool prometheus-node-exporter:prometheus-node-exporter   # promtool imports Prometheus dumps; node exporter as a scraped endpoint
   jupyter-nbconvert:jupyter-nbconvert python3-ipykernel:/usr/lib/python3/dist-packages/ipykernel   # generated notebooks executed headlessly
   python3-pandas:/usr/lib/python3/dist-packages/pandas python3-matplotlib:/usr/lib/python3/dist-packages/matplotlib
-  git:git ca-certificates:/etc/ssl/certs/ca-certificates.crt # mutation worktrees
   shellcheck:shellcheck                                      # npm run lint:workflows: CI scripts and workflow run: blocks
+  git:git ca-certificates:/etc/ssl/certs/ca-certificates.crt # mutation worktrees
 )
 
 if [ "${1:-}" = "--list" ]; then   # for tests: the Debian names, one a line
