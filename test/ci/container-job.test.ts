@@ -47,7 +47,9 @@ describe.runIf(process.getuid?.() === 0)('the PR container job as root on a work
     expect(before.all).toContain(`detected dubious ownership in repository at '${workspace}'`);
     const planBefore = await step(plan);
     expect(planBefore.exitCode, planBefore.all).toBe(2);
-    expect(planBefore.all).toContain('mutations need a git repository with a commit at');
+    // The plan says why, with git's own words and the fix.
+    expect(planBefore.all).toContain(`mutations need a git repository with a commit at ${workspace} (git rev-parse HEAD: fatal: detected dubious ownership in repository at '${workspace}')`);
+    expect(planBefore.all).toContain(`the checkout belongs to another user and git refuses it (as root in a CI container): git config --global --add safe.directory ${workspace}`);
 
     // The workflow's own step, right after checkout.
     const steps = smokeSteps();
