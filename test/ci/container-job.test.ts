@@ -2,6 +2,7 @@
 // with the same ownership: a clone of this repository chowned to another user, root's git with an
 // empty HOME (as the container's). Without the workflow's safe.directory step, git refuses the
 // clone ("dubious ownership") and the regression suite's mutations cannot plan; with it, both work.
+// The clone holds the committed HEAD: this test exercises committed code.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

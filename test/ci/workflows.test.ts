@@ -11,7 +11,7 @@ import { PACKAGE_ROOT } from '../../harness/config/project-root.ts';
 import { freePort } from '../helpers/ports.ts';
 import { TempProject } from '../helpers/temp-project.ts';
 
-type Step = { name?: string; run?: string; uses?: string };
+type Step = { name?: string; run?: string; uses?: string; with?: Record<string, unknown> };
 type Job = { 'runs-on': string | string[]; steps: Step[]; concurrency?: unknown; if?: string; environment?: string };
 type Workflow = { on: Record<string, unknown>; jobs: Record<string, Job>; concurrency?: unknown };
 const workflow = (name: string): Workflow => parse(readFileSync(path.join(PACKAGE_ROOT, '.github/workflows', name), 'utf8')) as Workflow;
@@ -42,6 +42,24 @@ describe('GitHub workflows', () => {
     // One concurrency group per physical testbed (runner label testbed-N), shared by both workflows.
     expect(workflow('testbed.yml').jobs.suite!.concurrency).toEqual({ group: "testbed-${{ inputs.testbed || '1' }}", 'cancel-in-progress': false });
     expect(workflow('testbed-sharded.yml').jobs.shard!.concurrency).toEqual({ group: 'testbed-${{ matrix.shard }}', 'cancel-in-progress': false });
+  });
+
+  it('shards run the same pre-flight and agent flags as the single-testbed job; the merge takes every shard', () => {
+    const single = workflow('testbed.yml').jobs.suite!.steps.map((s) => s.run ?? '');
+    const sharded = workflow('testbed-sharded.yml');
+    const shard = sharded.jobs.shard!.steps.map((s) => s.run ?? '');
+    const preflight = (runs: string[]): string => runs.find((r) => r.includes('harness preflight'))!;
+    expect(preflight(shard)).toBe(preflight(single));
+    expect(preflight(shard)).toContain('--fatal "$FATAL_PREFLIGHT"');
+    const flags = (runs: string[]): string[] => runs.find((r) => r.includes('harness run'))!.match(/--(?:suite|perf-freq|agent-bin|agent-config|metrics-port) "\$\w+"/g)!;
+    expect(flags(shard)).toEqual(flags(single));
+    expect(flags(shard)).toHaveLength(5);
+    const merge = sharded.jobs.merge! as Job & { if?: string };
+    expect(merge.if).toContain('!cancelled()');
+    expect(JSON.stringify(sharded)).not.toContain('always()');
+    expect(JSON.stringify(workflow('testbed.yml'))).not.toContain('always()');
+    expect(merge.steps.find((s) => s.uses?.startsWith('actions/download-artifact@'))).toMatchObject({ with: { pattern: 'shard-*' } });
+    expect(merge.steps.map((s) => s.run)).toContain('bash .ci/merge-shards.sh "$SHARDS" shards reports');
   });
 
   it('pass native shellcheck: the CI scripts and every run: block', async () => {
