@@ -112,7 +112,10 @@ function checkSelfHostedGuards(job: unknown, jobKey: Node | undefined, where: st
   if (!/github\.event_name\s*==/.test(cond) || /pull_request/.test(cond)) missing.push('the event (github.event_name == \'workflow_dispatch\' / \'schedule\')');
   if (!cond.includes(`github.ref == '${DEFAULT_BRANCH_REF}'`)) missing.push(`the ref (github.ref == '${DEFAULT_BRANCH_REF}')`);
   if (!/github\.repository\s*==/.test(cond)) missing.push('the repository (github.repository == vars.TESTBED_REPOSITORY)');
-  if (/\|\|\s*(?:true|always\(\))/.test(cond)) missing.push('a condition that cannot be bypassed (no `|| true`)');
+  // The three tests must all hold: no `||` outside parentheses (github.event_name == 'a' || … inside them is fine).
+  let top = cond;
+  for (let prev = ''; prev !== top; ) [prev, top] = [top, top.replace(/\([^()]*\)/g, '')];
+  if (top.includes('||')) missing.push('all three joined with && (an `||` outside parentheses lets one alone pass)');
   if (missing.length > 0) at(jobKey, 'self-hosted-guard', `${where} runs on a self-hosted runner; its if: must test ${missing.join(', ')}`);
   const env = get(job, 'environment');
   const envName = scalar(env) ?? scalar(get(env, 'name'));

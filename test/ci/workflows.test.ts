@@ -113,6 +113,9 @@ describe('the workflow policy (harness/ci/workflow-policy.ts, run by npm run lin
     expect(kinds(breaking(" && github.ref == 'refs/heads/main'", ''))).toEqual(['self-hosted-guard']);
     expect(kinds(breaking(' && github.repository == vars.TESTBED_REPOSITORY', ''))).toEqual(['self-hosted-guard']);
     expect(kinds(breaking('vars.TESTBED_REPOSITORY', "vars.TESTBED_REPOSITORY || true"))).toEqual(['self-hosted-guard']);
+    expect(checkWorkflowPolicy(breaking(" && github.ref == 'refs/heads/main'", " || github.ref == 'refs/heads/main'"), 'bad.yml')[0]!.message).toContain('all three joined with && (an `||` outside parentheses lets one alone pass)');
+    // An || inside parentheses (either event) is fine.
+    expect(kinds(breaking("if: github.event_name == 'workflow_dispatch'", "if: (github.event_name == 'workflow_dispatch' || github.event_name == 'schedule')"))).toEqual([]);
     expect(checkWorkflowPolicy(breaking('    environment: testbed\n', ''), 'bad.yml')[0]!.message).toContain('it needs `environment: testbed`');
     expect(kinds(breaking('  workflow_dispatch:\n', '  pull_request:\n  workflow_dispatch:\n'))).toEqual(['pr-trigger']);
     // A runner group, or a label list from an expression, is held to the same guards.
