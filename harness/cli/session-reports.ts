@@ -1,7 +1,7 @@
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { HarnessSession } from '../session/session.ts';
-import { readRunRecord, type RunRecord } from '../report/run-records.ts';
+import { readRunRecord, type RunRecord } from '../results/artifact-store.ts';
 import { outcomeFromRecord } from '../report/run-outcome.ts';
 import { createReporters, finishSuites, reportPaths } from '../report/suite-reports.ts';
 

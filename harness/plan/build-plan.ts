@@ -4,6 +4,7 @@ import { loadSuite, type LoadedSuite, type LoadedWorkload } from '../config/load
 import type { Mode } from '../config/schema/instrumentation.ts';
 import { formatIssue, formatKeyPath } from '../config/config-error.ts';
 import { lintWorkload } from './lint-workload.ts';
+import { lintClientMetrics } from './lint-metrics.ts';
 import type { YamlSource } from '../config/yaml-source.ts';
 import { hashValue, canonicalJson, sha256 } from '../util/hash.ts';
 import { expandParameters, type ParameterSpace, type Variant } from './parameters.ts';
@@ -161,6 +162,7 @@ function lintResolved(resolved: ResolvedVariant, w: LoadedWorkload, issues: Issu
     if (resolved.config.workload.lint?.loopback_with_remote === 'warn') warnings.push(formatIssue(issue).trim());
     else issues.add(issue);
   }
+  for (const lint of lintClientMetrics(resolved)) warnings.push(formatIssue(blameRenderError(new RenderError(lint.message, lint.path, lint.hint), resolved, w.configSource)).trim());
 }
 
 // The part of a run's identity shared by its modes and repetitions, as canonical JSON (computed once

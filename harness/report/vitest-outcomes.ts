@@ -4,7 +4,7 @@ import type { SuitePlan } from '../plan/build-plan.ts';
 import { testFilePath } from '../compile/generate-test-file.ts';
 import type { HarnessTaskMeta } from '../results/task-meta.ts';
 import type { RunOutcome } from './run-outcome.ts';
-import { readRunRecord, type RunRecord } from './run-records.ts';
+import { readRunRecord, type RunRecord } from '../results/artifact-store.ts';
 
 /** What Vitest knows of one test, as plain data (so the conversion is testable without Vitest). */
 export interface TestFacts {

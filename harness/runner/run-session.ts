@@ -9,6 +9,7 @@ import { artifactDirName, timestampForPath } from '../results/artifact-dir.ts';
 import { redactFileInPlace } from '../results/redact.ts';
 import { keyMetricsFrom } from '../results/key-metrics.ts';
 import { assessRun, blockOf, describeUnchecked, type Baselines, type RunBlock } from '../results/assess-run.ts';
+import { absentLoadMetrics, absentMetricsWarning } from '../results/validity.ts';
 import { ArtifactBaselines } from '../results/baselines.ts';
 import { CleanupStack } from './cleanup-stack.ts';
 import { classifyFailure, InvalidRunError, RunFailedError, RunInterruptedError } from './run-failure.ts';
@@ -173,6 +174,8 @@ export class RunSession {
       const block = this.opts.block ?? blockOf(run);
       assessment = assessRun({ ...block, checks: { validity: run.validity, expect: run.expect }, hasClients: commands.some((c) => c.role === 'client') }, keyMetrics, baselines);
       describeUnchecked(block, assessment.unchecked).forEach((w) => this.recorder.warn(w));
+      const absent = absentMetricsWarning(absentLoadMetrics(keyMetrics, commands.some((c) => c.role === 'client')), run.validity);
+      if (absent) this.recorder.warn(absent);
       if (assessment.problems.length > 0) failure = new InvalidRunError(assessment.problems);
     }
     this.redactLogs();

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { collectRunRecords, RunRecordError } from '../../report/run-records.ts';
+import { collectRunRecords, ArtifactReadError } from '../../results/artifact-store.ts';
 import { outcomeFromRecord } from '../../report/run-outcome.ts';
 import { createReporters, finishSuites } from '../../report/suite-reports.ts';
 import { unsafeNameReason } from '../../util/safe-name.ts';
@@ -35,7 +35,7 @@ export async function mergeCommand(rootDir: string, dirs: string[], opts: { summ
   try {
     records = collectRunRecords(dirs);
   } catch (err) {
-    if (err instanceof RunRecordError) throw new UsageError(err.message);
+    if (err instanceof ArtifactReadError) throw new UsageError(err.message);
     throw err;
   }
   if (records.length === 0) throw new UsageError(`no run_result.json under ${dirs.join(', ')}: pass the shards' artifact folders (or folders that hold them)`);

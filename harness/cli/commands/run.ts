@@ -6,8 +6,6 @@ import type { CliIo } from '../main.ts';
 import { formatPlan, planToJson } from '../print-plan.ts';
 import { readRunFlags } from '../run-flags.ts';
 import { formatResumePlan, resumePlan } from '../../results/resume-plan.ts';
-import { PreviousRunError } from '../../results/previous-runs.ts';
-import { UsageError } from '../errors.ts';
 import { removeAllWorktrees } from '../../mutations/worktree.ts';
 import { deployForSuite } from './deploy.ts';
 import { sweepLeftovers } from '../../process/containment.ts';
@@ -32,12 +30,8 @@ export async function runCommand(rootDir: string, opts: Record<string, string | 
     checkArtifactsRoot(session.artifactsRoot, readMinFreeMb(opts.minFreeMb), opts.artifacts !== undefined ? '--artifacts' : 'HARNESS_ARTIFACTS_DIR (or --artifacts)');
   }
   if (session.resume) {
-    try {
-      io.stderr.write(`${formatResumePlan(resumePlan(plan, session.artifactsRoot))}\n`);
-    } catch (err) {
-      if (err instanceof PreviousRunError) throw new UsageError(err.message);
-      throw err;
-    }
+    // A result the artifact store cannot trust is exit 2 (ArtifactReadError), naming the file.
+    io.stderr.write(`${formatResumePlan(resumePlan(plan, session.artifactsRoot))}\n`);
   }
   if (opts.dryRun) {
     io.stdout.write(opts.json ? `${JSON.stringify(planToJson(plan, session.artifactsRoot), null, 2)}\n` : `${formatPlan(plan, session.artifactsRoot)}\n`);
