@@ -16,7 +16,7 @@ let headCache: { root: string; head: Head } | undefined;
 // repository owned by another user that git refuses: "detected dubious ownership").
 type Head = { commit: string } | { commit: null; why: string };
 
-function headCommit(root: string): Head {
+export function headCommit(root: string): Head {
   if (headCache?.root === root) return headCache.head;
   let head: Head;
   try {
@@ -29,6 +29,17 @@ function headCommit(root: string): Head {
   return head;
 }
 
+// git refuses a repository another user owns ("dubious ownership"): root in a CI container.
+export const isForeignCheckout = (head: Head): boolean => head.commit === null && head.why.includes('dubious ownership');
+const safeDirectoryFix = (root: string): string => `the checkout belongs to another user and git refuses it (as root in a CI container): git config --global --add safe.directory ${root}`;
+
+/** A plan warning when git refuses the project's checkout: plan.json would record git_commit: null. */
+export function foreignCheckoutWarning(root: string): string | null {
+  const head = headCommit(root);
+  if (!isForeignCheckout(head) || head.commit !== null) return null;
+  return `${root}: git rev-parse HEAD: ${head.why}; plan.json records git_commit: null\n  fix: ${safeDirectoryFix(root)}`;
+}
+
 // The mutations of a workload entry, checked and hashed, keyed by name (the `mutation` axis values).
 export function planMutations(suite: LoadedSuite, w: LoadedWorkload, issues: IssueCollector): Map<string, PlannedMutation> | null {
   const list = w.entry.mutations;
@@ -37,10 +48,7 @@ export function planMutations(suite: LoadedSuite, w: LoadedWorkload, issues: Iss
   if (MUTATION_PARAM in w.entry.parameters) issues.add(suite.source.issueAt(['workloads', w.index, 'parameters', MUTATION_PARAM], '`mutation` is reserved for the mutations axis', { hint: 'rename this parameter' }));
   const head = headCommit(suite.rootDir);
   if (head.commit === null) {
-    const foreign = head.why.includes('dubious ownership');
-    const hint = foreign
-      ? `the checkout belongs to another user and git refuses it (as root in a CI container): git config --global --add safe.directory ${suite.rootDir}`
-      : 'commit the project first: the base commit is recorded in plan.json';
+    const hint = isForeignCheckout(head) ? safeDirectoryFix(suite.rootDir) : 'commit the project first: the base commit is recorded in plan.json';
     issues.add(suite.source.issueAt(at(0), `mutations need a git repository with a commit at ${suite.rootDir} (git rev-parse HEAD: ${head.why})`, { hint }));
     return null;
   }

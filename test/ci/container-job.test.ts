@@ -52,6 +52,11 @@ describe.runIf(process.getuid?.() === 0)('the PR container job as root on a work
     expect(planBefore.all).toContain(`mutations need a git repository with a commit at ${workspace} (git rev-parse HEAD: fatal: detected dubious ownership in repository at '${workspace}')`);
     expect(planBefore.all).toContain(`the checkout belongs to another user and git refuses it (as root in a CI container): git config --global --add safe.directory ${workspace}`);
 
+    // A suite without mutations plans, but says plan.json would record no commit, and the fix.
+    const sanityBefore = await step('npx harness plan --suite sanity');
+    expect(sanityBefore.exitCode, sanityBefore.all).toBe(0);
+    expect(sanityBefore.stderr).toContain(`warning: ${workspace}: git rev-parse HEAD: fatal: detected dubious ownership in repository at '${workspace}'; plan.json records git_commit: null`);
+
     // The workflow's own step, right after checkout.
     const steps = smokeSteps();
     const safe = steps.findIndex((s) => s.run?.includes('safe.directory'));
@@ -66,5 +71,8 @@ describe.runIf(process.getuid?.() === 0)('the PR container job as root on a work
     expect(planAfter.exitCode, planAfter.all).toBe(0);
     expect(planAfter.stdout).toContain('Suite regression (experiments/configs/experiments/regression.yaml): 12 runs');
     expect(planAfter.stdout).toContain('mutation=kv-slow-get');
+    const sanityAfter = await step('npx harness plan --suite sanity');
+    expect(sanityAfter.exitCode, sanityAfter.all).toBe(0);
+    expect(sanityAfter.stderr).not.toContain('dubious ownership');
   }, 300_000);
 });
