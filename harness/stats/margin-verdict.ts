@@ -23,8 +23,8 @@ export function halfWidth(i: PercentInterval): number {
   return (i.high - i.low) / 2;
 }
 
-const fmt = (x: number): string => (Number.isFinite(x) ? `${x >= 0 && x !== 0 ? '+' : ''}${x.toFixed(1)} %` : x > 0 ? '+∞' : '−∞');
-/** "[−0.8 %, +1.9 %]": how verdict texts print an interval. */
+const fmt = (x: number): string => (Number.isFinite(x) ? `${x >= 0 && x !== 0 ? '+' : ''}${x.toFixed(1)} %` : x > 0 ? '+inf' : '-inf');
+/** "[-0.8 %, +1.9 %]": how verdict texts print an interval. */
 export const formatPercentInterval = (i: PercentInterval): string => `[${fmt(i.low)}, ${fmt(i.high)}]`;
 
 function checkMargin(margin: number): void {
