@@ -61,6 +61,8 @@ else
 fi
 echo "== workloads vs redis-benchmark / redis-server / wrk =="; node --import tsx bench/workloads.ts
 # Known-cost recovery, overhead resolution and A/A (BENCH_FIDELITY_SUITES, BENCH_AA_SUITES; minutes per suite).
+echo "== precision: simulated coverage and false verdicts of the anytime-valid sequences (docs/precision.md) =="
+node --import tsx bench/precision.ts
 echo "== fidelity: recovered injected cost, overhead interval half-width, A/A verdicts =="
 node --import tsx bench/fidelity.ts
 

@@ -67,6 +67,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .option('--min-effect-for <metric=fraction>', 'per-metric minimum effect (repeatable)', collect)
     .option('--metric <name>', 'only this metric (repeatable)', collect)
     .option('--alpha <p>', 'significance level (default 0.05)')
+    .option('--margin <percent>', 'margin verdicts instead: no change within ±X % / regressed / improved / inconclusive (e.g. 5%; docs/precision.md)')
     .action((base, candidate, opts) => set(compareCommand(base, candidate, opts, io)));
   program
     .command('merge')

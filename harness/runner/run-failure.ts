@@ -41,7 +41,7 @@ export const HARNESS_ERROR_NAMES = [
   'RunFailedError', 'RunInterruptedError', 'ServerExitedError', 'SettingTemplateError', 'ShellSyntaxError', 'SshConfigError',
   'StaleSuiteFileError', 'UnknownTemplateVariable', 'UnresolvedCommandError', 'UnsafePathError', 'UsageError',
   'DeployError', 'MalformedTemplate', 'PortInUseError', 'ResultWriteError', 'SuiteInterruptedError', 'UnknownIdError', 'ArtifactReadError', 'PrototypeKeyError', 'SummaryInputError', 'UnsafeFileError',
-  'RateSearchConfigError', 'SessionError', 'AdapterParseError', 'MetricsFormatError',
+  'RateSearchConfigError', 'SessionError', 'AdapterParseError', 'MetricsFormatError', 'PrecisionSettingsError',
 ] as const;
 export type HarnessErrorName = (typeof HARNESS_ERROR_NAMES)[number];
 
@@ -91,6 +91,7 @@ function kindOf(name: HarnessErrorName, err: Error): RunFailureKind {
     case 'UnsafeFileError':
     case 'RateSearchConfigError':
     case 'SessionError':
+    case 'PrecisionSettingsError':
       return 'config';
     case 'CompareInputError':
     case 'IngestError':

@@ -12,3 +12,7 @@ export * from './verdict.ts';
 export * from './normal.ts';
 export * from './known-cost.ts';
 export * from './student-t.ts';
+export * from './confidence-sequence.ts';
+export * from './margin-verdict.ts';
+export * from './precision-series.ts';
+export * from './precision-controller.ts';

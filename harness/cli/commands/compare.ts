@@ -1,4 +1,5 @@
-import { compareSummaries, formatComparisonMarkdown, loadComparable, CompareInputError } from '../../report/compare.ts';
+import { compareSummaries, formatComparisonMarkdown, loadComparable, CompareInputError, type ComparisonReport } from '../../report/compare.ts';
+import { compareWithMargin, formatMarginMarkdown, type MarginReport } from '../../report/compare-margin.ts';
 import { checkOutputPath, writeFileSafe } from '../../util/safe-file.ts';
 import { mutationSide } from '../../report/mutation-side.ts';
 import { BASE_MUTATION } from '../../plan/mutations.ts';
@@ -14,6 +15,7 @@ export interface CompareFlags {
   metric?: string[];
   alpha?: string;
   mutation?: string;
+  margin?: string;
 }
 
 function fraction(flag: string, v: string): number {
@@ -37,7 +39,11 @@ export function compareCommand(base: string, candidateArg: string | undefined, f
     minEffects[metric] = fraction('--min-effect-for', value);
   }
   if (flags.out) checkOutputPath(flags.out, { what: '--out' });
-  let report;
+  // --margin 5% (or 0.05): margin verdicts from confidence sequences (docs/precision.md).
+  const margin = flags.margin === undefined ? undefined : fraction('--margin', flags.margin) * 100;
+  const alpha = flags.alpha ? fraction('--alpha', flags.alpha) : undefined;
+  let report: ComparisonReport & { margin?: MarginReport };
+  let marginReport: MarginReport | undefined;
   try {
     const [b, c] = [loadComparable(base), loadComparable(candidate)];
     const sides = flags.mutation ? [mutationSide(b, BASE_MUTATION, base), mutationSide(c, flags.mutation, candidate)] : [b, c];
@@ -45,19 +51,25 @@ export function compareCommand(base: string, candidateArg: string | undefined, f
     report = compareSummaries(sides[0]!, sides[1]!, labels, {
       ...(flags.minEffect ? { minEffect: fraction('--min-effect', flags.minEffect) } : {}),
       minEffects,
-      ...(flags.alpha ? { alpha: fraction('--alpha', flags.alpha) } : {}),
+      ...(alpha !== undefined ? { alpha } : {}),
       ...(flags.metric?.length ? { metrics: flags.metric } : {}),
     });
+    if (margin !== undefined) {
+      marginReport = compareWithMargin(sides[0]!, sides[1]!, { margin, ...(alpha !== undefined ? { alpha } : {}), ...(flags.metric?.length ? { metrics: flags.metric } : {}) });
+      report = { ...report, margin: marginReport };
+    }
   } catch (err) {
     if (err instanceof CompareInputError) throw new UsageError(err.message);
     throw err;
   }
-  const text = flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatComparisonMarkdown(report);
+  const text = flags.json ? `${JSON.stringify(report, null, 2)}\n` : marginReport ? formatMarginMarkdown(marginReport, { base: report.baseLabel, candidate: report.candidateLabel }) : formatComparisonMarkdown(report);
   // --out names a file the user chose: its folder must exist, and a device or FIFO is refused.
   if (flags.out) writeFileSafe(flags.out, text, { what: '--out' });
   io.stdout.write(text);
   if (report.rows.length === 0) io.stderr.write('warning: nothing to compare: no workload × mode × variant and metric appears on both sides\n');
-  if (failOn === 'regression' && report.counts.regressed > 0) return 1;
-  if (failOn === 'inconclusive' && (report.counts.regressed > 0 || report.counts.inconclusive > 0)) return 1;
+  // With --margin the margin verdicts decide the exit code.
+  const counts = marginReport?.counts ?? report.counts;
+  if (failOn === 'regression' && counts.regressed > 0) return 1;
+  if (failOn === 'inconclusive' && (counts.regressed > 0 || counts.inconclusive > 0)) return 1;
   return 0;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ModeSchema, MODES } from './instrumentation.ts';
 import { NameSchema, ScalarSchema, SecondsSchema } from './common.ts';
+import { PrecisionSchema } from './precision.ts';
 
 export const AnnotationsSchema = z.record(z.string(), ScalarSchema).describe('Free-form tags stored in plan.json / run_result.json.');
 
@@ -59,6 +60,7 @@ export const WorkloadEntrySchema = z.strictObject({
   expect: ExpectSchema.optional(),
   mutations: z.array(MutationSchema).optional().describe('Each mutation is a value of the `mutation` axis; runs execute in its worktree.'),
   mutation_base: z.boolean().default(true).describe('Also run the unpatched base (mutation=base).'),
+  precision: PrecisionSchema.optional().describe('Precision targets for this entry; win over the suite’s (docs/precision.md).'),
 });
 
 export const SuiteSchema = z.strictObject({
@@ -68,6 +70,7 @@ export const SuiteSchema = z.strictObject({
   seed: z.number().int().optional().describe('Seed for `order: random`. @default derived from the suite name'),
   overrides: OverridesSchema.default({}),
   validity: ValiditySchema.partial().optional().describe('Suite-wide validity rules; a workload entry’s own win.'),
+  precision: PrecisionSchema.optional().describe('Suite-wide precision targets; a workload entry’s own win (docs/precision.md).'),
   workloads: z.array(WorkloadEntrySchema).min(1, 'a suite needs at least one workload'),
 });
 

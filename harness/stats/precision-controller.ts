@@ -1,0 +1,166 @@
+import { costRatio } from './overhead.ts';
+import { metricDirection, type Direction } from './direction.ts';
+import { PrecisionSeries, type PrecisionTarget, type SeriesState } from './precision-series.ts';
+
+/** Precision settings of a suite or workload entry (descriptor `precision:`, resolved). */
+export interface PrecisionSettings {
+  targets: PrecisionTarget[];
+  /** @default 0.95 */
+  confidence?: number;
+  /** Blocks always run, whatever the intervals say. @default 3 */
+  minRepetitions?: number;
+  /** Blocks never exceeded. */
+  maxRepetitions: number;
+  /** Wall-clock budget for all blocks, seconds; none: only maxRepetitions bounds the run. */
+  timeBudgetSeconds?: number;
+  /** The mode overheads are measured against. @default 'baseline' */
+  baselineMode?: string;
+  /** Which way metrics are better, over the table in direction.ts. */
+  directions?: Record<string, Direction>;
+}
+
+/** One repetition block as read back: every mode's key metrics (a failed run's mode is absent). */
+export interface BlockMetrics {
+  repetition: number;
+  /** Wall-clock seconds the block took, all its modes. */
+  seconds: number;
+  modes: Record<string, Record<string, number>>;
+}
+
+/** Why measuring stopped (suite-wide), or why one metric's result is final. */
+export type StopReason = 'target-met' | 'verdict-decided' | 'max-repetitions' | 'time-budget';
+
+export type PrecisionDecision =
+  | { action: 'run-next-block'; blocks: number; reason: string }
+  | { action: 'stop'; blocks: number; reason: StopReason; message: string };
+
+/** A target's final or current state, with why it stopped (once the controller said stop). */
+export interface PrecisionResult extends SeriesState {
+  stopReason: StopReason | null;
+}
+
+/** A precision setting the controller cannot work with. */
+export class PrecisionSettingsError extends Error {
+  override readonly name = 'PrecisionSettingsError';
+}
+
+// PrecisionController: the stop rule of a self-correcting suite, with no I/O. The runner creates
+// one per workload entry with its resolved `precision:` settings, then after every completed
+// repetition block calls addBlock(block) — blocks in repetition order, each with every mode's key
+// metrics (a mode whose run failed or lacks a metric is simply absent) and the block's wall-clock
+// seconds — and decide(). decide() says 'run-next-block' until (a) at least minRepetitions blocks
+// ran and every (target, mode) series has its half-width ≤ target or a decided margin verdict, or
+// (b) maxRepetitions blocks ran, or (c) the time budget is spent or the next block (at the mean
+// block duration so far) would overrun it; then 'stop' with the suite-wide reason. results() gives
+// each series' estimate, interval, achieved half-width, verdict, outliers and its own stop reason.
+// Checking after every block is what the confidence sequences are built for: the intervals and
+// verdicts stay valid at whatever block the controller stops (docs/precision.md).
+export class PrecisionController {
+  private readonly series = new Map<string, PrecisionSeries>();
+  private readonly blocks: BlockMetrics[] = [];
+  private stopped: StopReason | null = null;
+  private readonly confidence: number;
+  private readonly minRepetitions: number;
+  private readonly baseline: string;
+
+  constructor(private readonly settings: PrecisionSettings) {
+    const { targets, confidence = 0.95, minRepetitions = 3, maxRepetitions, timeBudgetSeconds } = settings;
+    const problems: string[] = [];
+    if (targets.length === 0) problems.push('targets: give at least one target');
+    if (!(confidence > 0 && confidence < 1)) problems.push(`confidence: must be in (0, 1), got ${confidence}`);
+    if (!(Number.isInteger(maxRepetitions) && maxRepetitions >= 1)) problems.push(`max_repetitions: must be an integer ≥ 1, got ${maxRepetitions}`);
+    if (!(Number.isInteger(minRepetitions) && minRepetitions >= 1 && minRepetitions <= maxRepetitions)) {
+      problems.push(`min_repetitions: must be an integer in [1, max_repetitions = ${maxRepetitions}], got ${minRepetitions}`);
+    }
+    if (timeBudgetSeconds !== undefined && !(timeBudgetSeconds > 0)) problems.push(`time_budget: must be > 0 s, got ${timeBudgetSeconds}`);
+    targets.forEach((t, i) => {
+      if (!(t.halfWidth > 0)) problems.push(`targets[${i}].half_width: must be > 0, got ${t.halfWidth}`);
+    });
+    if (problems.length) throw new PrecisionSettingsError(`precision settings: ${problems.join('; ')}`);
+    this.confidence = confidence;
+    this.minRepetitions = minRepetitions;
+    this.baseline = settings.baselineMode ?? 'baseline';
+  }
+
+  /** Feed the next completed block (repetitions strictly increasing). */
+  addBlock(block: BlockMetrics): void {
+    const last = this.blocks.at(-1);
+    if (last && block.repetition <= last.repetition) {
+      throw new PrecisionSettingsError(`addBlock: repetition ${block.repetition} after ${last.repetition}: blocks must come in repetition order, once each`);
+    }
+    if (!(block.seconds >= 0)) throw new PrecisionSettingsError(`addBlock: repetition ${block.repetition} has duration ${block.seconds} s`);
+    this.blocks.push(block);
+    const base = Object.hasOwn(block.modes, this.baseline) ? block.modes[this.baseline] : undefined;
+    for (const target of this.settings.targets) {
+      const direction = metricDirection(target.metric, this.settings.directions);
+      for (const mode of Object.keys(block.modes)) {
+        if (target.of === 'overhead' && mode === this.baseline) continue;
+        const value = valueOf(block.modes[mode], target.metric);
+        let log: number | null = null;
+        if (target.of === 'value') log = value === null ? null : Math.log(value);
+        else {
+          const b = valueOf(base, target.metric);
+          log = value === null || b === null ? null : Math.log(costRatio({ baseline: b, mode: value }, direction));
+        }
+        this.seriesFor(target, mode).add(block.repetition, log);
+      }
+    }
+    // A mode absent from this block (its run failed) still counts the block as missing.
+    for (const s of this.series.values()) {
+      if (!Object.hasOwn(block.modes, s.mode)) s.add(block.repetition, null);
+    }
+  }
+
+  private seriesFor(target: PrecisionTarget, mode: string): PrecisionSeries {
+    const key = `${this.settings.targets.indexOf(target)}\0${mode}`;
+    let s = this.series.get(key);
+    if (!s) {
+      s = new PrecisionSeries(target, mode, this.confidence);
+      // Blocks before this mode first appeared are missing for it.
+      for (const b of this.blocks.slice(0, -1)) s.add(b.repetition, null);
+      this.series.set(key, s);
+    }
+    return s;
+  }
+
+  /** Run another block, or stop and why. */
+  decide(): PrecisionDecision {
+    const n = this.blocks.length;
+    const { maxRepetitions, timeBudgetSeconds } = this.settings;
+    const states = [...this.series.values()].map((s) => s.status());
+    const pending = states.filter((s) => s.status === 'pending');
+    const elapsed = this.blocks.reduce((sum, b) => sum + b.seconds, 0);
+    const stop = (reason: StopReason, message: string): PrecisionDecision => {
+      this.stopped = reason;
+      return { action: 'stop', blocks: n, reason, message };
+    };
+    if (n >= this.minRepetitions && states.length > 0 && pending.length === 0) {
+      const allMet = states.every((s) => s.status === 'met');
+      return stop(allMet ? 'target-met' : 'verdict-decided', `every target met or decided after ${n} blocks`);
+    }
+    if (n >= maxRepetitions) return stop('max-repetitions', `max_repetitions (${maxRepetitions}) reached with ${pending.length} target(s) open`);
+    if (timeBudgetSeconds !== undefined && n > 0 && elapsed + elapsed / n > timeBudgetSeconds) {
+      return stop('time-budget', `time budget ${timeBudgetSeconds} s: ${elapsed.toFixed(0)} s spent, the next block (~${(elapsed / n).toFixed(0)} s) would overrun it`);
+    }
+    const open = n < this.minRepetitions ? `min_repetitions is ${this.minRepetitions}` : `${pending.length} target(s) open: ${pending.map((s) => `${s.mode} ${s.of === 'overhead' ? 'overhead ' : ''}${s.metric} ±${fmtWidth(s.achievedHalfWidth)} > ±${s.target}`).join(', ')}`;
+    return { action: 'run-next-block', blocks: n, reason: open };
+  }
+
+  /** Every (target, mode) series' state; stopReason is set once decide() said stop. */
+  results(): PrecisionResult[] {
+    return [...this.series.values()].map((s) => {
+      const state = s.state();
+      const own: StopReason | null = this.stopped === null ? null : state.status === 'met' ? 'target-met' : state.status === 'decided' ? 'verdict-decided' : this.stopped;
+      return { ...state, stopReason: own };
+    });
+  }
+}
+
+const fmtWidth = (w: number): string => (Number.isFinite(w) ? w.toFixed(2) : '∞');
+
+// A positive finite metric value, or null (missing, zero or negative values have no log).
+function valueOf(metrics: Record<string, number> | undefined, metric: string): number | null {
+  if (!metrics || !Object.hasOwn(metrics, metric)) return null;
+  const v = metrics[metric];
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : null;
+}

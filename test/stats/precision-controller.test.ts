@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { PrecisionController, PrecisionSettingsError, type BlockMetrics } from '../../harness/stats/precision-controller.ts';
+import { MEASURED_NOISE, runNoise } from '../../harness/stats/precision-simulation.ts';
+
+const METRIC = 'server_cpu_us_per_req';
+
+// Blocks of a baseline and one observer costing `percent`, with the measured run noise.
+function blocks(percent: number, seed: number, count: number, seconds = 10): BlockMetrics[] {
+  const draw = runNoise(seed, MEASURED_NOISE);
+  return Array.from({ length: count }, (_, i) => ({
+    repetition: i + 1,
+    seconds,
+    modes: { baseline: { [METRIC]: 50 * Math.exp(draw()) }, microsentinel: { [METRIC]: 50 * (1 + percent / 100) * Math.exp(draw()) } },
+  }));
+}
+
+// Feed blocks until the controller says stop; the decision and the blocks used.
+function runUntilStop(c: PrecisionController, bs: BlockMetrics[]): { decision: ReturnType<PrecisionController['decide']>; used: number } {
+  for (let i = 0; i < bs.length; i++) {
+    c.addBlock(bs[i]!);
+    const decision = c.decide();
+    if (decision.action === 'stop') return { decision, used: i + 1 };
+  }
+  throw new Error('never stopped');
+}
+
+describe('PrecisionController', () => {
+  it('runs until the half-width target is met, then stops with target-met and the achieved width', () => {
+    const c = new PrecisionController({ targets: [{ metric: METRIC, of: 'overhead', halfWidth: 3 }], maxRepetitions: 200 });
+    const { decision, used } = runUntilStop(c, blocks(5, 1, 200));
+    expect(decision).toMatchObject({ action: 'stop', reason: 'target-met' });
+    expect(used).toBeGreaterThan(7);
+    expect(used).toBeLessThan(200);
+    const [r] = c.results();
+    expect(r).toMatchObject({ mode: 'microsentinel', metric: METRIC, of: 'overhead', stopReason: 'target-met', status: 'met', blocks: used });
+    expect(r!.achievedHalfWidth).toBeLessThanOrEqual(3);
+    expect(r!.interval.low).toBeLessThan(5);
+    expect(r!.interval.high).toBeGreaterThan(5);
+  });
+
+  it('stops early on a decided margin verdict ("costs more than 2 %") before the width target', () => {
+    const c = new PrecisionController({ targets: [{ metric: METRIC, of: 'overhead', halfWidth: 0.5, margin: 2 }], maxRepetitions: 200 });
+    const { decision } = runUntilStop(c, blocks(15, 2, 200));
+    expect(decision.reason).toBe('verdict-decided');
+    const [r] = c.results();
+    expect(r).toMatchObject({ verdict: 'costs-more', stopReason: 'verdict-decided' });
+    expect(r!.verdictText).toMatch(/^costs more than 2 % \(interval \[\+\d+\.\d %, \+\d+\.\d %\]\)$/);
+  });
+
+  it('keeps going while a target is open and says which, then stops at max_repetitions with the reason per metric', () => {
+    const c = new PrecisionController({ targets: [{ metric: METRIC, of: 'overhead', halfWidth: 0.1, margin: 2 }], maxRepetitions: 12 });
+    const bs = blocks(2, 3, 12);
+    bs.slice(0, 11).forEach((b) => {
+      c.addBlock(b);
+      const d = c.decide();
+      expect(d.action).toBe('run-next-block');
+      if (b.repetition >= 3) expect(d.reason).toMatch(/^1 target\(s\) open: microsentinel overhead server_cpu_us_per_req ±(\d+\.\d\d|∞) > ±0\.1$/);
+    });
+    c.addBlock(bs[11]!);
+    expect(c.decide()).toMatchObject({ action: 'stop', reason: 'max-repetitions', message: 'max_repetitions (12) reached with 1 target(s) open' });
+    expect(c.results()[0]).toMatchObject({ stopReason: 'max-repetitions', verdict: 'inconclusive', blocks: 12 });
+  });
+
+  it('honours min_repetitions even when every target is met at once', () => {
+    const c = new PrecisionController({ targets: [{ metric: METRIC, of: 'value', halfWidth: 1000 }], minRepetitions: 5, maxRepetitions: 50 });
+    const bs = blocks(0, 4, 50);
+    for (let i = 0; i < 4; i++) {
+      c.addBlock(bs[i]!);
+      expect(c.decide()).toMatchObject({ action: 'run-next-block', reason: 'min_repetitions is 5' });
+    }
+    c.addBlock(bs[4]!);
+    // value targets track every mode, baseline included; 7 blocks give the first finite bound.
+    expect(c.decide().action).toBe('run-next-block');
+    expect(c.results().map((r) => r.mode).sort()).toEqual(['baseline', 'microsentinel']);
+  });
+
+  it('stops before a block that would overrun the time budget', () => {
+    const c = new PrecisionController({ targets: [{ metric: METRIC, of: 'overhead', halfWidth: 0.1 }], maxRepetitions: 100, timeBudgetSeconds: 95 });
+    const { decision, used } = runUntilStop(c, blocks(0, 5, 100, 10));
+    expect(used).toBe(9);
+    expect(decision).toMatchObject({ reason: 'time-budget', message: 'time budget 95 s: 90 s spent, the next block (~10 s) would overrun it' });
+    expect(c.results()[0]!.stopReason).toBe('time-budget');
+  });
+
+  it('records blocks without a usable value as missing (failed run, no baseline, zero) and reports outlier blocks without dropping them', () => {
+    const c = new PrecisionController({ targets: [{ metric: METRIC, of: 'overhead', halfWidth: 1 }], maxRepetitions: 20 });
+    const ok = (rep: number, m: number): BlockMetrics => ({ repetition: rep, seconds: 1, modes: { baseline: { [METRIC]: 100 }, microsentinel: { [METRIC]: m } } });
+    c.addBlock(ok(1, 101));
+    c.addBlock({ repetition: 2, seconds: 1, modes: { baseline: { [METRIC]: 100 } } });
+    c.addBlock({ repetition: 3, seconds: 1, modes: { microsentinel: { [METRIC]: 101 } } });
+    c.addBlock(ok(4, 0));
+    c.addBlock(ok(5, 102));
+    c.addBlock(ok(6, 140));
+    c.addBlock(ok(7, 101.5));
+    const [r] = c.results();
+    expect(r!.missingRepetitions).toEqual([2, 3, 4]);
+    expect(r!.blocks).toBe(4);
+    expect(r!.outlierRepetitions).toEqual([6]);
+    expect(r!.clippedRepetitions).toEqual([6]);
+    expect(r!.stopReason).toBeNull();
+  });
+
+  it('reads throughput overhead as baseline/mode (higher is better)', () => {
+    const c = new PrecisionController({ targets: [{ metric: 'throughput_rps', of: 'overhead', halfWidth: 1 }], maxRepetitions: 20 });
+    for (let rep = 1; rep <= 10; rep++) c.addBlock({ repetition: rep, seconds: 1, modes: { baseline: { throughput_rps: 1000 }, perf: { throughput_rps: 900 } } });
+    expect(c.results()[0]!.estimate).toBeCloseTo(11.111, 2);
+  });
+
+  it('refuses bad settings all at once, and blocks out of order', () => {
+    expect(() => new PrecisionController({ targets: [{ metric: METRIC, of: 'overhead', halfWidth: 0 }], maxRepetitions: 0, minRepetitions: 2, confidence: 1.5, timeBudgetSeconds: -1 })).toThrow(
+      new PrecisionSettingsError(
+        'precision settings: confidence: must be in (0, 1), got 1.5; max_repetitions: must be an integer ≥ 1, got 0; min_repetitions: must be an integer in [1, max_repetitions = 0], got 2; time_budget: must be > 0 s, got -1; targets[0].half_width: must be > 0, got 0',
+      ),
+    );
+    const c = new PrecisionController({ targets: [{ metric: METRIC, of: 'overhead', halfWidth: 1 }], maxRepetitions: 5 });
+    c.addBlock(blocks(0, 1, 1)[0]!);
+    expect(() => c.addBlock(blocks(0, 1, 1)[0]!)).toThrow(/repetition 1 after 1: blocks must come in repetition order/);
+  });
+});
