@@ -7,6 +7,9 @@ export const INTERRUPT_GRACE_MS = 30_000;
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
+/** How often `harness run` checks that the process that started it is still there. */
+const PARENT_CHECK_MS = 250;
+
 export interface VitestExit {
   exitCode: number | null;
   /** The signal that interrupted the suite (forwarded to Vitest), if one did. */
@@ -35,6 +38,16 @@ export async function runVitestChild(args: string[], opts: { cwd: string; env: R
     killTimer = setTimeout(() => signalGroup(pgid, 'SIGKILL'), opts.graceMs ?? INTERRUPT_GRACE_MS);
   };
   for (const s of SIGNALS) process.on(s, onSignal);
+  // A wrapper that died without passing its signal on (`npx`, `npm run`, a supervisor that signals
+  // only its direct child) leaves this process re-parented: stop the suite as SIGTERM would.
+  const parent = process.ppid;
+  const orphanWatch = setInterval(() => {
+    if (process.ppid !== parent && !interrupted) {
+      process.stderr.write(`harness: the process that started it (pid ${parent}) is gone: stopping the suite as on SIGTERM\n`);
+      onSignal('SIGTERM');
+    }
+  }, PARENT_CHECK_MS);
+  orphanWatch.unref();
   try {
     const result = await child;
     // Vitest's main process exits at once on a signal; its worker is still recording its run.
@@ -43,6 +56,7 @@ export async function runVitestChild(args: string[], opts: { cwd: string; env: R
     if (pgid !== undefined && groupMembers(pgid).length > 0) signalGroup(pgid, 'SIGKILL');
     return { exitCode: result.exitCode ?? null, interrupted };
   } finally {
+    clearInterval(orphanWatch);
     clearTimeout(killTimer);
     for (const s of SIGNALS) process.off(s, onSignal);
   }

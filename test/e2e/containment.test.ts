@@ -9,6 +9,7 @@ import { TempProject } from '../helpers/temp-project.ts';
 import { freePort } from '../helpers/ports.ts';
 import { runCli } from '../helpers/cli.ts';
 import { isAlive, waitGone } from '../helpers/pids.ts';
+import { execa } from 'execa';
 
 // Real harness runs (CLI → Vitest → worker → servers) killed in the ways a user or the OS would.
 const programs = path.join(PACKAGE_ROOT, 'test/fixtures/programs');
@@ -174,6 +175,40 @@ describe('containment', () => {
     await expectRunGone(entry, escapee, 1000);
   }, 120_000);
 });
+
+describe('a wrapper that dies', () => {
+  it('a dead parent (npx, npm run, a supervisor that signals only its child) stops the suite as SIGTERM would', async () => {
+    const artifacts = path.join(project.root, 'out-wrapper');
+    // `sh` stands for npx: killed, it does not pass the signal on, and harness is re-parented.
+    const wrapper = execa('sh', ['-c', `"${process.execPath}" "${path.join(PACKAGE_ROOT, 'bin/harness.js')}" run --suite long --artifacts "${artifacts}" > "${path.join(project.root, 'wrapper.log')}" 2>&1; true`], { cwd: project.root, reject: false, env: { NO_COLOR: '1' } });
+    const entry = await liveEntry(artifacts);
+    const escapee = Number(readFileSync(path.join(project.root, 'escapee.pid'), 'utf8'));
+    const harnessPid = childrenOf(wrapper.pid!)[0]!;
+    expect(harnessPid).toBeGreaterThan(0);
+    process.kill(wrapper.pid!, 'SIGKILL');
+    await wrapper;
+    // The harness notices, stops the run the normal way (recorded as interrupted) and exits.
+    expect(await waitGone(harnessPid, 60_000)).toBe(true);
+    await expectRunGone(entry, escapee, 2000);
+    const [r] = results(artifacts);
+    expect(r!.status).toBe('interrupted');
+    expect(readFileSync(path.join(project.root, 'wrapper.log'), 'utf8')).toMatch(/the process that started it \(pid \d+\) is gone: stopping the suite as on SIGTERM/);
+  }, 120_000);
+});
+
+// The pids whose parent is `pid`.
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        return readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ')[1] === String(pid);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
 
 describe('ports', () => {
   it('fails a run whose declared port another process holds, naming its pid and command line', async () => {
