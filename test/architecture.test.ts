@@ -10,6 +10,7 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 
 /** Lowest first. Folders on one line are peers: they may not import each other. */
 const LAYERS: string[][] = [
+  ['errors'],
   ['util', 'stats', 'types', 'schemas'],
   ['config', 'mutations'],
   ['plan'],

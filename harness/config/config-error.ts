@@ -1,3 +1,4 @@
+import { HarnessError } from '../errors/harness-error.ts';
 // One problem found in a descriptor or workload config, pinned to file:line:column and key path.
 export interface ConfigIssue {
   file: string;
@@ -29,7 +30,8 @@ export function formatIssue(issue: ConfigIssue): string {
 }
 
 /** Every problem of a configuration, collected first and reported together. */
-export class ConfigError extends Error {
+export class ConfigError extends HarnessError {
+  readonly failureKind = 'config' as const;
   readonly issues: ConfigIssue[];
 
   constructor(issues: ConfigIssue[], title = 'Invalid experiment configuration') {

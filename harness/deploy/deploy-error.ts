@@ -1,3 +1,4 @@
+import { HarnessError } from '../errors/harness-error.ts';
 /** What went wrong deploying to (or checking) a generator node; a closed set, details in the message. */
 export type DeployProblem =
   | 'build-failed'
@@ -12,7 +13,8 @@ export type DeployProblem =
   | 'remote-failed';
 
 /** A deployment problem on one host, with the fix; a run that meets one fails as a `remote` failure. */
-export class DeployError extends Error {
+export class DeployError extends HarnessError {
+  readonly failureKind = 'remote' as const;
   constructor(
     readonly problem: DeployProblem,
     /** `gen1 (10.211.0.2:22)`, or `local` for the build. */

@@ -1,5 +1,6 @@
 import { ident, literal } from './schema.ts';
 import type { SqlEngine } from './sql-engine.ts';
+import { HarnessError } from '../errors/harness-error.ts';
 
 /**
  * The runs one ID selects, as a subquery of execution ids: a suite execution ID selects every run
@@ -19,7 +20,8 @@ export interface Selection {
 }
 
 /** An ID that selects no ingested run. */
-export class UnknownIdError extends Error {
+export class UnknownIdError extends HarnessError {
+  readonly failureKind = 'config' as const;
   override name = 'UnknownIdError';
 }
 

@@ -1,4 +1,5 @@
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { HarnessError } from '../errors/harness-error.ts';
 
 /**
  * What ingest and the notebook queries need of a ClickHouse: statements, JSON rows in and out.
@@ -15,7 +16,8 @@ export interface SqlEngine {
 }
 
 /** ClickHouse could not be reached or refused a statement. */
-export class IngestError extends Error {
+export class IngestError extends HarnessError {
+  readonly failureKind = 'internal' as const;
   override name = 'IngestError';
 }
 

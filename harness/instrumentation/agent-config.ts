@@ -2,9 +2,11 @@ import { parse, stringify } from 'smol-toml';
 import { setPath } from '../plan/merge.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { readTextBounded } from '../util/safe-file.ts';
+import { HarnessError } from '../errors/harness-error.ts';
 
 /** The agent's TOML config could not be read or rendered. */
-export class AgentConfigError extends Error {
+export class AgentConfigError extends HarnessError {
+  readonly failureKind = 'config' as const;
   override readonly name = 'AgentConfigError';
 }
 

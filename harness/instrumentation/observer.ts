@@ -11,9 +11,11 @@ import { renderAgentConfig } from './agent-config.ts';
 import { agentVersion } from '../results/provenance.ts';
 import { parsePerfStatCsv } from './perf-stat-parser.ts';
 import { fetchMetricsText, parsePrometheusText } from './prometheus-snapshot.ts';
+import { HarnessError } from '../errors/harness-error.ts';
 
 /** An observer that could not start or died: fails the run with its log line. */
-export class ObserverError extends Error {
+export class ObserverError extends HarnessError {
+  readonly failureKind = 'observer' as const;
   override readonly name = 'ObserverError';
 }
 

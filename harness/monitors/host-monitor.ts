@@ -7,9 +7,11 @@ import { createLocalProcess } from '../process/from-plan.ts';
 import type { MonitorRecord } from '../results/run-result-sections.ts';
 import { parseMpstatJson } from './mpstat-parser.ts';
 import { parsePidstat, parsePidstatSamples } from './pidstat-parser.ts';
+import { HarnessError } from '../errors/harness-error.ts';
 
 /** A required monitor that cannot run. */
-export class MonitorError extends Error {
+export class MonitorError extends HarnessError {
+  readonly failureKind = 'observer' as const;
   override readonly name = 'MonitorError';
 }
 

@@ -1,7 +1,9 @@
 import { execa } from 'execa';
+import { HarnessError } from '../errors/harness-error.ts';
 
 /** A git command that failed, with what git said. */
-export class GitError extends Error {
+export class GitError extends HarnessError {
+  readonly failureKind = 'config' as const;
   override readonly name = 'GitError';
 }
 

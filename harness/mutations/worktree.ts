@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { git, GitError } from './git.ts';
+import { HarnessError } from '../errors/harness-error.ts';
 
 export interface MutationSpec {
   name: string;
@@ -21,12 +22,14 @@ export interface PreparedWorktree {
 }
 
 /** A patch that does not apply: names the patch file and the hunk git rejected. */
-export class PatchError extends Error {
+export class PatchError extends HarnessError {
+  readonly failureKind = 'config' as const;
   override readonly name = 'PatchError';
 }
 
 /** A mutation's build command failed. */
-export class BuildError extends Error {
+export class BuildError extends HarnessError {
+  readonly failureKind = 'process' as const;
   override readonly name = 'BuildError';
 }
 

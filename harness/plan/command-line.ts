@@ -1,7 +1,9 @@
 import { parse } from 'shell-quote';
+import { HarnessError } from '../errors/harness-error.ts';
 
 /** A command string that needs a shell to mean what it says (pipes, `;`, redirections, comments). */
-export class ShellSyntaxError extends Error {
+export class ShellSyntaxError extends HarnessError {
+  readonly failureKind = 'config' as const;
   override readonly name = 'ShellSyntaxError';
 }
 

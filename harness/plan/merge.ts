@@ -1,3 +1,4 @@
+import { HarnessError } from '../errors/harness-error.ts';
 type Json = unknown;
 
 // Keys that would reach Object.prototype through plain objects. Descriptors reject them at load
@@ -5,7 +6,8 @@ type Json = unknown;
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** A merge or path that names a prototype key. */
-export class PrototypeKeyError extends Error {
+export class PrototypeKeyError extends HarnessError {
+  readonly failureKind = 'config' as const;
   constructor(readonly key: string) {
     super(`\`${key}\` cannot be used as a key (it would reach JavaScript's object prototype)`);
     this.name = 'PrototypeKeyError';

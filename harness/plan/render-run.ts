@@ -10,9 +10,11 @@ import { renderObserver, renderMonitors, renderScrapes } from './render-instrume
 import { bundledArgv } from './remote-program.ts';
 import type { PlannedRun, ProcessPlan, ReadyPlan, ResultsPlan, RunCommands, RunContext } from './run-types.ts';
 import { PACKAGE_ROOT } from '../config/project-root.ts';
+import { HarnessError } from '../errors/harness-error.ts';
 
 /** A problem rendering a run's commands, at a path of the resolved config. */
-export class RenderError extends Error {
+export class RenderError extends HarnessError {
+  readonly failureKind = 'config' as const;
   override readonly name = 'RenderError';
   constructor(
     message: string,

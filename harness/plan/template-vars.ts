@@ -2,6 +2,7 @@ import type { ResolvedVariant } from './resolve-config.ts';
 import type { PlannedRun, RunContext } from './run-types.ts';
 import path from 'node:path';
 import { MalformedTemplate, renderTemplate, UnknownTemplateVariable } from './template.ts';
+import { HarnessError } from '../errors/harness-error.ts';
 
 // Flatten nested settings into dotted names: {rate: {max: 5}} → settings.rate.max = "5".
 function flatten(prefix: string, value: unknown, out: Map<string, string>): void {
@@ -39,7 +40,8 @@ export function buildTemplateVars(run: Pick<PlannedRun, 'id' | 'name' | 'mode' |
 }
 
 /** A setting whose templates cannot be expanded: an unknown name, or a cycle. */
-export class SettingTemplateError extends Error {
+export class SettingTemplateError extends HarnessError {
+  readonly failureKind = 'config' as const;
   override readonly name = 'SettingTemplateError';
   constructor(
     /** `settings.chain.host` */

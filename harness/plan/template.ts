@@ -1,3 +1,4 @@
+import { HarnessError } from '../errors/harness-error.ts';
 // `{{ name }}` placeholders in commands, env and paths.
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
 
@@ -5,7 +6,8 @@ const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
 export const MAX_TEMPLATE_OUTPUT = 64 * 1024;
 
 /** A placeholder that names no known variable. */
-export class UnknownTemplateVariable extends Error {
+export class UnknownTemplateVariable extends HarnessError {
+  readonly failureKind = 'config' as const;
   override readonly name = 'UnknownTemplateVariable';
   constructor(
     readonly variable: string,
@@ -17,7 +19,8 @@ export class UnknownTemplateVariable extends Error {
 }
 
 /** A `{{` that does not open a well-formed `{{ name }}`, or an expansion beyond MAX_TEMPLATE_OUTPUT. */
-export class MalformedTemplate extends Error {
+export class MalformedTemplate extends HarnessError {
+  readonly failureKind = 'config' as const;
   constructor(
     message: string,
     readonly text: string,

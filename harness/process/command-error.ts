@@ -1,3 +1,4 @@
+import { HarnessError, type FailureKind } from '../errors/harness-error.ts';
 /** One shape for a command's result and its failure (execa's ExecaError, zx's ProcessOutput). */
 export interface CommandOutcome {
   /** Role name, e.g. `kv-server`. */
@@ -59,7 +60,7 @@ function renderOutput(o: CommandOutcome): string {
  * A command that failed. The message reads cause → command → output:
  * `Command timed out after 30000 ms: kv-server: node server.ts --port 6390`, a blank line, then the log tail.
  */
-export class CommandError extends Error {
+export class CommandError extends HarnessError {
   // `cause` (the spawn error, …) is Error's own ES2022 field, set through super(message, { cause }).
   readonly outcome: CommandOutcome;
   readonly reason: CommandFailureReason;
@@ -70,6 +71,15 @@ export class CommandError extends Error {
     this.name = 'CommandError';
     this.reason = reason;
     this.outcome = outcome;
+  }
+
+  // A timeout is a timeout; a process that could not start on a generator host (no workdir, lost
+  // ssh) is a remote failure; one that ran and failed is a process failure, wherever it ran.
+  get failureKind(): FailureKind {
+    if (this.reason === 'timeout') return 'timeout';
+    if (this.cause instanceof Error && this.cause.name === 'RemoteConnectError') return 'remote';
+    if (this.outcome.host !== 'local' && this.reason === 'spawn') return 'remote';
+    return 'process';
   }
 
   // Errors do not serialise their own fields; results files want all of them.

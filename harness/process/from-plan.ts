@@ -3,9 +3,11 @@ import { ManagedProcess } from './managed-process.ts';
 import type { ProcessEvent } from './process-events.ts';
 import type { ProcessPlan } from '../plan/run-types.ts';
 import { supervisionFromPlan } from './supervision.ts';
+import { HarnessError } from '../errors/harness-error.ts';
 
 /** Raised before spawning a process the plan could not resolve (e.g. no --agent-bin). */
-export class UnresolvedCommandError extends Error {
+export class UnresolvedCommandError extends HarnessError {
+  readonly failureKind = 'config' as const;
   override readonly name = 'UnresolvedCommandError';
 }
 

@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { processCommandLine, safeReaddir } from './proc-info.ts';
+import { HarnessError } from '../errors/harness-error.ts';
 
 /** A listening TCP socket of this network namespace (/proc/net/tcp, tcp6). */
 export interface Listener {
@@ -87,7 +88,8 @@ export function describeHolders(holders: PortHolder[]): string {
 }
 
 /** A port a server declares is already held by another process. */
-export class PortInUseError extends Error {
+export class PortInUseError extends HarnessError {
+  readonly failureKind = 'process' as const;
   override name = 'PortInUseError';
   constructor(
     readonly port: number,

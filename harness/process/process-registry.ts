@@ -3,6 +3,7 @@ import { detectCgroupSupport, RunContainment, sweepLeftovers, type ContainmentHo
 import type { CgroupPreference } from './cgroup.ts';
 import { ReaperLink } from './reaper-link.ts';
 import { findExecutable } from './which.ts';
+import { HarnessError } from '../errors/harness-error.ts';
 
 // The harness process's one piece of module state (see README "Reliability"): every process group
 // it started, the containment host (cgroup support, reaper) and the run that is open, and whether
@@ -97,9 +98,9 @@ export function listLiveGroups(): { pgid: number; name: string; registeredAt: Da
 }
 
 /** A run began after the suite was interrupted: it records itself as interrupted and starts nothing. */
-export class SuiteInterruptedError extends Error {
+export class SuiteInterruptedError extends HarnessError {
+  readonly failureKind = 'interrupted' as const;
   override name = 'SuiteInterruptedError';
-  readonly kind = 'interrupted';
 }
 
 // Open the containment of a run (one at a time per process): every local process started until

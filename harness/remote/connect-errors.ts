@@ -1,9 +1,11 @@
 import type { ResolvedHost } from './ssh-config.ts';
+import { HarnessError } from '../errors/harness-error.ts';
 
 export type ConnectFailure = 'auth' | 'identity' | 'timeout' | 'refused' | 'unreachable' | 'dns' | 'lost' | 'closed' | 'other';
 
 /** Connecting to (or staying connected with) a remote host failed; the message says which host and what to do. */
-export class RemoteConnectError extends Error {
+export class RemoteConnectError extends HarnessError {
+  readonly failureKind = 'remote' as const;
   override name = 'RemoteConnectError';
   constructor(
     readonly kind: ConnectFailure,

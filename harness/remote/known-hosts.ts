@@ -1,6 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { matchPatternList } from './host-patterns.ts';
+import { HarnessError } from '../errors/harness-error.ts';
 
 /** One key line of a known_hosts file. */
 export interface KnownHostsEntry {
@@ -21,7 +22,8 @@ export type HostKeyCheck =
   | { status: 'revoked'; entry: KnownHostsEntry };
 
 /** The server offered a host key that known_hosts does not vouch for. */
-export class HostKeyError extends Error {
+export class HostKeyError extends HarnessError {
+  readonly failureKind = 'remote' as const;
   override name = 'HostKeyError';
   constructor(
     readonly kind: 'unknown' | 'changed' | 'revoked',

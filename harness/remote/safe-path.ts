@@ -1,8 +1,10 @@
 import { lstatSync, mkdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
+import { HarnessError } from '../errors/harness-error.ts';
 
 /** A remote name or local destination that would leave the artifact folder. */
-export class UnsafePathError extends Error {
+export class UnsafePathError extends HarnessError {
+  readonly failureKind = 'remote' as const;
   override name = 'UnsafePathError';
 }
 

@@ -1,8 +1,10 @@
+import { HarnessError } from '../errors/harness-error.ts';
 // ssh_config(5) line syntax, as OpenSSH's readconf.c reads it: `Keyword value…` or `Keyword=value…`,
 // double or single quotes around arguments with spaces, `#` at the start of a word ends the line.
 
 /** A bad ssh_config file or value; the message names file:line (several problems, one per line). */
-export class SshConfigError extends Error {
+export class SshConfigError extends HarnessError {
+  readonly failureKind = 'config' as const;
   override name = 'SshConfigError';
 }
 

@@ -4,6 +4,7 @@ import type { MannWhitneyMethod } from '../stats/mann-whitney.ts';
 import { collectRunRecords, ArtifactReadError } from '../results/artifact-store.ts';
 import { summarizeRuns, type SuiteSummary } from './summary.ts';
 import { readSummaryFile, SummaryInputError } from './summary-input.ts';
+import { HarnessError } from '../errors/harness-error.ts';
 
 export interface ComparisonRow {
   workload: string;
@@ -52,7 +53,8 @@ export interface CompareOptions {
 }
 
 /** A summary.json or artifact folder(s) that cannot be compared. */
-export class CompareInputError extends Error {
+export class CompareInputError extends HarnessError {
+  readonly failureKind = 'config' as const;
   override readonly name = 'CompareInputError';
 }
 

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { READ_LIMITS, readTextBounded, UnsafeFileError } from '../util/safe-file.ts';
 import { SUMMARY_SCHEMA, type SuiteSummary } from './summary.ts';
+import { HarnessError } from '../errors/harness-error.ts';
 
 const Finite = z.number().finite();
 const Name = z.string().max(1000);
@@ -17,7 +18,8 @@ export const SummaryInputSchema = z.looseObject({
 });
 
 /** A file that is not a summary compare can read. */
-export class SummaryInputError extends Error {
+export class SummaryInputError extends HarnessError {
+  readonly failureKind = 'config' as const;
   constructor(message: string) {
     super(message);
     this.name = 'SummaryInputError';

@@ -2,6 +2,7 @@ import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { READ_LIMITS, readTextBounded, UnsafeFileError } from '../util/safe-file.ts';
 import { RunResultSchema, type RunResult } from './run-result-schema.ts';
+import { HarnessError } from '../errors/harness-error.ts';
 
 /** One run as reporters, `--resume`, baselines, merge, ingest and the notebook see it. */
 export interface RunRecord {
@@ -13,10 +14,9 @@ export interface RunRecord {
  * An artifact the harness reads back that it cannot trust: unreadable, not a regular file (a FIFO, a
  * device), too large, not JSON, or off-schema. Bad input: exit 2, naming the file and the key.
  */
-export class ArtifactReadError extends Error {
+export class ArtifactReadError extends HarnessError {
+  readonly failureKind = 'config' as const;
   override readonly name = 'ArtifactReadError';
-  readonly kind = 'config';
-  readonly exitCode = 2;
 }
 
 const RESULT = 'run_result.json';

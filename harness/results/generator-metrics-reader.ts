@@ -6,9 +6,11 @@ import { knownKeysAt } from '../config/schema-keys.ts';
 import { suggestionHint } from '../config/suggest.ts';
 import { readTextBounded, UnsafeFileError } from '../util/safe-file.ts';
 import { GeneratorMetricsSchema, type GeneratorMetrics } from './generator-metrics-schema.ts';
+import { HarnessError } from '../errors/harness-error.ts';
 
 /** A metrics file that is not generator-metrics JSON: which file, which key, what was expected. */
-export class MetricsFormatError extends Error {
+export class MetricsFormatError extends HarnessError {
+  readonly failureKind = 'invalid' as const;
   constructor(
     readonly file: string,
     readonly problems: string[],

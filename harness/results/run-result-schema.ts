@@ -1,3 +1,4 @@
+import { FAILURE_KINDS, type FailureKind } from '../errors/harness-error.ts';
 import { z } from 'zod';
 import { registerJsonSchema } from '../config/json-schema.ts';
 import { ValiditySchema } from '../config/schema/suite.ts';
@@ -53,8 +54,9 @@ export const PhasesSchema = z.strictObject({
  * invalid — every process succeeded but the numbers are not a valid measurement or miss an expectation;
  * interrupted — the harness was stopped (signal, test timeout) before the run ended; internal — a harness bug.
  */
-export const RUN_FAILURE_KINDS = ['config', 'process', 'timeout', 'observer', 'remote', 'invalid', 'interrupted', 'internal'] as const;
-export type RunFailureKind = (typeof RUN_FAILURE_KINDS)[number];
+/** The failure kinds, one closed union for runs and the CLI (errors/harness-error.ts). */
+export const RUN_FAILURE_KINDS = FAILURE_KINDS;
+export type RunFailureKind = FailureKind;
 
 export const RunErrorSchema = z.strictObject({
   message: z.string(),

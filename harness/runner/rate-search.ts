@@ -1,9 +1,11 @@
 import type { RateSearchConfig } from '../config/schema/rate-search.ts';
 import type { PlannedRun } from '../plan/run-types.ts';
 import { RateSearchSchema } from '../config/schema/rate-search.ts';
+import { HarnessError } from '../errors/harness-error.ts';
 
 /** A rate search this run cannot do: bad `rate_search` + `rate_scan.*` values, or remote clients. */
-export class RateSearchConfigError extends Error {
+export class RateSearchConfigError extends HarnessError {
+  readonly failureKind = 'config' as const;
   override readonly name = 'RateSearchConfigError';
 }
 

@@ -16,6 +16,7 @@ import { bundlesUsed } from '../plan/remote-program.ts';
 import { verifyDeployment, type DeploymentRecord } from '../deploy/index.ts';
 import { quoteArg } from '../util/quote.ts';
 import type { RemoteHostRecord } from '../results/run-result-schema.ts';
+import { HarnessError } from '../errors/harness-error.ts';
 
 /**
  * One pooled SSH connection per host for a generated file's runs (the fixture creates it and
@@ -36,7 +37,8 @@ export class SuiteRemotes {
 }
 
 /** A remote folder the run needs (metrics_dir) does not exist on a generator host. */
-export class RemotePathError extends Error {
+export class RemotePathError extends HarnessError {
+  readonly failureKind = 'remote' as const;
   override readonly name = 'RemotePathError';
 }
 

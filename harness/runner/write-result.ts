@@ -2,9 +2,11 @@ import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { ResultRecorder, RunFindings } from '../results/result-recorder.ts';
 import type { RunResult } from '../results/run-result-schema.ts';
+import { HarnessError } from '../errors/harness-error.ts';
 
 /** run_result.json could not be written (disk full, read-only): the path and the cause. */
-export class ResultWriteError extends Error {
+export class ResultWriteError extends HarnessError {
+  readonly failureKind = 'internal' as const;
   override readonly name = 'ResultWriteError';
   constructor(message: string) {
     super(message);

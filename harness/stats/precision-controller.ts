@@ -1,6 +1,7 @@
 import { costRatio } from './overhead.ts';
 import { metricDirection, type Direction } from './direction.ts';
 import { PrecisionSeries, type PrecisionTarget, type SeriesState } from './precision-series.ts';
+import { HarnessError } from '../errors/harness-error.ts';
 
 /** Precision settings of a suite or workload entry (descriptor `precision:`, resolved). */
 export interface PrecisionSettings {
@@ -40,7 +41,8 @@ export interface PrecisionResult extends SeriesState {
 }
 
 /** A precision setting the controller cannot work with. */
-export class PrecisionSettingsError extends Error {
+export class PrecisionSettingsError extends HarnessError {
+  readonly failureKind = 'config' as const;
   override readonly name = 'PrecisionSettingsError';
 }
 

@@ -1,3 +1,4 @@
+import { HarnessError } from '../errors/harness-error.ts';
 // Pure argv wrapping for CPU pinning and NUMA policy (shared by the plan and the process layer).
 
 /** CPU pinning and NUMA policy for one process. */
@@ -9,7 +10,8 @@ export interface Pinning {
 }
 
 /** A pinning request that cannot work here: every problem, with how to fix it. */
-export class PinningError extends Error {
+export class PinningError extends HarnessError {
+  readonly failureKind = 'config' as const;
   readonly problems: string[];
   constructor(problems: string[]) {
     super(`CPU pinning cannot work on this host:\n${problems.map((p) => `  - ${p}`).join('\n')}`);

@@ -4,9 +4,11 @@
 // behind. One module, used by every reader and writer of such paths.
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
 import path from 'node:path';
+import { HarnessError } from '../errors/harness-error.ts';
 
 /** A path the harness refuses to read or write, with why (exit 2 at the CLI: it is bad input). */
-export class UnsafeFileError extends Error {
+export class UnsafeFileError extends HarnessError {
+  readonly failureKind = 'config' as const;
   constructor(
     readonly file: string,
     readonly reason: string,

@@ -8,7 +8,9 @@ import { CommandError, type CommandOutcome } from '../../harness/process/index.t
 import { HostKeyError } from '../../harness/remote/known-hosts.ts';
 import { RemoteConnectError } from '../../harness/remote/connect-errors.ts';
 import { RUN_FAILURE_KINDS } from '../../harness/results/run-result-schema.ts';
-import { classifyFailure, HARNESS_ERROR_NAMES, InvalidRunError, RunInterruptedError } from '../../harness/runner/run-failure.ts';
+import { classifyFailure, InvalidRunError, RunInterruptedError } from '../../harness/runner/run-failure.ts';
+import { HarnessError } from '../../harness/errors/harness-error.ts';
+import { reportError, UsageError } from '../../harness/cli/errors.ts';
 import { ServerExitedError } from '../../harness/runner/stages/server-stage.ts';
 import type { ProcessPlan } from '../../harness/plan/run-types.ts';
 
@@ -18,21 +20,37 @@ const outcome = (over: Partial<CommandOutcome> = {}): CommandOutcome => ({
   startedAt: '2026-11-28T10:00:00.000Z', durationMs: 10, timedOut: false, killed: false, logPath: `${dir}/kv_server.log`, logTail: 'segfault in handler', ...over,
 });
 
-// Every `class X extends …Error` under harness/, with whether its body sets name = 'X'.
-function errorClasses(): { name: string; file: string; setsName: boolean }[] {
+// Every `class X extends …Error` under harness/: its base, whether it sets name = 'X', and whether it declares its failureKind.
+function errorClasses(): { name: string; base: string; file: string; setsName: boolean; setsKind: boolean }[] {
   const files = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(d, e.name)) : e.name.endsWith('.ts') ? [path.join(d, e.name)] : []));
   return files(path.join(PACKAGE_ROOT, 'harness')).flatMap((file) => {
     const src = readFileSync(file, 'utf8');
-    return [...src.matchAll(/class (\w+) extends \w*Error\b/g)].map((m) => ({ name: m[1]!, file: path.relative(PACKAGE_ROOT, file), setsName: new RegExp(`name = '${m[1]}'`).test(src) }));
+    return [...src.matchAll(/class (\w+) extends (\w*Error)\b[^{]*\{/g)].map((m) => {
+      const body = src.slice(m.index + m[0].length, src.indexOf('\n}', m.index));
+      return { name: m[1]!, base: m[2]!, file: path.relative(PACKAGE_ROOT, file), setsName: new RegExp(`name = '${m[1]}'`).test(body), setsKind: /failureKind\b/.test(body) };
+    });
   });
 }
 
 describe('error classes', () => {
-  it('each set their name and are classified by the exhaustive switch', () => {
-    const classes = errorClasses();
-    expect(classes.length).toBeGreaterThan(20);
+  it('each set their name and carry a failure kind (a HarnessError, or a subclass of one)', () => {
+    const classes = errorClasses().filter((c) => c.name !== 'HarnessError');
+    expect(classes.length).toBeGreaterThan(30);
     expect(classes.filter((c) => !c.setsName).map((c) => `${c.file}: ${c.name}`)).toEqual([]);
-    expect(classes.map((c) => c.name).sort()).toEqual([...HARNESS_ERROR_NAMES].sort());
+    const names = new Set(classes.map((c) => c.name));
+    // A plain `extends Error` would be classified 'internal' and exit 1 whatever it means: never.
+    expect(classes.filter((c) => c.base !== 'HarnessError' && !names.has(c.base)).map((c) => `${c.file}: ${c.name} extends ${c.base}`)).toEqual([]);
+    expect(classes.filter((c) => c.base === 'HarnessError' && !c.setsKind).map((c) => `${c.file}: ${c.name}`)).toEqual([]);
+  });
+
+  it('takes the exit code from the kind: bad input 2, anything else 1', () => {
+    const sink = { write: () => true } as unknown as NodeJS.WritableStream;
+    expect(reportError(new UsageError('--shard takes i/n'), sink)).toBe(2);
+    expect(reportError(new ConfigError([]), sink)).toBe(2);
+    expect(reportError(new RunInterruptedError('stopped'), sink)).toBe(1);
+    expect(reportError(new Error('a bug'), sink)).toBe(1);
+    expect(new CommandError('timeout', 'Command timed out', outcome({ timedOut: true })).failureKind).toBe('timeout');
+    expect(new UsageError('x')).toBeInstanceOf(HarnessError);
   });
 });
 

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import type { ResultsConfig } from '../../config/schema/results.ts';
 import type { GeneratorMetrics } from '../generator-metrics-schema.ts';
+import { HarnessError } from '../../errors/harness-error.ts';
 
 /** What an adapter reads. */
 export interface AdapterInput<C extends ResultsConfig = ResultsConfig> {
@@ -32,7 +33,8 @@ export interface ResultAdapter<C extends ResultsConfig = ResultsConfig> {
 }
 
 /** Output an adapter cannot read: the file, the line and what it expected there. */
-export class AdapterParseError extends Error {
+export class AdapterParseError extends HarnessError {
+  readonly failureKind = 'invalid' as const;
   constructor(
     readonly file: string,
     readonly line: number,
