@@ -12,3 +12,4 @@ export * from './verdict.ts';
 export * from './normal.ts';
 export * from './known-cost.ts';
 export * from './student-t.ts';
+export * from './order-statistic.ts';
