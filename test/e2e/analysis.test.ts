@@ -75,6 +75,8 @@ describe('from a suite run to its notebook', () => {
     expect(summary.overhead.map((o) => o.metric).sort()).toEqual(['p50_us', 'p99_us', 'server_cpu_us_per_req', 'throughput_rps']);
     for (const o of summary.overhead) {
       const row = overhead.find((r) => r.mode === o.mode && r.metric === o.metric);
+      // A percentile the generator's floor could set has no number in summary.json (docs/measurement-floor.md); the notebook does not judge floors.
+      if (o.percent === null) continue;
       expect(row, `notebook overhead row for ${o.mode} ${o.metric}`).toBeDefined();
       if (!row) continue;
       expect(row.blocks).toBe(o.blocks);

@@ -42,7 +42,8 @@ function metricChart(workload: string, groups: readonly GroupSummary[], metric: 
 
 // Bars of each mode's overhead against baseline on one metric, with the interval; null when there is none.
 function overheadChart(workload: string, summary: SuiteSummary, metric: string, label: (g: { mode: string; variant: string }) => string, ctx: ChartContext): SafeHtml | null {
-  const rows = summary.overhead.filter((o) => o.workload === workload && o.metric === metric);
+  // Rows whose percentile was not measurable have no number to draw (the table says why).
+  const rows = summary.overhead.filter((o): o is typeof o & { percent: number } => o.workload === workload && o.metric === metric && o.percent !== null);
   if (rows.length === 0) return null;
   const order = (mode: string): number => ctx.modes.indexOf(mode);
   rows.sort((a, b) => a.variant.localeCompare(b.variant) || order(a.mode) - order(b.mode));
