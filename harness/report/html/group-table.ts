@@ -24,12 +24,15 @@ function overheadCell(summary: SuiteSummary, g: GroupSummary, metric: string): S
 /** Columns beyond throughput and latency, shown when some group has them: CPU cost and capacity. */
 const COST_COLUMNS: [string, string][] = [
   ['server_cpu_us_per_req', 'server CPU µs/req'],
+  ['host_cpu_us_per_req', 'host CPU µs/req<br><small>server + observer + monitors</small>'],
+  ['observer_cpu_us_per_req', 'observer CPU µs/req'],
   ['server_cpu_pct', 'server CPU %<br><small>of one core</small>'],
   ['observer_cpu_pct', 'observer CPU %<br><small>of one core</small>'],
   ['capacity_rps', 'capacity req/s'],
 ];
 const COST_OVERHEAD: [string, string][] = [
   ['server_cpu_us_per_req', 'CPU/req'],
+  ['host_cpu_us_per_req', 'host CPU/req'],
   ['capacity_rps', 'capacity'],
 ];
 

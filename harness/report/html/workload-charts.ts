@@ -17,11 +17,12 @@ const METRIC_AXES: Record<string, string> = {
   p50_us: 'p50 latency (µs)',
   p99_us: 'p99 latency (µs)',
   server_cpu_us_per_req: 'server CPU per request (µs)',
+  host_cpu_us_per_req: 'host CPU per request (µs)',
   capacity_rps: 'capacity (req/s)',
 };
 
 /** The metrics charted per group and as overhead (a chart is left out when no run has its metric). */
-const CHARTED = ['throughput_rps', 'p50_us', 'p99_us', 'server_cpu_us_per_req', 'capacity_rps'];
+const CHARTED = ['throughput_rps', 'p50_us', 'p99_us', 'server_cpu_us_per_req', 'host_cpu_us_per_req', 'capacity_rps'];
 
 /** Characters of a bar's row label that fit its axis (200 px at 12 px, see interval-bar-chart.ts). */
 const LABEL_CHARS = 30;
