@@ -32,14 +32,26 @@ export const PercentileVerdictSchema = z.strictObject({
   reason: z.string().nullable().describe('Why it is not measurable, as printed in the warnings.'),
 });
 
+/** When the run reached steady state, from the clients' `steadiness` series (stats/steady-state.ts). */
+export const SteadyStateSchema = z.strictObject({
+  client: z.string().describe('The client judged (the one whose transient lasts longest).'),
+  bucket_ms: z.number(),
+  points: z.number().int(),
+  steady_from_s: z.number().nullable().describe('Seconds from the measurement start (negative: inside the warm-up); null: never steady.'),
+  transient_in_window: z.boolean(),
+  reason: z.string().nullable(),
+});
+
 // The `latency` section of run_result.json (load stage; docs/measurement-floor.md).
 export const LatencySectionSchema = z.strictObject({
   floor_share: z.number().describe('A percentile is not measurable when its floor is at least this share of its value.'),
   confidence: z.number(),
   percentiles: z.record(z.string(), PercentileVerdictSchema).describe('Keyed by key metric: p50_us, p90_us, p95_us, p99_us, p999_us.'),
   clients: z.array(ClientFloorSchema),
+  steady_state: SteadyStateSchema.nullable().default(null),
 });
 
 export type ClientFloor = z.infer<typeof ClientFloorSchema>;
 export type PercentileVerdict = z.infer<typeof PercentileVerdictSchema>;
+export type SteadyStateVerdict = z.infer<typeof SteadyStateSchema>;
 export type LatencySection = z.infer<typeof LatencySectionSchema>;

@@ -1,6 +1,7 @@
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { quantileRanks } from '../stats/order-statistic.ts';
-import { ClientFloorSchema, type ClientFloor, type LatencySection, type PercentileVerdict } from './latency-floor-schema.ts';
+import { detectSteadyState } from '../stats/steady-state.ts';
+import { ClientFloorSchema, type ClientFloor, type LatencySection, type PercentileVerdict, type SteadyStateVerdict } from './latency-floor-schema.ts';
 
 /** A percentile whose generator floor is at least this share of its value is not measurable on this node. */
 export const FLOOR_SHARE = 0.5;
@@ -21,6 +22,7 @@ interface ClientMetricsLike {
   histogram?: { data?: unknown };
   schedule?: { send_mode?: unknown };
   floor?: Omit<ClientFloor, 'client' | 'send_mode'>;
+  steadiness?: { bucket_ms?: unknown; start_s?: unknown; p50_us?: unknown };
 }
 
 // The `latency` section from the clients' metrics (null when no client wrote a histogram): each
@@ -28,9 +30,12 @@ interface ClientMetricsLike {
 export function latencySection(clients: readonly { name: string; metrics: unknown }[]): LatencySection | null {
   const percentiles: Record<string, PercentileVerdict> = {};
   const floors: ClientFloor[] = [];
+  let steady: SteadyStateVerdict | null = null;
   for (const { name, metrics } of clients) {
     if (!metrics || typeof metrics !== 'object') continue;
     const m = metrics as ClientMetricsLike;
+    const s = steadyStateOf(name, m.steadiness);
+    if (s && (!steady || later(s, steady))) steady = s;
     // A floor that does not have the documented shape is left out (no verdict), never written half-checked.
     const parsed = m.floor ? ClientFloorSchema.safeParse({ client: name, send_mode: typeof m.schedule?.send_mode === 'string' ? m.schedule.send_mode : null, ...m.floor }) : undefined;
     const floor = parsed?.success ? parsed.data : undefined;
@@ -42,8 +47,29 @@ export function latencySection(clients: readonly { name: string; metrics: unknow
       if (!worst || v.verdict.value_us > worst.value_us) percentiles[v.metric] = v.verdict;
     }
   }
-  if (Object.keys(percentiles).length === 0 && floors.length === 0) return null;
-  return { floor_share: FLOOR_SHARE, confidence: CONFIDENCE, percentiles, clients: floors };
+  if (Object.keys(percentiles).length === 0 && floors.length === 0 && !steady) return null;
+  return { floor_share: FLOOR_SHARE, confidence: CONFIDENCE, percentiles, clients: floors, steady_state: steady };
+}
+
+// A client's steady-state verdict from its `steadiness` series (buckets with no completion left out).
+function steadyStateOf(client: string, s: ClientMetricsLike['steadiness']): SteadyStateVerdict | null {
+  if (!s || typeof s.bucket_ms !== 'number' || !(s.bucket_ms > 0) || typeof s.start_s !== 'number' || !Array.isArray(s.p50_us)) return null;
+  const { bucket_ms: bucketMs, start_s: startS } = s;
+  const points = s.p50_us.flatMap((v: unknown, i) => (typeof v === 'number' && v > 0 ? [{ t_s: Number((startS + (i * bucketMs) / 1000).toFixed(3)), value: v }] : []));
+  return { client, bucket_ms: bucketMs, points: points.length, ...detectSteadyState(points) };
+}
+
+// Whether verdict a is worse than b: never steady, then a transient in the window, then the later start.
+function later(a: SteadyStateVerdict, b: SteadyStateVerdict): boolean {
+  const rank = (v: SteadyStateVerdict): number => (v.steady_from_s === null ? 2 : v.transient_in_window ? 1 : 0);
+  return rank(a) !== rank(b) ? rank(a) > rank(b) : (a.steady_from_s ?? 0) > (b.steady_from_s ?? 0);
+}
+
+/** The key metrics a steady-state verdict adds, judged by results/validity.ts: `unsteady_s`, `never_steady`. */
+export function steadyStateMetrics(section: LatencySection | null): Record<string, number> {
+  const s = section?.steady_state;
+  if (!s || !s.transient_in_window) return {};
+  return s.steady_from_s === null ? { never_steady: 1 } : { unsteady_s: s.steady_from_s };
 }
 
 function clientVerdicts(client: string, base64: string, latency: Record<string, unknown>, floor: Record<string, number> | undefined): { metric: string; verdict: PercentileVerdict }[] {

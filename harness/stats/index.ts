@@ -13,3 +13,4 @@ export * from './normal.ts';
 export * from './known-cost.ts';
 export * from './student-t.ts';
 export * from './order-statistic.ts';
+export * from './steady-state.ts';

@@ -56,7 +56,7 @@ describe('overhead on a percentile that is not measurable', () => {
     const records = fakeSuite(['baseline', 'perf'], 3, (m) => (m === 'baseline' ? 1000 : 900));
     const reason = "p99 not measurable on this node: the generator's floor is 3.0 ms (value 4.0 ms; floor ≥ 50 % of it)";
     const verdict = { percentile: 99, value_us: 4000, client: 'gen', samples: 1000, ci95: { low: 3900, high: 4100 }, floor_us: 3000, measurable: false, reason };
-    records[1]!.result.latency = { floor_share: 0.5, confidence: 0.95, percentiles: { p99_us: verdict }, clients: [] };
+    records[1]!.result.latency = { floor_share: 0.5, confidence: 0.95, percentiles: { p99_us: verdict }, clients: [], steady_state: null };
     const s = summarizeRuns(records, { suite: 'o', descriptor: 'o.yaml' });
     expect(s.overhead.find((o) => o.metric === 'p99_us')).toMatchObject({ percent: null, ci95: null, half_width: null, reason });
     expect(s.overhead.find((o) => o.metric === 'p50_us')!.percent).toBeCloseTo(11.11, 1);

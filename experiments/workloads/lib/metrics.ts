@@ -2,7 +2,7 @@ import type { Arrival } from './arrivals.ts';
 import { writeJsonAtomic } from './json-file.ts';
 import type { LatencySummaryUs, PercentilePoint } from './latency-recorder.ts';
 import type { CalibrationResult } from './calibration.ts';
-import type { OpenLoopResult, SendMode } from './open-loop.ts';
+import { STEADINESS_BUCKET_MS, type OpenLoopResult, type SendMode } from './open-loop.ts';
 import { assessSaturation } from './saturation.ts';
 import type { TimelineEntry } from './timeline.ts';
 
@@ -64,6 +64,12 @@ export interface GeneratorMetrics {
     /** How it waited between sends (--send-mode); absent in files written before the mode existed. */
     send_mode?: SendMode;
   };
+  /**
+   * Latency p50 of the warm-up and the window in `bucket_ms` buckets, the first starting `start_s`
+   * seconds from the measurement start (negative: the warm-up); 0 where nothing completed. The harness
+   * decides from it when the run reached steady state (docs/measurement-floor.md).
+   */
+  steadiness?: { bucket_ms: number; start_s: number; p50_us: number[] };
   /** The generator's own floor per percentile (docs/measurement-floor.md). */
   floor?: GeneratorFloor;
   /** One entry per second of the measurement window (README: "Timeline"). */
@@ -146,6 +152,7 @@ export function buildGeneratorMetrics(ctx: MetricsContext, r: OpenLoopResult): G
       ...(ctx.realtime ? { realtime: true } : {}),
       ...(r.sendMode ? { send_mode: r.sendMode } : {}),
     },
+    ...(r.steadiness ? { steadiness: { bucket_ms: STEADINESS_BUCKET_MS, start_s: -ctx.warmupS, p50_us: r.steadiness.map((e) => e.p50_us) } } : {}),
     floor: generatorFloor(r, ctx.calibration ?? null),
     timeline: r.timeline ?? [],
     params: ctx.params ?? {},

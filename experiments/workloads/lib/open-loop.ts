@@ -63,6 +63,8 @@ export interface OpenLoopResult {
   latency: LatencyRecorder;
   /** How late each measured request left compared with its intended send time. */
   sendLag: LatencyRecorder;
+  /** Warm-up and window in STEADINESS_BUCKET_MS entries (the harness detects steady state from it). Optional for hand-built results. */
+  steadiness?: TimelineEntry[];
   /** How the scheduler waited between sends. Optional for hand-built results. */
   sendMode?: SendMode;
   /** Per second of the measurement window: offered, achieved, errors, p50/p99. Optional for hand-built results. */
@@ -89,6 +91,9 @@ export interface OpenLoopResult {
   startedAtMs: number;
   endedAtMs: number;
 }
+
+/** Bucket of the `steadiness` series: fine enough for a few-second run to have points to test. */
+export const STEADINESS_BUCKET_MS = 250;
 
 /** Waits longer than this go through a libuv timer (ms granularity, wakes for I/O); shorter ones are paced. */
 const TIMER_MIN_MS = 3;
@@ -135,6 +140,8 @@ class OpenLoopRun {
   private readonly window: WindowStats;
   /** [warm, window], indexed by `measured`. */
   private readonly windows: readonly WindowStats[];
+  /** Both windows' completions in STEADINESS_BUCKET_MS buckets, from the run's start. */
+  private readonly steadiness: TimelineRecorder;
   private nextOffset: number;
   private nextMeasured = false;
   private seq = 0;
@@ -176,6 +183,7 @@ class OpenLoopRun {
     this.warm = new WindowStats(new TimelineRecorder(this.t0, Math.max(opts.warmupS, 1)));
     this.window = new WindowStats(new TimelineRecorder(this.measureStart, opts.durationS));
     this.windows = [this.warm, this.window];
+    this.steadiness = new TimelineRecorder(this.t0, opts.warmupS + opts.durationS, STEADINESS_BUCKET_MS);
     this.nextOffset = this.nextPlanned();
   }
 
@@ -220,6 +228,7 @@ class OpenLoopRun {
     if (this.busyPoll) return this.pollTo(target, waitMs, mayPace);
     if (waitMs > TIMER_MIN_MS) {
       this.window.timeline.settle();
+      this.steadiness.settle();
       return this.wakeAfter(waitMs - TIMER_EARLY_MS);
     }
     if (this.inflight.count === 0) {
@@ -295,7 +304,9 @@ class OpenLoopRun {
     // Nothing in flight any more: leave epoll for the pacer's precise wait (see turn()).
     if (this.inflight.count === 0 && !Number.isNaN(this.alarmAt)) this.wakeSoon();
     const at = performance.now();
-    this.stats(seq >= this.plan.warmupCount).answered(at, (at - (this.t0 + offset)) * 1000, outcome);
+    const latencyUs = (at - (this.t0 + offset)) * 1000;
+    this.stats(seq >= this.plan.warmupCount).answered(at, latencyUs, outcome);
+    if (outcome === 'ok') this.steadiness.complete(at, latencyUs);
     if (this.sendingDone && this.window.outstanding === 0) this.finish();
   }
 
@@ -318,6 +329,7 @@ class OpenLoopRun {
       latency: w.latency,
       sendLag: w.sendLag,
       sendMode: this.busyPoll ? 'busy-poll' : 'sleep',
+      steadiness: this.steadiness.entries(),
       timeline: w.timeline.entries(),
       offeredRps: this.opts.rate,
       sent: w.sentCount,
