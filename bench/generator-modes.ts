@@ -6,7 +6,7 @@ import os from 'node:os';
 import type { GeneratorMetrics } from '../experiments/workloads/lib/metrics.ts';
 import { QUICK, benchSeconds, closedLoopNode, type GeneratorProbe, type Percentiles } from './workload-tools.ts';
 
-const KV_GET_ONLY = ['--read-ratio', '1', '--keys', '10000', '--value-size', '64'];
+const KV_GET_ONLY = ['--read-ratio', '1', '--keys', '10000', '--value-size', '64', '--calibrate-s', '0.5'];
 /** The modes measured: [label, extra generator flags]. The first is the default. */
 const MODES: [string, string[]][] = [
   ['sleep (default)', ['--send-mode', 'sleep']],

@@ -22,7 +22,7 @@ const FLAGS: FlagSpecs = {
   'value-size': { type: 'string', placeholder: '<bytes>', defaultText: '64', help: 'SET value size' },
   'read-ratio': { type: 'string', placeholder: '<0..1>', defaultText: '0.9', help: 'share of GETs (rest SET)' },
   seed: { type: 'string', placeholder: '<int>', defaultText: '1', help: 'seed of arrivals, keys and the GET/SET mix' },
-  'calibrate-s': { type: 'string', placeholder: '<s>', defaultText: '0.5', help: 'paced one-at-a-time probe before the warm-up: the floor\'s host part (0 = none)' },
+  'calibrate-s': { type: 'string', placeholder: '<s>', defaultText: '0', help: 'paced one-at-a-time probe before the warm-up: the floor\'s host part (0 = none; the workload configs use 0.5)' },
   'self-stall-every': { type: 'string', placeholder: '<n>', defaultText: '0', help: 'testing the floor only: stall the generator after every n-th send (0 = never)' },
   'self-stall-us': { type: 'string', placeholder: '<us>', defaultText: '0', help: 'testing the floor only: how long each of those stalls holds the generator' },
 };
@@ -43,7 +43,7 @@ function readConfig(f: Flags): GeneratorConfig {
     valueSize: f.int('value-size', 64, { min: 0, max: 16 * 1024 * 1024 }),
     readRatio: f.number('read-ratio', 0.9, { min: 0, max: 1 }),
     seed: f.int('seed', 1),
-    calibrateS: f.number('calibrate-s', 0.5, { min: 0, max: 60 }),
+    calibrateS: f.number('calibrate-s', 0, { min: 0, max: 60 }),
     selfStall: { every: f.int('self-stall-every', 0, { min: 0 }), us: f.int('self-stall-us', 0, { min: 0, max: 10_000_000 }) },
   };
 }
