@@ -17,6 +17,7 @@ PACKAGES=(
   linux-perf:perf                                            # perf record / perf stat
   redis-tools:redis-benchmark redis-server:redis-server      # redis-cli / redis-benchmark compatibility + bench
   wrk:wrk hyperfine:hyperfine time:/usr/bin/time             # load tool compatibility + bench
+  httperf:httperf nghttp2-client:h2load apache2-utils:ab hey:hey   # third-party load tools (result adapters, docs/load-tools.md)
   clickhouse-server:/usr/sbin/clickhouse-server clickhouse-client:clickhouse-client   # ingest tests
   chromium:chromium                                          # HTML report rendered in headless Chromium
   prometheus:promtool prometheus-node-exporter:prometheus-node-exporter   # promtool imports Prometheus dumps; node exporter as a scraped endpoint

@@ -3,7 +3,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { collectRunRecords } from '../harness/report/run-records.ts';
+import { collectRunRecords } from '../harness/results/artifact-store.ts';
 import { summarizeRuns } from '../harness/report/summary.ts';
 import { compareSummaries } from '../harness/report/compare.ts';
 import { HttpEngine, ingestRuns } from '../harness/ingest/ingest.ts';

@@ -1,4 +1,4 @@
-import type { RunRecord } from '../report/run-records.ts';
+import type { RunRecord } from '../results/artifact-store.ts';
 import { migrate } from './migrations.ts';
 import { executionId, rowsForRun, type TableRows } from './rows.ts';
 import { ident, literal } from './schema.ts';

@@ -1,4 +1,4 @@
-import type { RunRecord } from '../report/run-records.ts';
+import type { RunRecord } from '../results/artifact-store.ts';
 import { decodeHistogram } from './hdr.ts';
 import type { Row } from './rows.ts';
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { RunRecord } from '../report/run-records.ts';
+import type { RunRecord } from '../results/artifact-store.ts';
 import { sha256 } from '../util/hash.ts';
 import { latencyRows } from './latency-rows.ts';
 import { seriesRows } from './series-rows.ts';

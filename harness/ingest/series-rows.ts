@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseExposition, parseLabels } from '../instrumentation/openmetrics.ts';
-import type { RunRecord } from '../report/run-records.ts';
+import type { RunRecord } from '../results/artifact-store.ts';
 import type { Row } from './rows.ts';
 
 /** One entry of a generator's per-second timeline (metrics JSON `timeline`). */

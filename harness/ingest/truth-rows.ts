@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { RunRecord } from '../report/run-records.ts';
+import type { RunRecord } from '../results/artifact-store.ts';
 import type { Row } from './rows.ts';
 
 /** Truth files larger than this are not read whole into memory (truth logs are capped by truth_limit). */

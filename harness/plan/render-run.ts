@@ -8,7 +8,8 @@ import { checkTemplateSyntax, MalformedTemplate, renderTemplate, UnknownTemplate
 import { buildTemplateVars, paramEnv, SettingTemplateError } from './template-vars.ts';
 import { renderObserver, renderMonitors, renderScrapes } from './render-instrumentation.ts';
 import { bundledArgv } from './remote-program.ts';
-import type { PlannedRun, ProcessPlan, ReadyPlan, RunCommands, RunContext } from './run-types.ts';
+import type { PlannedRun, ProcessPlan, ReadyPlan, ResultsPlan, RunCommands, RunContext } from './run-types.ts';
+import { PACKAGE_ROOT } from '../config/project-root.ts';
 
 /** A problem rendering a run's commands, at a path of the resolved config. */
 export class RenderError extends Error {
@@ -133,6 +134,7 @@ function renderServer(server: ServerConfig, at: KeyPath, vars: Vars, baseEnv: Re
 
 function renderClient(client: ClientConfig, at: KeyPath, vars: Map<string, string>, baseEnv: Record<string, string>, ctx: RunContext): ProcessPlan {
   const metricsFile = path.join(ctx.artifactDir, 'metrics', `${client.name}.json`);
+  if (client.results && client.remote) throw new RenderError('result adapters read the client’s output on this node: a remote client cannot use `results` yet', [...at, 'results'], 'run the tool locally, or have it write generator-metrics JSON (docs/load-tools.md)');
   // A remote generator writes into this run's folder of remote.metrics_dir; it is copied back into metrics/.
   const remoteMetricsDir = client.remote?.metrics_dir ? `${renderAt(client.remote.metrics_dir, vars, [...at, 'remote', 'metrics_dir']).replace(/\/+$/, '')}/${path.basename(ctx.artifactDir)}` : undefined;
   if (client.remote && !remoteMetricsDir && client.metrics_flag) {
@@ -144,14 +146,16 @@ function renderClient(client: ClientConfig, at: KeyPath, vars: Map<string, strin
   const raw = (client.generator ?? client.command)!;
   const argv = renderArgv(raw, clientVars, [...at, key], ctx.splitCache);
   const usesTemplate = (Array.isArray(raw) ? raw.join(' ') : raw).includes('metrics_file');
-  if (client.metrics_flag && !usesTemplate) argv.push(client.metrics_flag, flagFile);
+  if (client.metrics_flag && !usesTemplate && !client.results) argv.push(client.metrics_flag, flagFile);
+  const cwd = path.resolve(ctx.rootDir, renderAt(client.cwd ?? '.', clientVars, [...at, 'cwd']));
+  const results = client.results ? renderResults(client, argv, clientVars, cwd, at) : undefined;
   return {
     role: 'client',
     name: client.name,
     // On a generator node the workload programs run as the bundles `harness deploy` uploaded.
     argv: pinned(client.remote ? bundledArgv(argv) : argv, client, at),
-    cwd: path.resolve(ctx.rootDir, renderAt(client.cwd ?? '.', clientVars, [...at, 'cwd'])),
-    env: { ...baseEnv, ...renderEnv(client.env, clientVars, [...at, 'env']) },
+    cwd,
+    env: { ...baseEnv, ...(results?.adapter === 'wrk' ? { HARNESS_WRK_REPORT: WRK_REPORT_SCRIPT } : {}), ...renderEnv(client.env, clientVars, [...at, 'env']) },
     logFile: `${client.name}_client.log`,
     ready: { kind: 'none' },
     readyTimeoutMs: 0,
@@ -160,9 +164,22 @@ function renderClient(client: ClientConfig, at: KeyPath, vars: Map<string, strin
     timeoutMs: Math.round(client.timeout_s * 1000),
     startDelayMs: client.start_delay_ms,
     metricsFile,
+    ...(results ? { results } : {}),
     ...(client.remote ? { remote: renderRemote(client.remote, clientVars, at)! } : {}),
     ...(remoteMetricsDir ? { remoteMetricsDir } : {}),
   };
+}
+
+/** wrk's `done()` hook that prints its summary and latency buckets as JSON (harness/results/adapters/wrk.ts). */
+export const WRK_REPORT_SCRIPT = path.join(PACKAGE_ROOT, 'harness', 'results', 'adapters', 'wrk-report.lua');
+
+// A client's result adapter: `file` rendered and absolute; wrk gets the report script unless it has its own.
+function renderResults(client: ClientConfig, argv: string[], vars: Vars, cwd: string, at: KeyPath): ResultsPlan {
+  const results = client.results!;
+  // A wrk command with its own script (-s/--script) loads the report with dofile(os.getenv("HARNESS_WRK_REPORT")).
+  if (results.adapter === 'wrk' && !argv.some((a) => a === '-s' || a === '--script' || a.startsWith('--script='))) argv.push('--script', WRK_REPORT_SCRIPT);
+  if (results.file === undefined) return results;
+  return { ...results, file: path.resolve(cwd, renderAt(results.file, vars, [...at, 'results', 'file'])) };
 }
 
 // A settings value with a bad template is a problem at that setting.

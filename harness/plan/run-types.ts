@@ -1,14 +1,17 @@
 import type { LoadedWorkload } from '../config/load-suite.ts';
 import type { Mode } from '../config/schema/instrumentation.ts';
 import type { RemoteSpec } from '../config/schema/common.ts';
+import type { ResultsConfig } from '../config/schema/results.ts';
 import type { Variant } from './parameters.ts';
 import type { ResolvedVariant } from './resolve-config.ts';
 import type { Bound, ValidityRules } from '../config/schema/suite.ts';
 
 /** One run: workload × mode × variant × repetition. */
 export interface PlannedRun {
-  /** Stable id: hash of the run's resolved spec. */
+  /** Stable id: hash of the run's resolved spec, command-line overrides included (artifacts, `--resume`). */
   id: string;
+  /** The id without command-line overrides: what its generated file records (equals `id` without flags). */
+  baseId: string;
   /** Readable name `workload/mode/variant/rep`, also the Vitest test name. */
   name: string;
   suite: string;
@@ -43,6 +46,9 @@ export type ReadyPlan =
   | { kind: 'delay'; ms: number }
   | { kind: 'none' };
 
+/** A client's result adapter with its `file` rendered and made absolute. */
+export type ResultsPlan = ResultsConfig;
+
 /** A fully resolved process of a run: what the dry run prints and the runner starts. */
 export interface ProcessPlan {
   role: 'server' | 'antagonist' | 'client' | 'observer' | 'monitor';
@@ -63,6 +69,8 @@ export interface ProcessPlan {
   startDelayMs?: number;
   /** Clients: the reserved metrics JSON path. */
   metricsFile?: string;
+  /** Clients with a result adapter (docs/load-tools.md): which, and the tool's output file (absolute; absent: the client log). */
+  results?: ResultsPlan;
   remote?: RemoteSpec;
   /** Remote clients: this run's own folder inside remote.metrics_dir (copied back into metrics/). */
   remoteMetricsDir?: string;

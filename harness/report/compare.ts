@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { compareSamples, decideVerdicts, metricDirection, type Comparison, type Direction, type Verdict } from '../stats/index.ts';
 import type { MannWhitneyMethod } from '../stats/mann-whitney.ts';
-import { collectRunRecords, RunRecordError } from './run-records.ts';
+import { collectRunRecords, ArtifactReadError } from '../results/artifact-store.ts';
 import { summarizeRuns, type SuiteSummary } from './summary.ts';
 import { readSummaryFile, SummaryInputError } from './summary-input.ts';
 
@@ -71,7 +71,7 @@ export function loadComparable(input: string): SuiteSummary {
   try {
     records = collectRunRecords([input]);
   } catch (err) {
-    if (err instanceof RunRecordError) throw new CompareInputError(err.message);
+    if (err instanceof ArtifactReadError) throw new CompareInputError(err.message);
     throw err;
   }
   if (records.length === 0) throw new CompareInputError(`${input} holds no run_result.json (neither an artifact folder nor a folder of them)`);

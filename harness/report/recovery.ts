@@ -1,5 +1,5 @@
 import { estimateRecovery } from '../stats/index.ts';
-import type { RunRecord } from './run-records.ts';
+import type { RunRecord } from '../results/artifact-store.ts';
 
 /** The variant parameter that names a known injected cost (µs of busy work per request). */
 export const INJECTED_PARAM = 'injected_us';

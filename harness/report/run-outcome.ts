@@ -1,6 +1,6 @@
 import type { RunFailureKind } from '../results/run-result-schema.ts';
 import type { RunIdentity } from '../results/task-meta.ts';
-import type { RunRecord } from './run-records.ts';
+import type { RunRecord } from '../results/artifact-store.ts';
 
 /** One run as every reporter sees it, whatever produced it (Vitest, a merge of shards, a folder). */
 export interface RunOutcome extends RunIdentity {

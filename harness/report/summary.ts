@@ -1,7 +1,8 @@
 import { bootstrapInterval, checkSample, describeSample, estimateOverhead, findOutliers, metricDirection, NON_PERFORMANCE_METRICS, OVERHEAD_METRICS, type Direction, type SampleWarning } from '../stats/index.ts';
-import type { RunRecord } from './run-records.ts';
+import type { RunRecord } from '../results/artifact-store.ts';
 import { SEND_LAG_TAIL_SHARE, sendLagSetTail } from '../results/key-metrics.ts';
 import { unmeasurable } from '../results/latency-floor.ts';
+import { LOAD_METRICS } from '../results/validity.ts';
 import { computeRecovery, type RecoveryRow } from './recovery.ts';
 
 export const SUMMARY_SCHEMA = 'harness.summary/v1';
@@ -36,6 +37,10 @@ export interface GroupSummary {
   /** Latency percentiles some passed run could not measure (its generator's floor is near the value): docs/measurement-floor.md. */
   not_measurable?: Record<string, { runs: number; of: number; reason: string }>;
   warnings: string[];
+  /** Load metrics (throughput_rps, p50_us, p99_us) no passed run of a group with clients reported; absent when none is missing. */
+  absent_metrics?: string[];
+  /** CPU figures of the group's failed runs, kept but left out of the statistics; absent when no failed run measured CPU. */
+  failed_runs_cpu?: { repetition: number; status: string; artifact_dir: string; failed: true; metrics: Record<string, number> }[];
 }
 
 export interface OverheadSummary {
@@ -136,8 +141,17 @@ export function summarizeRuns(records: readonly RunRecord[], meta: { suite: stri
     const lagged = passed.filter((r) => sendLagSetTail(r.result.key_metrics)).length;
     if (lagged > 0) warnings.push(`${lagged} of ${passed.length} runs have a send lag p99 over ${SEND_LAG_TAIL_SHARE * 100} % of their latency p99: the generator, not the server, set the tail`);
     const notMeasurable = notMeasurableIn(passed);
+    const closed = passed.filter((r) => r.result.key_metrics.closed_loop === 1).length;
+    if (closed > 0) warnings.push(`${closed} of ${passed.length} runs measured in a closed loop: latency is under coordinated omission and throughput is achieved, not offered (docs/load-tools.md)`);
     const failed = runs.length - passed.length;
     if (failed > 0) warnings.push(`${failed} of ${runs.length} runs failed and are left out of the statistics`);
+    const withClients = passed.some((r) => r.result.commands.some((c) => c.role === 'client'));
+    const absent = withClients ? LOAD_METRICS.filter((m) => !metrics[m]) : [];
+    if (absent.length > 0) warnings.push(`absent metrics: ${absent.join(', ')}: no passed run's clients reported them`);
+    const failedCpu = runs.filter((r) => r.result.status !== 'passed').flatMap((r) => {
+      const cpu = Object.fromEntries(Object.entries(r.result.key_metrics).filter(([k]) => k.includes('cpu')));
+      return Object.keys(cpu).length > 0 ? [{ repetition: r.result.run.repetition, status: r.result.status, artifact_dir: r.dir, failed: true as const, metrics: cpu }] : [];
+    });
     summaries.push({
       workload: first.workload,
       mode: first.mode,
@@ -151,6 +165,8 @@ export function summarizeRuns(records: readonly RunRecord[], meta: { suite: stri
       metrics,
       ...(notMeasurable ? { not_measurable: notMeasurable } : {}),
       warnings,
+      ...(absent.length > 0 ? { absent_metrics: absent } : {}),
+      ...(failedCpu.length > 0 ? { failed_runs_cpu: failedCpu } : {}),
     });
   }
   const overhead = computeOverhead(records, seed, confidence, opts.directions, suiteWarnings);

@@ -1,5 +1,4 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import path from 'node:path';
+import { ArtifactStore } from './artifact-store.ts';
 import type { BaselineResult, Baselines, RunBlock } from './assess-run.ts';
 import type { RunResult } from './run-result-schema.ts';
 
@@ -23,12 +22,11 @@ export class ArtifactBaselines implements Baselines {
 
   find(block: RunBlock): BaselineResult | undefined {
     // Folder names end in `_<workload>_baseline_<variant>_r<rep>`: read only those results.
+    // Through the artifact store: a result it cannot trust (a FIFO, off-schema) fails the run at once.
     const suffix = `_r${block.repetition}`;
-    const names = existsSync(this.root) ? readdirSync(this.root).filter((n) => n.endsWith(suffix) && n.includes(`_${block.workload}_baseline_`)) : [];
-    const found = names.flatMap((name) => {
-      const r = readStored(path.join(this.root, name, 'run_result.json'));
-      return r && inBlock(r, block) ? [{ r, dir: path.join(this.root, name) }] : [];
-    });
+    const found = new ArtifactStore(this.root)
+      .records((n) => n.endsWith(suffix) && n.includes(`_${block.workload}_baseline_`))
+      .flatMap(({ dir, result: r }) => (inBlock(r, block) ? [{ r, dir }] : []));
     found.sort((a, b) => b.r.started_at.localeCompare(a.r.started_at));
     const mine = found.find((f) => (f.r.run.suite_execution_id ?? f.r.run.session_id) === this.opts.sessionId);
     // This session measured the baseline: its result decides, even a failed one (no overhead then).
@@ -47,14 +45,5 @@ export class RecordBaselines implements Baselines {
     const found = this.records.filter((x) => x.result.status === 'passed' && inBlock(x.result, block));
     const latest = found.sort((a, b) => b.result.started_at.localeCompare(a.result.started_at))[0];
     return latest ? toBaseline(latest.result, latest.dir) : undefined;
-  }
-}
-
-function readStored(file: string): StoredResult | undefined {
-  try {
-    const r = JSON.parse(readFileSync(file, 'utf8')) as Partial<StoredResult>;
-    return r.run && typeof r.status === 'string' && typeof r.started_at === 'string' ? { ...r, key_metrics: r.key_metrics ?? {} } as StoredResult : undefined;
-  } catch {
-    return undefined; // a run still writing, or a foreign file: not a baseline
   }
 }

@@ -1,18 +1,8 @@
-// The generator metrics JSON the workload clients write (experiments/workloads/lib/metrics.ts).
-interface GeneratorMetricsLike {
-  achieved_rps?: number;
-  offered_rps?: number;
-  errors?: number;
-  timeouts?: number;
-  completed?: number;
-  /** Requests the system under test discarded on purpose and said so (nfv firewall denies). */
-  dropped?: number;
-  saturated?: boolean;
-  latency_us?: Partial<Record<'p50' | 'p90' | 'p95' | 'p99' | 'p999' | 'max' | 'mean', number>>;
-  generator?: string;
-  /** Actual minus intended send time: the generator's own lateness, included in every latency. */
-  schedule?: { send_lag_us?: { p99?: number } };
-}
+// Key figures from the generator-metrics JSON the clients write (format: generator-metrics-schema.ts,
+// read by generator-metrics-reader.ts; docs/load-tools.md).
+import type { GeneratorMetrics } from './generator-metrics-schema.ts';
+
+type GeneratorMetricsLike = GeneratorMetrics;
 
 /** A send lag p99 above this share of the latency p99 means the generator, not the server, set the tail. */
 export const SEND_LAG_TAIL_SHARE = 0.1;
@@ -40,6 +30,8 @@ export function keyMetricsFrom(metrics: readonly unknown[]): Record<string, numb
     if (m.saturated !== undefined) worst('saturated', m.saturated ? 1 : 0);
     for (const k of LATENCY_KEYS) worst(`${k}_us`, m.latency_us?.[k]);
     worst('send_lag_p99_us', m.schedule?.send_lag_us?.p99);
+    // 1 when any client measured in a closed loop (docs/load-tools.md: no offered rate).
+    if (m.load_model !== undefined) worst('closed_loop', m.load_model === 'closed' ? 1 : 0);
   }
   return out;
 }
@@ -64,6 +56,22 @@ export function sendLagWarnings(metrics: readonly unknown[]): string[] {
     out.push(
       `${m.generator ?? 'generator'}: send lag p99 ${lag} µs is ${share} % of latency p99 ${p99} µs (over ${SEND_LAG_TAIL_SHARE * 100} %): ` +
         'the generator, not the server, set the tail (a busy or slow load generator; see README "Reports and statistics")',
+    );
+  }
+  return out;
+}
+
+// One warning per closed-loop client (run_result.json warnings): what its figures cannot mean.
+export function closedLoopWarnings(metrics: readonly unknown[]): string[] {
+  const out: string[] = [];
+  for (const raw of metrics) {
+    if (!raw || typeof raw !== 'object') continue;
+    const m = raw as GeneratorMetricsLike;
+    if (m.load_model !== 'closed') continue;
+    out.push(
+      `${m.generator ?? 'generator'}: closed loop (each connection waits for its reply): latency is under coordinated omission ` +
+        '(a slow reply delays the requests behind it instead of showing in the tail), throughput is achieved, not offered, ' +
+        'and the achieved-vs-offered check does not apply (docs/load-tools.md)',
     );
   }
   return out;

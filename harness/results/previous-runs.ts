@@ -1,31 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
-import path from 'node:path';
-import { READ_LIMITS, readTextBounded, UnsafeFileError } from '../util/safe-file.ts';
-import { RunResultSchema } from './run-result-schema.ts';
-
-/** A run_result.json in the artifacts root that --resume cannot trust (unreadable or off-schema). */
-export class PreviousRunError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PreviousRunError';
-  }
-}
-
-// Read one earlier result: bounded, regular files only, validated against the schema.
-function readPreviousResult(file: string): { run: { id: string; name: string }; status: string; started_at: string; key_metrics?: Record<string, number>; commands?: { role?: string }[] } {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readTextBounded(file, { maxBytes: READ_LIMITS.json, what: 'run_result.json' }));
-  } catch (err) {
-    throw new PreviousRunError(err instanceof UnsafeFileError ? `--resume cannot read ${err.message}` : `--resume cannot read ${file}: ${(err as Error).message}`);
-  }
-  const parsed = RunResultSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new PreviousRunError(`${file}: ${issue.path.join('.') || '(root)'}: ${issue.message} (not a run_result.json of this harness; move it out of the artifacts root or delete it)`);
-  }
-  return parsed.data as ReturnType<typeof readPreviousResult>;
-}
+import { ArtifactStore } from './artifact-store.ts';
 
 export interface PreviousRun {
   id: string;
@@ -43,18 +16,18 @@ export interface PreviousRun {
 export class PreviousRuns {
   private constructor(private readonly runs: PreviousRun[]) {}
 
-  // Scan <root>/*/run_result.json once (identity, status and key metrics are kept).
+  // Scan <root>/*/run_result.json once through the artifact store (identity, status and key metrics
+  // are kept); a result it cannot trust throws ArtifactReadError.
   static scan(root: string): PreviousRuns {
-    const runs: PreviousRun[] = [];
-    if (existsSync(root)) {
-      for (const name of readdirSync(root)) {
-        const file = path.join(root, name, 'run_result.json');
-        if (!existsSync(file)) continue;
-        const r = readPreviousResult(file);
-        const hasClients = (r.commands ?? []).some((c) => c.role === 'client');
-        runs.push({ id: r.run.id, name: r.run.name, status: r.status, dir: path.join(root, name), startedAt: r.started_at, keyMetrics: r.key_metrics ?? {}, hasClients });
-      }
-    }
+    const runs: PreviousRun[] = new ArtifactStore(root).records().map(({ dir, result: r }) => ({
+      id: r.run.id,
+      name: r.run.name,
+      status: r.status,
+      dir,
+      startedAt: r.started_at,
+      keyMetrics: r.key_metrics ?? {},
+      hasClients: (r.commands ?? []).some((c) => c.role === 'client'),
+    }));
     runs.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
     return new PreviousRuns(runs);
   }

@@ -1,10 +1,9 @@
 import path from 'node:path';
 import type { PlannedRun } from '../plan/run-types.ts';
 import { writeJsonAtomic } from '../util/atomic-write.ts';
-import { sendLagWarnings } from './key-metrics.ts';
+import { closedLoopWarnings, sendLagWarnings } from './key-metrics.ts';
 import { redactValue } from './redact.ts';
 import { RUN_RESULT_SCHEMA_VERSION, RunResultSchema, type Assessment, type CommandRecord, type Phases, type RunError, type RunResult, type StageSections } from './run-result-schema.ts';
-import { currentSuiteExecutionId } from './suite-execution.ts';
 
 const PHASES: (keyof Phases)[] = ['run_start', 'servers_ready', 'observer_ready', 'load_start', 'load_end', 'teardown_start', 'teardown_end'];
 
@@ -28,6 +27,8 @@ export class ResultRecorder {
     private readonly run: PlannedRun,
     private readonly artifactDir: string,
     private readonly descriptor: string,
+    /** The suite execution this run belongs to. */
+    private readonly executionId: string,
   ) {}
 
   get resultPath(): string {
@@ -47,7 +48,8 @@ export class ResultRecorder {
   // A result that breaks the schema (a stage's typo) is still written, as a failed run saying where.
   write(findings: RunFindings): RunResult {
     const finished = new Date();
-    for (const w of sendLagWarnings(findings.commands.filter((c) => c.role === 'client').map((c) => c.metrics))) this.warn(w);
+    const clientMetrics = findings.commands.filter((c) => c.role === 'client').map((c) => c.metrics);
+    for (const w of [...sendLagWarnings(clientMetrics), ...closedLoopWarnings(clientMetrics)]) this.warn(w);
     const result: RunResult = redactValue({
       schema_version: RUN_RESULT_SCHEMA_VERSION,
       run: {
@@ -61,7 +63,7 @@ export class ResultRecorder {
         params: this.run.variant.params,
         repetition: this.run.repetition,
         order: this.run.order,
-        ...(currentSuiteExecutionId() ? { suite_execution_id: currentSuiteExecutionId() } : {}),
+        suite_execution_id: this.executionId,
       },
       status: findings.status,
       error: findings.error,

@@ -10,7 +10,10 @@ export function validityProblems(metrics: Record<string, number>, rules: Validit
   const problems: string[] = [];
   const tput = metrics.throughput_rps;
   if (rules.require_throughput && !(typeof tput === 'number' && tput > 0)) {
-    problems.push('no throughput: the clients reported no completed requests (metrics missing or throughput_rps = 0)');
+    problems.push(
+      'no throughput: the clients reported no completed requests (metrics missing or throughput_rps = 0); each client writes generator-metrics JSON to metrics/<client>.json ' +
+        '(harness/schemas/generator-metrics.schema.json), or declares a result adapter for its tool (`results: { adapter: … }`, docs/load-tools.md)',
+    );
     return problems;
   }
   const completed = metrics.completed ?? 0;
@@ -36,6 +39,21 @@ export function validityProblems(metrics: Record<string, number>, rules: Validit
   if (typeof unsteady === 'number' && unsteady > 0) problems.push(`not in steady state until ${unsteady.toFixed(2)} s into the measurement window: raise warmup_s by at least ${(Math.ceil(unsteady * 10) / 10).toFixed(1)} s (run_result.json latency.steady_state)`);
   if (rules.reject_saturated && metrics.saturated === 1) problems.push('the load generator could not keep up with its schedule (saturated): the offered load was not what the descriptor asked for');
   return problems;
+}
+
+/** The load figures every run with clients should have; a run without them says so (docs/load-tools.md). */
+export const LOAD_METRICS = ['throughput_rps', 'p50_us', 'p99_us'] as const;
+
+// The load figures a run with clients lacks (none for a run without clients).
+export function absentLoadMetrics(metrics: Record<string, number>, hasClients: boolean): string[] {
+  return hasClients ? LOAD_METRICS.filter((m) => typeof metrics[m] !== 'number') : [];
+}
+
+// The warning for a run whose clients reported no such figures: a pass without load metrics is never silent.
+export function absentMetricsWarning(absent: readonly string[], rules: ValidityRules): string | undefined {
+  if (absent.length === 0) return undefined;
+  const why = rules.require_throughput ? '' : '; it passes only because validity.require_throughput is false: its figures are CPU and observer costs, not load';
+  return `absent metrics: ${absent.join(', ')} (the clients reported none${why}; each client's metrics \`unavailable\` lists what its tool cannot tell, docs/load-tools.md)`;
 }
 
 // Descriptor expectations (`expect: {p99_us: {max: 2000}}`) as messages for the ones not met.

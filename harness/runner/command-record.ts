@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ProcessPlan } from '../plan/run-types.ts';
 import type { CommandOutcome } from '../process/index.ts';
 import { quoteArgv } from '../util/quote.ts';
 import type { CommandRecord } from '../results/run-result-schema.ts';
+import { readMetricsForRecord } from '../results/generator-metrics-reader.ts';
 
 /** A started process as a record needs it (local or remote); its outcome's startedAt is '' when it never started. */
 export interface RecordedProcess {
@@ -15,7 +15,7 @@ export interface RecordedProcess {
 // started) and, for clients, the metrics JSON it wrote.
 export function commandRecord(p: ProcessPlan, artifactDir: string, proc?: RecordedProcess): CommandRecord {
   const o = proc?.outcome();
-  const metrics = p.metricsFile ? readMetrics(p.metricsFile) : undefined;
+  const metrics = p.metricsFile ? readMetricsForRecord(p.metricsFile) : undefined;
   return {
     role: p.role,
     name: p.name,
@@ -33,14 +33,4 @@ export function commandRecord(p: ProcessPlan, artifactDir: string, proc?: Record
     stopped_by_harness: o?.killed ?? false,
     ...(p.metricsFile ? { metrics_file: path.relative(artifactDir, p.metricsFile), metrics: metrics?.value ?? null, metrics_error: metrics?.error ?? null } : {}),
   };
-}
-
-// Ingest a client's metrics JSON; a missing or broken file is recorded, never fatal here.
-function readMetrics(file: string): { value: unknown; error: string | null } {
-  if (!existsSync(file)) return { value: null, error: `no metrics file written at ${file}` };
-  try {
-    return { value: JSON.parse(readFileSync(file, 'utf8')), error: null };
-  } catch (err) {
-    return { value: null, error: `metrics file is not valid JSON: ${(err as Error).message}` };
-  }
 }

@@ -38,10 +38,10 @@ export class RunInterruptedError extends Error {
 export const HARNESS_ERROR_NAMES = [
   'AgentConfigError', 'BuildError', 'CommandError', 'CompareInputError', 'ConfigError', 'GitError', 'HostKeyError', 'IngestError',
   'InvalidRunError', 'MonitorError', 'ObserverError', 'PatchError', 'PinningError', 'RemoteConnectError', 'RemotePathError', 'RenderError',
-  'RunFailedError', 'RunInterruptedError', 'RunRecordError', 'ServerExitedError', 'SettingTemplateError', 'ShellSyntaxError', 'SshConfigError',
+  'RunFailedError', 'RunInterruptedError', 'ServerExitedError', 'SettingTemplateError', 'ShellSyntaxError', 'SshConfigError',
   'StaleSuiteFileError', 'UnknownTemplateVariable', 'UnresolvedCommandError', 'UnsafePathError', 'UsageError',
-  'DeployError', 'MalformedTemplate', 'PortInUseError', 'ResultWriteError', 'SuiteInterruptedError', 'UnknownIdError', 'PreviousRunError', 'PrototypeKeyError', 'SummaryInputError', 'UnsafeFileError',
-  'RateSearchConfigError',
+  'DeployError', 'MalformedTemplate', 'PortInUseError', 'ResultWriteError', 'SuiteInterruptedError', 'UnknownIdError', 'ArtifactReadError', 'PrototypeKeyError', 'SummaryInputError', 'UnsafeFileError',
+  'RateSearchConfigError', 'SessionError', 'AdapterParseError', 'MetricsFormatError',
 ] as const;
 export type HarnessErrorName = (typeof HARNESS_ERROR_NAMES)[number];
 
@@ -57,6 +57,8 @@ function kindOf(name: HarnessErrorName, err: Error): RunFailureKind {
     case 'PortInUseError':
       return 'process';
     case 'InvalidRunError':
+    case 'AdapterParseError': // the tool ran, but its output is not what its result adapter reads
+    case 'MetricsFormatError': // the client's metrics JSON breaks the generator-metrics format
       return 'invalid';
     case 'RunInterruptedError':
     case 'SuiteInterruptedError':
@@ -85,14 +87,14 @@ function kindOf(name: HarnessErrorName, err: Error): RunFailureKind {
     case 'UsageError':
     case 'MalformedTemplate':
     case 'PrototypeKeyError':
-    case 'PreviousRunError':
+    case 'ArtifactReadError':
     case 'UnsafeFileError':
     case 'RateSearchConfigError':
+    case 'SessionError':
       return 'config';
     case 'CompareInputError':
     case 'IngestError':
     case 'RunFailedError':
-    case 'RunRecordError':
     case 'SummaryInputError':
     case 'ResultWriteError':
     case 'UnknownIdError':

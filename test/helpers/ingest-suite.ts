@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build, encodeIntoCompressedBase64 } from 'hdr-histogram-js';
 import { toOpenMetrics } from '../../harness/instrumentation/openmetrics.ts';
-import type { RunRecord } from '../../harness/report/run-records.ts';
+import type { RunRecord } from '../../harness/results/artifact-store.ts';
 import { fakeRecord } from './run-records.ts';
 
 /** Latencies (µs) a fake run recorded: deterministic per mode and repetition. */

@@ -1,4 +1,4 @@
-import type { RunRecord } from '../../harness/report/run-records.ts';
+import type { RunRecord } from '../../harness/results/artifact-store.ts';
 import type { RunResult } from '../../harness/results/run-result-schema.ts';
 
 export interface FakeRun {

@@ -7,7 +7,7 @@ import { HttpEngine, ingestRuns, type SqlEngine } from '../../harness/ingest/ing
 import { MIGRATIONS, SCHEMA_VERSION, migrate } from '../../harness/ingest/migrations.ts';
 import { describeSelection, selectedRunsSql, suiteTableQuery, UnknownIdError } from '../../harness/ingest/select.ts';
 import { percentileFromBuckets } from '../../harness/ingest/hdr.ts';
-import type { RunRecord } from '../../harness/report/run-records.ts';
+import type { RunRecord } from '../../harness/results/artifact-store.ts';
 import { ClickHouseServer } from '../helpers/clickhouse.ts';
 import { ChdbEngine } from '../helpers/chdb-engine.ts';
 import { fakeLatencies, writeFakeSuite } from '../helpers/ingest-suite.ts';

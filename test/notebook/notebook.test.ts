@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpEngine, ingestRuns } from '../../harness/ingest/ingest.ts';
 import { buildNotebook } from '../../harness/notebook/build-notebook.ts';
 import { summarizeRuns, type SuiteSummary } from '../../harness/report/summary.ts';
-import type { RunRecord } from '../../harness/report/run-records.ts';
+import type { RunRecord } from '../../harness/results/artifact-store.ts';
 import { ClickHouseServer } from '../helpers/clickhouse.ts';
 import { runCli } from '../helpers/cli.ts';
 import { writeFakeSuite } from '../helpers/ingest-suite.ts';

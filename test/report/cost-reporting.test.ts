@@ -6,7 +6,7 @@ import { renderSummaryMarkdown } from '../../harness/report/summary-markdown.ts'
 import { estimateRecovery } from '../../harness/stats/index.ts';
 import { buildJUnit } from '../../harness/report/junit-reporter.ts';
 import { outcomeFromRecord } from '../../harness/report/run-outcome.ts';
-import type { RunRecord } from '../../harness/report/run-records.ts';
+import type { RunRecord } from '../../harness/results/artifact-store.ts';
 import { fakeRecord } from '../helpers/run-records.ts';
 
 const meta = { suite: 'fidelity', descriptor: 'experiments/configs/experiments/fidelity.yaml' };

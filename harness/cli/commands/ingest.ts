@@ -1,7 +1,7 @@
 import { ingestRuns } from '../../ingest/ingest.ts';
 import { withClickHouse } from '../with-clickhouse.ts';
 import { suiteTableQuery } from '../../ingest/select.ts';
-import { collectRunRecords, RunRecordError } from '../../report/run-records.ts';
+import { collectRunRecords, ArtifactReadError } from '../../results/artifact-store.ts';
 import type { CliIo } from '../main.ts';
 import { UsageError } from '../errors.ts';
 
@@ -24,7 +24,7 @@ export async function ingestCommand(paths: string[], opts: { clickhouse?: string
       try {
         records = collectRunRecords(paths);
       } catch (err) {
-        if (err instanceof RunRecordError) throw new UsageError(err.message);
+        if (err instanceof ArtifactReadError) throw new UsageError(err.message);
         throw err;
       }
       const res = await ingestRuns(engine, records, {

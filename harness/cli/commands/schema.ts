@@ -2,6 +2,7 @@ import path from 'node:path';
 import { writeFileSafe } from '../../util/safe-file.ts';
 import { jsonSchemas } from '../../config/json-schema.ts';
 import '../../results/run-result-schema.ts';
+import '../../results/generator-metrics-schema.ts';
 import type { CliIo } from '../main.ts';
 
 // `harness schema`: write JSON Schemas so editors autocomplete descriptors.

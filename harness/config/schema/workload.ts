@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CommandSchema, EnvSchema, MAX_TIMER_MS, NameSchema, NumaSchema, PortSchema, ReadySchema, RemoteSchema, SecondsSchema, StopSchema } from './common.ts';
 import { RateSearchSchema } from './rate-search.ts';
+import { ResultsSchema } from './results.ts';
 
 const processFields = {
   cwd: z.string().optional().describe('Working directory, relative to the project root. @default the project root'),
@@ -35,6 +36,7 @@ export const ClientSchema = z
       .describe('Flag appended with the reserved metrics path (metrics/<name>.json) unless the command uses `{{metrics_file}}`; null disables.'),
     timeout_s: SecondsSchema.positive().default(120).describe('The client must finish within this time.'),
     start_delay_ms: z.number().int().min(0).max(MAX_TIMER_MS).default(0),
+    results: ResultsSchema.optional().describe('A result adapter for a third-party load tool (docs/load-tools.md); the metrics flag is then not appended.'),
   })
   .refine((c) => (c.generator === undefined) !== (c.command === undefined), {
     message: 'give exactly one of `generator` or `command`',

@@ -1,5 +1,5 @@
 import type { LineSeriesOption } from 'echarts/charts';
-import type { RunRecord } from '../run-records.ts';
+import type { RunRecord } from '../../results/artifact-store.ts';
 import { renderChartSvg } from './echarts-svg.ts';
 import { formatNumber } from './format.ts';
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { RunRecord } from '../run-records.ts';
+import type { RunRecord } from '../../results/artifact-store.ts';
 import type { SuiteSummary } from '../summary.ts';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
 import { html, trustedHtml, type SafeHtml } from './html.ts';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { RunRecord } from '../run-records.ts';
+import type { RunRecord } from '../../results/artifact-store.ts';
 import { html, type SafeHtml } from './html.ts';
 import { fileHref, firstLine, formatDuration, formatNumber } from './format.ts';
 

@@ -1,4 +1,4 @@
-import type { RunRecord } from '../run-records.ts';
+import type { RunRecord } from '../../results/artifact-store.ts';
 import type { GroupSummary, SuiteSummary } from '../summary.ts';
 import { html, trustedHtml, type SafeHtml } from './html.ts';
 import { formatNumber, formatPercent } from './format.ts';

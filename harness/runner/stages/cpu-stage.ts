@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { CpuAccounting } from '../../monitors/cpu/cpu-accounting.ts';
 import { measurementWindow, type ClientWindowInput } from '../../monitors/cpu/cpu-window.ts';
 import type { CpuRole, CpuSection } from '../../results/cpu-section-schema.ts';
 import { keyMetricsFrom } from '../../results/key-metrics.ts';
+import { readGeneratorMetricsOrNull } from '../../results/generator-metrics-reader.ts';
 import type { RunContext, RunStage, StageReport, StartedGroup } from '../stage.ts';
 import type { MonitorStage } from './monitor-stage.ts';
 import type { ObserverStage } from './observer-stage.ts';
@@ -72,7 +72,7 @@ export class CpuStage implements RunStage {
   // The window from the clients' metrics (or this stage's span, ≈ the load phase, when no client says).
   private section(): CpuSection | null {
     if (!this.span.start) return null;
-    const clients: ClientWindowInput[] = this.measuredBy.map((c) => ({ metrics: readJson(c.metricsFile), clockOffsetMs: c.clockOffsetMs }));
+    const clients: ClientWindowInput[] = this.measuredBy.map((c) => ({ metrics: readGeneratorMetricsOrNull(c.metricsFile), clockOffsetMs: c.clockOffsetMs }));
     const window = measurementWindow(clients, this.span);
     if (!window) return null;
     try {
@@ -82,14 +82,5 @@ export class CpuStage implements RunStage {
       this.ctx.warn(`cpu accounting could not summarize the window: ${(err as Error).message}`);
       return null;
     }
-  }
-}
-
-// A client's metrics JSON, or null (the load stage's command records say why it is missing).
-function readJson(file: string): unknown {
-  try {
-    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as unknown) : null;
-  } catch {
-    return null;
   }
 }

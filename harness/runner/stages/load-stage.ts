@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { ManagedProcess } from '../../process/index.ts';
 import { createLocalProcess } from '../../process/from-plan.ts';
@@ -7,6 +7,8 @@ import type { RateSearchConfig } from '../../config/schema/rate-search.ts';
 import { commandRecord } from '../command-record.ts';
 import { keyMetricsFrom } from '../../results/key-metrics.ts';
 import { latencySection, steadyStateMetrics } from '../../results/latency-floor.ts';
+import { applyResultAdapter } from '../../results/adapters/apply-adapter.ts';
+import { readGeneratorMetrics, readGeneratorMetricsOrNull } from '../../results/generator-metrics-reader.ts';
 import type { RateSearchSection } from '../../results/rate-search-section-schema.ts';
 import type { RemoteHostRecord } from '../../results/run-result-schema.ts';
 import { RemoteClient, type SuiteRemotes } from '../remote-clients.ts';
@@ -73,12 +75,23 @@ export class LoadStage implements RunStage {
       await proc.start();
       if (proc.pid !== undefined) this.cpu.track({ name: plan.name, role: plan.role, pid: proc.pid });
       await proc.wait();
+      this.collectMetrics(plan, proc);
     });
     try {
       await Promise.race([Promise.all(clients), crash]);
     } finally {
       clients.forEach((c) => c.catch(() => undefined));
     }
+  }
+
+  // A finished local client's figures: its result adapter converts the tool's output, or its own
+  // metrics JSON is checked against the format (a misspelled key fails the run, naming file and key).
+  private collectMetrics(plan: ProcessPlan, proc: Client): void {
+    if (!plan.metricsFile) return;
+    if (plan.results) {
+      const o = proc.outcome();
+      applyResultAdapter({ name: plan.name, argv: plan.argv, cwd: plan.cwd, logPath: path.join(this.ctx.artifactDir, plan.logFile), metricsFile: plan.metricsFile, results: plan.results, startedAt: o.startedAt, durationMs: o.durationMs });
+    } else if (existsSync(plan.metricsFile)) readGeneratorMetrics(plan.metricsFile);
   }
 
   // A client on generator nodes: copy-back is registered first, so it runs even if the start fails.
@@ -149,7 +162,7 @@ export class LoadStage implements RunStage {
       if (!plan.metricsFile || !probeFile || !existsSync(plan.metricsFile)) continue;
       copyFileSync(plan.metricsFile, probeFile);
       files.push(path.relative(this.ctx.artifactDir, probeFile));
-      metrics.push(readJson(probeFile));
+      metrics.push(readGeneratorMetricsOrNull(probeFile));
     }
     const keyMetrics = keyMetricsFrom(metrics);
     const sent = metrics.map((m) => (m as { schedule?: { achieved_send_rps?: unknown } } | null)?.schedule?.achieved_send_rps);
@@ -200,13 +213,4 @@ export class LoadStage implements RunStage {
 // Where probe `index` keeps a client's metrics JSON: metrics/<name>.json → metrics/<name>.probe<index>.json.
 function probeMetricsPath(file: string | undefined, index: number): string | undefined {
   return file ? file.replace(/(\.json)?$/, `.probe${index}$1`) : undefined;
-}
-
-// A probe's metrics JSON, or null when it is not valid JSON (the probe then has no figures).
-function readJson(file: string): unknown {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as unknown;
-  } catch {
-    return null;
-  }
 }

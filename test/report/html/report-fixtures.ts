@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { RunRecord } from '../../../harness/report/run-records.ts';
+import type { RunRecord } from '../../../harness/results/artifact-store.ts';
 import { summarizeRuns, type SuiteSummary } from '../../../harness/report/summary.ts';
 import { RunResultSchema, type RunResult } from '../../../harness/results/run-result-schema.ts';
 

@@ -1,0 +1,81 @@
+// One reader for run_result.json (harness/results/artifact-store.ts): every consumer — block
+// baselines, --resume, merge, compare, the notebook — reads through it, so a FIFO planted as a
+// run_result.json is refused at once with its path (exit 2 at the command line), never read.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../harness/cli/main.ts';
+import { ArtifactReadError, ArtifactStore, readRunRecord } from '../../harness/results/artifact-store.ts';
+import { ArtifactBaselines } from '../../harness/results/baselines.ts';
+import { PreviousRuns } from '../../harness/results/previous-runs.ts';
+import { selectArtifacts } from '../../harness/notebook/find-artifacts.ts';
+import { fakeRecord } from '../helpers/run-records.ts';
+import { TempProject, TINY_WORKLOAD } from '../helpers/temp-project.ts';
+
+let tmp: string;
+let root: string;
+let fifo: string;
+beforeEach(() => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'store-'));
+  root = path.join(tmp, 'artifacts');
+  // A good run, and a baseline folder whose run_result.json is a FIFO (a read would block forever).
+  const good = path.join(root, '20260101-000000-000_tiny_baseline_default_r1');
+  mkdirSync(good, { recursive: true });
+  writeFileSync(path.join(good, 'run_result.json'), JSON.stringify(fakeRecord({ mode: 'baseline', repetition: 1, metrics: { throughput_rps: 100 } }).result));
+  const bad = path.join(root, '20260101-000001-000_tiny_baseline_default_r0');
+  mkdirSync(bad);
+  fifo = path.join(bad, 'run_result.json');
+  execFileSync('mkfifo', [fifo]);
+});
+afterEach(() => rmSync(tmp, { recursive: true, force: true }));
+
+async function cli(args: string[]): Promise<{ code: number; err: string }> {
+  let err = '';
+  const sink = { write: () => true } as unknown as NodeJS.WritableStream;
+  const code = await main(args, { stdout: sink, stderr: { write: (s: string) => ((err += s), true) } as NodeJS.WritableStream });
+  return { code, err };
+}
+
+const refused = expect.stringMatching(/run_result\.json is a FIFO/);
+
+describe('artifact store', () => {
+  it('reads a good result and refuses a FIFO with its path, without blocking', () => {
+    expect(new ArtifactStore(root).runDirs()).toHaveLength(2);
+    expect(readRunRecord(path.join(root, '20260101-000000-000_tiny_baseline_default_r1')).result.run.repetition).toBe(1);
+    expect(() => readRunRecord(path.dirname(fifo))).toThrow(ArtifactReadError);
+    expect(() => readRunRecord(path.dirname(fifo))).toThrow(fifo);
+  });
+
+  it('refuses an off-schema result, naming the file and the key', () => {
+    rmSync(fifo);
+    writeFileSync(fifo, JSON.stringify({ ...fakeRecord({ mode: 'baseline', repetition: 0, metrics: {} }).result, status: 'great' }));
+    expect(() => new ArtifactStore(root).records()).toThrow(/run_result\.json: status: .*not a run_result\.json of this harness/);
+  });
+
+  it('block baselines, --resume and the notebook selection read through it', () => {
+    const block = { suite: 'overhead', workload: 'tiny', mode: 'perf' as const, variant: 'default', repetition: 0 };
+    expect(() => new ArtifactBaselines(root, { sessionId: 'x', resume: false }).find(block)).toThrow(/run_result\.json is a FIFO/);
+    expect(() => PreviousRuns.scan(root)).toThrow(/run_result\.json is a FIFO/);
+    expect(() => selectArtifacts(root, 'anything')).toThrow(/run_result\.json is a FIFO/);
+  });
+
+  it('is exit 2 with the path at the command line: merge, compare, notebook, run --resume', async () => {
+    const project = new TempProject();
+    try {
+      project.workload('tiny', TINY_WORKLOAD);
+      project.suite('s', 'workloads:\n  - name: tiny\n    config: experiments/configs/workloads/tiny.yaml\n    modes: [baseline]\n');
+      for (const args of [
+        ['merge', root, '--reports', path.join(tmp, 'reports')],
+        ['compare', root, root],
+        ['notebook', '20260101-000000-000-abcdef', '--artifacts', root],
+        ['run', '--suite', 's', '--resume', '--artifacts', root, '--dry-run'],
+      ]) {
+        expect(await cli(['--root', project.root, ...args]), args[0]).toMatchObject({ code: 2, err: refused });
+      }
+    } finally {
+      project.dispose();
+    }
+  });
+});
