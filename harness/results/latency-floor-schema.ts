@@ -3,10 +3,8 @@ import { z } from 'zod';
 const PERCENTILE_KEYS = ['p50', 'p90', 'p95', 'p99', 'p999'] as const;
 const ByPercentile = z.strictObject(Object.fromEntries(PERCENTILE_KEYS.map((k) => [k, z.number()])) as Record<(typeof PERCENTILE_KEYS)[number], z.ZodNumber>);
 
-/** One client's own floor, as its metrics JSON gave it (experiments/workloads/lib/metrics.ts `floor`). */
-export const ClientFloorSchema = z.strictObject({
-  client: z.string(),
-  send_mode: z.string().nullable().describe('How the generator waited between sends (`sleep`, `busy-poll`); null when it did not say.'),
+/** A generator's own floor, the `floor` of its metrics JSON (experiments/workloads/lib/metrics.ts). */
+export const GeneratorFloorSchema = z.strictObject({
   send_lag_us: ByPercentile.describe('Actual − intended send time at each percentile, over the run.'),
   calibration: z
     .strictObject({
@@ -18,6 +16,19 @@ export const ClientFloorSchema = z.strictObject({
     .nullable()
     .describe('The paced one-at-a-time probe at run start (null: the generator ran none).'),
   floor_us: ByPercentile.describe('send lag + the calibration\'s spread above its median, per percentile.'),
+});
+
+/** One client's own floor in run_result.json: its metrics' `floor` with the client's name and send mode. */
+export const ClientFloorSchema = GeneratorFloorSchema.extend({
+  client: z.string(),
+  send_mode: z.string().nullable().describe('How the generator waited between sends (`sleep`, `busy-poll`); null when it did not say.'),
+});
+
+/** The `steadiness` of a generator's metrics JSON: latency p50 per bucket over warm-up and window (0: nothing completed). */
+export const SteadinessSeriesSchema = z.strictObject({
+  bucket_ms: z.number().positive(),
+  start_s: z.number().describe('Seconds from the measurement start to the first bucket (negative: the warm-up).'),
+  p50_us: z.array(z.number().nonnegative()),
 });
 
 /** One latency key metric (p50_us, …) with its order-statistic interval and whether this node can measure it. */
