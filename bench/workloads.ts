@@ -8,12 +8,14 @@
 // Usage: node --import tsx bench/workloads.ts   (BENCH_WORKLOADS=fidelity,throughput,lb picks sections;
 //        BENCH_REALTIME=1 runs the server and reference clients SCHED_FIFO, see workload-tools.ts;
 //        BENCH_GENERATOR_ROOT=DIR measures the generators of another checkout instead of this one's;
+//        BENCH_WORKLOADS=modes: the kv generator's send modes vs the paced client, BENCH_MODE_ROUNDS rounds (default 3);
 //        BENCH_BEFORE_ROOT=DIR adds that checkout's kv generator to the noise floor, interleaved: before/after in one run)
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { GeneratorMetrics } from '../experiments/workloads/lib/metrics.ts';
 import { measureFidelity } from './workload-fidelity.ts';
+import { measureModes } from './generator-modes.ts';
 import { BenchProcesses, GENERATOR_ROOT, GeneratorProbe, QUICK, REALTIME, ROOT, benchSeconds, freePort, maybeRealtime, node, redisBenchmark, run, stopProcess, wrk } from './workload-tools.ts';
 
 /**
@@ -26,7 +28,7 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'bench-workloads-'));
 const procs = new BenchProcesses();
 const gen = new GeneratorProbe(tmp);
 /** Sections to run (`BENCH_WORKLOADS=fidelity,lb`); all by default. */
-const SECTIONS = new Set((process.env.BENCH_WORKLOADS ?? 'fidelity,throughput,lb').split(',').map((s) => s.trim()));
+const SECTIONS = new Set((process.env.BENCH_WORKLOADS ?? 'fidelity,modes,throughput,lb').split(',').map((s) => s.trim()));
 
 /**
  * Throughput at overload: offer far more than anyone can serve, no warm-up, and count what completed
@@ -158,6 +160,7 @@ async function main(): Promise<void> {
   const redisPort = await freePort();
   const redis = await procs.startServer(...maybeRealtime(2, 'redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']), /Ready to accept connections/);
   if (SECTIONS.has('fidelity')) fidelity = (await measureFidelity(procs, gen, redisPort)).lines;
+  if (SECTIONS.has('modes')) fidelity.push(...(await measureModes(gen, redisPort)));
   if (SECTIONS.has('throughput')) notes.push(...(await throughputSection(rows, row, redisPort)));
   await stopProcess(redis);
   if (SECTIONS.has('lb')) notes.push(...(await lbSection(row)));

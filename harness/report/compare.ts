@@ -123,7 +123,7 @@ export function compareSummaries(base: SuiteSummary, cand: SuiteSummary, labels:
     const metric = `overhead.${o.metric}`;
     if (opts.metrics && !opts.metrics.includes(metric)) continue;
     const co = cand.overhead.find((x) => x.workload === o.workload && x.variant === o.variant && x.mode === o.mode && x.metric === o.metric);
-    if (co?.log_ratios && o.log_ratios) add(o.workload, o.mode, o.variant, metric, o.log_ratios.map(Math.exp), co.log_ratios.map(Math.exp), 'lower-is-better');
+    if (co?.log_ratios && o.log_ratios && o.percent !== null && co.percent !== null) add(o.workload, o.mode, o.variant, metric, o.log_ratios.map(Math.exp), co.log_ratios.map(Math.exp), 'lower-is-better');
   }
   // Holm per configuration (workload/mode/variant and its overhead rows): one family per question
   // "did this configuration change?", so adding workloads does not dilute every other verdict.

@@ -26,6 +26,7 @@ export function renderSummaryMarkdown(report: SuiteReport, opts: { omittedAnnota
       const overheadOf = (metric: string): string => {
         const o = s.overhead.find((x) => x.workload === workload && x.variant === g.variant && x.mode === g.mode && x.metric === metric);
         const hw = typeof o?.half_width === 'number' ? ` ±${fmt(o.half_width)} pp` : '';
+        if (o?.percent === null) return 'not measurable';
         return o ? `${fmt(o.percent)} %${o.ci95 ? ` [${fmt(o.ci95.low)}, ${fmt(o.ci95.high)}]` : ''}${hw}` : g.mode === 'baseline' ? '(baseline)' : '–';
       };
       out.push(`| ${esc(g.mode)} | ${esc(g.variant)} | ${g.passed}${g.failed ? ` (+${g.failed} failed)` : ''} | ${metricCell(g, 'throughput_rps')} | ${metricCell(g, 'p50_us')} | ${metricCell(g, 'p99_us')} | ${metricCell(g, 'server_cpu_us_per_req')} | ${overheadOf('throughput_rps')} | ${overheadOf('server_cpu_us_per_req')} |`);

@@ -1,6 +1,7 @@
 import { bootstrapInterval, checkSample, describeSample, estimateOverhead, findOutliers, metricDirection, NON_PERFORMANCE_METRICS, OVERHEAD_METRICS, type Direction, type SampleWarning } from '../stats/index.ts';
 import type { RunRecord } from '../results/artifact-store.ts';
 import { SEND_LAG_TAIL_SHARE, sendLagSetTail } from '../results/key-metrics.ts';
+import { unmeasurable } from '../results/latency-floor.ts';
 import { LOAD_METRICS } from '../results/validity.ts';
 import { computeRecovery, type RecoveryRow } from './recovery.ts';
 
@@ -33,6 +34,8 @@ export interface GroupSummary {
   repetitions: number[];
   artifact_dirs: string[];
   metrics: Record<string, MetricSummary>;
+  /** Latency percentiles some passed run could not measure (its generator's floor is near the value): docs/measurement-floor.md. */
+  not_measurable?: Record<string, { runs: number; of: number; reason: string }>;
   warnings: string[];
   /** Load metrics (throughput_rps, p50_us, p99_us) no passed run of a group with clients reported; absent when none is missing. */
   absent_metrics?: string[];
@@ -47,8 +50,8 @@ export interface OverheadSummary {
   metric: string;
   direction: Direction;
   blocks: number;
-  /** Cost of the mode against baseline, percent (positive = costs). */
-  percent: number;
+  /** Cost of the mode against baseline, percent (positive = costs); null when a run of either side could not measure the percentile (`reason` says why). */
+  percent: number | null;
   ci95: { low: number; high: number } | null;
   /** Half the 95 % interval's width, percentage points: the smallest overhead this run could have seen. */
   half_width: number | null;
@@ -137,6 +140,7 @@ export function summarizeRuns(records: readonly RunRecord[], meta: { suite: stri
     if (tooFew) warnings.unshift(tooFew);
     const lagged = passed.filter((r) => sendLagSetTail(r.result.key_metrics)).length;
     if (lagged > 0) warnings.push(`${lagged} of ${passed.length} runs have a send lag p99 over ${SEND_LAG_TAIL_SHARE * 100} % of their latency p99: the generator, not the server, set the tail`);
+    const notMeasurable = notMeasurableIn(passed);
     const closed = passed.filter((r) => r.result.key_metrics.closed_loop === 1).length;
     if (closed > 0) warnings.push(`${closed} of ${passed.length} runs measured in a closed loop: latency is under coordinated omission and throughput is achieved, not offered (docs/load-tools.md)`);
     const failed = runs.length - passed.length;
@@ -159,6 +163,7 @@ export function summarizeRuns(records: readonly RunRecord[], meta: { suite: stri
       repetitions: passed.map((r) => r.result.run.repetition),
       artifact_dirs: runs.map((r) => r.dir),
       metrics,
+      ...(notMeasurable ? { not_measurable: notMeasurable } : {}),
       warnings,
       ...(absent.length > 0 ? { absent_metrics: absent } : {}),
       ...(failedCpu.length > 0 ? { failed_runs_cpu: failedCpu } : {}),
@@ -181,6 +186,18 @@ export function summarizeRuns(records: readonly RunRecord[], meta: { suite: stri
   };
 }
 
+// Per latency metric, how many passed runs could not measure it, with the first run's reason.
+function notMeasurableIn(passed: readonly RunRecord[]): GroupSummary['not_measurable'] {
+  const out: NonNullable<GroupSummary['not_measurable']> = {};
+  for (const r of passed) {
+    for (const [metric, reason] of unmeasurable(r.result.latency)) {
+      const seen = Object.hasOwn(out, metric) ? out[metric]! : (out[metric] = { runs: 0, of: passed.length, reason });
+      seen.runs++;
+    }
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
 // Overhead of each mode against baseline, paired within repetition blocks (same workload, variant, repetition).
 function computeOverhead(records: readonly RunRecord[], seed: number, confidence: number, directions: Record<string, Direction> | undefined, warnings: string[]): OverheadSummary[] {
   const passed = records.filter((r) => r.result.status === 'passed');
@@ -192,16 +209,23 @@ function computeOverhead(records: readonly RunRecord[], seed: number, confidence
     const [workload, variant, mode] = combo.split('\0') as [string, string, string];
     for (const metric of OVERHEAD_METRICS) {
       const pairs: { baseline: number; mode: number }[] = [];
+      let notMeasurable: string | undefined;
       for (const r of passed) {
         const run = r.result.run;
         if (run.workload !== workload || run.variant !== variant || run.mode !== mode) continue;
         const base = cells.get(`${workload}\0${variant}\0baseline\0${run.repetition}`);
+        notMeasurable ??= unmeasurable(r.result.latency).get(metric) ?? unmeasurable(base?.result.latency).get(metric);
         const b = base?.result.key_metrics[metric];
         const m = r.result.key_metrics[metric];
         if (typeof b === 'number' && typeof m === 'number' && b > 0 && m > 0) pairs.push({ baseline: b, mode: m });
       }
       if (pairs.length === 0) continue;
       const direction = metricDirection(metric, directions);
+      // An overhead on a percentile the generator's floor could set is not reported as a number.
+      if (notMeasurable) {
+        out.push({ workload, variant, mode, metric, direction, blocks: pairs.length, percent: null, ci95: null, half_width: null, log_ratios: [], reason: notMeasurable });
+        continue;
+      }
       const est = estimateOverhead(pairs, { direction, seed, confidence });
       out.push({
         workload,

@@ -3,6 +3,7 @@
 // (harness/results/adapters/) for third-party tools. Strict: a misspelled or mistyped key is an
 // error at its key path, never silently ignored. Published as harness/schemas/generator-metrics.schema.json.
 import { z } from 'zod';
+import { GeneratorFloorSchema, SteadinessSeriesSchema } from './latency-floor-schema.ts';
 import { registerJsonSchema } from '../config/json-schema.ts';
 
 /** The version this harness reads and adapters write; absent in a file means 1. */
@@ -43,6 +44,7 @@ export const ScheduleSchema = z.strictObject({
   warmup_sent: Count.optional(),
   timer_slack_ns: NonNeg.optional(),
   realtime: z.boolean().optional(),
+  send_mode: z.enum(['sleep', 'busy-poll']).optional().describe('How the generator waited between sends (docs/measurement-floor.md).'),
 });
 
 /** Closed loop: each connection waits for a reply before it sends again (no offered rate; latency under coordinated omission). */
@@ -77,6 +79,8 @@ export const GeneratorMetricsSchema = z
     schedule: ScheduleSchema,
     timeline: z.array(TimelineEntrySchema).nullable().describe('One entry per second of the window; null when the tool gives none.'),
     params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+    floor: GeneratorFloorSchema.describe('The generator\'s own floor per percentile: send lag + calibration spread (docs/measurement-floor.md).'),
+    steadiness: SteadinessSeriesSchema.describe('Latency p50 in short buckets over warm-up and window: the harness detects steady state from it (docs/measurement-floor.md).'),
     unavailable: z.array(z.string()).describe('Fields the tool cannot tell (e.g. offered_rps, histogram, latency_us.p999): stated, never guessed.'),
     adapter: z
       .strictObject({

@@ -6,6 +6,7 @@ import { FetchRecordSchema, InstrumentationSectionSchema, MonitorsSectionSchema,
 import { TimeSeriesSectionSchema } from './timeseries-schema.ts';
 import { CpuSectionSchema } from './cpu-section-schema.ts';
 import { RateSearchSectionSchema } from './rate-search-section-schema.ts';
+import { LatencySectionSchema } from './latency-floor-schema.ts';
 
 /** 2: stage sections typed, `error.reason`, `assessment`, `mutation` out of `instrumentation`. */
 export const RUN_RESULT_SCHEMA_VERSION = 2;
@@ -94,6 +95,7 @@ export const StageSectionsSchema = z.strictObject({
   timeseries: TimeSeriesSectionSchema.nullable().default(null).describe('Prometheus endpoints scraped during the measurement window, dumped as OpenMetrics under prometheus/ (null when nothing was scraped).'),
   cpu: CpuSectionSchema.nullable().default(null).describe('CPU cost of each local process group over the measurement window (cpu stage; null when the load never ran).'),
   rate_search: RateSearchSectionSchema.nullable().default(null).describe('Capacity search: every probe and capacity_rps (load stage, when the workload asks for rate_search).'),
+  latency: LatencySectionSchema.nullable().default(null).describe('Each latency percentile\'s order-statistic interval, the generators\' floors and whether this node can measure it (load stage; docs/measurement-floor.md).'),
 });
 
 // run_result.json: the final summary of one run, written for failed runs too.

@@ -33,6 +33,10 @@ export function validityProblems(metrics: Record<string, number>, rules: Validit
       problems.push(`${how} is ${fmt((100 * answered) / offered)} % of the offered ${fmt(offered)} rps (minimum ${fmt(rules.min_achieved_ratio * 100)} %)`);
     }
   }
+  // Warm-up by detection (docs/measurement-floor.md); the numbers in words are in run_result.json latency.steady_state.
+  if (metrics.never_steady === 1) problems.push('never reached steady state: the latency p50 kept moving after the warm-up (run_result.json latency.steady_state)');
+  const unsteady = metrics.unsteady_s;
+  if (typeof unsteady === 'number' && unsteady > 0) problems.push(`not in steady state until ${unsteady.toFixed(2)} s into the measurement window: raise warmup_s by at least ${(Math.ceil(unsteady * 10) / 10).toFixed(1)} s (run_result.json latency.steady_state)`);
   if (rules.reject_saturated && metrics.saturated === 1) problems.push('the load generator could not keep up with its schedule (saturated): the offered load was not what the descriptor asked for');
   return problems;
 }

@@ -33,7 +33,7 @@ export interface RunSessionOptions {
 }
 
 /** What a stage section holds when its stage reports nothing (never started, or nothing to say). */
-const EMPTY_SECTIONS: StageSections = { containment: null, mutation: null, instrumentation: {}, monitors: {}, remote_hosts: [], remote_fetch: [], timeseries: null, cpu: null, rate_search: null };
+const EMPTY_SECTIONS: StageSections = { containment: null, mutation: null, instrumentation: {}, monitors: {}, remote_hosts: [], remote_fetch: [], timeseries: null, cpu: null, rate_search: null, latency: null };
 
 /**
  * One run, start to finish: a pipeline of stages (pipeline.ts) started in order and torn down in

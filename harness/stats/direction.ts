@@ -18,7 +18,7 @@ export function metricDirection(metric: string, overrides: Record<string, Direct
 }
 
 /** Metrics the overhead of a mode is computed for (when present). */
-export const OVERHEAD_METRICS = ['throughput_rps', 'p50_us', 'p99_us', 'server_cpu_us_per_req', 'capacity_rps'];
+export const OVERHEAD_METRICS = ['throughput_rps', 'p50_us', 'p99_us', 'server_cpu_us_per_req', 'host_cpu_us_per_req', 'capacity_rps'];
 
 /** Metrics that describe the run rather than its performance. */
-export const NON_PERFORMANCE_METRICS = new Set(['saturated', 'offered_rps', 'sent_rps', 'closed_loop']);
+export const NON_PERFORMANCE_METRICS = new Set(['saturated', 'offered_rps', 'sent_rps', 'closed_loop', 'unsteady_s', 'never_steady']);

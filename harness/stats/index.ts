@@ -16,3 +16,5 @@ export * from './confidence-sequence.ts';
 export * from './margin-verdict.ts';
 export * from './precision-series.ts';
 export * from './precision-controller.ts';
+export * from './order-statistic.ts';
+export * from './steady-state.ts';

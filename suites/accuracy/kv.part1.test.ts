@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 2,
-  digest: "982af3d8234e4c12",
+  digest: "f35b31f5966f73f8",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/workload.settings.delta_us=200/0", { id: "7ca0f8100041", timeout: 110000 });
-run("kv/microsentinel/workload.settings.delta_us=200/0", { id: "3f82734ac411", timeout: 135000 });
-run("kv/baseline/workload.settings.delta_us=1000/0", { id: "3d36b87429a1", timeout: 110000 });
-run("kv/microsentinel/workload.settings.delta_us=1000/0", { id: "edba5e07fdf7", timeout: 135000 });
+run("kv/baseline/workload.settings.delta_us=200/0", { id: "c9cd18ae01d0", timeout: 110000 });
+run("kv/microsentinel/workload.settings.delta_us=200/0", { id: "ecfdc7a23eea", timeout: 135000 });
+run("kv/baseline/workload.settings.delta_us=1000/0", { id: "98dcdb01b270", timeout: 110000 });
+run("kv/microsentinel/workload.settings.delta_us=1000/0", { id: "77022df3bb07", timeout: 135000 });

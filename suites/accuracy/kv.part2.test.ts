@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 2,
-  digest: "471578d92d97e25b",
+  digest: "129f19dc8e28cfdd",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/workload.settings.delta_us=200/1", { id: "9ed8a2d3f162", timeout: 110000 });
-run("kv/microsentinel/workload.settings.delta_us=200/1", { id: "30973dbcd315", timeout: 135000 });
-run("kv/baseline/workload.settings.delta_us=1000/1", { id: "64ad0d20213a", timeout: 110000 });
-run("kv/microsentinel/workload.settings.delta_us=1000/1", { id: "77d6b937c5bd", timeout: 135000 });
+run("kv/baseline/workload.settings.delta_us=200/1", { id: "b5ef7c79f2ad", timeout: 110000 });
+run("kv/microsentinel/workload.settings.delta_us=200/1", { id: "4d613160734e", timeout: 135000 });
+run("kv/baseline/workload.settings.delta_us=1000/1", { id: "027a522f3a16", timeout: 110000 });
+run("kv/microsentinel/workload.settings.delta_us=1000/1", { id: "a46820eeea0b", timeout: 135000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 5,
-  digest: "054aebaacdff092e",
+  digest: "eb25be17b1aa5e16",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/0", { id: "5655892bdc44", timeout: 110000 });
-run("kv/baseline/injected_us=5/0", { id: "f85a4b51e342", timeout: 110000 });
-run("kv/baseline/injected_us=20/0", { id: "415f854c3c4a", timeout: 110000 });
-run("kv/baseline/injected_us=50/0", { id: "140dce50ea5e", timeout: 110000 });
+run("kv/baseline/injected_us=0/0", { id: "e44a7048ff5f", timeout: 110000 });
+run("kv/baseline/injected_us=5/0", { id: "a3645e30ae21", timeout: 110000 });
+run("kv/baseline/injected_us=20/0", { id: "703e2ebfb82a", timeout: 110000 });
+run("kv/baseline/injected_us=50/0", { id: "60618ad8eb27", timeout: 110000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 5,
-  digest: "25d156d4a79bc997",
+  digest: "64dfa82b64006152",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/1", { id: "a2af16269788", timeout: 110000 });
-run("kv/baseline/injected_us=5/1", { id: "d81f43dbf2eb", timeout: 110000 });
-run("kv/baseline/injected_us=20/1", { id: "f9c27968eb1d", timeout: 110000 });
-run("kv/baseline/injected_us=50/1", { id: "70574528026a", timeout: 110000 });
+run("kv/baseline/injected_us=0/1", { id: "9350d607e2cf", timeout: 110000 });
+run("kv/baseline/injected_us=5/1", { id: "693b52e579d5", timeout: 110000 });
+run("kv/baseline/injected_us=20/1", { id: "54f6b0360306", timeout: 110000 });
+run("kv/baseline/injected_us=50/1", { id: "56b41a034626", timeout: 110000 });

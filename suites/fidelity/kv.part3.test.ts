@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 2,
   parts: 5,
-  digest: "9e69179043af640d",
+  digest: "f39b64bef89190ec",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/2", { id: "8d121758e1c0", timeout: 110000 });
-run("kv/baseline/injected_us=5/2", { id: "a47b9b0fec47", timeout: 110000 });
-run("kv/baseline/injected_us=20/2", { id: "a02f771b2dfb", timeout: 110000 });
-run("kv/baseline/injected_us=50/2", { id: "02bae5497084", timeout: 110000 });
+run("kv/baseline/injected_us=0/2", { id: "29149b8424e1", timeout: 110000 });
+run("kv/baseline/injected_us=5/2", { id: "77657cb8809f", timeout: 110000 });
+run("kv/baseline/injected_us=20/2", { id: "0900a5692012", timeout: 110000 });
+run("kv/baseline/injected_us=50/2", { id: "d6f07c4c9de0", timeout: 110000 });

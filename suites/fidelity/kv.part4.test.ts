@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 3,
   parts: 5,
-  digest: "276c8b3dd32255dd",
+  digest: "efb6c82ab315eae9",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/3", { id: "04b5f8cd8cd3", timeout: 110000 });
-run("kv/baseline/injected_us=5/3", { id: "ef11452c1772", timeout: 110000 });
-run("kv/baseline/injected_us=20/3", { id: "ce2794e541a4", timeout: 110000 });
-run("kv/baseline/injected_us=50/3", { id: "ea35b015b309", timeout: 110000 });
+run("kv/baseline/injected_us=0/3", { id: "7968950069b9", timeout: 110000 });
+run("kv/baseline/injected_us=5/3", { id: "681712e275d1", timeout: 110000 });
+run("kv/baseline/injected_us=20/3", { id: "bb271579771f", timeout: 110000 });
+run("kv/baseline/injected_us=50/3", { id: "5a204c2ab6c5", timeout: 110000 });

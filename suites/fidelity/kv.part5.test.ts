@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 4,
   parts: 5,
-  digest: "1bcdd5783bf2d087",
+  digest: "fdb94ca4cf9ba805",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/4", { id: "d7e353f4cc8d", timeout: 110000 });
-run("kv/baseline/injected_us=5/4", { id: "c5ab64b33084", timeout: 110000 });
-run("kv/baseline/injected_us=20/4", { id: "be6d2b9a4ff5", timeout: 110000 });
-run("kv/baseline/injected_us=50/4", { id: "16ab5a0f2ad0", timeout: 110000 });
+run("kv/baseline/injected_us=0/4", { id: "723114f39125", timeout: 110000 });
+run("kv/baseline/injected_us=5/4", { id: "a0fd98e3e1c9", timeout: 110000 });
+run("kv/baseline/injected_us=20/4", { id: "018a7baa558a", timeout: 110000 });
+run("kv/baseline/injected_us=50/4", { id: "9b8cce6c5b8c", timeout: 110000 });

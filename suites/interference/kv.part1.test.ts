@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 2,
-  digest: "f1670326ab65eeba",
+  digest: "4fa735febde64370",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/antagonist_mb=0/0", { id: "0997092ca86e", timeout: 122000 });
-run("kv/perf/antagonist_mb=0/0", { id: "f4990b2054d4", timeout: 142000 });
-run("kv/baseline/antagonist_mb=32/0", { id: "cdb27dff6f15", timeout: 122000 });
-run("kv/perf/antagonist_mb=32/0", { id: "e58f5c7c8753", timeout: 142000 });
+run("kv/baseline/antagonist_mb=0/0", { id: "5254ba2b6b3d", timeout: 122000 });
+run("kv/perf/antagonist_mb=0/0", { id: "4679624af2d8", timeout: 142000 });
+run("kv/baseline/antagonist_mb=32/0", { id: "e9a139960538", timeout: 122000 });
+run("kv/perf/antagonist_mb=32/0", { id: "d133d0d513f5", timeout: 142000 });

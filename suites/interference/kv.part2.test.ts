@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 2,
-  digest: "fd1f933a94ed4059",
+  digest: "8d3bf48aff6f7140",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/antagonist_mb=0/1", { id: "1433e042fd9d", timeout: 122000 });
-run("kv/perf/antagonist_mb=0/1", { id: "e3ec12fdb933", timeout: 142000 });
-run("kv/baseline/antagonist_mb=32/1", { id: "512ad3e0ce2c", timeout: 122000 });
-run("kv/perf/antagonist_mb=32/1", { id: "71a114eba2c8", timeout: 142000 });
+run("kv/baseline/antagonist_mb=0/1", { id: "939dbd3991e3", timeout: 122000 });
+run("kv/perf/antagonist_mb=0/1", { id: "a2e37dbf65bb", timeout: 142000 });
+run("kv/baseline/antagonist_mb=32/1", { id: "6e2514af9d62", timeout: 122000 });
+run("kv/perf/antagonist_mb=32/1", { id: "99bb8733e032", timeout: 142000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv-capacity",
   part: 1,
   parts: 3,
-  digest: "09aa8ef7a7dd9636",
+  digest: "493d1d3507486e8d",
   fileUrl: import.meta.url,
 });
 
-run("kv-capacity/baseline/rate_scan.samples_per_core=1000/1", { id: "922bdab67196", timeout: 300000 });
-run("kv-capacity/perf/rate_scan.samples_per_core=1000/1", { id: "6b107c94fce9", timeout: 300000 });
-run("kv-capacity/microsentinel/rate_scan.samples_per_core=1000/1", { id: "7c08dca838da", timeout: 300000 });
+run("kv-capacity/baseline/rate_scan.samples_per_core=1000/1", { id: "abbf1d8a478c", timeout: 300000 });
+run("kv-capacity/perf/rate_scan.samples_per_core=1000/1", { id: "ca1d1c18752b", timeout: 300000 });
+run("kv-capacity/microsentinel/rate_scan.samples_per_core=1000/1", { id: "09b5d76bcb24", timeout: 300000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 5,
-  digest: "1d1e3899401c532a",
+  digest: "5b9f86405378de60",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/1", { id: "c15e436eb024", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/1", { id: "c63cc679cc2b", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/1", { id: "258b41e87dc2", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/1", { id: "aec341727585", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/1", { id: "e6342fafaf27", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/1", { id: "1b62193c50cc", timeout: 135000 });

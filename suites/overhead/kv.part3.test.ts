@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 2,
   parts: 5,
-  digest: "e73dfd6a08ebbcbf",
+  digest: "2b7c21a12780069d",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/2", { id: "963e036c7406", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/2", { id: "d0e8b539ef91", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/2", { id: "778e4a33b121", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/2", { id: "3970fdecda11", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/2", { id: "25c2b864d20d", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/2", { id: "9fc79acab501", timeout: 135000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 3,
   parts: 5,
-  digest: "f1433e5564943446",
+  digest: "16b1779374b8c0d6",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/3", { id: "d251e72f83a4", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/3", { id: "579623dbf4e1", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/3", { id: "20274f4c4be6", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/3", { id: "75c8ffbdf8ad", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/3", { id: "dd7c89e2ebeb", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/3", { id: "9673a8d082d9", timeout: 135000 });

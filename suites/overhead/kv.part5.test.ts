@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 4,
   parts: 5,
-  digest: "5ab9704c5d75404f",
+  digest: "fe1c26bcbb6265b5",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/4", { id: "b9c4841de5a7", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/4", { id: "ba65b7ee24ee", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/4", { id: "426884eb7700", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/4", { id: "2d250e2427de", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/4", { id: "f2199501a917", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/4", { id: "fe48792fdff6", timeout: 135000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 6,
-  digest: "85535771fb474799",
+  digest: "8d0f156562b817d5",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/mutation=base/0", { id: "1037586a66e0", timeout: 110000 });
-run("kv/baseline/mutation=kv-slow-get/0", { id: "1de447526128", timeout: 110000 });
+run("kv/baseline/mutation=base/0", { id: "a8851bfb509d", timeout: 110000 });
+run("kv/baseline/mutation=kv-slow-get/0", { id: "a89a1f2d9e2c", timeout: 110000 });

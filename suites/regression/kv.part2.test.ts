@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 6,
-  digest: "0aa91dfc0f1f0b8d",
+  digest: "8a50fe17c9ceca21",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/mutation=base/1", { id: "3a6ce4215e66", timeout: 110000 });
-run("kv/baseline/mutation=kv-slow-get/1", { id: "16986ad234ec", timeout: 110000 });
+run("kv/baseline/mutation=base/1", { id: "66a01c30de29", timeout: 110000 });
+run("kv/baseline/mutation=kv-slow-get/1", { id: "8ce83ecc6cd3", timeout: 110000 });

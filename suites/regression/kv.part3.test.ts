@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 2,
   parts: 6,
-  digest: "561fa8584342f3d3",
+  digest: "6655f807718d286a",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/mutation=base/2", { id: "985dc2df5687", timeout: 110000 });
-run("kv/baseline/mutation=kv-slow-get/2", { id: "0ad302cd2703", timeout: 110000 });
+run("kv/baseline/mutation=base/2", { id: "fa6fcc07b55d", timeout: 110000 });
+run("kv/baseline/mutation=kv-slow-get/2", { id: "dbc72a88c709", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 3,
   parts: 6,
-  digest: "a084e1c3de3cb918",
+  digest: "7be5a68f130b8b51",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/mutation=base/3", { id: "93601dfe1603", timeout: 110000 });
-run("kv/baseline/mutation=kv-slow-get/3", { id: "22f21d1e601c", timeout: 110000 });
+run("kv/baseline/mutation=base/3", { id: "8f2f4d304671", timeout: 110000 });
+run("kv/baseline/mutation=kv-slow-get/3", { id: "0c91312e634e", timeout: 110000 });

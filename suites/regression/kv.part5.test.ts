@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 4,
   parts: 6,
-  digest: "3e001508f81bf0f5",
+  digest: "2d04103f886440a1",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/mutation=base/4", { id: "c6e0aaac4652", timeout: 110000 });
-run("kv/baseline/mutation=kv-slow-get/4", { id: "5c9481a607cd", timeout: 110000 });
+run("kv/baseline/mutation=base/4", { id: "7bb268488382", timeout: 110000 });
+run("kv/baseline/mutation=kv-slow-get/4", { id: "f7693d552dd1", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 5,
   parts: 6,
-  digest: "8fd35255e0af32f6",
+  digest: "0a5dcce124e1b245",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/mutation=base/5", { id: "60a8ee454f87", timeout: 110000 });
-run("kv/baseline/mutation=kv-slow-get/5", { id: "03aac4b45762", timeout: 110000 });
+run("kv/baseline/mutation=base/5", { id: "b876ee37597a", timeout: 110000 });
+run("kv/baseline/mutation=kv-slow-get/5", { id: "2edc029960ae", timeout: 110000 });

@@ -9,8 +9,8 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 2,
-  digest: "9312f8449150c54b",
+  digest: "829e928c3d031ed6",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/1", { id: "6049d6be4e80", timeout: 110000 });
+run("kv/baseline/default/1", { id: "68ba6d46da82", timeout: 110000 });

@@ -9,8 +9,8 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 2,
-  digest: "21e1b554065a690d",
+  digest: "046048dd2fc6d710",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/0", { id: "1812fa4ce3af", timeout: 110000 });
+run("kv/baseline/default/0", { id: "9f5ecb6c9fc7", timeout: 110000 });

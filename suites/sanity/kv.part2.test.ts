@@ -9,8 +9,8 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 2,
-  digest: "963739d869a2fc11",
+  digest: "da7509517e0d2211",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/1", { id: "17852f0246a2", timeout: 110000 });
+run("kv/baseline/default/1", { id: "be85d9749a31", timeout: 110000 });

@@ -39,6 +39,7 @@ export function fakeRecord(r: FakeRun, suite = 'overhead'): RunRecord {
     remote_hosts: [],
     cpu: null,
     rate_search: null,
+    latency: null,
     annotations: {},
     warnings: [],
   };

@@ -54,6 +54,8 @@ function expectMatchesSummary(shown: Record<string, unknown>): void {
   expect(summary.overhead.length).toBeGreaterThan(0);
   for (const o of summary.overhead) {
     const row = overhead.find((r) => r.workload === o.workload && r.variant === o.variant && r.mode === o.mode && r.metric === o.metric);
+    // A percentile the generator's floor could set has no number in summary.json (docs/measurement-floor.md); the notebook does not judge floors.
+    if (o.percent === null) continue;
     expect(row, `${o.mode} ${o.metric}`).toBeDefined();
     expect(row!.blocks).toBe(o.blocks);
     expect(close(row!.percent, o.percent), `${o.metric}: ${row!.percent} vs ${o.percent}`).toBe(true);

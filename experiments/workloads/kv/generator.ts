@@ -10,6 +10,8 @@ import { reduceTimerSlack } from '../lib/timer-slack.ts';
 import { SeededRandom, deriveSeed } from '../lib/prng.ts';
 import { readScheduleFlags, scheduleFlags, type ScheduleConfig } from '../lib/schedule-flags.ts';
 import { authority, readTcpTargetFlags, tcpTargetFlags, type TcpTargetConfig } from '../lib/tcp-target-flags.ts';
+import { calibrate } from '../lib/calibration.ts';
+import { withSelfStall } from '../lib/self-stall.ts';
 import { KvRequestSink, preloadKeyspace } from './kv-load.ts';
 import { RespConnection } from './resp-connection.ts';
 
@@ -20,12 +22,17 @@ const FLAGS: FlagSpecs = {
   'value-size': { type: 'string', placeholder: '<bytes>', defaultText: '64', help: 'SET value size' },
   'read-ratio': { type: 'string', placeholder: '<0..1>', defaultText: '0.9', help: 'share of GETs (rest SET)' },
   seed: { type: 'string', placeholder: '<int>', defaultText: '1', help: 'seed of arrivals, keys and the GET/SET mix' },
+  'calibrate-s': { type: 'string', placeholder: '<s>', defaultText: '0', help: 'paced one-at-a-time probe before the warm-up: the floor\'s host part (0 = none; the workload configs use 0.5)' },
+  'self-stall-every': { type: 'string', placeholder: '<n>', defaultText: '0', help: 'testing the floor only: stall the generator after every n-th send (0 = never)' },
+  'self-stall-us': { type: 'string', placeholder: '<us>', defaultText: '0', help: 'testing the floor only: how long each of those stalls holds the generator' },
 };
 
 interface GeneratorConfig extends ScheduleConfig, TcpTargetConfig, KeyspaceConfig {
   valueSize: number;
   readRatio: number;
   seed: number;
+  calibrateS: number;
+  selfStall: { every: number; us: number };
 }
 
 function readConfig(f: Flags): GeneratorConfig {
@@ -36,6 +43,8 @@ function readConfig(f: Flags): GeneratorConfig {
     valueSize: f.int('value-size', 64, { min: 0, max: 16 * 1024 * 1024 }),
     readRatio: f.number('read-ratio', 0.9, { min: 0, max: 1 }),
     seed: f.int('seed', 1),
+    calibrateS: f.number('calibrate-s', 0, { min: 0, max: 60 }),
+    selfStall: { every: f.int('self-stall-every', 0, { min: 0 }), us: f.int('self-stall-us', 0, { min: 0, max: 10_000_000 }) },
   };
 }
 
@@ -58,7 +67,9 @@ async function main(flags: Flags): Promise<number> {
     }, cfg.keys);
     const timerSlackNs = reduceTimerSlack();
     if (cfg.realtime) enterRealtime();
-    const result = await runOpenLoop({ ...cfg, seed: deriveSeed(cfg.seed, 0) }, sink);
+    const calibration = cfg.calibrateS > 0 ? await calibrate(sink, { durationMs: cfg.calibrateS * 1000, timeoutMs: cfg.timeoutMs }) : undefined;
+    if (calibration?.note) notes.push(calibration.note);
+    const result = await runOpenLoop({ ...cfg, seed: deriveSeed(cfg.seed, 0) }, withSelfStall(sink, cfg.selfStall));
     const lost = conns.filter((c) => !c.isOpen);
     if (lost.length > 0) notes.push(`${lost.length} of ${conns.length} connections lost: ${lost[0]!.closeReason}`);
     const metrics = buildGeneratorMetrics(
@@ -72,6 +83,7 @@ async function main(flags: Flags): Promise<number> {
         seed: cfg.seed,
         timerSlackNs,
         realtime: cfg.realtime,
+        ...(calibration ? { calibration } : {}),
         target: authority(cfg),
         params: {
           ...keyspaceParams(cfg),

@@ -5,6 +5,8 @@ import { errorReply } from './resp-encode.ts';
 import { RespRequestParser } from './resp-request-parser.ts';
 import { closeServer, listen, type ListenAddress } from '../lib/tcp-listener.ts';
 import type { Perturber } from './perturbation.ts';
+import { performance } from 'node:perf_hooks';
+import { spinFor } from '../lib/busy-wait.ts';
 
 export type { ListenAddress };
 
@@ -15,6 +17,8 @@ export interface KvServerOptions {
   port: number;
   /** Adds service time to chosen keyed requests (and logs them). */
   perturber?: Perturber;
+  /** A deliberately slow start (like a cold cache or JIT): every command of the first `ms` after the first one costs `us` µs of CPU more. */
+  slowStart?: { ms: number; us: number };
 }
 
 /** An in-memory RESP2 key-value server, single-threaded like Redis: one slow request delays the rest. */
@@ -25,6 +29,8 @@ export class KvServer {
   private nextClientId = 0;
   /** Every command handled, keyed or not. */
   commands = 0;
+  /** When the slow start ends (performance.now() ms); NaN until the first command. */
+  private slowUntil = Number.NaN;
 
   constructor(private readonly opts: KvServerOptions) {}
 
@@ -79,6 +85,11 @@ export class KvServer {
 
   private handle(args: Buffer[], ctx: CommandContext): Buffer {
     this.commands++;
+    const slow = this.opts.slowStart;
+    if (slow) {
+      if (Number.isNaN(this.slowUntil)) this.slowUntil = performance.now() + slow.ms;
+      if (performance.now() < this.slowUntil) spinFor(slow.us);
+    }
     if (this.opts.perturber && args.length >= 2) {
       const name = args[0]!.toString('latin1').toUpperCase();
       if (KEYED_COMMANDS.has(name)) this.opts.perturber.onKeyedRequest(name, keyOf(args[1]!));

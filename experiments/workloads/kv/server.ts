@@ -16,6 +16,8 @@ const FLAGS: FlagSpecs = {
   'truth-limit': { type: 'string', placeholder: '<n>', defaultText: '10000', help: 'most perturbation lines written' },
   'stall-ms': { type: 'string', placeholder: '<ms>', help: 'block the event loop this long …' },
   'stall-every-ms': { type: 'string', placeholder: '<ms>', help: '… this often' },
+  'slow-start-s': { type: 'string', placeholder: '<s>', help: 'a slow start (cold cache, JIT): for this long after the first command …' },
+  'slow-start-us': { type: 'string', placeholder: '<us>', help: '… every command costs this much more CPU' },
 };
 
 const SHUTDOWN_GRACE_MS = 5000;
@@ -25,6 +27,7 @@ interface ServerConfig {
   port: number;
   perturbation: PerturbationOptions;
   stall?: { ms: number; everyMs: number };
+  slowStart?: { ms: number; us: number };
 }
 
 // Validate flags into a config; every problem is a UsageError (exit 2).
@@ -35,6 +38,8 @@ function readConfig(f: Flags): ServerConfig {
   if (deltaUs > 0 && !f.has('delta-fraction') && !f.has('delta-every')) {
     throw new UsageError('--delta-us needs --delta-fraction or --delta-every');
   }
+  if (f.has('slow-start-s') !== f.has('slow-start-us')) throw new UsageError('--slow-start-s and --slow-start-us go together');
+  const slowStart = f.has('slow-start-s') ? { ms: 1000 * f.number('slow-start-s', undefined, { min: 0, max: 3600 }), us: f.number('slow-start-us', undefined, { min: 0, max: 1_000_000 }) } : undefined;
   const stall = f.has('stall-ms')
     ? { ms: f.number('stall-ms', undefined, { min: 1, max: 60_000 }), everyMs: f.number('stall-every-ms', undefined, { min: 1, max: 3_600_000 }) }
     : undefined;
@@ -50,6 +55,7 @@ function readConfig(f: Flags): ServerConfig {
       truthLimit: f.int('truth-limit', 10_000, { min: 0 }),
     },
     ...(stall ? { stall } : {}),
+    ...(slowStart ? { slowStart } : {}),
   };
 }
 
@@ -66,7 +72,7 @@ async function main(flags: Flags): Promise<number> {
   } catch (err) {
     throw new CliError(`cannot open truth log ${cfg.perturbation.truthFile}: ${(err as Error).message}`);
   }
-  const server = new KvServer({ host: cfg.host, port: cfg.port, perturber });
+  const server = new KvServer({ host: cfg.host, port: cfg.port, perturber, ...(cfg.slowStart ? { slowStart: cfg.slowStart } : {}) });
   const addr = await server.start().catch((err: Error) => {
     throw new CliError(`cannot listen on ${cfg.host}:${cfg.port}: ${err.message}`);
   });

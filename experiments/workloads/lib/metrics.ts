@@ -1,7 +1,8 @@
 import type { Arrival } from './arrivals.ts';
 import { writeJsonAtomic } from './json-file.ts';
 import type { LatencySummaryUs, PercentilePoint } from './latency-recorder.ts';
-import type { OpenLoopResult } from './open-loop.ts';
+import type { CalibrationResult } from './calibration.ts';
+import { STEADINESS_BUCKET_MS, type OpenLoopResult, type SendMode } from './open-loop.ts';
 import { assessSaturation } from './saturation.ts';
 import type { TimelineEntry } from './timeline.ts';
 
@@ -60,11 +61,37 @@ export interface GeneratorMetrics {
     timer_slack_ns?: number;
     /** The generator ran SCHED_FIFO (--realtime). */
     realtime?: boolean;
+    /** How it waited between sends (--send-mode); absent in files written before the mode existed. */
+    send_mode?: SendMode;
   };
+  /**
+   * Latency p50 of the warm-up and the window in `bucket_ms` buckets, the first starting `start_s`
+   * seconds from the measurement start (negative: the warm-up); 0 where nothing completed. The harness
+   * decides from it when the run reached steady state (docs/measurement-floor.md).
+   */
+  steadiness?: { bucket_ms: number; start_s: number; p50_us: number[] };
+  /** The generator's own floor per percentile (docs/measurement-floor.md). */
+  floor?: GeneratorFloor;
   /** One entry per second of the measurement window (README: "Timeline"). */
   timeline: TimelineEntry[];
   /** Workload-specific parameters (keyspace, value size, …). */
   params: Record<string, string | number | boolean>;
+}
+
+export const FLOOR_PERCENTILES = { p50: 50, p90: 90, p95: 95, p99: 99, p999: 99.9 } as const;
+export type FloorPercentile = keyof typeof FLOOR_PERCENTILES;
+
+/**
+ * What the generator itself adds at each percentile, µs: its send lag at that percentile during the
+ * run, plus what a paced one-at-a-time probe at run start saw above its own median (the host's wake-up
+ * jitter; not the server's service time, which is in the median). A latency percentile near its floor
+ * is the generator's, not the server's.
+ */
+export interface GeneratorFloor {
+  send_lag_us: Record<FloorPercentile, number>;
+  /** null when the generator ran no calibration (--calibrate-s 0, or a workload without one). */
+  calibration: CalibrationResult | null;
+  floor_us: Record<FloorPercentile, number>;
 }
 
 export interface MetricsContext {
@@ -83,6 +110,8 @@ export interface MetricsContext {
   timerSlackNs?: number;
   /** The generator ran SCHED_FIFO (--realtime). @default false */
   realtime?: boolean;
+  /** The paced probe run before the schedule (lib/calibration.ts), if any. */
+  calibration?: CalibrationResult;
   /** Always write `dropped`, even when 0 (workloads whose server may discard requests on purpose). @default false */
   reportDropped?: boolean;
 }
@@ -121,10 +150,25 @@ export function buildGeneratorMetrics(ctx: MetricsContext, r: OpenLoopResult): G
       warmup_sent: r.warmupSent,
       ...(ctx.timerSlackNs !== undefined ? { timer_slack_ns: ctx.timerSlackNs } : {}),
       ...(ctx.realtime ? { realtime: true } : {}),
+      ...(r.sendMode ? { send_mode: r.sendMode } : {}),
     },
+    ...(r.steadiness ? { steadiness: { bucket_ms: STEADINESS_BUCKET_MS, start_s: -ctx.warmupS, p50_us: r.steadiness.map((e) => e.p50_us) } } : {}),
+    floor: generatorFloor(r, ctx.calibration ?? null),
     timeline: r.timeline ?? [],
     params: ctx.params ?? {},
   };
+}
+
+// The floor from the run's send lag and the calibration's spread above its median.
+export function generatorFloor(r: Pick<OpenLoopResult, 'sendLag'>, calibration: CalibrationResult | null): GeneratorFloor {
+  const lag = {} as Record<FloorPercentile, number>;
+  const floor = {} as Record<FloorPercentile, number>;
+  for (const [key, p] of Object.entries(FLOOR_PERCENTILES) as [FloorPercentile, number][]) {
+    lag[key] = r.sendLag.valueAt(p);
+    const jitter = calibration && calibration.requests > 0 ? Math.max(0, calibration.latency_us[key] - calibration.latency_us.p50) : 0;
+    floor[key] = lag[key] + jitter;
+  }
+  return { send_lag_us: lag, calibration, floor_us: floor };
 }
 
 // Write atomically (temp file in the same folder, then rename) so the harness never reads half a file.

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { ArrivalPlan, type Arrival } from './arrivals.ts';
 import { Alarm } from './alarm.ts';
+import { SparseSpinner } from './busy-wait.ts';
 import { InflightTable } from './inflight-table.ts';
 import { LatenessTracker } from './lateness-tracker.ts';
 import { LatencyRecorder } from './latency-recorder.ts';
@@ -28,6 +29,15 @@ export interface RequestSink {
   flush?(): void;
 }
 
+/**
+ * How the scheduler waits between sends: `sleep` (default) sleeps whenever it can (table in
+ * experiments/workloads/README.md); `busy-poll` never sleeps: it spins to each send while nothing is in
+ * flight and turns the event loop without blocking while requests are (a core of its own, as Lancet's
+ * and mutilate's latency agents use: for generator nodes with a core to spare).
+ */
+export const SEND_MODES = ['sleep', 'busy-poll'] as const;
+export type SendMode = (typeof SEND_MODES)[number];
+
 export interface OpenLoopOptions {
   /** Offered rate, requests per second. */
   rate: number;
@@ -40,6 +50,8 @@ export interface OpenLoopOptions {
   timeoutMs: number;
   /** Most busy-polling before a send, µs (the pacer's margin adapts below it; 0 = sleep to the send time). @default 1000 */
   spinUs?: number;
+  /** @default 'sleep' */
+  sendMode?: SendMode;
   /** Most sends per event-loop turn, so responses are still read while a backlog drains. @default 512 */
   maxBatch?: number;
   /** Sends not made by the nominal end plus this are abandoned (reported as `unsent`). @default max(timeoutMs, 1000) */
@@ -51,6 +63,10 @@ export interface OpenLoopResult {
   latency: LatencyRecorder;
   /** How late each measured request left compared with its intended send time. */
   sendLag: LatencyRecorder;
+  /** Warm-up and window in STEADINESS_BUCKET_MS entries (the harness detects steady state from it). Optional for hand-built results. */
+  steadiness?: TimelineEntry[];
+  /** How the scheduler waited between sends. Optional for hand-built results. */
+  sendMode?: SendMode;
   /** Per second of the measurement window: offered, achieved, errors, p50/p99. Optional for hand-built results. */
   timeline?: TimelineEntry[];
   offeredRps: number;
@@ -75,6 +91,9 @@ export interface OpenLoopResult {
   startedAtMs: number;
   endedAtMs: number;
 }
+
+/** Bucket of the `steadiness` series: fine enough for a few-second run to have points to test. */
+export const STEADINESS_BUCKET_MS = 250;
 
 /** Waits longer than this go through a libuv timer (ms granularity, wakes for I/O); shorter ones are paced. */
 const TIMER_MIN_MS = 3;
@@ -106,6 +125,8 @@ class OpenLoopRun {
   private readonly plan: ArrivalPlan;
   private readonly pacer: Pacer;
   private readonly maxBatch: number;
+  private readonly busyPoll: boolean;
+  private readonly spinner = new SparseSpinner(() => performance.now());
   private readonly inflight = new InflightTable();
   /** Intended send offsets (ms) of requests due but not yet sent, oldest first. */
   private readonly due = new NumberQueue();
@@ -119,6 +140,8 @@ class OpenLoopRun {
   private readonly window: WindowStats;
   /** [warm, window], indexed by `measured`. */
   private readonly windows: readonly WindowStats[];
+  /** Both windows' completions in STEADINESS_BUCKET_MS buckets, from the run's start. */
+  private readonly steadiness: TimelineRecorder;
   private nextOffset: number;
   private nextMeasured = false;
   private seq = 0;
@@ -154,11 +177,13 @@ class OpenLoopRun {
     this.pacer = new Pacer(maxSpinMs);
     this.alarmLateness = new LatenessTracker(0.1, Math.max(maxSpinMs, 0.02));
     this.maxBatch = opts.maxBatch ?? 512;
+    this.busyPoll = opts.sendMode === 'busy-poll';
     this.measureStart = this.t0 + opts.warmupS * 1000;
     this.sendDeadline = this.measureStart + opts.durationS * 1000 + (opts.sendGraceMs ?? Math.max(opts.timeoutMs, 1000));
     this.warm = new WindowStats(new TimelineRecorder(this.t0, Math.max(opts.warmupS, 1)));
     this.window = new WindowStats(new TimelineRecorder(this.measureStart, opts.durationS));
     this.windows = [this.warm, this.window];
+    this.steadiness = new TimelineRecorder(this.t0, opts.warmupS + opts.durationS, STEADINESS_BUCKET_MS);
     this.nextOffset = this.nextPlanned();
   }
 
@@ -200,8 +225,10 @@ class OpenLoopRun {
     if (this.due.length > 0) return this.wakeSoon(); // backlog: read responses, then go on
     const target = this.t0 + this.nextOffset;
     const waitMs = target - performance.now();
+    if (this.busyPoll) return this.pollTo(target, waitMs, mayPace);
     if (waitMs > TIMER_MIN_MS) {
       this.window.timeline.settle();
+      this.steadiness.settle();
       return this.wakeAfter(waitMs - TIMER_EARLY_MS);
     }
     if (this.inflight.count === 0) {
@@ -213,6 +240,15 @@ class OpenLoopRun {
     // Responses in flight: stay in epoll to read them, woken by the alarm a little before the send.
     if (waitMs > this.alarmLateness.estimateMs) return this.wakeByAlarm(target - this.alarmLateness.estimateMs);
     this.wakeSoon();
+  }
+
+  // busy-poll mode: nothing in flight → spin to the send (at most 1 ms, then let timers run); else one
+  // non-blocking event-loop turn after another, reading responses as they arrive.
+  private pollTo(target: number, waitMs: number, mayPace: boolean): void {
+    if (this.inflight.count > 0 || !mayPace || waitMs <= 0) return this.wakeSoon();
+    if (waitMs > 1) this.window.timeline.settle();
+    this.spinner.spinUntil(Math.min(target, performance.now() + 1));
+    return this.turn(false);
   }
 
   // The next turn after the event loop has read what arrived (one continuation at a time).
@@ -268,7 +304,9 @@ class OpenLoopRun {
     // Nothing in flight any more: leave epoll for the pacer's precise wait (see turn()).
     if (this.inflight.count === 0 && !Number.isNaN(this.alarmAt)) this.wakeSoon();
     const at = performance.now();
-    this.stats(seq >= this.plan.warmupCount).answered(at, (at - (this.t0 + offset)) * 1000, outcome);
+    const latencyUs = (at - (this.t0 + offset)) * 1000;
+    this.stats(seq >= this.plan.warmupCount).answered(at, latencyUs, outcome);
+    if (outcome === 'ok') this.steadiness.complete(at, latencyUs);
     if (this.sendingDone && this.window.outstanding === 0) this.finish();
   }
 
@@ -290,6 +328,8 @@ class OpenLoopRun {
     this.resolve({
       latency: w.latency,
       sendLag: w.sendLag,
+      sendMode: this.busyPoll ? 'busy-poll' : 'sleep',
+      steadiness: this.steadiness.entries(),
       timeline: w.timeline.entries(),
       offeredRps: this.opts.rate,
       sent: w.sentCount,

@@ -31,11 +31,13 @@ export class TimelineRecorder {
   private open: LatencyRecorder | undefined;
   private openSecond = -1;
 
+  /** `bucketMs`: the length of one entry (1000 for the metrics' `timeline`; shorter for `steadiness`). */
   constructor(
     private readonly startMs: number,
     durationS: number,
+    private readonly bucketMs = 1000,
   ) {
-    const n = Math.max(1, Math.ceil(durationS - 1e-9));
+    const n = Math.max(1, Math.ceil((durationS * 1000) / bucketMs - 1e-9));
     this.offered = new Array<number>(n).fill(0);
     this.achieved = new Array<number>(n).fill(0);
     this.errors = new Array<number>(n).fill(0);
@@ -83,6 +85,6 @@ export class TimelineRecorder {
   private secondOf(ms: number): number {
     // The epsilon keeps an intended time exactly on a second boundary in the later second despite rounding.
     // Clamped without branches: a branch first taken mid-run (the warm-up's late answers) deoptimizes.
-    return Math.min(Math.max(Math.floor((ms - this.startMs) / 1000 + 1e-9), 0), this.offered.length - 1);
+    return Math.min(Math.max(Math.floor((ms - this.startMs) / this.bucketMs + 1e-9), 0), this.offered.length - 1);
   }
 }

@@ -104,20 +104,33 @@ export class CpuAccounting {
   }
 }
 
-// Key figures: CPU per request of the servers, and each role's share of one core.
+/**
+ * The roles whose CPU is the host's cost of serving and observing the load: `host_cpu_us_per_req`.
+ * Not the clients (they stand for users elsewhere), nor antagonists (interference the experiment
+ * injects on purpose, the same in every mode: counting it would only dilute the observer's share).
+ */
+export const HOST_COST_ROLES: readonly CpuRole[] = ['server', 'observer', 'monitor'];
+
+// Key figures: CPU per request of the servers, of the observer and of the whole host (server +
+// observer + monitors), and each role's share of one core.
 export function cpuKeyMetrics(groups: readonly CpuGroup[], windowMs: number, completed: number | null): Record<string, number> {
   const out: Record<string, number> = {};
   if (!(windowMs > 0)) return out;
   const byRole = new Map<CpuRole, CpuGroup[]>();
   for (const g of groups) byRole.set(g.role, [...(byRole.get(g.role) ?? []), g]);
+  const perReq = completed && completed > 0 ? completed : null;
+  let hostNs = 0;
   for (const [role, gs] of byRole) {
     const ns = gs.reduce((s, g) => s + g.cpu_ns, 0);
     out[`${role}_cpu_pct`] = round((ns / 1e6 / windowMs) * 100);
-    if (role !== 'server' || !completed || completed <= 0) continue;
-    out.server_cpu_us_per_req = round(ns / 1e3 / completed);
+    if (HOST_COST_ROLES.includes(role)) hostNs += ns;
+    if (role === 'observer' && perReq) out.observer_cpu_us_per_req = round(ns / 1e3 / perReq);
+    if (role !== 'server' || !perReq) continue;
+    out.server_cpu_us_per_req = round(ns / 1e3 / perReq);
     const sw = gs.reduce((s, g) => s + (g.voluntary_switches ?? 0) + (g.involuntary_switches ?? 0), 0);
-    out.server_ctx_switches_per_req = round(sw / completed);
+    out.server_ctx_switches_per_req = round(sw / perReq);
   }
+  if (perReq && byRole.has('server')) out.host_cpu_us_per_req = round(hostNs / 1e3 / perReq);
   return out;
 }
 

@@ -3,7 +3,7 @@ import type { RunRecord } from '../../results/artifact-store.ts';
 import type { SuiteSummary } from '../summary.ts';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
 import { html, trustedHtml, type SafeHtml } from './html.ts';
-import { renderGroupTable, renderGroupWarnings } from './group-table.ts';
+import { renderGroupTable, renderGroupWarnings, renderNotMeasurable } from './group-table.ts';
 import { assignModeColors, sortModes } from './mode-colors.ts';
 import { REPORT_CSS } from './report-style.ts';
 import { renderRunsTable } from './runs-table.ts';
@@ -63,6 +63,7 @@ function renderWorkload(workload: string, summary: SuiteSummary, records: readon
 ${body}
 ${renderGroupTable(summary, groups)}
 ${renderRecoveryTable((summary.recovery ?? []).filter((r) => r.workload === workload))}
+${renderNotMeasurable(groups)}
 ${renderGroupWarnings(groups)}
 </section>`;
 }

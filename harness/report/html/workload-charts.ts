@@ -17,11 +17,12 @@ const METRIC_AXES: Record<string, string> = {
   p50_us: 'p50 latency (µs)',
   p99_us: 'p99 latency (µs)',
   server_cpu_us_per_req: 'server CPU per request (µs)',
+  host_cpu_us_per_req: 'host CPU per request (µs)',
   capacity_rps: 'capacity (req/s)',
 };
 
 /** The metrics charted per group and as overhead (a chart is left out when no run has its metric). */
-const CHARTED = ['throughput_rps', 'p50_us', 'p99_us', 'server_cpu_us_per_req', 'capacity_rps'];
+const CHARTED = ['throughput_rps', 'p50_us', 'p99_us', 'server_cpu_us_per_req', 'host_cpu_us_per_req', 'capacity_rps'];
 
 /** Characters of a bar's row label that fit its axis (200 px at 12 px, see interval-bar-chart.ts). */
 const LABEL_CHARS = 30;
@@ -42,7 +43,8 @@ function metricChart(workload: string, groups: readonly GroupSummary[], metric: 
 
 // Bars of each mode's overhead against baseline on one metric, with the interval; null when there is none.
 function overheadChart(workload: string, summary: SuiteSummary, metric: string, label: (g: { mode: string; variant: string }) => string, ctx: ChartContext): SafeHtml | null {
-  const rows = summary.overhead.filter((o) => o.workload === workload && o.metric === metric);
+  // Rows whose percentile was not measurable have no number to draw (the table says why).
+  const rows = summary.overhead.filter((o): o is typeof o & { percent: number } => o.workload === workload && o.metric === metric && o.percent !== null);
   if (rows.length === 0) return null;
   const order = (mode: string): number => ctx.modes.indexOf(mode);
   rows.sort((a, b) => a.variant.localeCompare(b.variant) || order(a.mode) - order(b.mode));

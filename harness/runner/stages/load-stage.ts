@@ -6,6 +6,7 @@ import type { ProcessPlan } from '../../plan/run-types.ts';
 import type { RateSearchConfig } from '../../config/schema/rate-search.ts';
 import { commandRecord } from '../command-record.ts';
 import { keyMetricsFrom } from '../../results/key-metrics.ts';
+import { latencySection, steadyStateMetrics } from '../../results/latency-floor.ts';
 import { applyResultAdapter } from '../../results/adapters/apply-adapter.ts';
 import { readGeneratorMetrics, readGeneratorMetricsOrNull } from '../../results/generator-metrics-reader.ts';
 import type { RateSearchSection } from '../../results/rate-search-section-schema.ts';
@@ -197,10 +198,14 @@ export class LoadStage implements RunStage {
       return procs.length ? procs.map((s) => commandRecord(s.plan, this.ctx.artifactDir, s.proc)) : [commandRecord(plan, this.ctx.artifactDir)];
     });
     const capacity = this.rateSearch?.capacity_rps;
+    const latency = latencySection(commands.filter((c) => c.role === 'client').map((c) => ({ name: c.name, metrics: c.metrics })));
+    for (const v of Object.values(latency?.percentiles ?? {})) if (v.reason) this.ctx.warn(v.reason);
+    // A rate search's probes each ran their own warm-up: steadiness is judged on single-load runs only.
+    const steady = this.rateSearch ? {} : steadyStateMetrics(latency);
     return {
       commands,
-      sections: { remote_hosts: this.remoteHosts, rate_search: this.rateSearch },
-      ...(typeof capacity === 'number' ? { keyMetrics: { capacity_rps: capacity } } : {}),
+      sections: { remote_hosts: this.remoteHosts, rate_search: this.rateSearch, latency },
+      keyMetrics: { ...steady, ...(typeof capacity === 'number' ? { capacity_rps: capacity } : {}) },
     };
   }
 }

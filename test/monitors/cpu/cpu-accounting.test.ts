@@ -4,8 +4,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { execa, type ResultPromise } from 'execa';
 import { afterEach, describe, expect, test } from 'vitest';
-import { CpuAccounting } from '../../../harness/monitors/cpu/cpu-accounting.ts';
-import { CpuSectionSchema } from '../../../harness/results/cpu-section-schema.ts';
+import { CpuAccounting, cpuKeyMetrics } from '../../../harness/monitors/cpu/cpu-accounting.ts';
+import { CpuSectionSchema, type CpuGroup } from '../../../harness/results/cpu-section-schema.ts';
 
 const BURNER = path.resolve('test/helpers/cpu-burner.mjs');
 const now = (): number => performance.timeOrigin + performance.now();
@@ -65,6 +65,8 @@ describe('CpuAccounting (real processes burning a known amount of CPU)', () => {
     expect(burnedNs).toBeGreaterThanOrEqual(200e6);
     expect(Math.abs(accountedNs - burnedNs) / burnedNs).toBeLessThan(0.05);
     expect(section.key_metrics.server_cpu_us_per_req).toBeCloseTo(accountedNs / 1e3 / 1000, 3);
+    // The host's cost: the only group is a server here.
+    expect(section.key_metrics.host_cpu_us_per_req).toBe(section.key_metrics.server_cpu_us_per_req);
     expect(section.groups[0]!.voluntary_switches).not.toBeNull();
   });
 
@@ -86,5 +88,15 @@ describe('CpuAccounting (real processes burning a known amount of CPU)', () => {
     expect(CpuSectionSchema.safeParse(section).success).toBe(true);
     expect(CpuSectionSchema.safeParse({ ...section, polls_: 1 }).success).toBe(false);
     expect(CpuSectionSchema.safeParse({ ...section, groups: [{ ...section.groups[0], role: 'sever' }] }).success).toBe(false);
+  });
+});
+
+describe('cpuKeyMetrics', () => {
+  const group = (role: CpuGroup['role'], cpuMs: number): CpuGroup => ({ name: role, role, host: 'local', root_pid: 1, pids_seen: 1, tasks_seen: 1, tasks_exited: 0, cpu_ns: cpuMs * 1e6, cpu_pct: 0, exit_tail_ns: 0, reaped_correction_ns: 0, voluntary_switches: 0, involuntary_switches: 0 });
+
+  test('host CPU per request is server + observer + monitors, never the clients or antagonists', () => {
+    const km = cpuKeyMetrics([group('server', 100), group('observer', 20), group('monitor', 5), group('client', 300), group('antagonist', 900)], 1000, 1000);
+    expect(km).toMatchObject({ server_cpu_us_per_req: 100, observer_cpu_us_per_req: 20, host_cpu_us_per_req: 125 });
+    expect(cpuKeyMetrics([group('client', 300)], 1000, 1000).host_cpu_us_per_req).toBeUndefined();
   });
 });

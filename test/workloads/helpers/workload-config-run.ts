@@ -10,8 +10,11 @@ import type { TempProject } from '../../helpers/temp-project.ts';
 
 export type ConfigRun = Awaited<ReturnType<typeof executeFirstRun>>;
 
-/** @param ports the config's port numbers, each replaced by a free port. @param overrides YAML under `overrides.workload`, indented 6. */
-export async function runShippedConfig(project: TempProject, name: string, ports: readonly number[], overrides: string): Promise<ConfigRun> {
+/**
+ * @param ports the config's port numbers, each replaced by a free port. @param overrides YAML under `overrides.workload`, indented 6.
+ * @param edit changes the config's text before it is written (e.g. a test-only generator flag).
+ */
+export async function runShippedConfig(project: TempProject, name: string, ports: readonly number[], overrides: string, edit: (yaml: string) => string = (y) => y): Promise<ConfigRun> {
   symlinkSync(path.join(PACKAGE_ROOT, 'experiments/workloads'), path.join(project.root, 'experiments/workloads'));
   symlinkSync(path.join(PACKAGE_ROOT, 'node_modules'), path.join(project.root, 'node_modules'));
   let yaml = readFileSync(path.join(PACKAGE_ROOT, `experiments/configs/workloads/${name}.yaml`), 'utf8');
@@ -20,7 +23,7 @@ export async function runShippedConfig(project: TempProject, name: string, ports
     if (!pattern.test(yaml)) throw new Error(`${name}.yaml has no port ${p}`);
     yaml = yaml.replace(pattern, String(await freePort()));
   }
-  project.workload(name, yaml);
+  project.workload(name, edit(yaml));
   project.suite(
     's',
     // These tests check a config's wiring (processes, metrics, truth logs); whether a run on a busy
