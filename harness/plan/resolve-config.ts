@@ -7,7 +7,7 @@ import { prefixLayer, zodIssuesToConfigIssues, type SourceLayer } from '../confi
 import { deepMerge, setPath } from './merge.ts';
 import type { Scalar, Variant } from './parameters.ts';
 
-/** Flags of `harness run` that reach the runs (README: Expansion semantics, override merge). */
+/** Flags of `harness run` that reach the runs (docs/suites.md: Expansion semantics, override merge). */
 export interface RunOptions {
   perfFreq?: number;
   agentBin?: string;
@@ -22,7 +22,7 @@ export interface RunOptions {
   maxRuns?: number;
 }
 
-/** Planning refuses suites above this many runs unless `--max-runs` raises it (README: Expansion semantics). */
+/** Planning refuses suites above this many runs unless `--max-runs` raises it (docs/suites.md: Expansion semantics). */
 export const DEFAULT_MAX_RUNS = 100_000;
 
 /** A variant's merged, validated and normalized configuration. */
