@@ -14,6 +14,7 @@ const LAYERS: string[][] = [
   ['config', 'mutations'],
   ['plan'],
   ['compile', 'results'],
+  ['session'],
   ['process', 'preflight'],
   ['remote'],
   ['instrumentation', 'monitors', 'deploy'],

@@ -29,7 +29,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showSuggestionAfterError(true);
-  const root = (): string => (program.opts().root !== undefined ? checkRootFlag(String(program.opts().root)) : findProjectRoot(process.cwd()));
+  const root = (): string => (program.opts().root !== undefined ? checkRootFlag(String(program.opts().root)) : findProjectRoot(process.cwd(), process.env.HARNESS_ROOT));
   const set = (code: number): void => {
     exitCode = code;
   };

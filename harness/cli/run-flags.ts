@@ -1,8 +1,8 @@
-import path from 'node:path';
 import type { Command } from 'commander';
-import { DEFAULT_MAX_RUNS, type RunOptions } from '../plan/resolve-config.ts';
-import { checkOutputPath } from '../util/safe-file.ts';
+import { DEFAULT_MAX_RUNS } from '../plan/resolve-config.ts';
+import type { CommandLineOverrides } from '../plan/overrides.ts';
 import type { Shard } from '../compile/shard.ts';
+import type { SessionFlags } from '../session/resolve-session.ts';
 import { UsageError } from './errors.ts';
 
 // The run flags (docs/running.md: Everyday commands), shared by `plan` and `run`.
@@ -24,24 +24,33 @@ function positiveInt(flag: string, value: string | boolean | undefined, max = Nu
   return n;
 }
 
-// Validate the flags into RunOptions (clear messages, exit 2).
-export function readRunFlags(opts: Record<string, string | boolean | undefined>, rootDir = process.cwd()): RunOptions {
-  const out: RunOptions = {};
+function nonEmpty(flag: string, value: string | boolean | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`${flag} needs a value`);
+  return value;
+}
+
+// Validate the flags into the session's flag layer (clear messages, exit 2). Output paths are checked
+// by the command once the folders the harness creates itself exist.
+export function readRunFlags(opts: Record<string, string | boolean | undefined>): SessionFlags {
+  const overrides: CommandLineOverrides = {};
   const perfFreq = positiveInt('--perf-freq', opts.perfFreq, 1_000_000);
   const metricsPort = positiveInt('--metrics-port', opts.metricsPort, 65535);
+  const agentBin = nonEmpty('--agent-bin', opts.agentBin);
+  const agentConfig = nonEmpty('--agent-config', opts.agentConfig);
+  if (perfFreq !== undefined) overrides.perfFreq = perfFreq;
+  if (metricsPort !== undefined) overrides.metricsPort = metricsPort;
+  if (agentBin !== undefined) overrides.agentBin = agentBin;
+  if (agentConfig !== undefined) overrides.agentConfig = agentConfig;
+  const out: SessionFlags = { overrides };
   const maxRuns = positiveInt('--max-runs', opts.maxRuns, 100_000_000);
   if (maxRuns !== undefined) out.maxRuns = maxRuns;
-  if (perfFreq !== undefined) out.perfFreq = perfFreq;
-  if (metricsPort !== undefined) out.metricsPort = metricsPort;
-  if (typeof opts.agentBin === 'string') out.agentBin = opts.agentBin;
-  if (typeof opts.agentConfig === 'string') out.agentConfig = opts.agentConfig;
-  if (typeof opts.summary === 'string') {
-    // Refused now rather than after the suite ran: a device, FIFO or folder, or a missing folder.
-    checkOutputPath(path.resolve(rootDir, opts.summary), { what: '--summary' });
-    out.summary = opts.summary;
-  }
-  if (typeof opts.artifacts === 'string') out.artifactsDir = opts.artifacts;
+  const summary = nonEmpty('--summary', opts.summary);
+  if (summary !== undefined) out.summary = summary;
+  const artifacts = nonEmpty('--artifacts', opts.artifacts);
+  if (artifacts !== undefined) out.artifacts = artifacts;
   if (opts.resume) out.resume = true;
+  if (opts.shard !== undefined) out.shard = parseShard(String(opts.shard));
   return out;
 }
 
@@ -53,3 +62,4 @@ export function parseShard(text: string): Shard {
   if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`--shard takes i/n with 1 ≤ i ≤ n (e.g. 1/2), got "${text}"`);
   return { index, count };
 }
+

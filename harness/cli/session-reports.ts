@@ -1,6 +1,6 @@
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { RunOptions } from '../plan/resolve-config.ts';
+import type { HarnessSession } from '../session/session.ts';
 import { readRunRecord, type RunRecord } from '../report/run-records.ts';
 import { outcomeFromRecord } from '../report/run-outcome.ts';
 import { createReporters, finishSuites, reportPaths } from '../report/suite-reports.ts';
@@ -16,17 +16,18 @@ function modifiedSince(file: string, since: number): boolean {
 // After a suite: if Vitest did not write this suite's reports (interrupted, or no generated file
 // loaded), write them from the run results of this session, so old reports never look current.
 // Returns a note for the user, or null when Vitest's reports are fresh.
-export async function ensureSessionReports(ctx: { rootDir: string; suite: string; artifactsRoot: string; sessionId: string; options: RunOptions; startedAt: Date; interrupted: boolean }): Promise<string | null> {
-  const paths = reportPaths(ctx.rootDir, ctx.options, ctx.suite, false);
+export async function ensureSessionReports(ctx: { session: HarnessSession; suite: string; startedAt: Date; interrupted: boolean }): Promise<string | null> {
+  const { session } = ctx;
+  const paths = reportPaths(session, ctx.suite, false);
   if (!ctx.interrupted && modifiedSince(paths.junit, ctx.startedAt.getTime())) return null;
-  const records = sessionRecords(ctx.artifactsRoot, ctx.sessionId).filter((r) => r.result.run.suite === ctx.suite);
+  const records = sessionRecords(session.artifactsRoot, session.executionId).filter((r) => r.result.run.suite === ctx.suite);
   if (records.length === 0) {
     for (const f of [paths.junit, paths.summary, paths.html]) rmSync(f, { force: true });
     return `no run of ${ctx.suite} recorded a result: removed the previous reports in ${paths.reportsDir} so they do not look current`;
   }
   const outcomes = records.map((r) => outcomeFromRecord(r)).sort((a, b) => a.name.localeCompare(b.name));
-  const mux = createReporters(ctx.rootDir, ctx.options, [], { progress: false });
-  await finishSuites(mux, outcomes, { rootDir: ctx.rootDir, options: ctx.options, startedAt: ctx.startedAt });
+  const mux = createReporters(session, [], { progress: false });
+  await finishSuites(mux, outcomes, { settings: session, startedAt: ctx.startedAt });
   return `reports of the ${records.length} run(s) that recorded a result written to ${paths.reportsDir}`;
 }
 

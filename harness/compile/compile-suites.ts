@@ -64,7 +64,7 @@ export function compileAll(rootDir: string, suites: string[] = listSuites(rootDi
   const issues: ConfigIssue[] = suiteNameClashes(listSuites(rootDir));
   for (const suite of suites) {
     try {
-      plans.push(planSuite(suite, { rootDir, options: maxRuns ? { maxRuns } : {} }));
+      plans.push(planSuite(suite, { rootDir, ...(maxRuns ? { maxRuns } : {}) }));
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       issues.push(...err.issues);

@@ -37,7 +37,7 @@ export function generateTestFile(plan: SuitePlan, workload: WorkloadPlan, chunk:
     '  fileUrl: import.meta.url,',
     '});',
     '',
-    ...chunk.runs.map((r) => `run(${JSON.stringify(r.name)}, { id: ${JSON.stringify(r.id)}, timeout: ${r.timeoutMs} });`),
+    ...chunk.runs.map((r) => `run(${JSON.stringify(r.name)}, { id: ${JSON.stringify(r.baseId)}, timeout: ${r.timeoutMs} });`),
     '',
   ];
   return lines.join('\n');

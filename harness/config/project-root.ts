@@ -8,9 +8,10 @@ export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.
 export const SUITES_DIR = 'experiments/configs/experiments';
 export const WORKLOADS_DIR = 'experiments/configs/workloads';
 
-// The project root: HARNESS_ROOT, else the nearest ancestor of cwd holding experiments/configs, else the package.
-export function findProjectRoot(start = process.cwd()): string {
-  if (process.env.HARNESS_ROOT) return path.resolve(process.env.HARNESS_ROOT);
+// The project root: `configured` (HARNESS_ROOT, read by the caller at the edge), else the nearest
+// ancestor of `start` holding experiments/configs, else the package.
+export function findProjectRoot(start: string, configured?: string): string {
+  if (configured) return path.resolve(configured);
   let dir = path.resolve(start);
   for (let i = 0; i < 64; i++) {
     if (existsSync(path.join(dir, 'experiments', 'configs'))) return dir;

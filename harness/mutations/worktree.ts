@@ -30,30 +30,29 @@ export class BuildError extends Error {
   override readonly name = 'BuildError';
 }
 
-// Worktrees live outside the user's checkout: the checkout is never modified, whatever happens.
-export function worktreeRoot(): string {
-  return path.join(process.env.HARNESS_WORKTREE_DIR ?? path.join(os.tmpdir(), 'harness-worktrees'));
-}
+/** Where worktrees go when no session says (the session's `worktreeDir`: HARNESS_WORKTREE_DIR). */
+export const DEFAULT_WORKTREE_DIR = path.join(os.tmpdir(), 'harness-worktrees');
 
 const inFlight = new Map<string, Promise<PreparedWorktree>>();
 
 // A worktree at the base commit with the patch applied and built — once per (base commit, patch hash).
-export function prepareWorktree(repo: string, baseCommit: string, m: MutationSpec): Promise<PreparedWorktree> {
+// Worktrees live outside the user's checkout (in `root`): the checkout is never modified, whatever happens.
+export function prepareWorktree(repo: string, baseCommit: string, m: MutationSpec, root: string): Promise<PreparedWorktree> {
   const key = `${baseCommit.slice(0, 12)}-${m.patchSha256.slice(0, 12)}`;
   let p = inFlight.get(key);
   if (!p) {
-    p = create(repo, baseCommit, m, path.join(worktreeRoot(), key));
+    p = create(repo, baseCommit, m, root, path.join(root, key));
     inFlight.set(key, p);
     p.catch(() => inFlight.delete(key));
   }
   return p;
 }
 
-async function create(repo: string, baseCommit: string, m: MutationSpec, dir: string): Promise<PreparedWorktree> {
+async function create(repo: string, baseCommit: string, m: MutationSpec, root: string, dir: string): Promise<PreparedWorktree> {
   const done = path.join(dir, '.harness-mutation-ready');
   const buildLog = m.build ? path.join(dir, '.harness-build.log') : null;
   if (existsSync(done)) return { dir, baseCommit, patchSha256: m.patchSha256, buildLog };
-  mkdirSync(worktreeRoot(), { recursive: true });
+  mkdirSync(root, { recursive: true });
   if (existsSync(dir)) await removeWorktree(repo, dir);
   await git(['worktree', 'add', '--detach', '--force', dir, baseCommit], repo);
   try {
@@ -86,9 +85,8 @@ export async function removeWorktree(repo: string, dir: string): Promise<void> {
 }
 
 // Remove every worktree this machine's harness made for `repo` (end of a suite, or after Ctrl-C).
-export async function removeAllWorktrees(repo: string): Promise<number> {
+export async function removeAllWorktrees(repo: string, root: string): Promise<number> {
   const list = await git(['worktree', 'list', '--porcelain'], repo).catch(() => '');
-  const root = worktreeRoot();
   const dirs = list.split('\n').filter((l) => l.startsWith('worktree ')).map((l) => l.slice(9)).filter((d) => d.startsWith(root + path.sep));
   for (const d of dirs) await removeWorktree(repo, d);
   inFlight.clear();

@@ -7,7 +7,8 @@ import { lintWorkload } from './lint-workload.ts';
 import type { YamlSource } from '../config/yaml-source.ts';
 import { hashValue, canonicalJson, sha256 } from '../util/hash.ts';
 import { expandParameters, type ParameterSpace, type Variant } from './parameters.ts';
-import { DEFAULT_MAX_RUNS, resolveVariant, variantOverridePaths, type ResolvedVariant, type RunOptions } from './resolve-config.ts';
+import { DEFAULT_MAX_RUNS, resolveVariant, variantOverridePaths, type ResolvedVariant } from './resolve-config.ts';
+import { overridesLayer, type CommandLineOverrides } from './overrides.ts';
 import { checkResolvedProcesses } from './check-resolved.ts';
 import { MAX_TIMER_MS } from '../config/schema/common.ts';
 import { orderRuns } from './order.ts';
@@ -37,7 +38,8 @@ export interface SuitePlan {
   name: string;
   order: 'interleaved' | 'blocked' | 'random';
   seed: number | undefined;
-  options: RunOptions;
+  /** The command line's layer of the merge (empty without flags). */
+  overrides: CommandLineOverrides;
   workloads: WorkloadPlan[];
   /** All runs, workload by workload, each in execution order. */
   runs: PlannedRun[];
@@ -45,36 +47,35 @@ export interface SuitePlan {
   warnings: string[];
 }
 
-export interface PlanSuiteOptions {
+export interface PlanOptions {
+  /** The command line's layer of the merge. @default none */
+  overrides?: CommandLineOverrides;
+  /** Largest number of runs the suite may plan (`--max-runs`). @default DEFAULT_MAX_RUNS */
+  maxRuns?: number;
+}
+
+export interface PlanSuiteOptions extends PlanOptions {
   rootDir: string;
-  options?: RunOptions;
 }
 
 // Load a descriptor and expand it into runs; every problem is reported at once (ConfigError).
-export function planSuite(suite: string, { rootDir, options = {} }: PlanSuiteOptions): SuitePlan {
+export function planSuite(suite: string, { rootDir, ...options }: PlanSuiteOptions): SuitePlan {
   return buildPlan(loadSuite(suite, rootDir), options);
 }
 
 // Expand a loaded suite: runs = modes × variants × repetitions, each with a stable id.
-export function buildPlan(suite: LoadedSuite, options: RunOptions = {}): SuitePlan {
+export function buildPlan(suite: LoadedSuite, { overrides = {}, maxRuns }: PlanOptions = {}): SuitePlan {
   const issues = new IssueCollector();
   const warnings: string[] = [];
-  const limit = options.maxRuns ?? maxRunsFromEnv() ?? DEFAULT_MAX_RUNS;
+  const limit = maxRuns ?? DEFAULT_MAX_RUNS;
   const budget = { left: limit, limit };
-  const workloads = suite.workloads.map((w) => planWorkload(suite, w, options, issues, warnings, budget));
+  const workloads = suite.workloads.map((w) => planWorkload(suite, w, overrides, issues, warnings, budget));
   issues.throwIfAny();
   const order = suite.descriptor.order;
-  return { suite, name: suite.name, order, seed: suite.descriptor.seed, options, workloads, runs: workloads.flatMap((w) => w.runs), warnings };
+  return { suite, name: suite.name, order, seed: suite.descriptor.seed, overrides, workloads, runs: workloads.flatMap((w) => w.runs), warnings };
 }
 
-// `harness run --max-runs N` passes the limit to the generated files it runs in Vitest (which plan
-// again, without flags) as HARNESS_MAX_RUNS.
-function maxRunsFromEnv(): number | undefined {
-  const n = Number(process.env.HARNESS_MAX_RUNS);
-  return Number.isInteger(n) && n > 0 ? n : undefined;
-}
-
-function planWorkload(suite: LoadedSuite, w: LoadedWorkload, options: RunOptions, issues: IssueCollector, warnings: string[], budget: { left: number; limit: number }): WorkloadPlan {
+function planWorkload(suite: LoadedSuite, w: LoadedWorkload, overrides: CommandLineOverrides, issues: IssueCollector, warnings: string[], budget: { left: number; limit: number }): WorkloadPlan {
   const paramsPath = ['workloads', w.index, 'parameters'];
   const mutations = planMutations(suite, w, issues);
   const perVariant = w.entry.modes.length * w.entry.repetitions;
@@ -90,7 +91,8 @@ function planWorkload(suite: LoadedSuite, w: LoadedWorkload, options: RunOptions
   }
   budget.left -= planned;
   // Variants that override no config share one resolved config: validate and hash it once.
-  const cache = new Map<string, { resolved?: ResolvedVariant; hash?: string }>();
+  const cache = new Map<string, { resolved?: ResolvedVariant }>();
+  const overridesJson = canonicalJson(overridesLayer(overrides));
   const runs: PlannedRun[] = [];
   const splitCache = new Map<string, readonly string[]>();
   const checks = { validity: ValiditySchema.parse({ ...suite.descriptor.validity, ...w.entry.validity }), expect: (w.entry.expect ?? {}) as Record<string, Bound> };
@@ -98,9 +100,9 @@ function planWorkload(suite: LoadedSuite, w: LoadedWorkload, options: RunOptions
     const key = canonicalJson(variantOverridePaths(variant.params));
     let entry = cache.get(key);
     if (!entry) {
-      const { resolved, issues: found } = resolveVariant(suite, w, variant, options);
+      const { resolved, issues: found } = resolveVariant(suite, w, variant, overrides);
       found.forEach((i) => issues.add(i));
-      entry = resolved ? { resolved, hash: hashValue(resolved.config, 32) } : {};
+      entry = resolved ? { resolved } : {};
       cache.set(key, entry);
       if (resolved) {
         lintResolved(resolved, w, issues, warnings);
@@ -108,13 +110,14 @@ function planWorkload(suite: LoadedSuite, w: LoadedWorkload, options: RunOptions
       }
     }
     if (!entry.resolved) continue;
+    noteIgnoredOverrides(entry.resolved, w, overrides, warnings);
     const start = runs.length;
     const mutation = mutations?.get(String(variant.params[MUTATION_PARAM]));
     const variantChecks = mutation ? { ...checks, mutation } : checks;
-    const idTail = idJsonTail(variant, entry.hash!, mutation);
+    const idTail = idJsonTail(variant, entry.resolved.baseHash, mutation);
     for (const mode of w.entry.modes) {
       for (let rep = 0; rep < w.entry.repetitions; rep++) {
-        runs.push(makeRun(suite, w, variant, mode, rep, entry.resolved, idTail, variantChecks));
+        runs.push(makeRun(suite, w, variant, mode, rep, entry.resolved, idTail, overridesJson, variantChecks));
       }
     }
     // Each mode renders its own observer: check the first run of every mode.
@@ -128,8 +131,26 @@ function planWorkload(suite: LoadedSuite, w: LoadedWorkload, options: RunOptions
   }
   const ordered = orderRuns(runs, suite.descriptor.order, suite.descriptor.seed, `${suite.name}/${w.entry.name}`);
   ordered.forEach((run, i) => (run.order = i));
-  const digest = hashValue(ordered.map((r) => [r.name, r.id, r.timeoutMs]), 16);
+  const digest = hashValue(ordered.map((r) => [r.name, r.baseId, r.timeoutMs]), 16);
   return { name: w.entry.name, source: w, space, runs: ordered, digest, chunks: chunkRuns(ordered, w.entry.repetitions) };
+}
+
+// A flag the resolved config makes meaningless is said once per workload, never silently dropped.
+function noteIgnoredOverrides(resolved: ResolvedVariant, w: LoadedWorkload, overrides: CommandLineOverrides, warnings: string[]): void {
+  const inst = resolved.config.instrumentation;
+  const say = (m: string): void => void (warnings.includes(m) || warnings.push(m));
+  if (overrides.perfFreq !== undefined && w.entry.modes.includes('perf') && inst.perf_mode === 'stat') {
+    say(`${w.entry.name}: --perf-freq ${overrides.perfFreq} has no effect: its perf mode runs \`perf stat\` (perf_mode: stat), which counts and does not sample; set perf_mode: record to sample at that frequency`);
+  }
+  const flagOf = { perf_freq: ['--perf-freq', overrides.perfFreq], agent_bin: ['--agent-bin', overrides.agentBin], agent_config: ['--agent-config', overrides.agentConfig], metrics_port: ['--metrics-port', overrides.metricsPort] } as const;
+  for (const [key, [flag, value]] of Object.entries(flagOf)) {
+    if (value !== undefined && w.entry.parameters && Object.hasOwn(w.entry.parameters, `instrumentation.${key}`)) {
+      say(`${w.entry.name}: ${flag} ${value} replaces the parameter instrumentation.${key} in every variant (the command line is the last layer of the merge)`);
+    }
+  }
+  if ((overrides.agentBin !== undefined || overrides.metricsPort !== undefined) && w.entry.modes.includes('microsentinel') && inst.observer_command) {
+    say(`${w.entry.name}: --agent-bin/--metrics-port have no effect: instrumentation.observer_command replaces the agent's command line`);
+  }
 }
 
 // Workload lints (NFV stage hosts on loopback while the generator is remote: experiments/workloads/nfv/README.md): errors by
@@ -148,16 +169,19 @@ function idJsonTail(variant: Variant, configHash: string, mutation: PlannedMutat
   return [variant.params, configHash, HARNESS_VERSION, mutation ? [mutation.patchSha256, mutation.build ?? ''] : null].map(canonicalJson).join(',');
 }
 
-function makeRun(suite: LoadedSuite, w: LoadedWorkload, variant: Variant, mode: Mode, repetition: number, resolved: ResolvedVariant, idTail: string, checks: Pick<PlannedRun, 'validity' | 'expect' | 'mutation'>): PlannedRun {
+function makeRun(suite: LoadedSuite, w: LoadedWorkload, variant: Variant, mode: Mode, repetition: number, resolved: ResolvedVariant, idTail: string, overridesJson: string, checks: Pick<PlannedRun, 'validity' | 'expect' | 'mutation'>): PlannedRun {
   const name = `${w.entry.name}/${mode}/${variant.label}/${repetition}`;
   // The harness version is part of the identity: a new harness never resumes an old harness's result.
   // Same value as hashValue([suite, workload, mode, repetition, params, configHash, version, mutation]):
   // canonical JSON of an array is its elements' canonical JSON joined by commas.
-  const id = sha256(`[${canonicalJson(suite.name)},${canonicalJson(w.entry.name)},${canonicalJson(mode)},${repetition},${idTail}]`).slice(0, 12);
+  const baseId = sha256(`[${canonicalJson(suite.name)},${canonicalJson(w.entry.name)},${canonicalJson(mode)},${repetition},${idTail}]`).slice(0, 12);
+  // Flags are part of a run's identity (--resume never reuses a `-F 999` result for `--perf-freq 2000`),
+  // not of the generated file's: the file records baseId.
+  const id = overridesJson === '{}' ? baseId : sha256(`${baseId},${overridesJson}`).slice(0, 12);
   // (The base commit is recorded in plan.json, not hashed: committing the generated files would
   // otherwise change every id and make them stale.)
   const timeoutMs = w.entry.timeout_s ? Math.round(w.entry.timeout_s * 1000) : runTimeoutMs(resolved, mode);
-  return { id, name, suite: suite.name, workload: w.entry.name, mode, variant, repetition, order: 0, timeoutMs, resolved, source: w, ...checks };
+  return { id, baseId, name, suite: suite.name, workload: w.entry.name, mode, variant, repetition, order: 0, timeoutMs, resolved, source: w, ...checks };
 }
 
 // Render a run with placeholder paths so unknown `{{variables}}` and bad commands fail at plan time.

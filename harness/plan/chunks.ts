@@ -6,7 +6,7 @@ export interface RunChunk {
   index: number;
   count: number;
   runs: PlannedRun[];
-  /** Hash of names, ids and timeouts: the generated file embeds it to detect staleness. */
+  /** Hash of names, base ids (without command-line overrides) and timeouts: the generated file embeds it to detect staleness. */
   digest: string;
 }
 
@@ -20,7 +20,7 @@ export function chunkRuns(runs: PlannedRun[], repetitions: number): RunChunk[] {
   for (let i = 0; i < count; i++) {
     const slice = runs.slice(i * size, (i + 1) * size);
     if (slice.length === 0) break;
-    chunks.push({ index: i, count, runs: slice, digest: hashValue(slice.map((r) => [r.name, r.id, r.timeoutMs]), 16) });
+    chunks.push({ index: i, count, runs: slice, digest: hashValue(slice.map((r) => [r.name, r.baseId, r.timeoutMs]), 16) });
   }
   return chunks.map((c) => ({ ...c, count: chunks.length }));
 }

@@ -6,21 +6,8 @@ import type { KeyPath } from '../config/yaml-source.ts';
 import { prefixLayer, zodIssuesToConfigIssues, type SourceLayer } from '../config/zod-issues.ts';
 import { deepMerge, setPath } from './merge.ts';
 import type { Scalar, Variant } from './parameters.ts';
-
-/** Flags of `harness run` that reach the runs (docs/suites.md: Expansion semantics, override merge). */
-export interface RunOptions {
-  perfFreq?: number;
-  agentBin?: string;
-  agentConfig?: string;
-  metricsPort?: number;
-  summary?: string;
-  /** Where run folders go. @default experiments/artifacts under the project root */
-  artifactsDir?: string;
-  /** Skip runs whose passed run_result.json (same run id) is already in the artifacts root. */
-  resume?: boolean;
-  /** Largest number of runs a suite may plan (`--max-runs`). @default DEFAULT_MAX_RUNS */
-  maxRuns?: number;
-}
+import { overridesLayer, type CommandLineOverrides } from './overrides.ts';
+import { hashValue } from '../util/hash.ts';
 
 /** Planning refuses suites above this many runs unless `--max-runs` raises it (docs/suites.md: Expansion semantics). */
 export const DEFAULT_MAX_RUNS = 100_000;
@@ -28,6 +15,8 @@ export const DEFAULT_MAX_RUNS = 100_000;
 /** A variant's merged, validated and normalized configuration. */
 export interface ResolvedVariant {
   config: ResolvedConfig;
+  /** Hash of the merged configuration without the command-line layer: the generated files' run identity. */
+  baseHash: string;
   servers: ServerConfig[];
   clients: ClientConfig[];
   /** Maps a normalized path (`servers[1]`) back to where it was written, for messages. */
@@ -77,24 +66,20 @@ function variantLayer(suite: LoadedSuite, index: number, params: Record<string, 
   };
 }
 
-// Merge config < suite overrides < entry overrides < CLI flags < variant, then validate.
+// Merge workload config < suite overrides < entry overrides < variant < command line, then validate.
 export function resolveVariant(
   suite: LoadedSuite,
   workload: LoadedWorkload,
   variant: Variant,
-  options: RunOptions,
+  overrides: CommandLineOverrides,
 ): { resolved?: ResolvedVariant; issues: ConfigIssue[] } {
-  const cli: Record<string, unknown> = {};
-  if (options.perfFreq !== undefined) cli.perf_freq = options.perfFreq;
-  if (options.agentBin !== undefined) cli.agent_bin = options.agentBin;
-  if (options.agentConfig !== undefined) cli.agent_config = options.agentConfig;
-  if (options.metricsPort !== undefined) cli.metrics_port = options.metricsPort;
-
   let merged: Record<string, unknown> = splitWorkloadFile(workload.configSource.toJS());
   merged = deepMerge(merged, suite.descriptor.overrides);
   merged = deepMerge(merged, workload.entry.overrides);
-  merged = deepMerge(merged, { instrumentation: cli });
   for (const [path, value] of variantOverridePaths(variant.params)) setPath(merged, path, value);
+  // What the descriptor alone says: flags change a run's id, never the identity its generated file records.
+  const baseHash = hashValue(merged, 32);
+  merged = deepMerge(merged, overridesLayer(overrides));
 
   const layers: SourceLayer[] = [
     workloadFileLayer(workload),
@@ -116,6 +101,7 @@ export function resolveVariant(
     issues: [],
     resolved: {
       config,
+      baseHash,
       servers,
       clients,
       layers,

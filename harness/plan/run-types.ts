@@ -7,8 +7,10 @@ import type { Bound, ValidityRules } from '../config/schema/suite.ts';
 
 /** One run: workload × mode × variant × repetition. */
 export interface PlannedRun {
-  /** Stable id: hash of the run's resolved spec. */
+  /** Stable id: hash of the run's resolved spec, command-line overrides included (artifacts, `--resume`). */
   id: string;
+  /** The id without command-line overrides: what its generated file records (equals `id` without flags). */
+  baseId: string;
   /** Readable name `workload/mode/variant/rep`, also the Vitest test name. */
   name: string;
   suite: string;

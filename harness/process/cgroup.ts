@@ -13,7 +13,7 @@ export type CgroupSupport =
   | { kind: 'v1'; parents: string[] }
   | { kind: 'none'; reason: string };
 
-/** HARNESS_CGROUP forces a choice: v2, v1 or none (tests use it to reach every path on one host). */
+/** The session's `containment` (HARNESS_CGROUP) forces a choice: v2, v1 or none (tests use it to reach every path on one host). */
 export type CgroupPreference = 'auto' | 'v2' | 'v1' | 'none';
 
 interface Mount {
@@ -55,7 +55,7 @@ function prepareParent(mountPoint: string): string | { reason: string } {
 }
 
 // What this host allows, preferring cgroup v2; the parents are created on the way.
-export function detectCgroupSupport(preference: CgroupPreference = readPreference()): CgroupSupport {
+export function detectCgroupSupport(preference: CgroupPreference): CgroupSupport {
   if (preference === 'none') return { kind: 'none', reason: 'HARNESS_CGROUP=none' };
   const mounts = readMounts();
   const reasons: string[] = [];
@@ -80,11 +80,6 @@ export function detectCgroupSupport(preference: CgroupPreference = readPreferenc
     }
   }
   return { kind: 'none', reason: reasons.join('; ') || 'no usable cgroup hierarchy' };
-}
-
-function readPreference(): CgroupPreference {
-  const v = process.env.HARNESS_CGROUP;
-  return v === 'v1' || v === 'v2' || v === 'none' ? v : 'auto';
 }
 
 /** The parents this host's hierarchies hold for the harness (where `doctor` looks for leftovers). */

@@ -1,5 +1,6 @@
 import { signalGroup } from './process-group.ts';
 import { detectCgroupSupport, RunContainment, sweepLeftovers, type ContainmentHost, type RunIdentityForLedger } from './containment.ts';
+import type { CgroupPreference } from './cgroup.ts';
 import { ReaperLink } from './reaper-link.ts';
 import { findExecutable } from './which.ts';
 
@@ -72,8 +73,9 @@ function install(): void {
   if (process.send) setInterval(() => checkOrphaned(parentPid), ORPHAN_CHECK_MS).unref();
 }
 
-function containmentHost(): ContainmentHost {
-  host ??= { support: detectCgroupSupport(), setpriv: findExecutable('setpriv'), reaper: new ReaperLink(), warned: false };
+// Detected once per process, with the preference of the first caller (the session's: one per process).
+function containmentHost(preference: CgroupPreference = 'auto'): ContainmentHost {
+  host ??= { support: detectCgroupSupport(preference), setpriv: findExecutable('setpriv'), reaper: new ReaperLink(), warned: false };
   return host;
 }
 
@@ -102,12 +104,12 @@ export class SuiteInterruptedError extends Error {
 
 // Open the containment of a run (one at a time per process): every local process started until
 // it closes joins it. Throws SuiteInterruptedError once a signal interrupted the suite.
-export async function openRunContainment(artifactsRoot: string, run: RunIdentityForLedger, warn: (message: string) => void): Promise<RunContainment> {
+export async function openRunContainment(artifactsRoot: string, run: RunIdentityForLedger, warn: (message: string) => void, preference: CgroupPreference = 'auto'): Promise<RunContainment> {
   if (interrupted) throw new SuiteInterruptedError(`the suite was interrupted (${interrupted}) before this run started`);
   install();
   if (active) throw new Error(`run containment already open for another run (token ${active.token})`);
   // What a dead harness left behind would hold this run's ports or skew its measurements.
-  for (const l of await sweepLeftovers(artifactsRoot, containmentHost().support)) {
+  for (const l of await sweepLeftovers(artifactsRoot, containmentHost(preference).support)) {
     process.stderr.write(`warning: ${l.description}\n`);
     warn(`before this run: ${l.description}`);
   }
@@ -141,6 +143,6 @@ export function pdeathsigTool(): string | null {
 }
 
 /** How this process contains runs (cgroup v2/v1 or process groups), detected once. */
-export function containmentSupport(): ContainmentHost['support'] {
-  return containmentHost().support;
+export function containmentSupport(preference: CgroupPreference = 'auto'): ContainmentHost['support'] {
+  return containmentHost(preference).support;
 }

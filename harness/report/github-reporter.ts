@@ -9,15 +9,20 @@ export const STEP_SUMMARY_LIMIT = 1024 * 1024;
 /** Annotations per severity; the rest are counted in the summary. */
 export const ANNOTATION_CAP = 10;
 
+/** GitHub Actions' files for a step (the session's `github`: GITHUB_STEP_SUMMARY, GITHUB_OUTPUT). */
+export interface GithubFiles {
+  stepSummary?: string;
+  output?: string;
+}
+
 /** Job summary, annotations and step outputs when running under GitHub Actions (GITHUB_ACTIONS set). */
 export class GithubActionsReporter implements HarnessReporter {
   readonly name = 'github-actions';
 
-  constructor(private readonly rootDir: string) {}
-
-  static enabled(env: NodeJS.ProcessEnv = process.env): boolean {
-    return env.GITHUB_ACTIONS === 'true' || env.GITHUB_ACTIONS === '1';
-  }
+  constructor(
+    private readonly rootDir: string,
+    private readonly files: GithubFiles,
+  ) {}
 
   onSuiteEnd(report: SuiteReport): void {
     const failed = report.outcomes.filter((o) => o.state === 'failed' || o.state === 'error');
@@ -32,8 +37,9 @@ export class GithubActionsReporter implements HarnessReporter {
     const markdown = renderSummaryMarkdown(report, { omittedAnnotations: omitted, rootDir: this.rootDir, limitBytes: STEP_SUMMARY_LIMIT - 4096 });
     // Appended directly: core.summary caches the file path of its first write for the process's
     // lifetime, which breaks a second suite in the same process (and tests).
-    if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, `${markdown}\n`);
-    if (process.env.GITHUB_OUTPUT) {
+    if (this.files.stepSummary) appendFileSync(this.files.stepSummary, `${markdown}\n`);
+    // core.setOutput writes to GITHUB_OUTPUT itself (the session read the same variable).
+    if (this.files.output) {
       core.setOutput('summary-path', path.relative(this.rootDir, report.summaryPath) || report.summaryPath);
       core.setOutput('runs-total', report.outcomes.length);
       core.setOutput('runs-passed', report.outcomes.filter((o) => o.state === 'passed').length);

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { testFilePath } from '../compile/generate-test-file.ts';
-import { planSuite } from '../plan/build-plan.ts';
-import type { RunOptions } from '../plan/resolve-config.ts';
+import type { SuitePlan } from '../plan/build-plan.ts';
 
 /** What one Vitest invocation will run: every suite whose generated files it selected, and how many runs. */
 export interface PlannedRuns {
@@ -21,7 +20,7 @@ export function suiteOfFile(rootDir: string, file: string): string | null {
  * the whole invocation (all files, all suites) however it was started. A file the plan does not
  * know (stale: it refuses to run) or a suite that fails to plan counts its `run(` lines instead.
  */
-export function plannedRuns(rootDir: string, files: readonly string[], options: RunOptions): PlannedRuns {
+export function plannedRuns(rootDir: string, files: readonly string[], planOf: (suite: string) => SuitePlan): PlannedRuns {
   const bySuite = new Map<string, string[]>();
   for (const file of files) {
     const suite = suiteOfFile(rootDir, file);
@@ -31,7 +30,7 @@ export function plannedRuns(rootDir: string, files: readonly string[], options: 
   for (const [suite, selected] of bySuite) {
     const perFile = new Map<string, number>();
     try {
-      const plan = planSuite(suite, { rootDir, options });
+      const plan = planOf(suite);
       for (const w of plan.workloads) for (const c of w.chunks) perFile.set(testFilePath(rootDir, plan.name, w.name, c), c.runs.length);
     } catch {
       // A descriptor that does not plan fails its files with its own message; count what they declare.

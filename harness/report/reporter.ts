@@ -38,7 +38,7 @@ export class ReporterMultiplexer implements HarnessReporter {
   readonly failures: { reporter: string; hook: string; error: Error }[] = [];
 
   constructor(
-    private readonly reporters: HarnessReporter[],
+    readonly reporters: readonly HarnessReporter[],
     private readonly log: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
   ) {}
 

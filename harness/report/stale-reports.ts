@@ -1,16 +1,15 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import type { RunOptions } from '../plan/resolve-config.ts';
-import { reportPaths } from './suite-reports.ts';
+import { reportPaths, type ReportSettings } from './suite-reports.ts';
 
 // Experiment files ran but produced no run (every generated file stale or failing to load): the
 // suite's previous reports would still look current, so they are removed. Returns what was removed.
-export function removeStaleReports(rootDir: string, options: RunOptions, moduleIds: readonly string[]): string[] {
+export function removeStaleReports(settings: ReportSettings, moduleIds: readonly string[]): string[] {
   const suites = [...new Set(moduleIds.filter((id) => id.includes(`${path.sep}suites${path.sep}`)).map((id) => path.basename(path.dirname(id))))];
   if (suites.length === 0) return [];
   const removed: string[] = [];
   for (const suite of suites) {
-    const paths = reportPaths(rootDir, options, suite, suites.length > 1);
+    const paths = reportPaths(settings, suite, suites.length > 1);
     for (const f of [paths.junit, paths.summary, paths.html]) {
       try {
         rmSync(f);

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { RunOptions } from '../plan/resolve-config.ts';
+import type { HarnessSession } from '../session/session.ts';
 import { GithubActionsReporter } from './github-reporter.ts';
 import { JUnitReporter } from './junit-reporter.ts';
 import { ProgressReporter } from './progress-reporter.ts';
@@ -19,26 +19,28 @@ export interface ReportPaths {
   html: string;
 }
 
+/** Where a suite's reports go and where it runs (the parts of a session the reporters need). */
+export type ReportSettings = Pick<HarnessSession, 'rootDir' | 'reportsDir' | 'summary' | 'github'>;
+
 // reports/junit.xml, reports/summary.json (or --summary), reports/index.html; per-suite folders when several ran.
-export function reportPaths(rootDir: string, options: RunOptions, suite: string, several: boolean): ReportPaths {
-  const base = path.resolve(rootDir, process.env.HARNESS_REPORTS_DIR ?? 'reports');
+export function reportPaths(settings: ReportSettings, suite: string, several: boolean): ReportPaths {
+  const base = settings.reportsDir;
   // The suite name may come from an artifact (merge): it must stay one folder inside the reports root.
   if (several && (unsafeNameReason(suite) || !isInside(base, path.join(base, suite)))) throw new UnsafeFileError(path.join(base, suite), `suite name \`${suite}\` cannot name a reports folder`);
   const reportsDir = several ? path.join(base, suite) : base;
-  const summary = options.summary && !several ? path.resolve(rootDir, options.summary) : path.join(reportsDir, 'summary.json');
+  const summary = settings.summary && !several ? settings.summary : path.join(reportsDir, 'summary.json');
   return { reportsDir, junit: path.join(reportsDir, 'junit.xml'), summary, html: path.join(reportsDir, 'index.html') };
 }
 
 // The reporters of a suite run: progress always; files at the end; GitHub Actions when it is the host.
-export function createReporters(rootDir: string, _options: RunOptions, extra: HarnessReporter[] = [], { progress = true } = {}): ReporterMultiplexer {
-  const reporters: HarnessReporter[] = [...(progress ? [new ProgressReporter()] : []), new SummaryReporter(), new JUnitReporter(rootDir), new HtmlReporter()];
-  if (GithubActionsReporter.enabled()) reporters.push(new GithubActionsReporter(rootDir));
+export function createReporters(settings: ReportSettings, extra: HarnessReporter[] = [], { progress = true } = {}): ReporterMultiplexer {
+  const reporters: HarnessReporter[] = [...(progress ? [new ProgressReporter()] : []), new SummaryReporter(), new JUnitReporter(settings.rootDir), new HtmlReporter()];
+  if (settings.github) reporters.push(new GithubActionsReporter(settings.rootDir, settings.github));
   return new ReporterMultiplexer([...reporters, ...extra]);
 }
 
 export interface FinishContext {
-  rootDir: string;
-  options: RunOptions;
+  settings: ReportSettings;
   startedAt: Date;
   /** Errors Vitest saw outside any run (unhandled rejections, …): reported with every suite. @default none */
   errors?: SuiteError[];
@@ -53,7 +55,7 @@ export async function finishSuites(mux: ReporterMultiplexer, outcomesIn: RunOutc
   const reports: SuiteReport[] = [];
   for (const suite of suites) {
     const mine = judgeOutcomes(outcomesIn.filter((o) => o.suite === suite));
-    const paths = reportPaths(ctx.rootDir, ctx.options, suite, suites.length > 1);
+    const paths = reportPaths(ctx.settings, suite, suites.length > 1);
     const records = mine.flatMap((o) => (o.record ? [o.record] : []));
     const descriptor = mine[0]!.descriptor;
     const errors = ctx.errors ?? [];

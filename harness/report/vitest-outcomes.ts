@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { TestCase, TestModule } from 'vitest/node';
-import { planSuite } from '../plan/build-plan.ts';
+import type { SuitePlan } from '../plan/build-plan.ts';
 import { testFilePath } from '../compile/generate-test-file.ts';
 import type { HarnessTaskMeta } from '../results/task-meta.ts';
 import type { RunOutcome } from './run-outcome.ts';
@@ -89,13 +89,13 @@ export function outcomeFromTestCase(tc: TestCase, interrupted = false): RunOutco
 // The runs of a generated file that failed to load (a syntax error, a stale file, a broken
 // descriptor): each planned run of its chunk is an error with the load error; if the plan cannot say
 // which runs the file holds, the file itself stands for them.
-export function outcomesOfFailedFile(rootDir: string, moduleId: string, message: string): RunOutcome[] {
+export function outcomesOfFailedFile(rootDir: string, moduleId: string, message: string, planOf: (suite: string) => SuitePlan): RunOutcome[] {
   const { suite, workload } = suiteOfFile(moduleId);
   const descriptor = `experiments/configs/experiments/${suite}.yaml`;
   const base = { suite, descriptor, descriptorLine: 0, params: {}, runId: null, durationMs: 0, skipReason: null, artifactDir: null, record: null };
   const error = { message: `${path.relative(rootDir, moduleId)} failed to load: ${message}`, kind: 'config' as const, logTail: null };
   try {
-    const plan = planSuite(suite, { rootDir });
+    const plan = planOf(suite);
     for (const w of plan.workloads) {
       const chunk = w.chunks.find((c) => testFilePath(rootDir, plan.name, w.name, c) === moduleId);
       if (chunk) return chunk.runs.map((r) => ({ ...base, name: r.name, workload: r.workload, mode: r.mode, variant: r.variant.label, params: r.variant.params, repetition: r.repetition, runId: r.id, state: 'error', error }));
@@ -107,11 +107,11 @@ export function outcomesOfFailedFile(rootDir: string, moduleId: string, message:
 }
 
 // Every run of a finished Vitest run: tests of loaded files, and the planned runs of files that did not load.
-export function outcomesOfModules(rootDir: string, modules: ReadonlyArray<TestModule>, interrupted: boolean): RunOutcome[] {
+export function outcomesOfModules(rootDir: string, modules: ReadonlyArray<TestModule>, interrupted: boolean, planOf: (suite: string) => SuitePlan): RunOutcome[] {
   return modules.flatMap((m) => {
     if (!isExperimentFile(m.moduleId, m.project.name)) return [];
     const tests = [...m.children.allTests()];
-    if (tests.length === 0 && m.state() === 'failed') return outcomesOfFailedFile(rootDir, m.moduleId, m.errors()[0]?.message ?? 'unknown error');
+    if (tests.length === 0 && m.state() === 'failed') return outcomesOfFailedFile(rootDir, m.moduleId, m.errors()[0]?.message ?? 'unknown error', planOf);
     return tests.map((tc) => outcomeFromTestCase(tc, interrupted));
   });
 }

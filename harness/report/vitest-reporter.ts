@@ -1,6 +1,6 @@
 import type { Reporter, SerializedError, TestCase, TestModule, TestRunEndReason, TestSpecification, Vitest } from 'vitest/node';
-import { findProjectRoot } from '../config/project-root.ts';
-import { runOptionsFromEnv } from '../plan/run-options-env.ts';
+import { sessionPlan, vitestSession } from '../session/vitest-session.ts';
+import type { HarnessSession } from '../session/session.ts';
 import { createReporters, finishSuites } from './suite-reports.ts';
 import type { ReporterMultiplexer } from './reporter.ts';
 import { isExperimentFile, outcomeFromTestCase, outcomesOfModules } from './vitest-outcomes.ts';
@@ -12,16 +12,21 @@ import { shardPaths, type Shard } from '../compile/shard.ts';
  * Vitest reporter for experiment suites: progress per run, then JUnit, summary.json, the HTML
  * report and the GitHub Actions job summary. It reads task metadata and artifact folders only, and
  * reports everything Vitest saw: files that failed to load, unhandled errors, an interrupted run.
+ * Its settings come from the invocation's session (handed over by `harness run`, or resolved once
+ * under plain Vitest), and it plans each suite once.
  */
 export default class HarnessVitestReporter implements Reporter {
-  private readonly rootDir = findProjectRoot();
   private multiplexer: ReporterMultiplexer | undefined;
   private readonly startedAt = new Date();
-  private vitestRoot = this.rootDir;
+  private vitestRoot: string | undefined;
   private shard: Shard | undefined;
 
+  private get session(): HarnessSession {
+    return vitestSession().session;
+  }
+
   private mux(): ReporterMultiplexer {
-    this.multiplexer ??= createReporters(this.rootDir, runOptionsFromEnv());
+    this.multiplexer ??= createReporters(this.session);
     return this.multiplexer;
   }
 
@@ -34,8 +39,9 @@ export default class HarnessVitestReporter implements Reporter {
   // Vitest's own --shard (which it applies after this hook), whether `harness run` or plain Vitest.
   onTestRunStart(specifications: ReadonlyArray<TestSpecification>): void {
     const all = specifications.map((s) => s.moduleId);
-    const files = this.shard ? shardPaths(this.vitestRoot, all, this.shard) : all;
-    const { suites, totalRuns } = plannedRuns(this.rootDir, files, runOptionsFromEnv());
+    const files = this.shard ? shardPaths(this.vitestRoot ?? this.session.rootDir, all, this.shard) : all;
+    if (!files.some((f) => isExperimentFile(f))) return;
+    const { suites, totalRuns } = plannedRuns(this.session.rootDir, files, sessionPlan);
     if (suites.length > 0) this.mux().onSuiteStart({ suite: suites.join(', '), totalRuns });
   }
 
@@ -44,14 +50,15 @@ export default class HarnessVitestReporter implements Reporter {
   }
 
   async onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>, reason: TestRunEndReason): Promise<void> {
+    if (!modules.some((m) => isExperimentFile(m.moduleId, m.project.name))) return;
     const interrupted = reason === 'interrupted';
-    const outcomes = outcomesOfModules(this.rootDir, modules, interrupted);
+    const outcomes = outcomesOfModules(this.session.rootDir, modules, interrupted, sessionPlan);
     // Only experiment runs make a suite report: the harness's own tests have their own reporters.
     if (outcomes.length === 0) {
-      removeStaleReports(this.rootDir, runOptionsFromEnv(), modules.map((m) => m.moduleId));
+      removeStaleReports(this.session, modules.map((m) => m.moduleId));
       return;
     }
     const errors = unhandledErrors.map((e) => ({ message: `${e.name ?? 'Error'}: ${e.message ?? String(e)}` }));
-    await finishSuites(this.mux(), outcomes, { rootDir: this.rootDir, options: runOptionsFromEnv(), startedAt: this.startedAt, errors, interrupted });
+    await finishSuites(this.mux(), outcomes, { settings: this.session, startedAt: this.startedAt, errors, interrupted });
   }
 }

@@ -14,7 +14,7 @@ export function artifactDirName(run: PlannedRun, stamp: string): string {
   return `${stamp}_${run.workload}_${run.mode}_${run.variant.slug}_r${run.repetition}`;
 }
 
-// Absolute artifacts root: --artifacts / HARNESS_ARTIFACTS_DIR, else experiments/artifacts.
+// Absolute artifacts root: `configured` (--artifacts, else HARNESS_ARTIFACTS_DIR, read at the edge), else experiments/artifacts.
 export function artifactsRoot(rootDir: string, configured?: string): string {
-  return path.resolve(rootDir, configured ?? process.env.HARNESS_ARTIFACTS_DIR ?? DEFAULT_ARTIFACTS_DIR);
+  return path.resolve(rootDir, configured || DEFAULT_ARTIFACTS_DIR);
 }

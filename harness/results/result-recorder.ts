@@ -4,7 +4,6 @@ import { writeJsonAtomic } from '../util/atomic-write.ts';
 import { sendLagWarnings } from './key-metrics.ts';
 import { redactValue } from './redact.ts';
 import { RUN_RESULT_SCHEMA_VERSION, RunResultSchema, type Assessment, type CommandRecord, type Phases, type RunError, type RunResult, type StageSections } from './run-result-schema.ts';
-import { currentSuiteExecutionId } from './suite-execution.ts';
 
 const PHASES: (keyof Phases)[] = ['run_start', 'servers_ready', 'observer_ready', 'load_start', 'load_end', 'teardown_start', 'teardown_end'];
 
@@ -28,6 +27,8 @@ export class ResultRecorder {
     private readonly run: PlannedRun,
     private readonly artifactDir: string,
     private readonly descriptor: string,
+    /** The suite execution this run belongs to. */
+    private readonly executionId: string,
   ) {}
 
   get resultPath(): string {
@@ -61,7 +62,7 @@ export class ResultRecorder {
         params: this.run.variant.params,
         repetition: this.run.repetition,
         order: this.run.order,
-        ...(currentSuiteExecutionId() ? { suite_execution_id: currentSuiteExecutionId() } : {}),
+        suite_execution_id: this.executionId,
       },
       status: findings.status,
       error: findings.error,

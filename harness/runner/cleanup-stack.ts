@@ -1,7 +1,11 @@
 /** LIFO teardown: every step runs even if an earlier one failed; the errors are rethrown together. */
 export class CleanupStack {
   private readonly steps: { label: string; fn: () => Promise<unknown> | unknown }[] = [];
-  private disposed = false;
+  private disposing: Promise<void> | undefined;
+
+  private get disposed(): boolean {
+    return this.disposing !== undefined;
+  }
 
   // After dispose() (e.g. the test timed out while the run was still starting things), a new step
   // runs at once, so nothing started late outlives the run.
@@ -20,9 +24,14 @@ export class CleanupStack {
   }
 
   // Run every step in reverse order; throw the only error, or an AggregateError of all of them.
-  async dispose(): Promise<void> {
-    if (this.disposed) return;
-    this.disposed = true;
+  // A second caller waits for the teardown in progress and sees its outcome: nobody goes on (to
+  // write run_result.json, say) while a step is still stopping something.
+  dispose(): Promise<void> {
+    this.disposing ??= this.runSteps();
+    return this.disposing;
+  }
+
+  private async runSteps(): Promise<void> {
     const errors: Error[] = [];
     while (this.steps.length > 0) {
       const step = this.steps.pop()!;

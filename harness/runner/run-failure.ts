@@ -41,7 +41,7 @@ export const HARNESS_ERROR_NAMES = [
   'RunFailedError', 'RunInterruptedError', 'RunRecordError', 'ServerExitedError', 'SettingTemplateError', 'ShellSyntaxError', 'SshConfigError',
   'StaleSuiteFileError', 'UnknownTemplateVariable', 'UnresolvedCommandError', 'UnsafePathError', 'UsageError',
   'DeployError', 'MalformedTemplate', 'PortInUseError', 'ResultWriteError', 'SuiteInterruptedError', 'UnknownIdError', 'PreviousRunError', 'PrototypeKeyError', 'SummaryInputError', 'UnsafeFileError',
-  'RateSearchConfigError',
+  'RateSearchConfigError', 'SessionError',
 ] as const;
 export type HarnessErrorName = (typeof HARNESS_ERROR_NAMES)[number];
 
@@ -88,6 +88,7 @@ function kindOf(name: HarnessErrorName, err: Error): RunFailureKind {
     case 'PreviousRunError':
     case 'UnsafeFileError':
     case 'RateSearchConfigError':
+    case 'SessionError':
       return 'config';
     case 'CompareInputError':
     case 'IngestError':

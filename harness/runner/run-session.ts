@@ -2,10 +2,10 @@ import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } fr
 import { formatEvent, type ProcessEvent } from '../process/index.ts';
 import path from 'node:path';
 import type { PlannedRun } from '../plan/run-types.ts';
-import type { RunOptions } from '../plan/resolve-config.ts';
+import type { HarnessSession } from '../session/session.ts';
 import { ResultRecorder } from '../results/result-recorder.ts';
 import type { CommandRecord, RunResult, StageSections } from '../results/run-result-schema.ts';
-import { artifactDirName, artifactsRoot, timestampForPath } from '../results/artifact-dir.ts';
+import { artifactDirName, timestampForPath } from '../results/artifact-dir.ts';
 import { redactFileInPlace } from '../results/redact.ts';
 import { keyMetricsFrom } from '../results/key-metrics.ts';
 import { assessRun, blockOf, describeUnchecked, type Baselines, type RunBlock } from '../results/assess-run.ts';
@@ -14,18 +14,15 @@ import { CleanupStack } from './cleanup-stack.ts';
 import { classifyFailure, InvalidRunError, RunFailedError, RunInterruptedError } from './run-failure.ts';
 import { SuiteRemotes } from './remote-clients.ts';
 import { buildPipeline } from './pipeline.ts';
-import { currentSuiteExecutionId } from '../results/suite-execution.ts';
 import { finalStatus } from './run-status.ts';
 import { describeFsError, writeRunResult } from './write-result.ts';
 import type { RunContext, RunStage } from './stage.ts';
 
 export interface RunSessionOptions {
-  rootDir: string;
+  /** The invocation's settings: project root, artifacts root, execution ID, command-line overrides. */
+  session: HarnessSession;
   /** Descriptor path as shown in artifacts. */
   descriptor: string;
-  options: RunOptions;
-  /** Overrides the artifacts root of `options`. */
-  artifactsDir?: string;
   /** Where the baseline of this run's block is found. @default this session's results in the artifacts root */
   baselines?: Baselines;
   /** This run's repetition block, with the planned id of its baseline run (blockOf with the plan's runs). @default the block without the id */
@@ -51,21 +48,22 @@ export class RunSession {
   private readonly stages: RunStage[];
   private ownRemotes: SuiteRemotes | undefined;
   private running = false;
+  /** execute() in progress: dispose() waits for it, so the result is on disk when the fixture returns. */
+  private execution: Promise<unknown> | undefined;
   /** dispose() came while execute() was still running (a test timeout, an interruption). */
   private interrupted = false;
 
   constructor(run: PlannedRun, opts: RunSessionOptions) {
     this.run = run;
     this.opts = opts;
-    const root = artifactsRoot(opts.rootDir, opts.artifactsDir ?? opts.options.artifactsDir);
-    this.artifactDir = path.join(root, artifactDirName(run, timestampForPath()));
-    this.recorder = new ResultRecorder(run, this.artifactDir, opts.descriptor);
+    this.artifactDir = path.join(opts.session.artifactsRoot, artifactDirName(run, timestampForPath()));
+    this.recorder = new ResultRecorder(run, this.artifactDir, opts.descriptor, opts.session.executionId);
     const ctx: RunContext = {
       run,
-      rootDir: opts.rootDir,
+      rootDir: opts.session.rootDir,
       artifactDir: this.artifactDir,
       descriptor: opts.descriptor,
-      options: opts.options,
+      session: opts.session,
       warn: (m) => this.recorder.warn(m),
       phase: (p) => this.recorder.phase(p),
       event: (e) => appendEvent(this.artifactDir, e),
@@ -79,7 +77,13 @@ export class RunSession {
   }
 
   // Run every stage; resolves with the result of a passed run, rejects with RunFailedError otherwise.
-  async execute(): Promise<RunResult> {
+  execute(): Promise<RunResult> {
+    const execution = this.executeStages();
+    this.execution = execution.catch(() => undefined);
+    return execution;
+  }
+
+  private async executeStages(): Promise<RunResult> {
     let failure: unknown = null;
     this.running = true;
     this.recorder.phase('run_start');
@@ -109,11 +113,17 @@ export class RunSession {
     return result;
   }
 
-  // Stop whatever is still running (idempotent; the fixture calls it after every test).
+  // Stop whatever is still running (idempotent; the fixture calls it after every test). When the
+  // run is still executing (a test timeout, an interruption), it is stopped and this waits until it
+  // has torn down every stage and written run_result.json.
   async dispose(): Promise<void> {
     if (this.running) this.interrupted = true;
-    await this.cleanup.dispose();
-    await this.disposeOwnRemotes();
+    try {
+      await this.cleanup.dispose();
+    } finally {
+      await this.execution;
+      await this.disposeOwnRemotes();
+    }
   }
 
   private remotes(): SuiteRemotes {
@@ -159,7 +169,7 @@ export class RunSession {
     if (!failure) {
       // A run that finished is still not a measurement unless its numbers are valid.
       const run = this.run;
-      const baselines = this.opts.baselines ?? new ArtifactBaselines(path.dirname(this.artifactDir), { sessionId: currentSuiteExecutionId(), resume: this.opts.options.resume === true });
+      const baselines = this.opts.baselines ?? new ArtifactBaselines(path.dirname(this.artifactDir), { sessionId: this.opts.session.executionId, resume: this.opts.session.resume });
       const block = this.opts.block ?? blockOf(run);
       assessment = assessRun({ ...block, checks: { validity: run.validity, expect: run.expect }, hasClients: commands.some((c) => c.role === 'client') }, keyMetrics, baselines);
       describeUnchecked(block, assessment.unchecked).forEach((w) => this.recorder.warn(w));

@@ -1,5 +1,5 @@
 import type { ProcessEvent } from '../process/index.ts';
-import type { RunOptions } from '../plan/resolve-config.ts';
+import type { HarnessSession } from '../session/session.ts';
 import type { PlannedRun, ProcessPlan } from '../plan/run-types.ts';
 import type { CommandRecord, Phases, StageSections } from '../results/run-result-schema.ts';
 
@@ -53,7 +53,8 @@ export interface RunContext {
   readonly rootDir: string;
   readonly artifactDir: string;
   readonly descriptor: string;
-  readonly options: RunOptions;
+  /** The invocation's settings (artifacts root, execution ID, command-line overrides…). */
+  readonly session: HarnessSession;
   /** A note for run_result.json's warnings. */
   warn(message: string): void;
   /** Timestamp a phase of the run. */

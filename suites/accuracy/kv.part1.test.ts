@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 2,
-  digest: "ffec2228592bf7ce",
+  digest: "982af3d8234e4c12",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/workload.settings.delta_us=200/0", { id: "57aaeb3364ae", timeout: 110000 });
-run("kv/microsentinel/workload.settings.delta_us=200/0", { id: "d82d20e3053f", timeout: 135000 });
-run("kv/baseline/workload.settings.delta_us=1000/0", { id: "20907c01bcb4", timeout: 110000 });
-run("kv/microsentinel/workload.settings.delta_us=1000/0", { id: "19863cc53a36", timeout: 135000 });
+run("kv/baseline/workload.settings.delta_us=200/0", { id: "7ca0f8100041", timeout: 110000 });
+run("kv/microsentinel/workload.settings.delta_us=200/0", { id: "3f82734ac411", timeout: 135000 });
+run("kv/baseline/workload.settings.delta_us=1000/0", { id: "3d36b87429a1", timeout: 110000 });
+run("kv/microsentinel/workload.settings.delta_us=1000/0", { id: "edba5e07fdf7", timeout: 135000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 2,
-  digest: "5822dae8847e8aa1",
+  digest: "471578d92d97e25b",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/workload.settings.delta_us=200/1", { id: "4d6241f24880", timeout: 110000 });
-run("kv/microsentinel/workload.settings.delta_us=200/1", { id: "ed820f6b50f4", timeout: 135000 });
-run("kv/baseline/workload.settings.delta_us=1000/1", { id: "8fe02a4e87bd", timeout: 110000 });
-run("kv/microsentinel/workload.settings.delta_us=1000/1", { id: "beebf7918b1a", timeout: 135000 });
+run("kv/baseline/workload.settings.delta_us=200/1", { id: "9ed8a2d3f162", timeout: 110000 });
+run("kv/microsentinel/workload.settings.delta_us=200/1", { id: "30973dbcd315", timeout: 135000 });
+run("kv/baseline/workload.settings.delta_us=1000/1", { id: "64ad0d20213a", timeout: 110000 });
+run("kv/microsentinel/workload.settings.delta_us=1000/1", { id: "77d6b937c5bd", timeout: 135000 });

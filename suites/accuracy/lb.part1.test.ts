@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "lb",
   part: 0,
   parts: 2,
-  digest: "78d72c4bc61faee3",
+  digest: "bff7a15b849f5290",
   fileUrl: import.meta.url,
 });
 
-run("lb/baseline/workload.settings.policy=rr/0", { id: "ad1f2e562598", timeout: 170000 });
-run("lb/microsentinel/workload.settings.policy=rr/0", { id: "d151b62afb4d", timeout: 195000 });
-run("lb/baseline/workload.settings.policy=consistent-hash/0", { id: "0b9bb2d426ba", timeout: 170000 });
-run("lb/microsentinel/workload.settings.policy=consistent-hash/0", { id: "507391cfa3af", timeout: 195000 });
+run("lb/baseline/workload.settings.policy=rr/0", { id: "14b94b0e1ebd", timeout: 170000 });
+run("lb/microsentinel/workload.settings.policy=rr/0", { id: "c14f36f47c0b", timeout: 195000 });
+run("lb/baseline/workload.settings.policy=consistent-hash/0", { id: "c1dedee2d1cd", timeout: 170000 });
+run("lb/microsentinel/workload.settings.policy=consistent-hash/0", { id: "15c12518a287", timeout: 195000 });

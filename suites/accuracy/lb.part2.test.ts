@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "lb",
   part: 1,
   parts: 2,
-  digest: "c237c5a882972475",
+  digest: "2b9eb885ae498182",
   fileUrl: import.meta.url,
 });
 
-run("lb/baseline/workload.settings.policy=rr/1", { id: "d4b2d2ef6dae", timeout: 170000 });
-run("lb/microsentinel/workload.settings.policy=rr/1", { id: "8669d91df20a", timeout: 195000 });
-run("lb/baseline/workload.settings.policy=consistent-hash/1", { id: "308ca8d80b12", timeout: 170000 });
-run("lb/microsentinel/workload.settings.policy=consistent-hash/1", { id: "92020c8aa78f", timeout: 195000 });
+run("lb/baseline/workload.settings.policy=rr/1", { id: "35fc715be4fe", timeout: 170000 });
+run("lb/microsentinel/workload.settings.policy=rr/1", { id: "8822abaaf159", timeout: 195000 });
+run("lb/baseline/workload.settings.policy=consistent-hash/1", { id: "897eb73b2ed9", timeout: 170000 });
+run("lb/microsentinel/workload.settings.policy=consistent-hash/1", { id: "747f204d5857", timeout: 195000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "nfv",
   part: 0,
   parts: 2,
-  digest: "2079b0d9f4778f71",
+  digest: "dcde9eb2aad7f35a",
   fileUrl: import.meta.url,
 });
 
-run("nfv/baseline/default/0", { id: "ddbbbcc85d83", timeout: 170000 });
-run("nfv/microsentinel/default/0", { id: "395be0c43005", timeout: 195000 });
+run("nfv/baseline/default/0", { id: "c90b61d2a302", timeout: 170000 });
+run("nfv/microsentinel/default/0", { id: "e0bdc2479f30", timeout: 195000 });

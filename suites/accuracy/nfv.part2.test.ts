@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "nfv",
   part: 1,
   parts: 2,
-  digest: "97a6bc8151a3b9c2",
+  digest: "8666c875deb0c599",
   fileUrl: import.meta.url,
 });
 
-run("nfv/baseline/default/1", { id: "16185ff883e4", timeout: 170000 });
-run("nfv/microsentinel/default/1", { id: "8505c193e389", timeout: 195000 });
+run("nfv/baseline/default/1", { id: "b438948fa79b", timeout: 170000 });
+run("nfv/microsentinel/default/1", { id: "c31052e65e88", timeout: 195000 });

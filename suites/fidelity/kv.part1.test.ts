@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 5,
-  digest: "180c5958576a66b6",
+  digest: "054aebaacdff092e",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/0", { id: "a3cc76fa79aa", timeout: 110000 });
-run("kv/baseline/injected_us=5/0", { id: "3512790e6bf2", timeout: 110000 });
-run("kv/baseline/injected_us=20/0", { id: "fa68f7027dea", timeout: 110000 });
-run("kv/baseline/injected_us=50/0", { id: "3954b15304ee", timeout: 110000 });
+run("kv/baseline/injected_us=0/0", { id: "5655892bdc44", timeout: 110000 });
+run("kv/baseline/injected_us=5/0", { id: "f85a4b51e342", timeout: 110000 });
+run("kv/baseline/injected_us=20/0", { id: "415f854c3c4a", timeout: 110000 });
+run("kv/baseline/injected_us=50/0", { id: "140dce50ea5e", timeout: 110000 });

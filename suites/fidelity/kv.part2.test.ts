@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 5,
-  digest: "a365ecbb6b908a63",
+  digest: "25d156d4a79bc997",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/1", { id: "5e5f799f0475", timeout: 110000 });
-run("kv/baseline/injected_us=5/1", { id: "d93eb5c2f0fa", timeout: 110000 });
-run("kv/baseline/injected_us=20/1", { id: "4015596219ba", timeout: 110000 });
-run("kv/baseline/injected_us=50/1", { id: "6c0cb79693fa", timeout: 110000 });
+run("kv/baseline/injected_us=0/1", { id: "a2af16269788", timeout: 110000 });
+run("kv/baseline/injected_us=5/1", { id: "d81f43dbf2eb", timeout: 110000 });
+run("kv/baseline/injected_us=20/1", { id: "f9c27968eb1d", timeout: 110000 });
+run("kv/baseline/injected_us=50/1", { id: "70574528026a", timeout: 110000 });

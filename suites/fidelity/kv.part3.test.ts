@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 2,
   parts: 5,
-  digest: "b7a9ac4a5badf082",
+  digest: "9e69179043af640d",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/2", { id: "e0cadd9078bc", timeout: 110000 });
-run("kv/baseline/injected_us=5/2", { id: "28b8fda33d62", timeout: 110000 });
-run("kv/baseline/injected_us=20/2", { id: "bfbd4fc6af8c", timeout: 110000 });
-run("kv/baseline/injected_us=50/2", { id: "e8fe67a74898", timeout: 110000 });
+run("kv/baseline/injected_us=0/2", { id: "8d121758e1c0", timeout: 110000 });
+run("kv/baseline/injected_us=5/2", { id: "a47b9b0fec47", timeout: 110000 });
+run("kv/baseline/injected_us=20/2", { id: "a02f771b2dfb", timeout: 110000 });
+run("kv/baseline/injected_us=50/2", { id: "02bae5497084", timeout: 110000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 3,
   parts: 5,
-  digest: "74ecf3b24c6bf25a",
+  digest: "276c8b3dd32255dd",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/3", { id: "7c39adb3fcb8", timeout: 110000 });
-run("kv/baseline/injected_us=5/3", { id: "723ac37c8ae2", timeout: 110000 });
-run("kv/baseline/injected_us=20/3", { id: "f352c9eb20b7", timeout: 110000 });
-run("kv/baseline/injected_us=50/3", { id: "0e660e5a8e0c", timeout: 110000 });
+run("kv/baseline/injected_us=0/3", { id: "04b5f8cd8cd3", timeout: 110000 });
+run("kv/baseline/injected_us=5/3", { id: "ef11452c1772", timeout: 110000 });
+run("kv/baseline/injected_us=20/3", { id: "ce2794e541a4", timeout: 110000 });
+run("kv/baseline/injected_us=50/3", { id: "ea35b015b309", timeout: 110000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 4,
   parts: 5,
-  digest: "0732789d37c87585",
+  digest: "1bcdd5783bf2d087",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/4", { id: "a29bf691ec50", timeout: 110000 });
-run("kv/baseline/injected_us=5/4", { id: "e4d3e959eb40", timeout: 110000 });
-run("kv/baseline/injected_us=20/4", { id: "e09143d7557c", timeout: 110000 });
-run("kv/baseline/injected_us=50/4", { id: "e91aa23eaaa9", timeout: 110000 });
+run("kv/baseline/injected_us=0/4", { id: "d7e353f4cc8d", timeout: 110000 });
+run("kv/baseline/injected_us=5/4", { id: "c5ab64b33084", timeout: 110000 });
+run("kv/baseline/injected_us=20/4", { id: "be6d2b9a4ff5", timeout: 110000 });
+run("kv/baseline/injected_us=50/4", { id: "16ab5a0f2ad0", timeout: 110000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 2,
-  digest: "ab9a54825ed2fb0e",
+  digest: "f1670326ab65eeba",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/antagonist_mb=0/0", { id: "5af2bb43166b", timeout: 122000 });
-run("kv/perf/antagonist_mb=0/0", { id: "50b9f29606ce", timeout: 142000 });
-run("kv/baseline/antagonist_mb=32/0", { id: "9a9b799cfea0", timeout: 122000 });
-run("kv/perf/antagonist_mb=32/0", { id: "bba2e771e1b1", timeout: 142000 });
+run("kv/baseline/antagonist_mb=0/0", { id: "0997092ca86e", timeout: 122000 });
+run("kv/perf/antagonist_mb=0/0", { id: "f4990b2054d4", timeout: 142000 });
+run("kv/baseline/antagonist_mb=32/0", { id: "cdb27dff6f15", timeout: 122000 });
+run("kv/perf/antagonist_mb=32/0", { id: "e58f5c7c8753", timeout: 142000 });

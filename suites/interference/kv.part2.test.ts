@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 2,
-  digest: "f5d586dbfc159f72",
+  digest: "fd1f933a94ed4059",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/antagonist_mb=0/1", { id: "4e899de6e6c0", timeout: 122000 });
-run("kv/perf/antagonist_mb=0/1", { id: "c06f66948135", timeout: 142000 });
-run("kv/baseline/antagonist_mb=32/1", { id: "5fd0a82e82e1", timeout: 122000 });
-run("kv/perf/antagonist_mb=32/1", { id: "5099a6d6b23c", timeout: 142000 });
+run("kv/baseline/antagonist_mb=0/1", { id: "1433e042fd9d", timeout: 122000 });
+run("kv/perf/antagonist_mb=0/1", { id: "e3ec12fdb933", timeout: 142000 });
+run("kv/baseline/antagonist_mb=32/1", { id: "512ad3e0ce2c", timeout: 122000 });
+run("kv/perf/antagonist_mb=32/1", { id: "71a114eba2c8", timeout: 142000 });

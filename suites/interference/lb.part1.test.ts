@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "lb",
   part: 0,
   parts: 2,
-  digest: "dba3fc66876724a4",
+  digest: "5f99e7d502639f88",
   fileUrl: import.meta.url,
 });
 
-run("lb/baseline/antagonist_mb=32/0", { id: "d4dd1934be12", timeout: 182000 });
-run("lb/perf/antagonist_mb=32/0", { id: "2aaaaad02ddc", timeout: 202000 });
+run("lb/baseline/antagonist_mb=32/0", { id: "f3c822f9b4b0", timeout: 182000 });
+run("lb/perf/antagonist_mb=32/0", { id: "1ba2de87eef0", timeout: 202000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "lb",
   part: 1,
   parts: 2,
-  digest: "66de0e6b0ebc5b2c",
+  digest: "1c7021ec131fefe5",
   fileUrl: import.meta.url,
 });
 
-run("lb/baseline/antagonist_mb=32/1", { id: "f3428520d37b", timeout: 182000 });
-run("lb/perf/antagonist_mb=32/1", { id: "0e20a194fd1a", timeout: 202000 });
+run("lb/baseline/antagonist_mb=32/1", { id: "daaea4399748", timeout: 182000 });
+run("lb/perf/antagonist_mb=32/1", { id: "d85a18659dd0", timeout: 202000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "nfv",
   part: 0,
   parts: 2,
-  digest: "fe74245f1f7f2d2e",
+  digest: "3fdba1b0d82502ba",
   fileUrl: import.meta.url,
 });
 
-run("nfv/baseline/antagonist_mb=32/0", { id: "6984f49a9998", timeout: 182000 });
-run("nfv/perf/antagonist_mb=32/0", { id: "6cc52eadbc9f", timeout: 202000 });
+run("nfv/baseline/antagonist_mb=32/0", { id: "3034d89864e0", timeout: 182000 });
+run("nfv/perf/antagonist_mb=32/0", { id: "31dd6206982d", timeout: 202000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "nfv",
   part: 1,
   parts: 2,
-  digest: "217ab949217d2260",
+  digest: "2a18aaf915192fa7",
   fileUrl: import.meta.url,
 });
 
-run("nfv/baseline/antagonist_mb=32/1", { id: "d5d69e2ad902", timeout: 182000 });
-run("nfv/perf/antagonist_mb=32/1", { id: "f6db917e19d1", timeout: 202000 });
+run("nfv/baseline/antagonist_mb=32/1", { id: "263fa54f2763", timeout: 182000 });
+run("nfv/perf/antagonist_mb=32/1", { id: "c2e61dc03a98", timeout: 202000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv-capacity",
   part: 0,
   parts: 3,
-  digest: "1c8e9ba60a9ed6ad",
+  digest: "0cf8fd4638146175",
   fileUrl: import.meta.url,
 });
 
-run("kv-capacity/baseline/rate_scan.samples_per_core=1000/0", { id: "1b7fff696d5a", timeout: 300000 });
-run("kv-capacity/perf/rate_scan.samples_per_core=1000/0", { id: "c317eb98abf3", timeout: 300000 });
-run("kv-capacity/microsentinel/rate_scan.samples_per_core=1000/0", { id: "fc94344cd202", timeout: 300000 });
+run("kv-capacity/baseline/rate_scan.samples_per_core=1000/0", { id: "c25fdc853b6c", timeout: 300000 });
+run("kv-capacity/perf/rate_scan.samples_per_core=1000/0", { id: "cc5c379709b7", timeout: 300000 });
+run("kv-capacity/microsentinel/rate_scan.samples_per_core=1000/0", { id: "f1f9258ebcef", timeout: 300000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv-capacity",
   part: 1,
   parts: 3,
-  digest: "e8d8e8fc467074a1",
+  digest: "09aa8ef7a7dd9636",
   fileUrl: import.meta.url,
 });
 
-run("kv-capacity/baseline/rate_scan.samples_per_core=1000/1", { id: "7ec74683e429", timeout: 300000 });
-run("kv-capacity/perf/rate_scan.samples_per_core=1000/1", { id: "d74e2bd92536", timeout: 300000 });
-run("kv-capacity/microsentinel/rate_scan.samples_per_core=1000/1", { id: "1c140cd6bd3b", timeout: 300000 });
+run("kv-capacity/baseline/rate_scan.samples_per_core=1000/1", { id: "922bdab67196", timeout: 300000 });
+run("kv-capacity/perf/rate_scan.samples_per_core=1000/1", { id: "6b107c94fce9", timeout: 300000 });
+run("kv-capacity/microsentinel/rate_scan.samples_per_core=1000/1", { id: "7c08dca838da", timeout: 300000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv-capacity",
   part: 2,
   parts: 3,
-  digest: "ee99651a92701b5e",
+  digest: "2f6929276b536f62",
   fileUrl: import.meta.url,
 });
 
-run("kv-capacity/baseline/rate_scan.samples_per_core=1000/2", { id: "3663fd83e369", timeout: 300000 });
-run("kv-capacity/perf/rate_scan.samples_per_core=1000/2", { id: "fcc104e2953e", timeout: 300000 });
-run("kv-capacity/microsentinel/rate_scan.samples_per_core=1000/2", { id: "a479afa86496", timeout: 300000 });
+run("kv-capacity/baseline/rate_scan.samples_per_core=1000/2", { id: "e73d0d3b0bae", timeout: 300000 });
+run("kv-capacity/perf/rate_scan.samples_per_core=1000/2", { id: "a2d83de29be1", timeout: 300000 });
+run("kv-capacity/microsentinel/rate_scan.samples_per_core=1000/2", { id: "2a36c78e7729", timeout: 300000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 5,
-  digest: "d1c340d3912d0187",
+  digest: "c30a52cc3b46021f",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/0", { id: "7c1c8864b1e2", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/0", { id: "cd26d07a7993", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/0", { id: "0f4be46687b4", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/0", { id: "5b46c3e3ce1e", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/0", { id: "591bf9e10527", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/0", { id: "809912a24b53", timeout: 135000 });

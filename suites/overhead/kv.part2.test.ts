@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 5,
-  digest: "423caf65493083e3",
+  digest: "1d1e3899401c532a",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/1", { id: "3091b022b39b", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/1", { id: "f043775ac820", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/1", { id: "1be0611dc0f1", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/1", { id: "c15e436eb024", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/1", { id: "c63cc679cc2b", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/1", { id: "258b41e87dc2", timeout: 135000 });

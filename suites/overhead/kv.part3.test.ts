@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 2,
   parts: 5,
-  digest: "1730a9df69bc26bd",
+  digest: "e73dfd6a08ebbcbf",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/2", { id: "7feb9db175e9", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/2", { id: "b64a3ee4ede1", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/2", { id: "585480162b76", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/2", { id: "963e036c7406", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/2", { id: "d0e8b539ef91", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/2", { id: "778e4a33b121", timeout: 135000 });

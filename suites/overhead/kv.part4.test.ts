@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 3,
   parts: 5,
-  digest: "fb215e8f34f8f314",
+  digest: "f1433e5564943446",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/3", { id: "f71704e1130f", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/3", { id: "b4ab3a58f478", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/3", { id: "6b846317e867", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/3", { id: "d251e72f83a4", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/3", { id: "579623dbf4e1", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/3", { id: "20274f4c4be6", timeout: 135000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 4,
   parts: 5,
-  digest: "aa479f6e69dd9287",
+  digest: "5ab9704c5d75404f",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/4", { id: "bee4d3999ab8", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/4", { id: "82e337def876", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/4", { id: "59b8f8973733", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/4", { id: "b9c4841de5a7", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/4", { id: "ba65b7ee24ee", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/4", { id: "426884eb7700", timeout: 135000 });

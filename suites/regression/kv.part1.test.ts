@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 6,
-  digest: "f5c430f1e88f376f",
+  digest: "85535771fb474799",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/mutation=base/0", { id: "58cfaa841b4f", timeout: 110000 });
-run("kv/baseline/mutation=kv-slow-get/0", { id: "c76c701e5f79", timeout: 110000 });
+run("kv/baseline/mutation=base/0", { id: "1037586a66e0", timeout: 110000 });
+run("kv/baseline/mutation=kv-slow-get/0", { id: "1de447526128", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 6,
-  digest: "c2e9fa4a32cf4ba8",
+  digest: "0aa91dfc0f1f0b8d",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/mutation=base/1", { id: "fee6a75a7742", timeout: 110000 });
-run("kv/baseline/mutation=kv-slow-get/1", { id: "1dba4fa456d3", timeout: 110000 });
+run("kv/baseline/mutation=base/1", { id: "3a6ce4215e66", timeout: 110000 });
+run("kv/baseline/mutation=kv-slow-get/1", { id: "16986ad234ec", timeout: 110000 });

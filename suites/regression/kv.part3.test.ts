@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 2,
   parts: 6,
-  digest: "45753a6f18bc47b3",
+  digest: "561fa8584342f3d3",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/mutation=base/2", { id: "8c22fb65aa8c", timeout: 110000 });
-run("kv/baseline/mutation=kv-slow-get/2", { id: "791020a94f52", timeout: 110000 });
+run("kv/baseline/mutation=base/2", { id: "985dc2df5687", timeout: 110000 });
+run("kv/baseline/mutation=kv-slow-get/2", { id: "0ad302cd2703", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 3,
   parts: 6,
-  digest: "5bee329c9aa04231",
+  digest: "a084e1c3de3cb918",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/mutation=base/3", { id: "964858889df2", timeout: 110000 });
-run("kv/baseline/mutation=kv-slow-get/3", { id: "5ea8a891f375", timeout: 110000 });
+run("kv/baseline/mutation=base/3", { id: "93601dfe1603", timeout: 110000 });
+run("kv/baseline/mutation=kv-slow-get/3", { id: "22f21d1e601c", timeout: 110000 });

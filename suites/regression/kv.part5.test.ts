@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 4,
   parts: 6,
-  digest: "2200f39eb3d98978",
+  digest: "3e001508f81bf0f5",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/mutation=base/4", { id: "e3b5388b3414", timeout: 110000 });
-run("kv/baseline/mutation=kv-slow-get/4", { id: "0c2e4891af57", timeout: 110000 });
+run("kv/baseline/mutation=base/4", { id: "c6e0aaac4652", timeout: 110000 });
+run("kv/baseline/mutation=kv-slow-get/4", { id: "5c9481a607cd", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 5,
   parts: 6,
-  digest: "92e548d2599467ca",
+  digest: "8fd35255e0af32f6",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/mutation=base/5", { id: "856820aa5d47", timeout: 110000 });
-run("kv/baseline/mutation=kv-slow-get/5", { id: "7ea95c885518", timeout: 110000 });
+run("kv/baseline/mutation=base/5", { id: "60a8ee454f87", timeout: 110000 });
+run("kv/baseline/mutation=kv-slow-get/5", { id: "03aac4b45762", timeout: 110000 });

@@ -9,8 +9,8 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 2,
-  digest: "809dce3af204960d",
+  digest: "16631101f2bb5479",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/0", { id: "876f5228b3fd", timeout: 110000 });
+run("kv/baseline/default/0", { id: "6c14559d2e2a", timeout: 110000 });

@@ -9,8 +9,8 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 2,
-  digest: "dbd7ed6976b380f4",
+  digest: "9312f8449150c54b",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/1", { id: "daee68d898ed", timeout: 110000 });
+run("kv/baseline/default/1", { id: "6049d6be4e80", timeout: 110000 });

@@ -9,8 +9,8 @@ const { run } = defineSuiteFile({
   workload: "nfv",
   part: 0,
   parts: 1,
-  digest: "a94c4a92066a96dd",
+  digest: "807051660629a31d",
   fileUrl: import.meta.url,
 });
 
-run("nfv/baseline/default/0", { id: "d046044c9e70", timeout: 170000 });
+run("nfv/baseline/default/0", { id: "8bb0d18c4520", timeout: 170000 });

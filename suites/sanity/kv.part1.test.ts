@@ -9,8 +9,8 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 2,
-  digest: "6824049f7c693da5",
+  digest: "21e1b554065a690d",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/0", { id: "06c7efb3b5dd", timeout: 110000 });
+run("kv/baseline/default/0", { id: "1812fa4ce3af", timeout: 110000 });

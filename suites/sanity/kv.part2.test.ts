@@ -9,8 +9,8 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 2,
-  digest: "c951f67c04710bb1",
+  digest: "963739d869a2fc11",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/1", { id: "b202ea1ac2a9", timeout: 110000 });
+run("kv/baseline/default/1", { id: "17852f0246a2", timeout: 110000 });

@@ -79,7 +79,7 @@ beforeAll(async () => {
 });
 // A failed assertion must not leave a run's processes behind for the next test (or engineer).
 afterEach(async () => {
-  const support = detectCgroupSupport();
+  const support = detectCgroupSupport('auto');
   for (const d of readdirSync(project.root).filter((n) => n.startsWith('out-'))) await sweepLeftovers(path.join(project.root, d), support);
 });
 afterAll(() => project.dispose());

@@ -3,11 +3,12 @@ import { planSuite } from '../../harness/plan/build-plan.ts';
 import type { RunResult } from '../../harness/results/run-result-schema.ts';
 import { RunSession } from '../../harness/runner/run-session.ts';
 import type { TempProject } from './temp-project.ts';
+import { testSession } from './session.ts';
 
 /** A session for the first planned run of `suite` (not started). */
 export function firstRunSession(project: TempProject, suite = 's'): RunSession {
   const plan = planSuite(suite, { rootDir: project.root });
-  return new RunSession(plan.runs[0]!, { rootDir: project.root, descriptor: plan.suite.displayFile, options: {} });
+  return new RunSession(plan.runs[0]!, { session: testSession(project.root), descriptor: plan.suite.displayFile });
 }
 
 /** Execute the first run of `suite` and dispose of its session, even when the run fails. */

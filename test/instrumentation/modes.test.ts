@@ -11,6 +11,7 @@ import { firstRunSession } from '../helpers/first-run.ts';
 import { TempProject } from '../helpers/temp-project.ts';
 import { freePort } from '../helpers/ports.ts';
 import { waitGone } from '../helpers/pids.ts';
+import { testSession } from '../helpers/session.ts';
 
 // Real perf, real sysstat, and the reference observer (the test double for the MicroSentinel agent).
 const programs = path.join(PACKAGE_ROOT, 'test/fixtures/programs');
@@ -115,7 +116,7 @@ describe('teardown', () => {
     const s = session('perf', 'perf_mode: stat\npmu_events: task-clock', { clients: '--count 1000 --interval-ms 20' });
     project.write('experiments/configs/workloads/tiny.yaml', readFileSync(path.join(project.root, 'experiments/configs/workloads/tiny.yaml'), 'utf8'));
     const run = planSuite('s', { rootDir: project.root }).runs[0]!;
-    const timed = new RunSession({ ...run, resolved: { ...run.resolved, clients: run.resolved.clients.map((c) => ({ ...c, timeout_s: 1 })) } }, { rootDir: project.root, descriptor: 'x', options: {} });
+    const timed = new RunSession({ ...run, resolved: { ...run.resolved, clients: run.resolved.clients.map((c) => ({ ...c, timeout_s: 1 })) } }, { session: testSession(project.root), descriptor: 'x' });
     const err = (await timed.execute().catch((e: unknown) => e)) as RunFailedError;
     await timed.dispose();
     await s.dispose();

@@ -29,7 +29,7 @@ afterEach(() => project.dispose());
 
 const plan = (yaml: string, options = {}) => {
   project.suite('s', yaml);
-  return planSuite('s', { rootDir: project.root, options });
+  return planSuite('s', { rootDir: project.root, ...options });
 };
 const entry = (extra: string) => `workloads:\n  - name: w\n    config: experiments/configs/workloads/w.yaml\n${extra}`;
 
@@ -74,7 +74,7 @@ describe('expansion', () => {
   });
 });
 
-describe('override merge order: config < suite < entry < CLI < variant', () => {
+describe('override merge order: config < suite < entry < variant < command line', () => {
   it('applies each layer over the one below, deep-merging mappings and replacing lists', () => {
     const p = plan(
       `overrides:
@@ -89,19 +89,38 @@ ${entry(`    modes: [perf]
       instrumentation: { pmu_events: [c] }
       annotations: { from: entry }
 `)}`,
-      { perfFreq: 2000, metricsPort: 9105 },
+      { overrides: { perfFreq: 2000, metricsPort: 9105 } },
     );
     const cfg = p.runs[0]!.resolved.config;
     expect(cfg.workload.settings).toEqual({ level: 'suite', list: [9] });
     expect(cfg.instrumentation.pmu_events).toEqual(['c']);
-    expect(cfg.instrumentation.perf_freq).toBe(4000); // variant beats the CLI flag
+    expect(cfg.instrumentation.perf_freq).toBe(2000); // the command line is the last layer
+    expect(p.warnings).toContain('w: --perf-freq 2000 replaces the parameter instrumentation.perf_freq in every variant (the command line is the last layer of the merge)');
     expect(cfg.instrumentation.metrics_port).toBe(9105); // CLI flag
     expect(cfg.annotations).toEqual({ from: 'entry', suite_only: 1 });
   });
 
   it('lets the CLI flag beat descriptor overrides', () => {
-    const p = plan(`overrides:\n  instrumentation: { perf_freq: 199 }\n${entry(`    modes: [perf]\n`)}`, { perfFreq: 2000 });
+    const p = plan(`overrides:\n  instrumentation: { perf_freq: 199 }\n${entry(`    modes: [perf]\n`)}`, { overrides: { perfFreq: 2000 } });
     expect(p.runs[0]!.resolved.config.instrumentation.perf_freq).toBe(2000);
+  });
+
+  it('changes the run id with flags, never the base id the generated file records', () => {
+    const yaml = `overrides:\n  instrumentation: { perf_freq: 199 }\n${entry(`    modes: [baseline, perf]\n    repetitions: 2\n`)}`;
+    const bare = plan(yaml);
+    const flagged = plan(yaml, { overrides: { perfFreq: 2000, metricsPort: 9105 } });
+    expect(flagged.runs.map((r) => r.baseId)).toEqual(bare.runs.map((r) => r.id));
+    expect(bare.runs.every((r) => r.baseId === r.id)).toBe(true);
+    flagged.runs.forEach((r, i) => expect(r.id).not.toBe(bare.runs[i]!.id));
+    expect(flagged.workloads[0]!.chunks.map((c) => c.digest)).toEqual(bare.workloads[0]!.chunks.map((c) => c.digest));
+    // Another flag value is another run: --resume never reuses a result measured with other flags.
+    expect(plan(yaml, { overrides: { perfFreq: 999 } }).runs[0]!.id).not.toBe(flagged.runs[0]!.id);
+  });
+
+  it('says when a flag has no effect (perf stat does not sample)', () => {
+    const p = plan(`overrides:\n  instrumentation: { perf_mode: stat }\n${entry(`    modes: [perf]\n`)}`, { overrides: { perfFreq: 2000 } });
+    expect(p.warnings).toEqual([expect.stringMatching(/^w: --perf-freq 2000 has no effect: its perf mode runs `perf stat`/)]);
+    expect(plan(`overrides:\n  instrumentation: { perf_mode: stat }\n${entry(`    modes: [perf]\n`)}`).warnings).toEqual([]);
   });
 });
 

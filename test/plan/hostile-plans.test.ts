@@ -19,7 +19,7 @@ const entry = (extra = '', config = 'experiments/configs/workloads/tiny.yaml', m
 
 function issuesOf(options = {}): ConfigIssue[] {
   try {
-    planSuite('s', { rootDir: project.root, options });
+    planSuite('s', { rootDir: project.root, ...options });
   } catch (err) {
     if (err instanceof ConfigError) {
       for (const i of err.issues) expect(i.line, i.message).toBeGreaterThan(0);
@@ -108,7 +108,7 @@ describe('the run limit', () => {
     expect(issuesOf()[0]).toMatchObject({ line: 7, message: expect.stringMatching(/1,000,000 combinations \(10,000,000 runs with modes and repetitions\), more than the limit of 100,000 runs/) });
     project.suite('s', entry(`    repetitions: 3\n    parameters:\n      a: [1, 2, 3, 4]\n`, undefined, '[baseline, perf]'));
     expect(issuesOf({ maxRuns: 20 })[0]).toMatchObject({ line: 7, message: expect.stringMatching(/4 combinations \(24 runs with modes and repetitions\), more than the limit of 20 runs/) });
-    expect(planSuite('s', { rootDir: project.root, options: { maxRuns: 24 } }).runs).toHaveLength(24);
+    expect(planSuite('s', { rootDir: project.root, maxRuns: 24 }).runs).toHaveLength(24);
   });
 });
 

@@ -8,6 +8,8 @@ import { outcomeFromRecord } from '../../harness/report/run-outcome.ts';
 import { summarizeRuns } from '../../harness/report/summary.ts';
 import type { SuiteReport } from '../../harness/report/reporter.ts';
 import { fakeRecord, fakeSuite } from '../helpers/run-records.ts';
+import { createReporters } from '../../harness/report/suite-reports.ts';
+import { testSession } from '../helpers/session.ts';
 
 let dir: string;
 let stdout: string;
@@ -16,7 +18,7 @@ beforeEach(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'gh-'));
   writeFileSync(path.join(dir, 'summary.md'), '');
   writeFileSync(path.join(dir, 'output'), '');
-  process.env.GITHUB_STEP_SUMMARY = path.join(dir, 'summary.md');
+  // core.setOutput writes to GITHUB_OUTPUT itself.
   process.env.GITHUB_OUTPUT = path.join(dir, 'output');
   stdout = '';
   vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((stdout += String(s)), true));
@@ -36,13 +38,16 @@ function report(failures: number, extraVariants = 0): SuiteReport {
 }
 
 describe('GithubActionsReporter', () => {
-  it('is active only under GitHub Actions', () => {
-    expect(GithubActionsReporter.enabled({ GITHUB_ACTIONS: 'true' })).toBe(true);
-    expect(GithubActionsReporter.enabled({})).toBe(false);
+  it('is active only under GitHub Actions (the session says so, from GITHUB_ACTIONS)', () => {
+    const on = testSession(dir, {}, { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: path.join(dir, 'summary.md') });
+    expect(on.github).toEqual({ stepSummary: path.join(dir, 'summary.md') });
+    expect(testSession(dir, {}, {}).github).toBeNull();
+    expect(createReporters(on).reporters.map((r) => r.name)).toContain('github-actions');
+    expect(createReporters(testSession(dir)).reporters.map((r) => r.name)).not.toContain('github-actions');
   });
 
   it('writes the job summary table, step outputs and capped annotations at the descriptor line', async () => {
-    await new GithubActionsReporter(dir).onSuiteEnd(report(13));
+    await new GithubActionsReporter(dir, { stepSummary: path.join(dir, 'summary.md'), output: path.join(dir, 'output') }).onSuiteEnd(report(13));
     const md = readFileSync(path.join(dir, 'summary.md'), 'utf8');
     expect(md).toContain('## Suite `overhead` — 10/23 runs passed, **13 failed**');
     expect(md).toMatch(/\| perf \| default \| 5 \| 90\d \[\d+, \d+\] \|/);
@@ -57,7 +62,7 @@ describe('GithubActionsReporter', () => {
   });
 
   it('keeps the job summary under the 1 MiB step limit', async () => {
-    await new GithubActionsReporter(dir).onSuiteEnd(report(0, 12_000));
+    await new GithubActionsReporter(dir, { stepSummary: path.join(dir, 'summary.md'), output: path.join(dir, 'output') }).onSuiteEnd(report(0, 12_000));
     const size = Buffer.byteLength(readFileSync(path.join(dir, 'summary.md')));
     expect(size).toBeLessThan(1024 * 1024);
     expect(readFileSync(path.join(dir, 'summary.md'), 'utf8')).toContain('summary truncated to stay under the GitHub step summary limit');

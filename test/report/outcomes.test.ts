@@ -8,6 +8,7 @@ import { outcomeFromTest, outcomesOfFailedFile, type TestFacts } from '../../har
 import type { HarnessTaskMeta } from '../../harness/results/task-meta.ts';
 import { fakeRecord } from '../helpers/run-records.ts';
 import { TempProject, TINY_WORKLOAD } from '../helpers/temp-project.ts';
+import { planSuite } from '../../harness/plan/build-plan.ts';
 
 const moduleId = '/p/suites/overhead/kv.part1.test.ts';
 const facts = (over: Partial<TestFacts>): TestFacts => ({ name: 'kv/perf/default/0', moduleId, meta: undefined, state: 'passed', errorMessage: undefined, note: undefined, todo: false, durationMs: 12, interrupted: false, ...over });
@@ -54,12 +55,13 @@ describe('outcomesOfFailedFile', () => {
   let project: TempProject | undefined;
   afterEach(() => project?.dispose());
 
+  const planOf = (suite: string) => planSuite(suite, { rootDir: project!.root });
   it('lists the planned runs of the file that failed to load, or the file itself when the plan is broken', () => {
     project = new TempProject();
     project.workload('tiny', TINY_WORKLOAD);
     project.suite('s', 'workloads:\n  - name: tiny\n    config: experiments/configs/workloads/tiny.yaml\n    modes: [baseline, perf]\n    repetitions: 2\n');
     const file = path.join(project.root, 'suites/s/tiny.part2.test.ts');
-    const outs = outcomesOfFailedFile(project.root, file, 'Unexpected token');
+    const outs = outcomesOfFailedFile(project.root, file, 'Unexpected token', planOf);
     expect(outs.map((o) => [o.name, o.state, o.error?.kind])).toEqual([
       ['tiny/baseline/default/1', 'error', 'config'],
       ['tiny/perf/default/1', 'error', 'config'],
@@ -67,7 +69,7 @@ describe('outcomesOfFailedFile', () => {
     expect(outs[0]!.error!.message).toBe('suites/s/tiny.part2.test.ts failed to load: Unexpected token');
     expect(outs[0]!.runId).toMatch(/^[0-9a-f]+$/);
     project.suite('s', 'workloads: [oops');
-    expect(outcomesOfFailedFile(project.root, file, 'x').map((o) => [o.name, o.state])).toEqual([['suites/s/tiny.part2.test.ts', 'error']]);
+    expect(outcomesOfFailedFile(project.root, file, 'x', planOf).map((o) => [o.name, o.state])).toEqual([['suites/s/tiny.part2.test.ts', 'error']]);
   });
 });
 

@@ -9,6 +9,7 @@ import { plannedRuns } from '../../harness/report/planned-runs.ts';
 import type { RunOutcome } from '../../harness/report/run-outcome.ts';
 import { freePort } from '../helpers/ports.ts';
 import { TempProject } from '../helpers/temp-project.ts';
+import { planSuite } from '../../harness/plan/build-plan.ts';
 
 const programs = path.join(PACKAGE_ROOT, 'test/fixtures/programs');
 const outcome = (name: string, state: RunOutcome['state']): RunOutcome => ({ name, state, durationMs: 1000 }) as RunOutcome;
@@ -40,10 +41,11 @@ describe('progress over a whole Vitest invocation', () => {
   });
   afterAll(() => project.dispose());
 
+  const planOf = (suite: string) => planSuite(suite, { rootDir: project.root });
   it('plans the total of every selected file of every suite, and of each shard', () => {
     const files = ['alpha/tiny.part1', 'alpha/tiny.part2', 'beta/tiny'].map((f) => path.join(project.root, 'suites', `${f}.test.ts`));
-    expect(plannedRuns(project.root, [...files, path.join(project.root, 'test/x.test.ts')], {})).toEqual({ suites: ['alpha', 'beta'], totalRuns: 6 });
-    const shards = [1, 2].map((index) => plannedRuns(project.root, shardPaths(project.root, files, { index, count: 2 }), {}).totalRuns);
+    expect(plannedRuns(project.root, [...files, path.join(project.root, 'test/x.test.ts')], planOf)).toEqual({ suites: ['alpha', 'beta'], totalRuns: 6 });
+    const shards = [1, 2].map((index) => plannedRuns(project.root, shardPaths(project.root, files, { index, count: 2 }), planOf).totalRuns);
     expect(shards[0]! + shards[1]!).toBe(6);
   });
 

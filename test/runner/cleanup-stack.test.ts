@@ -47,4 +47,23 @@ describe('CleanupStack', () => {
     await late; // resolves only because the late step ran
     expect(stack.size).toBe(0);
   });
+
+  it('makes a second dispose() wait for the teardown in progress, and share its outcome', async () => {
+    const order: string[] = [];
+    const stack = new CleanupStack();
+    let release!: () => void;
+    stack.push('slow stop', () => new Promise<void>((r) => (release = r)).then(() => void order.push('stopped')));
+    stack.push('fails', () => Promise.reject(new Error('lost')));
+    const first = stack.dispose();
+    const second = stack.dispose().then(
+      () => order.push('second resolved'),
+      (e: Error) => order.push(`second saw ${e.message}`),
+    );
+    await new Promise((r) => setTimeout(r, 20));
+    expect(order).toEqual([]); // the second caller is still waiting: the slow step has not finished
+    release();
+    await expect(first).rejects.toThrow('fails: lost');
+    await second;
+    expect(order).toEqual(['stopped', 'second saw fails: lost']);
+  });
 });

@@ -89,6 +89,27 @@ describe('RunSession', () => {
     expect(events).toEqual(expect.arrayContaining(['exit gen', 'exit tiny']));
   });
 
+  it('stopped from outside mid-run (a test timeout), writes run_result.json only after every stage stopped, and dispose() waits for it', async () => {
+    const s = session('--slow-stop-ms 800', '--count 2000 --interval-ms 5');
+    const execution = s.execute().catch((e: unknown) => e);
+    // Stop it once the client runs, as the fixture does when the test times out.
+    const events = path.join(s.artifactDir, 'events.log');
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && !(existsSync(events) && /spawn\s+gen\b/.test(readFileSync(events, 'utf8')))) await new Promise((r) => setTimeout(r, 20));
+    await s.dispose();
+    // dispose() returned: the result is already on disk, and it says the run was interrupted.
+    expect(existsSync(path.join(s.artifactDir, 'run_result.json'))).toBe(true);
+    const written = readResult(s.artifactDir);
+    expect(written.status).toBe('interrupted');
+    // Written after the slow server's exit, not while it was still stopping.
+    const exitLine = readFileSync(events, 'utf8').split('\n').find((l) => /^\S+ exit\s+tiny\b/.test(l));
+    expect(exitLine).toBeDefined();
+    const exitedAt = exitLine!.split(' ')[0]!;
+    expect(written.phases.teardown_end! >= exitedAt).toBe(true);
+    expect(written.finished_at >= exitedAt).toBe(true);
+    expect(await execution).toBeInstanceOf(RunFailedError);
+  });
+
   it('fails the run when the server crashes mid-run, keeping its log tail and the result', async () => {
     const s = session('--crash-after-ms 300', '--count 100 --interval-ms 20');
     const err = (await s.execute().catch((e: unknown) => e)) as RunFailedError;

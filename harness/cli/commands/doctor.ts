@@ -1,4 +1,4 @@
-import { artifactsRoot } from '../../results/artifact-dir.ts';
+import { cliSession } from '../cli-session.ts';
 import { containmentSupport, pdeathsigTool } from '../../process/process-registry.ts';
 import { describeContainment, sweepLeftovers } from '../../process/containment.ts';
 import { readLedger } from '../../process/ledger.ts';
@@ -8,8 +8,9 @@ import type { CliIo } from '../main.ts';
 // `harness doctor`: how runs are contained on this host, and what dead harness processes left
 // behind (ledger entries, run cgroups, processes carrying a run token), named and removed.
 export async function doctorCommand(rootDir: string, opts: { artifacts?: string }, io: CliIo): Promise<number> {
-  const root = artifactsRoot(rootDir, opts.artifacts);
-  const support = containmentSupport();
+  const session = cliSession(rootDir, opts.artifacts !== undefined ? { artifacts: opts.artifacts } : {});
+  const root = session.artifactsRoot;
+  const support = containmentSupport(session.containment);
   io.stdout.write(`containment: ${describeContainment({ support, setpriv: pdeathsigTool() })}\n`);
   for (const { entry } of readLedger(root)) {
     if (entry && isSameProcessAlive({ pid: entry.owner.pid, startTime: entry.owner.start_time })) {

@@ -7,6 +7,7 @@ import { unsafeNameReason } from '../../util/safe-name.ts';
 import { checkOutputPath } from '../../util/safe-file.ts';
 import type { CliIo } from '../main.ts';
 import { UsageError } from '../errors.ts';
+import { cliSession } from '../cli-session.ts';
 
 // `--reports DIR` must be a folder (or a new one in an existing folder): never a file or a device.
 function checkReportsDir(rootDir: string, value: string): string {
@@ -51,11 +52,10 @@ export async function mergeCommand(rootDir: string, dirs: string[], opts: { summ
     seen.add(key);
     return true;
   });
-  if (reportsDir) process.env.HARNESS_REPORTS_DIR = reportsDir;
-  const options = opts.summary ? { summary: opts.summary } : {};
+  const session = cliSession(rootDir, { ...(reportsDir ? { reports: reportsDir } : {}), ...(opts.summary !== undefined ? { summary: opts.summary } : {}) });
   const outcomes = unique.map((r) => outcomeFromRecord(r)).sort((a, b) => a.name.localeCompare(b.name));
-  const mux = createReporters(rootDir, options, [], { progress: false });
-  const reports = await finishSuites(mux, outcomes, { rootDir, options, startedAt: new Date() });
+  const mux = createReporters(session, [], { progress: false });
+  const reports = await finishSuites(mux, outcomes, { settings: session, startedAt: new Date() });
   for (const r of reports) io.stdout.write(`merged ${r.outcomes.length} runs of ${r.suite} (${r.summary.runs.passed} passed, ${r.summary.runs.failed} failed) → ${r.reportsDir}\n`);
   return reports.some((r) => r.summary.runs.failed > 0) ? 1 : 0;
 }

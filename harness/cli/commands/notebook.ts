@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { artifactsRoot } from '../../results/artifact-dir.ts';
+import { cliSession } from '../cli-session.ts';
 import { withClickHouse } from '../with-clickhouse.ts';
 import { describeSelection, UnknownIdError } from '../../ingest/select.ts';
 import { ident } from '../../ingest/schema.ts';
@@ -29,11 +29,12 @@ function checkId(id: string): void {
 // `harness notebook ID [--clickhouse URL | --artifacts DIR] [--out FILE]`: a notebook that rebuilds the suite's analysis.
 export async function notebookCommand(rootDir: string, id: string, opts: NotebookFlags, io: CliIo): Promise<number> {
   checkId(id);
+  const session = cliSession(rootDir, opts.artifacts ? { artifacts: opts.artifacts } : {});
   if (opts.clickhouse && opts.artifacts) throw new UsageError('--clickhouse and --artifacts are two sources for the notebook: give one');
   let source: NotebookSource;
   let selected = '';
   if (opts.artifacts || (!opts.clickhouse && !process.env.HARNESS_CLICKHOUSE_URL)) {
-    const dir = opts.artifacts ? path.resolve(opts.artifacts) : artifactsRoot(rootDir);
+    const dir = opts.artifacts ? path.resolve(opts.artifacts) : session.artifactsRoot;
     if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--artifacts ${dir} is not a folder of artifact folders`);
     const sel = selectArtifacts(dir, id);
     if (sel.runs === 0) throw new UsageError(`no run in ${dir} has suite execution ID or artifact folder "${id}"; pass --artifacts DIR (the run's --artifacts) or --clickhouse URL after \`harness ingest\``);
@@ -55,7 +56,7 @@ export async function notebookCommand(rootDir: string, id: string, opts: Noteboo
     if (found !== 0) return found;
     source = { kind: 'clickhouse', url, database };
   }
-  const out = path.resolve(rootDir, opts.out ?? path.join(process.env.HARNESS_REPORTS_DIR ?? 'reports', `analysis-${id}.ipynb`));
+  const out = opts.out ? path.resolve(rootDir, opts.out) : path.join(session.reportsDir, `analysis-${id}.ipynb`);
   writeFileAtomic(out, `${JSON.stringify(buildNotebook({ id, source }), null, 1)}\n`);
   io.stdout.write(`wrote ${out}: ${selected}\nrun it headless: jupyter nbconvert --to notebook --execute ${JSON.stringify(out)} --output ${JSON.stringify(path.basename(out, '.ipynb') + '.out.ipynb')}\n`);
   return 0;

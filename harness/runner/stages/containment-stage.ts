@@ -19,7 +19,7 @@ export class ContainmentStage implements RunStage {
   async start(): Promise<void> {
     const { run, artifactDir } = this.ctx;
     // Leftovers of a dead harness in this artifacts root are removed first (and named in warnings).
-    this.containment = await openRunContainment(path.dirname(artifactDir), { name: run.name, id: run.id, artifactDir }, (m) => this.ctx.warn(m));
+    this.containment = await openRunContainment(path.dirname(artifactDir), { name: run.name, id: run.id, artifactDir }, (m) => this.ctx.warn(m), this.ctx.session.containment);
   }
 
   async stop(): Promise<void> {

@@ -36,7 +36,7 @@ export class PrepareStage implements RunStage {
     let commandRoot = rootDir;
     if (run.mutation) {
       const m = run.mutation;
-      const wt = await prepareWorktree(rootDir, m.baseCommit, m);
+      const wt = await prepareWorktree(rootDir, m.baseCommit, m, this.ctx.session.worktreeDir);
       commandRoot = wt.dir;
       this.commandRoot = commandRoot;
       this.mutation = { name: m.name, base_commit: m.baseCommit, patch: path.relative(rootDir, m.patch), patch_sha256: m.patchSha256, build: m.build ?? null, build_log: wt.buildLog, worktree: wt.dir };
@@ -48,7 +48,7 @@ export class PrepareStage implements RunStage {
       const clients = this.rendered.clients;
       if (clients.some((c) => c.remote)) deployment = (await verifyRemoteDeployments(clients, rootDir, this.remotes().pool)).map((d) => ({ ...d }));
     } finally {
-      writePlanJson(artifactDir, run, this.rendered, { rootDir, descriptor: this.ctx.descriptor, options: this.ctx.options, ...(this.mutation ? { mutation: this.mutation } : {}), ...(deployment ? { deployment } : {}) });
+      writePlanJson(artifactDir, run, this.rendered, { rootDir, descriptor: this.ctx.descriptor, session: this.ctx.session, ...(this.mutation ? { mutation: this.mutation } : {}), ...(deployment ? { deployment } : {}) });
     }
   }
 
