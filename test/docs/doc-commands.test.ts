@@ -51,6 +51,15 @@ describe('extractCommands', () => {
     ]);
   });
 
+  it('does not take inline code that starts a line with four backticks for a fence', () => {
+    expect(extractCommands('a.md', '```` ```bash not-in-ci ```` is shown, not run.\n\n```bash\nls\n```\n').map((c) => c.script)).toEqual(['ls']);
+  });
+
+  it('counts a here-document as part of its command', () => {
+    const [c] = extractCommands('a.md', "```bash\ncat > x.yaml <<'EOF_X'\na: 1\n# not a command\nEOF_X\nls x.yaml\n```\n");
+    expect(c!.count).toBe(2);
+  });
+
   it('refuses annotations it cannot keep, saying where', () => {
     expect(() => parsePromise(' exit=two', 'a.md:3')).toThrow('a.md:3: doctest exit=two: an exit code is an integer 0–255');
     expect(() => parsePromise(' prnts="x"', 'a.md:3')).toThrow('a.md:3: unknown doctest key `prnts`');

@@ -132,7 +132,7 @@ export function extractCommands(file: string, markdown: string): DocCommand[] {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     const where = `${file}:${i + 1}`;
-    const fence = /^(\s*)```(\S*)\s*(.*)$/.exec(line);
+    const fence = /^(\s*)```(?!`)(\S*)\s*(.*)$/.exec(line);
     if (fence) {
       const info = fence[2]!;
       const end = lines.findIndex((l, j) => j > i && /^\s*```\s*$/.test(l));
