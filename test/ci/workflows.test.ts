@@ -48,6 +48,7 @@ describe('the PR smoke job, run locally step by step', () => {
       'npm run lint',
       'npx harness compile --check',
       'npm test',
+      'npm run test:docs',
       'npx harness run --suite sanity',
     ]);
     // Every other step is one .ci/run runs itself, around this very test (the checks before it, `npm
