@@ -21,6 +21,10 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
+      {
+        // The doc-test (npm run test:docs): README's and docs/'s commands, one at a time, alone.
+        test: { name: 'docs', include: ['test/docs/**/*.doctest.ts'], fileParallelism: false, testTimeout: 600_000, hookTimeout: 600_000 },
+      },
       { test: experimentProject },
     ],
   },

@@ -49,6 +49,8 @@ per_run_ms=$(node -e "console.log((((${harness_s} - ${one_s}) - ${direct_s} * ($
 
 echo "== ${BENCH_SCALE_RUNS:-10000}-run suite: summary, compare, ClickHouse ingest =="
 node --import tsx bench/scale.ts | tee "$work/scale.txt"
+echo "== host precision: busy work, CPU accounting (targets the tests do not assert) =="
+node --import tsx bench/host-precision.ts
 echo "== time series: what scraping costs the observer =="
 node --import tsx bench/scrape-cost.ts
 if [ -e .testbed/ssh_config ]; then

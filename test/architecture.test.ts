@@ -61,8 +61,8 @@ describe('architecture', () => {
     expect(folders.filter((f) => !rank.has(f))).toEqual([]);
   });
 
-  it('names every harness and experiments folder in the README layout table', () => {
-    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  it('names every harness and experiments folder in the layout table (docs/architecture.md)', () => {
+    const readme = readFileSync(path.join(ROOT, 'docs/architecture.md'), 'utf8');
     const table = readme.slice(readme.indexOf('## Layout'), readme.indexOf('\n## ', readme.indexOf('## Layout') + 1));
     const folders = ['harness', 'experiments'].flatMap((top) => readdirSync(path.join(ROOT, top), { withFileTypes: true }).filter((e) => e.isDirectory() && e.name !== 'artifacts').map((e) => `${top}/${e.name}/`));
     const topLevel = readdirSync(ROOT, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.') && !['node_modules', 'reports', 'harness', 'experiments'].includes(e.name)).map((e) => `${e.name}/`);

@@ -5,7 +5,7 @@ import type { Shard } from '../compile/shard.ts';
 import type { SessionFlags } from '../session/resolve-session.ts';
 import { UsageError } from './errors.ts';
 
-// The run flags (docs: running suites), shared by `plan` and `run`.
+// The run flags (docs/running.md: Everyday commands), shared by `plan` and `run`.
 export function addRunFlags(cmd: Command): Command {
   return cmd
     .option('--perf-freq <hz>', 'perf sampling frequency (perf -F)')

@@ -1,4 +1,4 @@
-// Deploying the workload programs to generator nodes (README "Deploying to generator nodes"):
+// Deploying the workload programs to generator nodes (docs/remote.md "Deploying to generator nodes"):
 // esbuild bundles every program under experiments/workloads into one self-contained ES module
 // (bundle.ts), deploy-host.ts uploads the changed ones over the pooled ssh2 connection's SFTP into
 // `<workdir>/.harness/bundle/` with a content-hash manifest written last, and verify.ts refuses a

@@ -31,7 +31,7 @@ export interface ObserverContext {
 
 const fillPids = (s: string, pids: string): string => s.split(SERVER_PIDS).join(pids);
 
-/** perf or the MicroSentinel agent around one run (README: Instrumentation modes). Plain class: start(pids), stop(). */
+/** perf or the MicroSentinel agent around one run (docs/measurement.md: Instrumentation modes). Plain class: start(pids), stop(). */
 export class Observer {
   private proc: ManagedProcess | undefined;
   private plan: ProcessPlan;

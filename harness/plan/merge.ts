@@ -22,7 +22,7 @@ function isPlainObject(v: Json): v is Record<string, Json> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-// Deep-merge mappings; lists and scalars of `over` replace those of `base` (README: Expansion semantics, override merge).
+// Deep-merge mappings; lists and scalars of `over` replace those of `base` (docs/suites.md: Expansion semantics, override merge).
 export function deepMerge<T>(base: T, over: unknown): T {
   if (over === undefined) return base;
   if (!isPlainObject(base) || !isPlainObject(over)) return structuredClone(over) as T;

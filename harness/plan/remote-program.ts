@@ -1,5 +1,5 @@
 // Remote clients run the workload programs as the self-contained bundles `harness deploy` puts on
-// the generator node (README "Deploying to generator nodes"): only `node` is needed there, no
+// the generator node (docs/remote.md "Deploying to generator nodes"): only `node` is needed there, no
 // checkout, no node_modules, no tsx. The bundler (harness/deploy) names its files with bundleName.
 
 /** Where the bundles live inside a remote workdir. */

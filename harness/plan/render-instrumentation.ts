@@ -32,7 +32,7 @@ function perfEvents(cfg: InstrumentationConfig): string | undefined {
   return Array.isArray(cfg.pmu_events) ? cfg.pmu_events.join(',') : cfg.pmu_events;
 }
 
-// perf (README: Instrumentation modes): `perf record` by default, `perf stat -x` with perf_mode: stat; targets the servers' pids.
+// perf (docs/measurement.md: Instrumentation modes): `perf record` by default, `perf stat -x` with perf_mode: stat; targets the servers' pids.
 function renderPerf(cfg: InstrumentationConfig, ctx: RunContext): ProcessPlan {
   const target = cfg.system_wide ? ['-a'] : ['-p', SERVER_PIDS];
   const events = perfEvents(cfg);
@@ -61,7 +61,7 @@ function agentSettings(run: PlannedRun): Record<string, unknown> {
   return settings;
 }
 
-// microsentinel (README: Instrumentation modes): only --config and --metrics-port reach the agent; knobs go in its config.
+// microsentinel (docs/measurement.md: Instrumentation modes): only --config and --metrics-port reach the agent; knobs go in its config.
 function renderAgent(run: PlannedRun, ctx: RunContext, vars: ReadonlyMap<string, string>): { process: ProcessPlan; agentConfig: { file: string; settings: Record<string, unknown> } } {
   const cfg = run.resolved.config.instrumentation;
   const configFile = path.join(ctx.artifactDir, 'agent_config.toml');

@@ -9,7 +9,7 @@ import type { Scalar, Variant } from './parameters.ts';
 import { overridesLayer, type CommandLineOverrides } from './overrides.ts';
 import { hashValue } from '../util/hash.ts';
 
-/** Planning refuses suites above this many runs unless `--max-runs` raises it (README: Expansion semantics). */
+/** Planning refuses suites above this many runs unless `--max-runs` raises it (docs/suites.md: Expansion semantics). */
 export const DEFAULT_MAX_RUNS = 100_000;
 
 /** A variant's merged, validated and normalized configuration. */

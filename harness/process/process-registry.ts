@@ -5,7 +5,7 @@ import { ReaperLink } from './reaper-link.ts';
 import { findExecutable } from './which.ts';
 import { HarnessError } from '../errors/harness-error.ts';
 
-// The harness process's one piece of module state (see README "Reliability"): every process group
+// The harness process's one piece of module state (see docs/reliability.md): every process group
 // it started, the containment host (cgroup support, reaper) and the run that is open, and whether
 // a signal interrupted the suite. When the harness exits or is interrupted, each live group gets
 // SIGKILL (or its stop signal first, when a run can still record itself); a hard kill of this

@@ -8,7 +8,7 @@ import { modeType, sftpCall, walkRemote, type RemoteFile } from './remote-walk.t
 import { checkLocalTarget, checkRemoteName, joinInside, mkdirInside } from './safe-path.ts';
 import { missingRemotePathMessage } from './troubleshooting.ts';
 
-/** What to copy back (README: Remote hosts; `metrics_dir` → metrics/, `extra_artifacts` → truth/ or their `dest`). */
+/** What to copy back (docs/remote.md: Remote hosts; `metrics_dir` → metrics/, `extra_artifacts` → truth/ or their `dest`). */
 export type ArtifactSpec = Partial<Pick<RemoteSpec, 'workdir' | 'metrics_dir' | 'extra_artifacts'>>;
 
 /** One declared artifact copied back (a folder counts once), for remote_fetch.log and run_result.json. */

@@ -1,4 +1,4 @@
-// Remote execution over SSH (README: Remote hosts): ssh2 only, never the `ssh`/`scp` binaries.
+// Remote execution over SSH (docs/remote.md: Remote hosts): ssh2 only, never the `ssh`/`scp` binaries.
 //
 // ## Trust
 // - Hosts resolve through an ssh_config file (default ~/.ssh/config) the way `ssh <alias>` does, by

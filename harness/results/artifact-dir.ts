@@ -9,7 +9,7 @@ export function timestampForPath(date = new Date()): string {
   return `${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}-${iso.slice(20, 23)}`;
 }
 
-// Layout (README: Artifacts): experiments/artifacts/<timestamp>_<workload>_<mode>_<variant>_r<rep>/.
+// Layout (docs/analysis.md: Artifacts): experiments/artifacts/<timestamp>_<workload>_<mode>_<variant>_r<rep>/.
 export function artifactDirName(run: PlannedRun, stamp: string): string {
   return `${stamp}_${run.workload}_${run.mode}_${run.variant.slug}_r${run.repetition}`;
 }

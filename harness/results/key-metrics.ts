@@ -55,7 +55,7 @@ export function sendLagWarnings(metrics: readonly unknown[]): string[] {
     const share = Math.round((lag / p99) * 100);
     out.push(
       `${m.generator ?? 'generator'}: send lag p99 ${lag} µs is ${share} % of latency p99 ${p99} µs (over ${SEND_LAG_TAIL_SHARE * 100} %): ` +
-        'the generator, not the server, set the tail (a busy or slow load generator; see README "Reports and statistics")',
+        'the generator, not the server, set the tail (a busy or slow load generator; see docs/measurement.md "Statistics")',
     );
   }
   return out;

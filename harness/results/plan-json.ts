@@ -7,7 +7,7 @@ import { collectProvenance } from './provenance.ts';
 import { HARNESS_VERSION } from '../config/version.ts';
 import { redactValue } from './redact.ts';
 
-// plan.json (README: Artifacts): what this run was meant to do — identity, overrides, resolved config, commands.
+// plan.json (docs/analysis.md: Artifacts): what this run was meant to do — identity, overrides, resolved config, commands.
 export function writePlanJson(artifactDir: string, run: PlannedRun, commands: RunCommands, opts: { rootDir: string; descriptor: string; session: { executionId: string; overrides: CommandLineOverrides }; mutation?: Record<string, unknown>; deployment?: Record<string, unknown>[] }): void {
   const entry = run.source.entry;
   // Values of secret-looking names and private key material never reach plan.json.

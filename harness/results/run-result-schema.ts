@@ -78,7 +78,7 @@ export const AssessmentSchema = z.strictObject({
 });
 
 // Sections returned by the run's stages (harness/runner/stage.ts); a new stage adds its own here.
-/** How the run's processes were contained (README: Reliability) and their exact CPU time where a cgroup measured it. */
+/** How the run's processes were contained (docs/reliability.md) and their exact CPU time where a cgroup measured it. */
 export const ContainmentSectionSchema = z.strictObject({
   mode: z.string().describe('`cgroup v2`, `cgroup v1` or `process groups`.'),
   cgroup: z.array(z.string()).nullable().describe('The run cgroup folders (null without a cgroup).'),

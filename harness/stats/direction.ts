@@ -9,7 +9,7 @@ const DIRECTIONS: readonly [RegExp, Direction][] = [
   [/_per_s$/, 'higher-is-better'],
   [/^completed$/, 'higher-is-better'],
   [/^throughput/, 'higher-is-better'],
-  [/_cpu_pct$|_cpu_us_per_req$|_ctx_switches_per_req$/, 'lower-is-better'], // the cpu stage's costs (README: CPU cost per request)
+  [/_cpu_pct$|_cpu_us_per_req$|_ctx_switches_per_req$/, 'lower-is-better'], // the cpu stage's costs (docs/measurement.md: CPU cost per request)
 ];
 
 // Which way is better for a metric; `overrides` (e.g. compare's --direction) win over the table.

@@ -11,9 +11,11 @@ const ciLines = (): string[] => read('.ci/run').split('\n').map((l) => l.trim())
 
 describe('.ci/run', () => {
   it('runs the README’s test command, whose pretest installs what the tests need', () => {
-    const commands = /```bash\n([\s\S]*?)```/.exec(read('README.md'))![1]!.split('\n').map((l) => l.replace(/#.*$/, '').trim()).filter(Boolean);
+    const commands = /```bash(?: not-in-ci)?\n([\s\S]*?)```/.exec(read('README.md'))![1]!.split('\n').map((l) => l.replace(/#.*$/, '').trim()).filter(Boolean);
     expect(commands).toEqual(['npm ci && npx harness run --suite sanity', 'npm test']);
     expect(ciLines()).toContain('npm test');
+    // …and the doc-test, which runs every other command README.md and docs/ show.
+    expect(ciLines().indexOf('npm run test:docs')).toBeGreaterThan(ciLines().indexOf('npm test'));
     const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
     expect(scripts.pretest).toBe('bash .ci/install-deps.sh && bash .ci/install-chdb.sh');
   });

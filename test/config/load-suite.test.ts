@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PACKAGE_ROOT } from '../../harness/config/project-root.ts';
 import { ConfigError, type ConfigIssue } from '../../harness/config/config-error.ts';
 import { planSuite } from '../../harness/plan/build-plan.ts';
 import { TempProject, TINY_WORKLOAD } from '../helpers/temp-project.ts';
@@ -20,7 +23,21 @@ function issuesOf(suite = 's'): ConfigIssue[] {
   throw new Error('expected a ConfigError');
 }
 
-describe('the README example (Suite descriptors)', () => {
+describe('README.md\'s descriptor example', () => {
+  it('loads unchanged and expands to the 30 runs README says', () => {
+    const readme = readFileSync(path.join(PACKAGE_ROOT, 'README.md'), 'utf8');
+    const yaml = /## A descriptor[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)![1]!;
+    expect(yaml.trimEnd().split('\n').length).toBeLessThanOrEqual(15);
+    expect(readme).toContain('That is 3 modes × 2 variants × 5 repetitions = 30 runs.');
+    project.copyFromProject('experiments/configs/workloads/kv.yaml');
+    project.suite('s', yaml);
+    const plan = planSuite('s', { rootDir: project.root });
+    expect(plan.runs).toHaveLength(30);
+    expect(plan.runs[0]!.resolved.config.instrumentation.perf_mode).toBe('stat');
+  });
+});
+
+describe('the docs/suites.md example (a descriptor)', () => {
   it('loads unchanged and expands to 135 runs', () => {
     project.copyFromProject('experiments/configs/workloads/kv.yaml');
     project.suite(

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -31,12 +31,21 @@ describe('HostMonitor', () => {
     await expect(m.start([process.pid])).rejects.toThrow(MonitorError);
   });
 
-  it('runs real mpstat and pidstat and summarises them', async () => {
+  it('runs real mpstat and pidstat and summarises them', { timeout: 60_000 }, async () => {
     const mp = new HostMonitor(plan(['mpstat', '-o', 'JSON', '-P', 'ALL', '1']), true, dir, warn);
     const pid = new HostMonitor(plan(['pidstat', '-h', '-u', '-r', '-p', '{{server_pids}}', '1'], 'pidstat'), true, dir, warn);
     await mp.start([process.pid]);
     await pid.start([process.pid]);
-    await new Promise((r) => setTimeout(r, 2300));
+    // Until each has written two intervals (a loaded machine runs them late; bounded at 30 s), not a fixed sleep.
+    const intervals = (name: string, re: RegExp): number => {
+      try {
+        return (readFileSync(path.join(dir, `${name}.log`), 'utf8').match(re) ?? []).length;
+      } catch {
+        return 0;
+      }
+    };
+    const end = Date.now() + 30_000;
+    while (Date.now() < end && (intervals('mpstat', /"timestamp"/g) < 2 || intervals('pidstat', new RegExp(`\\s${process.pid}\\s`, 'g')) < 2)) await new Promise((r) => setTimeout(r, 100));
     await mp.stop();
     await pid.stop();
     const mpstat = mp.record;

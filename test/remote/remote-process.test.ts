@@ -104,10 +104,13 @@ describe('RemoteProcess on a real sshd (needs root)', () => {
   });
 
   it('waits for a log readiness line written remotely', async () => {
-    const p = remote('ready-log', ['sh', '-c', 'sleep 0.3; echo "server listening on 7000"; sleep 30'], { ready: { kind: 'log', pattern: /listening on \d+/ }, graceMs: 1000 });
-    const began = Date.now();
+    const p = remote('ready-log', ['sh', '-c', 'sleep 0.3; echo "server listening on 7000 at $(date +%s%N)"; sleep 30'], { ready: { kind: 'log', pattern: /listening on \d+/ }, graceMs: 1000 });
     await p.start();
-    expect(Date.now() - began).toBeGreaterThanOrEqual(250);
+    const readyAt = performance.timeOrigin + performance.now();
+    // Ready came after the line was written (same kernel clock in the testbed), not when a timer ran out.
+    await expect.poll(() => log('ready-log'), { timeout: 5000 }).toMatch(/listening on 7000 at \d+/);
+    const writtenAt = Number(BigInt(/at (\d+)/.exec(log('ready-log'))![1]!) / 1000n) / 1000;
+    expect(readyAt).toBeGreaterThanOrEqual(writtenAt - 1);
     expect(p.running).toBe(true);
     await p.stop();
   });
@@ -179,6 +182,10 @@ describe('RemoteProcess on a real sshd (needs root)', () => {
 
   it('fan-out starts instances together behind the barrier although one host connects late', async () => {
     const late = new RemoteHost(resolveSshHost('gen1', { configPath: testbed().sshConfig })); // a second, not yet open connection
+    // When the late connection came up (performance.now() scale): the barrier must not release before it.
+    let lateUp = Number.NaN;
+    const connect = late.connect.bind(late);
+    late.connect = () => connect().then((c) => ((lateUp = Number.isNaN(lateUp) ? performance.now() : lateUp), c));
     try {
       await host.run('true');
       const { processes, barrier } = planFanOut({
@@ -196,11 +203,12 @@ describe('RemoteProcess on a real sshd (needs root)', () => {
       const lines = [0, 1, 2, 3].map((i) => readFileSync(path.join(local, `fan-${i}.log`), 'utf8').split('\n'));
       const starts = lines.map((l) => Number(BigInt(l[0]!) / 1000n) / 1000); // epoch ms; same kernel clock as ours
       const released = performance.timeOrigin + barrier.released!;
-      // Nobody started before the late connection was up and every wrapper waited at the barrier...
-      expect(released - began).toBeGreaterThan(20);
+      // The barrier opened only after the late connection was up, and nobody started before it opened
+      // (how closely together they then start is process start-up: a bench figure, bench/remote.ts).
+      expect(Number.isNaN(lateUp)).toBe(false);
+      expect(barrier.released!).toBeGreaterThanOrEqual(lateUp);
+      expect(released).toBeGreaterThan(began);
       expect(Math.min(...starts)).toBeGreaterThanOrEqual(released - 1);
-      // ...and then they started together (the rest is process start-up on a busy 2-core machine).
-      expect(Math.max(...starts) - Math.min(...starts)).toBeLessThan(150);
       expect(lines.map((l) => l[1])).toEqual([0, 1, 2, 3].map((i) => `instance ${i} of 4 on gen1`));
     } finally {
       await late.dispose();
@@ -252,7 +260,6 @@ describe('RemoteProcess on a real sshd (needs root)', () => {
     expect(c.host).toBe(`gen1 (${testbed().genAddr}:22)`);
     expect(c.samples).toBe(8);
     expect(c.rtt_ms).toBeGreaterThan(0);
-    expect(c.rtt_ms).toBeLessThan(100);
     expect(Math.abs(c.offset_ms)).toBeLessThan(c.rtt_ms / 2 + 2);
   });
 });

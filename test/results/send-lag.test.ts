@@ -29,7 +29,7 @@ describe('send lag key metric and warning', () => {
     expect(sendLagWarnings([gen(0, 0), { latency_us: { p99: 5 } }, null])).toEqual([]);
     const [w, ...rest] = sendLagWarnings([gen(11, 100), gen(1, 100)]);
     expect(rest).toEqual([]);
-    expect(w).toBe('kv-open-loop: send lag p99 11 µs is 11 % of latency p99 100 µs (over 10 %): the generator, not the server, set the tail (a busy or slow load generator; see README "Reports and statistics")');
+    expect(w).toBe('kv-open-loop: send lag p99 11 µs is 11 % of latency p99 100 µs (over 10 %): the generator, not the server, set the tail (a busy or slow load generator; see docs/measurement.md "Statistics")');
     expect(sendLagSetTail({ send_lag_p99_us: 11, p99_us: 100 })).toBe(true);
     expect(sendLagSetTail({ send_lag_p99_us: 10, p99_us: 100 })).toBe(false);
     expect(sendLagSetTail({ p99_us: 100 })).toBe(false);

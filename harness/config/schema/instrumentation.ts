@@ -12,7 +12,7 @@ const MonitorSchema = z.strictObject({
   required: z.boolean().default(false).describe('Fail the run when the monitor cannot run (sysstat missing).'),
 });
 
-// Knobs of the observers (README: Instrumentation modes). Sampling knobs of the agent live in its TOML config.
+// Knobs of the observers (docs/measurement.md: Instrumentation modes). Sampling knobs of the agent live in its TOML config.
 export const InstrumentationSchema = z.strictObject({
   perf_mode: z.enum(['record', 'stat']).default('record'),
   perf_freq: z.number().int().positive().optional().describe('perf -F; the --perf-freq flag sets it.'),

@@ -5,7 +5,7 @@ import { PrecisionSchema } from './precision.ts';
 
 export const AnnotationsSchema = z.record(z.string(), ScalarSchema).describe('Free-form tags stored in plan.json / run_result.json.');
 
-// Overrides (README: Expansion semantics): `workload.*` (validated after merging), `instrumentation.*`, `annotations.*`.
+// Overrides (docs/suites.md: Expansion semantics): `workload.*` (validated after merging), `instrumentation.*`, `annotations.*`.
 export const OverridesSchema = z.strictObject({
   workload: z.record(z.string(), z.unknown()).optional().describe('Deep-merged over the workload config.'),
   instrumentation: z.record(z.string(), z.unknown()).optional().describe('Deep-merged over instrumentation settings.'),
@@ -41,7 +41,7 @@ export const ExpectSchema = z
   .record(z.string(), BoundSchema)
   .describe('Assertions on key metrics (throughput_rps, p99_us, …) and overhead_pct / overhead_pct.<metric> against the same repetition’s baseline.');
 
-// A mutation (README: Validity, expectations, mutations, resume): a git patch applied in its own worktree at the recorded base commit, built once.
+// A mutation (docs/measurement.md: Validity, expectations, mutations, resume): a git patch applied in its own worktree at the recorded base commit, built once.
 export const MutationSchema = z.strictObject({
   name: NameSchema,
   patch: z.string().min(1).describe('Patch file (git diff format), relative to the project root.'),

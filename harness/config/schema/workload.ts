@@ -42,7 +42,7 @@ export const ClientSchema = z
     message: 'give exactly one of `generator` or `command`',
   });
 
-// A workload: servers, clients, truth-log settings (README: Workload configs).
+// A workload: servers, clients, truth-log settings (docs/suites.md: Workload configs).
 export const WorkloadConfigSchema = z.strictObject({
   name: z.string().min(1).optional(),
   description: z.string().optional(),
@@ -67,7 +67,7 @@ export const WorkloadConfigSchema = z.strictObject({
   lint: z
     .strictObject({ loopback_with_remote: z.enum(['error', 'warn', 'off']).default('error') })
     .optional(),
-  rate_search: RateSearchSchema.optional().describe('Find capacity_rps by bisection instead of running one rate (README: Capacity).'),
+  rate_search: RateSearchSchema.optional().describe('Find capacity_rps by bisection instead of running one rate (docs/measurement.md: Capacity).'),
 });
 
 export type ServerConfig = z.infer<typeof ServerSchema>;

@@ -5,7 +5,7 @@ import type { ContainmentSection } from '../../results/run-result-schema.ts';
 import type { RunContext, RunStage, StageReport } from '../stage.ts';
 
 /**
- * The run's containment (README: Reliability): every local process the later stages start joins
+ * The run's containment (docs/reliability.md): every local process the later stages start joins
  * it (a per-run cgroup, or process groups with a parent-death signal and the run token). First in
  * the pipeline, so teardown closes it last and kills whatever the other stages left.
  */

@@ -9,7 +9,7 @@ import type { ObserverStage } from './observer-stage.ts';
 import type { ServerStage } from './server-stage.ts';
 
 /**
- * The cost-accounting stage (README: CPU cost per request): the CPU of every local process group of
+ * The cost-accounting stage (docs/measurement.md: CPU cost per request): the CPU of every local process group of
  * the run — servers, antagonists, monitors, observer (taken from their stages when it starts) and the
  * local clients (the load stage hands each over as it starts it) — polled from schedstat, and
  * reported over the generators' measurement window as the `cpu` section with its key metrics

@@ -26,7 +26,7 @@ type Client = Pick<ManagedProcess, 'pid' | 'outcome' | 'stop'>;
 /**
  * The load: clients run concurrently (local, or on generator nodes over SSH); a server that dies
  * meanwhile fails the run at once. Its start() is the measurement window. A workload that asks for a
- * capacity search (README: Capacity) gets one load phase per probed rate instead, and the
+ * capacity search (docs/measurement.md: Capacity) gets one load phase per probed rate instead, and the
  * `rate_search` section; the capacity probe's clients and figures stand for the run's.
  */
 export class LoadStage implements RunStage {

@@ -1,90 +1,47 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { execa, type ResultPromise } from 'execa';
-import { afterEach, describe, expect, test } from 'vitest';
-import { CpuAccounting, cpuKeyMetrics } from '../../../harness/monitors/cpu/cpu-accounting.ts';
+import { describe, expect, test } from 'vitest';
 import { CpuSectionSchema, type CpuGroup } from '../../../harness/results/cpu-section-schema.ts';
+import { cpuKeyMetrics } from '../../../harness/monitors/cpu/cpu-accounting.ts';
+import { measureBurn, type BurnMeasurement } from '../../helpers/cpu-burn.ts';
 
-const BURNER = path.resolve('test/helpers/cpu-burner.mjs');
-const now = (): number => performance.timeOrigin + performance.now();
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(file: string, timeoutMs = 30_000): Promise<string> {
-  const end = Date.now() + timeoutMs;
-  while (!existsSync(file) || readFileSync(file, 'utf8') === '') {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${file}`);
-    await sleep(10);
-  }
-  return readFileSync(file, 'utf8');
+// What the harness promises (docs/measurement.md, CPU per request), whatever the machine's load: counters
+// are cumulative, so a tracked thread loses nothing; only the window's edges are interpolated between polls
+// (at most one poll gap of each burning thread), and an exited task's tail is estimated (at most half a
+// poll gap) and corrected from its parent's cutime, which ticks in 10 ms (two ticks). The 5 % accuracy
+// target on an unloaded machine is a bench figure (`npm run bench`, bench/host-precision.ts).
+function expectAccounted(m: BurnMeasurement, threads: number, exited: boolean): void {
+  const gapNs = m.section.max_gap_ms * 1e6;
+  const toleranceNs = 0.05 * m.burnedNs + threads * gapNs + (exited ? 20e6 : 0);
+  const figures = `accounted ${(m.accountedNs / 1e6).toFixed(1)} ms, burned ${(m.burnedNs / 1e6).toFixed(1)} ms, tolerance ${(toleranceNs / 1e6).toFixed(1)} ms (max poll gap ${m.section.max_gap_ms} ms)`;
+  expect(Math.abs(m.accountedNs - m.burnedNs), figures).toBeLessThanOrEqual(toleranceNs);
 }
 
 describe('CpuAccounting (real processes burning a known amount of CPU)', () => {
-  const cleanups: (() => void)[] = [];
-  afterEach(() => {
-    for (const c of cleanups.splice(0)) c();
-  });
-
-  // Start a burner as the tracked root (or under `sh`), tell it to burn, return accounted vs burned.
-  async function measure(opts: { threads: number; after: 'stay' | 'exit'; underShell: boolean }): Promise<{ accountedNs: number; burnedNs: number; section: ReturnType<CpuAccounting['summarize']> }> {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'cpu-acct-'));
-    const report = path.join(dir, 'report.json');
-    const argv = [process.execPath, BURNER, report, '200', String(opts.threads), opts.after];
-    const child: ResultPromise = opts.underShell
-      ? execa('sh', ['-c', `"$@"; sleep 30`, 'sh', ...argv], { detached: true, reject: false, stdio: 'ignore' })
-      : execa(argv[0]!, argv.slice(1), { detached: true, reject: false, stdio: 'ignore' });
-    cleanups.push(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        /* already gone */
-      }
-      rmSync(dir, { recursive: true, force: true });
-    });
-    const burnerPid = Number(await waitFor(`${report}.ready`));
-    const acct = new CpuAccounting({ intervalMs: 10 });
-    acct.track({ name: 'burner', role: 'server', pid: child.pid! });
-    acct.start();
-    await sleep(50);
-    const start = now();
-    process.kill(burnerPid, 'SIGUSR1');
-    const burned = JSON.parse(await waitFor(report)) as { burned_ns: number };
-    if (opts.after === 'exit') while (existsSync(`/proc/${burnerPid}/stat`) && !readFileSync(`/proc/${burnerPid}/stat`, 'utf8').includes(') Z')) await sleep(5);
-    await sleep(60);
-    const end = now();
-    await sleep(30);
-    acct.stop();
-    const section = acct.summarize({ startMs: start, endMs: end, source: 'load-phase' }, 1000);
-    if (process.env.CPU_ACCT_DEBUG) console.log(JSON.stringify({ burned, group: section.groups[0], polls: section.polls, gap: section.max_gap_ms }));
-    return { accountedNs: section.groups[0]!.cpu_ns, burnedNs: burned.burned_ns, section };
-  }
-
-  test('a single-threaded process burning 200 ms is accounted within 5 %', async () => {
-    const { accountedNs, burnedNs, section } = await measure({ threads: 1, after: 'stay', underShell: false });
+  test('a single-threaded process burning 200 ms is accounted up to the window edges', async () => {
+    const m = await measureBurn({ threads: 1, after: 'stay', underShell: false });
+    const { accountedNs, burnedNs, section } = m;
     expect(burnedNs).toBeGreaterThanOrEqual(200e6);
-    expect(Math.abs(accountedNs - burnedNs) / burnedNs).toBeLessThan(0.05);
+    expectAccounted(m, 1, false);
     expect(section.key_metrics.server_cpu_us_per_req).toBeCloseTo(accountedNs / 1e3 / 1000, 3);
     // The host's cost: the only group is a server here.
     expect(section.key_metrics.host_cpu_us_per_req).toBe(section.key_metrics.server_cpu_us_per_req);
     expect(section.groups[0]!.voluntary_switches).not.toBeNull();
   });
 
-  test('a child that burns 200 ms and exits inside the window is accounted within 5 %', async () => {
-    const { accountedNs, burnedNs, section } = await measure({ threads: 1, after: 'exit', underShell: true });
-    expect(section.groups[0]!.pids_seen).toBeGreaterThanOrEqual(2);
-    expect(section.groups[0]!.tasks_exited).toBeGreaterThan(0);
-    expect(Math.abs(accountedNs - burnedNs) / burnedNs).toBeLessThan(0.05);
+  test('a child that burns 200 ms and exits inside the window is accounted, its tail estimated', async () => {
+    const m = await measureBurn({ threads: 1, after: 'exit', underShell: true });
+    expect(m.section.groups[0]!.pids_seen).toBeGreaterThanOrEqual(2);
+    expect(m.section.groups[0]!.tasks_exited).toBeGreaterThan(0);
+    expectAccounted(m, 1, true);
   });
 
-  test('a process burning 200 ms on each of two threads is accounted within 5 %', async () => {
-    const { accountedNs, burnedNs } = await measure({ threads: 2, after: 'stay', underShell: false });
-    expect(burnedNs).toBeGreaterThanOrEqual(400e6);
-    expect(Math.abs(accountedNs - burnedNs) / burnedNs).toBeLessThan(0.05);
+  test('a process burning 200 ms on each of two threads is accounted, both threads', async () => {
+    const m = await measureBurn({ threads: 2, after: 'stay', underShell: false });
+    expect(m.burnedNs).toBeGreaterThanOrEqual(400e6);
+    expectAccounted(m, 2, false);
   });
 
   test('the section is typed: it validates, and a typo in it fails', async () => {
-    const { section } = await measure({ threads: 1, after: 'stay', underShell: false });
+    const { section } = await measureBurn({ threads: 1, after: 'stay', underShell: false });
     expect(CpuSectionSchema.safeParse(section).success).toBe(true);
     expect(CpuSectionSchema.safeParse({ ...section, polls_: 1 }).success).toBe(false);
     expect(CpuSectionSchema.safeParse({ ...section, groups: [{ ...section.groups[0], role: 'sever' }] }).success).toBe(false);

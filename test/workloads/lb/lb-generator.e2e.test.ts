@@ -49,16 +49,24 @@ describe('lb generator against the balancer', () => {
     expect(m.latency_us.p50).toBeLessThanOrEqual(m.latency_us.p99);
     expect(m.latency_us.p99).toBeLessThanOrEqual(m.latency_us.max);
     expect(m.histogram.percentiles.at(-1)).toEqual({ percentile: 100, value_us: m.latency_us.max });
-    // rr over three backends: measured responses split evenly (± a few: warm-up and measured requests
-    // from different connections interleave at the balancer around the boundary).
+    // Measured responses are counted per backend and add up to what was measured; which of them the
+    // warm-up took depends on how requests interleave at the balancer around the boundary (a loaded
+    // machine shifts it), so the exact rr split is checked on the balancer's own count below.
     const perBackend = ['b1', 'b2', 'b3'].map((b) => m.params[`backend.${b}`] as number);
     expect(perBackend.reduce((a, b) => a + b, 0)).toBe(2000);
-    for (const n of perBackend) expect(Math.abs(n - 2000 / 3)).toBeLessThanOrEqual(4);
     expect(gen.stdout).toMatch(/^lb-open-loop: offered 1000 req\/s, achieved [\d.]+ req\/s, sent 2000, completed 2000/);
     // The balancer saw warm-up + measured requests, and says so in its truth summary.
     expect(await lb.proc.stop()).toEqual({ code: 0, signal: null });
     const summary = JSON.parse(readFileSync(truth, 'utf8').trim().split('\n').at(-1)!) as { requests: number; sampled: number };
     expect(summary.requests).toBe(2500);
+    // rr over three backends: the balancer split all 2,500 evenly, and each backend's measured count is
+    // its total less at most the 500 warm-up requests.
+    const totals = Object.values((summary as unknown as { per_backend: Record<string, number> }).per_backend).sort();
+    expect(totals).toEqual([833, 833, 834]);
+    perBackend.forEach((n, i) => {
+      expect(n).toBeLessThanOrEqual(834);
+      expect(n, `backend b${i + 1}`).toBeGreaterThanOrEqual(833 - 500);
+    });
     expect(summary.sampled).toBeGreaterThan(150);
     expect(summary.sampled).toBeLessThan(350);
   });
