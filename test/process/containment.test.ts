@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -86,8 +86,16 @@ describe('sweepLeftovers', () => {
     const c = { cgroup: cg, token: 'unused', wrap: (argv: string[]) => ({ argv: ['/bin/sh', '-c', `echo $$ > '${cg.procsFiles[0]}'; exec "$@"`, 'j', ...argv], env: {} }), recordSpawn: () => undefined } as unknown as RunContainment;
     const p = start(c, 'exec sleep 60');
     await p.start();
-    // Ready at spawn: the join runs a moment later.
-    for (let i = 0; i < 100 && cg.pids().length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    // Ready at spawn: the join runs a moment later, and the exec into sleep after it (on a slow host,
+    // well after it: the sweep names the process by its command line at that moment).
+    const cmdline = (): string => {
+      try {
+        return readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+      } catch {
+        return '';
+      }
+    };
+    for (let i = 0; i < 500 && (cg.pids().length === 0 || cmdline() !== 'sleep 60'); i++) await new Promise((r) => setTimeout(r, 20));
     expect(cg.pids()).toEqual([p.pid]);
     expect(await sweepLeftovers(undefined, support)).toEqual([]); // a run's sweep: its own ledger only
     const found = await sweepLeftovers(undefined, support, { allCgroups: true });
