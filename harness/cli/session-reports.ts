@@ -1,7 +1,7 @@
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { HarnessSession } from '../session/session.ts';
-import { readRunRecord, type RunRecord } from '../results/artifact-store.ts';
+import { lastAttempts, readRunRecord, type RunRecord } from '../results/artifact-store.ts';
 import { outcomeFromRecord } from '../report/run-outcome.ts';
 import { createReporters, finishSuites, reportPaths } from '../report/suite-reports.ts';
 
@@ -20,7 +20,8 @@ export async function ensureSessionReports(ctx: { session: HarnessSession; suite
   const { session } = ctx;
   const paths = reportPaths(session, ctx.suite, false);
   if (!ctx.interrupted && modifiedSince(paths.junit, ctx.startedAt.getTime())) return null;
-  const records = sessionRecords(session.artifactsRoot, session.executionId).filter((r) => r.result.run.suite === ctx.suite);
+  // A run measured again (a disturbed attempt) counts by its last attempt.
+  const records = lastAttempts(sessionRecords(session.artifactsRoot, session.executionId).filter((r) => r.result.run.suite === ctx.suite));
   if (records.length === 0) {
     for (const f of [paths.junit, paths.summary, paths.html]) rmSync(f, { force: true });
     return `no run of ${ctx.suite} recorded a result: removed the previous reports in ${paths.reportsDir} so they do not look current`;

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { compareSamples, decideVerdicts, metricDirection, type Comparison, type Direction, type Verdict } from '../stats/index.ts';
 import type { MannWhitneyMethod } from '../stats/mann-whitney.ts';
-import { collectRunRecords, ArtifactReadError } from '../results/artifact-store.ts';
+import { collectRunRecords, lastAttempts, ArtifactReadError } from '../results/artifact-store.ts';
 import { summarizeRuns, type SuiteSummary } from './summary.ts';
 import { readSummaryFile, SummaryInputError } from './summary-input.ts';
 import { HarnessError } from '../errors/harness-error.ts';
@@ -71,7 +71,7 @@ export function loadComparable(input: string): SuiteSummary {
   }
   let records;
   try {
-    records = collectRunRecords([input]);
+    records = lastAttempts(collectRunRecords([input]));
   } catch (err) {
     if (err instanceof ArtifactReadError) throw new CompareInputError(err.message);
     throw err;

@@ -44,6 +44,9 @@ export class ProgressReporter implements HarnessReporter {
     const left = Math.max(0, this.total - this.done);
     const eta = this.done > 0 ? (elapsed / this.done) * left : 0;
     const failed = this.failed ? `, ${this.failed} failed` : '';
-    this.write(`[harness] ${this.done}/${this.total} ${o.state === 'passed' ? 'ok  ' : o.state === 'error' ? 'ERR ' : 'FAIL'} ${o.name} (${formatDuration(o.durationMs)})${failed}; ${left} left, ETA ${formatDuration(eta)}`);
+    // A run measured again after a disturbance (validity.disturbed_retries) says which attempt is its result.
+    const attempt = o.record?.result.run.attempt ?? 1;
+    const again = attempt > 1 ? `, attempt ${attempt}: measured again after a disturbance` : '';
+    this.write(`[harness] ${this.done}/${this.total} ${o.state === 'passed' ? 'ok  ' : o.state === 'error' ? 'ERR ' : 'FAIL'} ${o.name} (${formatDuration(o.durationMs)}${again})${failed}; ${left} left, ETA ${formatDuration(eta)}`);
   }
 }

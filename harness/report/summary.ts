@@ -68,7 +68,8 @@ export interface SuiteSummary {
   /** Suite execution IDs of the runs summarised (one, unless results of several invocations were merged). */
   suite_execution_ids: string[];
   /** errors: runs that could not run or finish (their file failed to load, the suite was interrupted). */
-  runs: { total: number; passed: number; failed: number; interrupted: number; errors?: number };
+  /** remeasured: runs whose result is a later attempt (a disturbed one was measured again: validity.disturbed_retries). */
+  runs: { total: number; passed: number; failed: number; interrupted: number; errors?: number; remeasured?: number };
   groups: GroupSummary[];
   overhead: OverheadSummary[];
   /** Known-cost recovery, for suites whose variants inject a cost (`injected_us`); absent otherwise. */
@@ -172,13 +173,17 @@ export function summarizeRuns(records: readonly RunRecord[], meta: { suite: stri
   const overhead = computeOverhead(records, seed, confidence, opts.directions, suiteWarnings);
   const recovery = computeRecovery(records, { confidence });
   const count = (s: string): number => records.filter((r) => r.result.status === s).length;
+  const remeasured = records.filter((r) => (r.result.run.attempt ?? 1) > 1);
+  if (remeasured.length > 0) {
+    suiteWarnings.push(`${remeasured.length} run(s) measured again after a disturbance made an attempt invalid (validity.disturbed_retries; their warnings name the earlier attempts): ${remeasured.map((r) => r.result.run.name).join(', ')}`);
+  }
   return {
     schema: SUMMARY_SCHEMA,
     suite: meta.suite,
     descriptor: meta.descriptor,
     generated_at: new Date().toISOString(),
     suite_execution_ids: [...new Set(records.map((r) => r.result.run.suite_execution_id ?? r.result.run.session_id).filter((x): x is string => !!x))].sort(),
-    runs: { total: records.length, passed: count('passed'), failed: count('failed'), interrupted: count('interrupted') },
+    runs: { total: records.length, passed: count('passed'), failed: count('failed'), interrupted: count('interrupted'), ...(remeasured.length > 0 ? { remeasured: remeasured.length } : {}) },
     groups: summaries.sort((a, b) => a.workload.localeCompare(b.workload) || a.variant.localeCompare(b.variant) || a.mode.localeCompare(b.mode)),
     overhead,
     ...(recovery.length > 0 ? { recovery } : {}),

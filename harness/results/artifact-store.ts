@@ -68,16 +68,42 @@ export class ArtifactStore {
     return this.runDirs(nameFilter).map(readRunRecord);
   }
 
-  // The runs of one suite execution (an ID printed by `harness run`) or of the execution an artifact folder belongs to.
+  // The runs of one suite execution (an ID printed by `harness run`) or of the execution an artifact
+  // folder belongs to; of a run measured again, its last attempt (an artifact folder named is kept).
   selectExecution(id: string): RunRecord[] {
     const all = this.records();
     const executions = new Set(all.filter((r) => path.basename(r.dir) === id || executionOf(r) === id).map(executionOf).filter((x): x is string => !!x));
-    return all.filter((r) => path.basename(r.dir) === id || (executionOf(r) !== undefined && executions.has(executionOf(r)!)));
+    const named = all.filter((r) => path.basename(r.dir) === id);
+    const inExecution = lastAttempts(all.filter((r) => executionOf(r) !== undefined && executions.has(executionOf(r)!)));
+    return [...new Set([...named, ...inExecution])].sort((a, b) => a.dir.localeCompare(b.dir));
   }
 }
 
 export function executionOf(r: RunRecord): string | undefined {
   return r.result.run.suite_execution_id ?? r.result.run.session_id ?? undefined;
+}
+
+/**
+ * A run measured again in one suite execution (a disturbed attempt, runner/run-attempts.ts) leaves a
+ * folder per attempt: the result is its last one. Drops every record with a later attempt of the same
+ * run in the same execution (by `run.attempt`, then start time); records of other executions stay.
+ */
+export function lastAttempts<T extends RunRecord>(records: readonly T[]): T[] {
+  const key = (r: RunRecord): string => `${executionOf(r) ?? ''}\0${r.result.run.id}`;
+  const rank = (r: RunRecord): [number, string] => [r.result.run.attempt ?? 1, r.result.started_at];
+  const last = new Map<string, T>();
+  for (const r of records) {
+    const k = key(r);
+    const seen = last.get(k);
+    if (executionOf(r) === undefined || !seen) {
+      if (!seen) last.set(k, r);
+      continue;
+    }
+    const [a, b] = [rank(r), rank(seen)];
+    if (a[0] > b[0] || (a[0] === b[0] && a[1] > b[1])) last.set(k, r);
+  }
+  const keep = new Set(last.values());
+  return records.filter((r) => executionOf(r) === undefined || keep.has(r));
 }
 
 // Every run under the given paths: artifact folders themselves, or folders that contain them.

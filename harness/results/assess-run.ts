@@ -1,7 +1,7 @@
 import type { PlannedRun } from '../plan/run-types.ts';
 import { costRatio, metricDirection } from '../stats/index.ts';
 import type { Assessment } from './run-result-schema.ts';
-import { unmetExpectations, validityProblems, type RunChecks } from './validity.ts';
+import { unmetExpectations, validityFindings, type RunChecks } from './validity.ts';
 
 /** A baseline run's result, as the assessor needs it. */
 export interface BaselineResult {
@@ -66,11 +66,16 @@ export function assessRun(run: AssessedRun, metrics: Record<string, number>, bas
   if (baseline) values.overhead_pct = overhead.throughput_rps;
   const unchecked = Object.keys(run.checks.expect).filter((k) => isOverheadKey(k) && !baseline);
   const expect = Object.fromEntries(Object.entries(run.checks.expect).filter(([k]) => !unchecked.includes(k)));
+  const findings = validityFindings(metrics, run.checks.validity, run.hasClients);
+  const unmet = unmetExpectations(values, expect);
+  const problems = [...findings.map((f) => f.message), ...unmet];
   return {
     checks: { validity: run.checks.validity, expect: run.checks.expect },
     baseline: baseline ? { run_id: baseline.runId, artifact_dir: baseline.dir } : null,
     overhead_pct: overhead,
-    problems: [...validityProblems(metrics, run.checks.validity, run.hasClients), ...unmetExpectations(values, expect)],
+    problems,
+    // Only disturbances: measuring again may give a valid run. An unmet expectation never is one.
+    ...(problems.length > 0 ? { disturbed: unmet.length === 0 && findings.every((f) => f.disturbance) } : {}),
     unchecked,
   };
 }

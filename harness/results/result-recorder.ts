@@ -29,6 +29,8 @@ export class ResultRecorder {
     private readonly descriptor: string,
     /** The suite execution this run belongs to. */
     private readonly executionId: string,
+    /** Which measurement of the run this is (1 unless a disturbed attempt was measured again). */
+    private readonly attempt = 1,
   ) {}
 
   get resultPath(): string {
@@ -63,6 +65,7 @@ export class ResultRecorder {
         params: this.run.variant.params,
         repetition: this.run.repetition,
         order: this.run.order,
+        attempt: this.attempt,
         suite_execution_id: this.executionId,
       },
       status: findings.status,

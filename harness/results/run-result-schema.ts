@@ -74,6 +74,10 @@ export const AssessmentSchema = z.strictObject({
   baseline: z.strictObject({ run_id: z.string(), artifact_dir: z.string() }).nullable().describe('The baseline run of the same repetition block that overhead was computed against.'),
   overhead_pct: z.record(z.string(), z.number()).describe('Cost of this mode against the baseline per key metric, percent (positive = costs).'),
   problems: z.array(z.string()),
+  disturbed: z
+    .boolean()
+    .optional()
+    .describe('Every problem is a disturbance of the measurement (never steady, a transient in the window, a saturated generator), none a failure of the system: the run is measured again up to validity.disturbed_retries times.'),
   unchecked: z.array(z.string()).describe('overhead_pct expectations with no baseline yet (judged again by the summary and `harness merge`).'),
 });
 
@@ -112,6 +116,7 @@ export const RunResultSchema = z.strictObject({
     params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
     repetition: z.number().int(),
     order: z.number().int(),
+    attempt: z.number().int().min(1).optional().describe('Which measurement of this run in its suite execution (1 unless a disturbed attempt was measured again; the latest attempt is the result).'),
     suite_execution_id: z.string().optional().describe('Suite execution ID: shared by every run of one `harness run` / Vitest invocation.'),
     session_id: z.string().optional().describe('Older name of suite_execution_id (results written before it was renamed).'),
   }),

@@ -4,17 +4,35 @@ export type { Bound, ValidityRules };
 
 const fmt = (x: number): string => (Number.isInteger(x) ? String(x) : x.toPrecision(4));
 
+/** One reason a run is not a valid measurement; a disturbance is the host's doing, not the system's (measured again). */
+export interface ValidityFinding {
+  message: string;
+  /**
+   * The measurement was disturbed rather than the system under test failing it: the run never got
+   * steady, a transient reached into the window, or the generator fell behind its schedule. Such a
+   * run is measured again up to `validity.disturbed_retries` times (docs/measurement.md).
+   */
+  disturbance: boolean;
+}
+
 // Reasons a run's key metrics make it invalid (empty when it is a valid measurement).
 export function validityProblems(metrics: Record<string, number>, rules: ValidityRules, hasClients: boolean): string[] {
+  return validityFindings(metrics, rules, hasClients).map((f) => f.message);
+}
+
+// The same reasons, each saying whether it is a disturbance of the measurement.
+export function validityFindings(metrics: Record<string, number>, rules: ValidityRules, hasClients: boolean): ValidityFinding[] {
   if (!hasClients) return [];
-  const problems: string[] = [];
+  const found: ValidityFinding[] = [];
+  const rejected = (message: string): void => void found.push({ message, disturbance: false });
+  const disturbed = (message: string): void => void found.push({ message, disturbance: true });
   const tput = metrics.throughput_rps;
   if (rules.require_throughput && !(typeof tput === 'number' && tput > 0)) {
-    problems.push(
+    rejected(
       'no throughput: the clients reported no completed requests (metrics missing or throughput_rps = 0); each client writes generator-metrics JSON to metrics/<client>.json ' +
         '(harness/schemas/generator-metrics.schema.json), or declares a result adapter for its tool (`results: { adapter: … }`, docs/load-tools.md)',
     );
-    return problems;
+    return found;
   }
   const completed = metrics.completed ?? 0;
   // Requests dropped on purpose (a firewall deny) were answered: neither failures nor missing throughput.
@@ -22,7 +40,7 @@ export function validityProblems(metrics: Record<string, number>, rules: Validit
   const bad = (metrics.errors ?? 0) + (metrics.timeouts ?? 0);
   const requests = completed + dropped + bad;
   if (requests > 0 && bad / requests > rules.max_error_ratio) {
-    problems.push(`errors and timeouts are ${fmt((100 * bad) / requests)} % of requests (${bad} of ${requests}; allowed ${fmt(rules.max_error_ratio * 100)} %)`);
+    rejected(`errors and timeouts are ${fmt((100 * bad) / requests)} % of requests (${bad} of ${requests}; allowed ${fmt(rules.max_error_ratio * 100)} %)`);
   }
   const offered = metrics.offered_rps;
   if (typeof offered === 'number' && offered > 0 && typeof tput === 'number') {
@@ -30,15 +48,15 @@ export function validityProblems(metrics: Record<string, number>, rules: Validit
     const answered = completed > 0 ? (tput * (completed + dropped)) / completed : tput;
     if (answered / offered < rules.min_achieved_ratio) {
       const how = dropped > 0 ? `achieved ${fmt(tput)} rps plus ${fmt(answered - tput)} rps dropped on purpose` : `achieved ${fmt(tput)} rps`;
-      problems.push(`${how} is ${fmt((100 * answered) / offered)} % of the offered ${fmt(offered)} rps (minimum ${fmt(rules.min_achieved_ratio * 100)} %)`);
+      rejected(`${how} is ${fmt((100 * answered) / offered)} % of the offered ${fmt(offered)} rps (minimum ${fmt(rules.min_achieved_ratio * 100)} %)`);
     }
   }
   // Warm-up by detection (docs/measurement-floor.md); the numbers in words are in run_result.json latency.steady_state.
-  if (metrics.never_steady === 1) problems.push('never reached steady state: the latency p50 kept moving after the warm-up (run_result.json latency.steady_state)');
+  if (metrics.never_steady === 1) disturbed('never reached steady state: the latency p50 kept moving after the warm-up (run_result.json latency.steady_state)');
   const unsteady = metrics.unsteady_s;
-  if (typeof unsteady === 'number' && unsteady > 0) problems.push(`not in steady state until ${unsteady.toFixed(2)} s into the measurement window: raise warmup_s by at least ${(Math.ceil(unsteady * 10) / 10).toFixed(1)} s (run_result.json latency.steady_state)`);
-  if (rules.reject_saturated && metrics.saturated === 1) problems.push('the load generator could not keep up with its schedule (saturated): the offered load was not what the descriptor asked for');
-  return problems;
+  if (typeof unsteady === 'number' && unsteady > 0) disturbed(`not in steady state until ${unsteady.toFixed(2)} s into the measurement window: raise warmup_s by at least ${(Math.ceil(unsteady * 10) / 10).toFixed(1)} s (run_result.json latency.steady_state)`);
+  if (rules.reject_saturated && metrics.saturated === 1) disturbed('the load generator could not keep up with its schedule (saturated): the offered load was not what the descriptor asked for');
+  return found;
 }
 
 /** The load figures every run with clients should have; a run without them says so (docs/load-tools.md). */

@@ -16,6 +16,8 @@ export class RunFailedError extends HarnessError {
     message: string,
     readonly info: RunError,
     readonly artifactDir: string,
+    /** Only disturbances made it invalid (InvalidRunError.disturbed): measuring it again may give a valid run. */
+    readonly disturbed = false,
   ) {
     super(message);
     // The message says everything about the run; a stack would only make Vitest print a code frame of the harness.
@@ -27,8 +29,16 @@ export class RunFailedError extends HarnessError {
 export class InvalidRunError extends HarnessError {
   readonly failureKind = 'invalid' as const;
   override readonly name = 'InvalidRunError';
-  constructor(readonly problems: string[]) {
+  constructor(
+    readonly problems: string[],
+    /** Every problem is a disturbance of the measurement (assessment.disturbed), none a failure of the system. */
+    readonly disturbed = false,
+  ) {
     super(invalidRunMessage(problems));
+  }
+  // run_result.json's error.reason: "InvalidRunError: disturbed" when measuring again may help.
+  get kind(): string | undefined {
+    return this.disturbed ? 'disturbed' : undefined;
   }
 }
 

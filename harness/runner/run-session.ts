@@ -30,6 +30,8 @@ export interface RunSessionOptions {
   block?: RunBlock;
   /** SSH connections shared by a file's runs (the fixture's). @default one pool for this run alone */
   remotes?: SuiteRemotes;
+  /** Which measurement of the run this is (a disturbed attempt measured again, run-attempts.ts). @default 1 */
+  attempt?: number;
 }
 
 /** What a stage section holds when its stage reports nothing (never started, or nothing to say). */
@@ -58,7 +60,7 @@ export class RunSession {
     this.run = run;
     this.opts = opts;
     this.artifactDir = path.join(opts.session.artifactsRoot, artifactDirName(run, timestampForPath()));
-    this.recorder = new ResultRecorder(run, this.artifactDir, opts.descriptor, opts.session.executionId);
+    this.recorder = new ResultRecorder(run, this.artifactDir, opts.descriptor, opts.session.executionId, opts.attempt ?? 1);
     const ctx: RunContext = {
       run,
       rootDir: opts.session.rootDir,
@@ -109,7 +111,8 @@ export class RunSession {
       const info = result.error ?? classifyFailure(new Error('failed'), this.artifactDir);
       // The run's own error and log tail, never a code frame of the harness (RunFailedError has no stack).
       const tail = info.log_tail && !info.message.includes(info.log_tail) ? `\n\n--- last lines of ${info.log ?? 'its log'} ---\n${info.log_tail}` : '';
-      throw new RunFailedError(`Run ${this.run.name} ${result.status === 'interrupted' ? 'was interrupted' : 'failed'}: ${info.message}${tail}\n\nartifacts: ${this.artifactDir}`, info, this.artifactDir);
+      const disturbed = result.status === 'failed' && result.assessment?.disturbed === true;
+      throw new RunFailedError(`Run ${this.run.name} ${result.status === 'interrupted' ? 'was interrupted' : 'failed'}: ${info.message}${tail}\n\nartifacts: ${this.artifactDir}`, info, this.artifactDir, disturbed);
     }
     return result;
   }
@@ -176,7 +179,7 @@ export class RunSession {
       describeUnchecked(block, assessment.unchecked).forEach((w) => this.recorder.warn(w));
       const absent = absentMetricsWarning(absentLoadMetrics(keyMetrics, commands.some((c) => c.role === 'client')), run.validity);
       if (absent) this.recorder.warn(absent);
-      if (assessment.problems.length > 0) failure = new InvalidRunError(assessment.problems);
+      if (assessment.problems.length > 0) failure = new InvalidRunError(assessment.problems, assessment.disturbed === true);
     }
     this.redactLogs();
     const { status, error } = finalStatus(failure, (f) => classifyFailure(f, this.artifactDir));

@@ -77,7 +77,7 @@ describe('judgeOutcomes', () => {
   it('judges an overhead expectation a run could not check once its block baseline is among the results', () => {
     const base = fakeRecord({ mode: 'baseline', repetition: 0, metrics: { throughput_rps: 1000 } });
     const perf = fakeRecord({ mode: 'perf', repetition: 0, metrics: { throughput_rps: 500 } });
-    const checks = { validity: { require_throughput: true, max_error_ratio: 1, min_achieved_ratio: 0, reject_saturated: false }, expect: { overhead_pct: { max: 10 } } };
+    const checks = { validity: { require_throughput: true, max_error_ratio: 1, min_achieved_ratio: 0, reject_saturated: false, disturbed_retries: 0 }, expect: { overhead_pct: { max: 10 } } };
     perf.result.assessment = { checks, baseline: null, overhead_pct: {}, problems: [], unchecked: ['overhead_pct'] };
     const [, judged] = judgeOutcomes([outcomeFromRecord(base), outcomeFromRecord(perf)]);
     expect(judged).toMatchObject({ state: 'failed', error: { kind: 'invalid', message: 'Run is not a valid measurement: expected overhead_pct ≤ 10, got 100' } });

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../harness/cli/main.ts';
-import { ArtifactReadError, ArtifactStore, readRunRecord } from '../../harness/results/artifact-store.ts';
+import { ArtifactReadError, ArtifactStore, lastAttempts, readRunRecord } from '../../harness/results/artifact-store.ts';
 import { ArtifactBaselines } from '../../harness/results/baselines.ts';
 import { PreviousRuns } from '../../harness/results/previous-runs.ts';
 import { selectArtifacts } from '../../harness/notebook/find-artifacts.ts';
@@ -77,5 +77,28 @@ describe('artifact store', () => {
     } finally {
       project.dispose();
     }
+  });
+});
+
+describe('lastAttempts', () => {
+  // A record of run `id` in execution `exec` (undefined: written before executions had IDs).
+  const rec = (id: string, exec: string | undefined, attempt: number | undefined, startedAt: string) => {
+    const r = fakeRecord({ mode: 'baseline', repetition: 0, metrics: {} });
+    r.result.run = { ...r.result.run, id, ...(exec ? { suite_execution_id: exec } : {}), ...(attempt ? { attempt } : {}) };
+    r.result.started_at = startedAt;
+    return { ...r, dir: `/a/${id}-${exec}-${attempt}` };
+  };
+
+  it('keeps the last attempt of a run per execution, and every record of other executions or without one', () => {
+    const a1 = rec('r1', 'e1', 1, '2026-12-05T10:00:00Z');
+    const a2 = rec('r1', 'e1', 2, '2026-12-05T10:00:05Z');
+    const other = rec('r1', 'e2', 1, '2026-12-05T11:00:00Z');
+    const old1 = rec('r1', undefined, undefined, '2026-12-01T10:00:00Z');
+    const old2 = rec('r1', undefined, undefined, '2026-12-01T10:00:00Z');
+    const r2 = rec('r2', 'e1', 1, '2026-12-05T10:00:09Z');
+    expect(lastAttempts([a2, a1, other, old1, old2, r2])).toEqual([a2, other, old1, old2, r2]);
+    // The same folder read twice counts once.
+    const again = structuredClone(a1);
+    expect(lastAttempts([a1, again])).toHaveLength(1);
   });
 });

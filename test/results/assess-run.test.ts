@@ -4,10 +4,10 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { assessRun, type Baselines, type RunBlock } from '../../harness/results/assess-run.ts';
 import { ArtifactBaselines, RecordBaselines } from '../../harness/results/baselines.ts';
-import type { ValidityRules } from '../../harness/results/validity.ts';
+import type { RunChecks, ValidityRules } from '../../harness/results/validity.ts';
 import { fakeRecord } from '../helpers/run-records.ts';
 
-const RULES: ValidityRules = { require_throughput: true, max_error_ratio: 0.01, min_achieved_ratio: 0.9, reject_saturated: true };
+const RULES: ValidityRules = { require_throughput: true, max_error_ratio: 0.01, min_achieved_ratio: 0.9, reject_saturated: true, disturbed_retries: 1 };
 const block = (mode: string, repetition = 0): RunBlock => ({ suite: 'overhead', workload: 'kv', mode, variant: 'default', repetition });
 const fixed = (keyMetrics: Record<string, number> | undefined): Baselines => ({ find: () => (keyMetrics ? { runId: 'b0', dir: '/a/b0', keyMetrics } : undefined) });
 
@@ -36,6 +36,16 @@ describe('assessRun', () => {
     expect(base.baseline).toBeNull();
     expect(base.problems[0]).toMatch(/^no throughput/);
     expect(base.unchecked).toEqual(['overhead_pct']);
+    expect(base.disturbed).toBe(false);
+  });
+
+  it('is `disturbed` only when every problem is a disturbance: an unmet expectation or a failed check is not', () => {
+    const judge = (m: Record<string, number>, bounds: RunChecks['expect'] = {}) => assessRun({ ...block('baseline'), checks: { validity: RULES, expect: bounds }, hasClients: true }, { ...metrics, ...m }, fixed(undefined));
+    expect(judge({ saturated: 1 }).disturbed).toBe(true);
+    expect(judge({ never_steady: 1, saturated: 1 }).disturbed).toBe(true);
+    expect(judge({ saturated: 1 }, { throughput_rps: { min: 1e9 } }).disturbed).toBe(false);
+    expect(judge({ saturated: 1, errors: 1e9 }).disturbed).toBe(false);
+    expect(judge({}).disturbed).toBeUndefined(); // a valid run has nothing to say
   });
 });
 

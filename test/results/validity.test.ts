@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { keyMetricsFrom } from '../../harness/results/key-metrics.ts';
-import { unmetExpectations, validityProblems, type ValidityRules } from '../../harness/results/validity.ts';
+import { unmetExpectations, validityFindings, validityProblems, type ValidityRules } from '../../harness/results/validity.ts';
 
-const RULES: ValidityRules = { require_throughput: true, max_error_ratio: 0.01, min_achieved_ratio: 0.9, reject_saturated: true };
+const RULES: ValidityRules = { require_throughput: true, max_error_ratio: 0.01, min_achieved_ratio: 0.9, reject_saturated: true, disturbed_retries: 1 };
 const good = { throughput_rps: 1000, offered_rps: 1000, completed: 10_000, errors: 0, timeouts: 0, saturated: 0 };
 
 describe('validityProblems', () => {
@@ -43,6 +43,17 @@ describe('validityProblems', () => {
     const bad = { ...good, throughput_rps: 500, errors: 500, saturated: 1 };
     expect(validityProblems(bad, RULES, true)).toHaveLength(3);
     expect(validityProblems({ ...good, saturated: 1 }, { ...RULES, reject_saturated: false }, true)).toEqual([]);
+  });
+
+  it('calls a saturated generator and an unsteady run disturbances (measured again), the system’s own failures not', () => {
+    const kinds = (m: Record<string, number>): boolean[] => validityFindings(m, RULES, true).map((f) => f.disturbance);
+    expect(kinds({ ...good, saturated: 1 })).toEqual([true]);
+    expect(kinds({ ...good, never_steady: 1 })).toEqual([true]);
+    expect(kinds({ ...good, unsteady_s: 0.5 })).toEqual([true]);
+    expect(kinds({ ...good, errors: 500 })).toEqual([false]);
+    expect(kinds({ ...good, throughput_rps: 500 })).toEqual([false]);
+    expect(kinds({ ...good, throughput_rps: 0 })).toEqual([false]);
+    expect(kinds({ ...good, errors: 500, saturated: 1 })).toEqual([false, true]);
   });
 });
 

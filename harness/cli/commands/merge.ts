@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { collectRunRecords, ArtifactReadError } from '../../results/artifact-store.ts';
+import { collectRunRecords, ArtifactReadError, lastAttempts } from '../../results/artifact-store.ts';
 import { outcomeFromRecord } from '../../report/run-outcome.ts';
 import { createReporters, finishSuites } from '../../report/suite-reports.ts';
 import { unsafeNameReason } from '../../util/safe-name.ts';
@@ -53,7 +53,8 @@ export async function mergeCommand(rootDir: string, dirs: string[], opts: { summ
     return true;
   });
   const session = cliSession(rootDir, { ...(reportsDir ? { reports: reportsDir } : {}), ...(opts.summary !== undefined ? { summary: opts.summary } : {}) });
-  const outcomes = unique.map((r) => outcomeFromRecord(r)).sort((a, b) => a.name.localeCompare(b.name));
+  // A run measured again (a disturbed attempt) counts by its last attempt.
+  const outcomes = lastAttempts(unique).map((r) => outcomeFromRecord(r)).sort((a, b) => a.name.localeCompare(b.name));
   const mux = createReporters(session, [], { progress: false });
   const reports = await finishSuites(mux, outcomes, { settings: session, startedAt: new Date() });
   for (const r of reports) io.stdout.write(`merged ${r.outcomes.length} runs of ${r.suite} (${r.summary.runs.passed} passed, ${r.summary.runs.failed} failed) → ${r.reportsDir}\n`);

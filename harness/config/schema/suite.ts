@@ -30,6 +30,15 @@ export const ValiditySchema = z.strictObject({
   max_error_ratio: z.number().min(0).max(1).default(0.01).describe('(errors + timeouts) / requests above this is invalid.'),
   min_achieved_ratio: z.number().min(0).max(1).default(0.9).describe('answered / offered rate below this is invalid (answered: completed plus requests the workload dropped on purpose, e.g. firewall denies).'),
   reject_saturated: z.boolean().default(true).describe('A generator that could not keep up invalidates the run.'),
+  disturbed_retries: z
+    .number()
+    .int()
+    .min(0)
+    .max(5)
+    .default(1)
+    .describe(
+      'How many more times a run is measured when only disturbances invalidate it (never steady, a transient in the window, a saturated generator): each attempt keeps its own folder and the last one is the result. 0: never.',
+    ),
 });
 
 /** When a finished run counts as a measurement (a broken run must never pass). */
