@@ -81,7 +81,11 @@ export function buildPlan(suite: LoadedSuite, { overrides = {}, maxRuns }: PlanO
 function planWorkload(suite: LoadedSuite, w: LoadedWorkload, overrides: CommandLineOverrides, issues: IssueCollector, warnings: string[], budget: { left: number; limit: number }): WorkloadPlan {
   const paramsPath = ['workloads', w.index, 'parameters'];
   const mutations = planMutations(suite, w, issues);
-  const perVariant = w.entry.modes.length * w.entry.repetitions;
+  // With precision targets the files plan max_repetitions blocks; the runner skips the ones not needed.
+  const precision = w.entry.precision ?? suite.descriptor.precision;
+  const repetitions = precision ? precision.max_repetitions : w.entry.repetitions;
+  if (precision) checkPrecisionPlan(suite, w, issues, warnings);
+  const perVariant = w.entry.modes.length * repetitions;
   const space = expandParameters(
     withMutationAxis(w.entry.parameters, mutations, w.entry.mutation_base),
     (path, message, hint) => issues.add(suite.source.issueAt([...paramsPath, ...path], message, hint ? { hint } : {})),
@@ -89,7 +93,7 @@ function planWorkload(suite: LoadedSuite, w: LoadedWorkload, overrides: CommandL
   );
   const planned = space.variants.length * perVariant;
   if (planned > budget.left) {
-    issues.add(suite.source.issueAt(['workloads', w.index], `${w.entry.name} plans ${planned.toLocaleString('en')} runs (${w.entry.modes.length} modes × ${space.variants.length} variants × ${w.entry.repetitions} repetitions): the suite would exceed the limit of ${budget.limit.toLocaleString('en')} runs`, { hint: 'plan fewer runs, or raise the limit with --max-runs N' }));
+    issues.add(suite.source.issueAt(['workloads', w.index], `${w.entry.name} plans ${planned.toLocaleString('en')} runs (${w.entry.modes.length} modes × ${space.variants.length} variants × ${repetitions} repetitions): the suite would exceed the limit of ${budget.limit.toLocaleString('en')} runs`, { hint: 'plan fewer runs, or raise the limit with --max-runs N' }));
     space.variants = [];
   }
   budget.left -= planned;
@@ -98,7 +102,7 @@ function planWorkload(suite: LoadedSuite, w: LoadedWorkload, overrides: CommandL
   const overridesJson = canonicalJson(overridesLayer(overrides));
   const runs: PlannedRun[] = [];
   const splitCache = new Map<string, readonly string[]>();
-  const checks = { validity: ValiditySchema.parse({ ...suite.descriptor.validity, ...w.entry.validity }), expect: (w.entry.expect ?? {}) as Record<string, Bound> };
+  const checks = { validity: ValiditySchema.parse({ ...suite.descriptor.validity, ...w.entry.validity }), expect: (w.entry.expect ?? {}) as Record<string, Bound>, ...(precision ? { precision } : {}) };
   for (const variant of space.variants) {
     const key = canonicalJson(variantOverridePaths(variant.params));
     let entry = cache.get(key);
@@ -119,13 +123,13 @@ function planWorkload(suite: LoadedSuite, w: LoadedWorkload, overrides: CommandL
     const variantChecks = mutation ? { ...checks, mutation } : checks;
     const idTail = idJsonTail(variant, entry.resolved.baseHash, mutation);
     for (const mode of w.entry.modes) {
-      for (let rep = 0; rep < w.entry.repetitions; rep++) {
+      for (let rep = 0; rep < repetitions; rep++) {
         runs.push(makeRun(suite, w, variant, mode, rep, entry.resolved, idTail, overridesJson, variantChecks));
       }
     }
     // Each mode renders its own observer: check the first run of every mode.
     w.entry.modes.forEach((_, m) => {
-      const run = runs[start + m * w.entry.repetitions];
+      const run = runs[start + m * repetitions];
       checkRendering(run, suite, issues, splitCache);
       if (run && run.timeoutMs > MAX_TIMER_MS) {
         issues.add(suite.source.issueAt(['workloads', w.index], `the run timeout derived from the processes' timeouts is ${Math.round(run.timeoutMs / 1000)} s, more than a timer can hold (${Math.floor(MAX_TIMER_MS / 1000)} s)`, { hint: 'lower the clients\' timeout_s or the servers\' ready.timeout_s, or set timeout_s on the workload entry' }));
@@ -135,7 +139,24 @@ function planWorkload(suite: LoadedSuite, w: LoadedWorkload, overrides: CommandL
   const ordered = orderRuns(runs, suite.descriptor.order, suite.descriptor.seed, `${suite.name}/${w.entry.name}`);
   ordered.forEach((run, i) => (run.order = i));
   const digest = hashValue(ordered.map((r) => [r.name, r.baseId, r.timeoutMs]), 16);
-  return { name: w.entry.name, source: w, space, runs: ordered, digest, chunks: chunkRuns(ordered, w.entry.repetitions) };
+  return { name: w.entry.name, source: w, space, runs: ordered, digest, chunks: chunkRuns(ordered, repetitions) };
+}
+
+// Precision decides after every block, so blocks must run one after another (docs/precision.md);
+// a `repetitions:` beside it is not what runs, and says so.
+function checkPrecisionPlan(suite: LoadedSuite, w: LoadedWorkload, issues: IssueCollector, warnings: string[]): void {
+  if (suite.descriptor.order !== 'interleaved') {
+    issues.add(suite.source.issueAt(['order'], `precision targets (workload ${w.entry.name}) decide after every repetition block, which needs order: interleaved; this suite has order: ${suite.descriptor.order}`, { hint: 'use order: interleaved, or drop precision: and set repetitions' }));
+  }
+  if (suite.source.has(['workloads', w.index, 'repetitions'])) {
+    warnings.push(`${w.entry.name}: repetitions: ${w.entry.repetitions} is ignored: precision plans max_repetitions blocks and measures until its targets are met (docs/precision.md)`);
+  }
+  const precision = (w.entry.precision ?? suite.descriptor.precision)!;
+  const overheads = precision.targets.filter((t) => t.of === 'overhead').map((t) => t.metric);
+  if (overheads.length > 0 && !w.entry.modes.includes('baseline')) {
+    const at = w.entry.precision ? ['workloads', w.index, 'precision', 'targets'] : ['precision', 'targets'];
+    issues.add(suite.source.issueAt(at, `overhead targets (${overheads.join(', ')}) measure each mode against the same block's baseline, but workload ${w.entry.name} has no baseline mode`, { hint: 'add baseline to the workload\'s modes, or use of: value' }));
+  }
 }
 
 // A flag the resolved config makes meaningless is said once per workload, never silently dropped.
@@ -173,7 +194,7 @@ function idJsonTail(variant: Variant, configHash: string, mutation: PlannedMutat
   return [variant.params, configHash, HARNESS_VERSION, mutation ? [mutation.patchSha256, mutation.build ?? ''] : null].map(canonicalJson).join(',');
 }
 
-function makeRun(suite: LoadedSuite, w: LoadedWorkload, variant: Variant, mode: Mode, repetition: number, resolved: ResolvedVariant, idTail: string, overridesJson: string, checks: Pick<PlannedRun, 'validity' | 'expect' | 'mutation'>): PlannedRun {
+function makeRun(suite: LoadedSuite, w: LoadedWorkload, variant: Variant, mode: Mode, repetition: number, resolved: ResolvedVariant, idTail: string, overridesJson: string, checks: Pick<PlannedRun, 'validity' | 'expect' | 'mutation' | 'precision'>): PlannedRun {
   const name = `${w.entry.name}/${mode}/${variant.label}/${repetition}`;
   // The harness version is part of the identity: a new harness never resumes an old harness's result.
   // Same value as hashValue([suite, workload, mode, repetition, params, configHash, version, mutation]):

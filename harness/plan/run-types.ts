@@ -5,6 +5,7 @@ import type { ResultsConfig } from '../config/schema/results.ts';
 import type { Variant } from './parameters.ts';
 import type { ResolvedVariant } from './resolve-config.ts';
 import type { Bound, ValidityRules } from '../config/schema/suite.ts';
+import type { PrecisionSpec } from '../config/schema/precision.ts';
 
 /** One run: workload × mode × variant × repetition. */
 export interface PlannedRun {
@@ -26,6 +27,8 @@ export interface PlannedRun {
   source: LoadedWorkload;
   validity: ValidityRules;
   expect: Record<string, Bound>;
+  /** Precision targets of its workload entry (or the suite's): blocks beyond min_repetitions run only while needed. */
+  precision?: PrecisionSpec;
   /** The git-patch mutation this run executes under, if any. */
   mutation?: PlannedMutation;
 }

@@ -20,6 +20,7 @@ export class ProgressReporter implements HarnessReporter {
   private done = 0;
   private failed = 0;
   private started = Date.now();
+  private readonly precisionStops = new Set<string>();
 
   constructor(private readonly write: (line: string) => void = (l) => process.stderr.write(`${l}\n`)) {}
 
@@ -34,6 +35,12 @@ export class ProgressReporter implements HarnessReporter {
   onRunEnd(o: RunOutcome): void {
     if (o.state === 'skipped') {
       this.total = Math.max(0, this.total - 1);
+      // Blocks the precision stop rule no longer needs: said once per workload × variant, with why.
+      const series = `${o.workload}/${o.variant}`;
+      if (o.skipReason?.startsWith('precision: ') && !this.precisionStops.has(series)) {
+        this.precisionStops.add(series);
+        this.write(`[harness] skip ${o.name}: ${o.skipReason}, nor any later block of ${series}`);
+      }
       return;
     }
     this.done += 1;

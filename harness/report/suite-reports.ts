@@ -85,5 +85,6 @@ function withOutcomes(summary: SuiteSummary, outcomes: readonly RunOutcome[], er
   const failures = outcomes
     .filter((o) => o.state === 'failed' || o.state === 'error')
     .map((o) => ({ name: o.name, state: o.state as 'failed' | 'error', kind: o.error?.kind ?? 'internal', message: (o.error?.message ?? o.state).split('\n')[0]! }));
-  return { ...summary, runs: { ...summary.runs, total: summary.runs.total + unrecorded, errors: outcomes.filter((o) => o.state === 'error').length }, failures, errors, interrupted };
+  const notNeeded = outcomes.filter((o) => o.state === 'skipped' && o.skipReason?.startsWith('precision: ')).length;
+  return { ...summary, runs: { ...summary.runs, total: summary.runs.total + unrecorded, errors: outcomes.filter((o) => o.state === 'error').length, ...(notNeeded > 0 ? { not_needed: notNeeded } : {}) }, failures, errors, interrupted };
 }

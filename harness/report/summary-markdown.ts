@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { SuiteReport } from './reporter.ts';
 import type { GroupSummary } from './summary.ts';
+import { precisionInterval, precisionUnit } from './html/precision-table.ts';
 
 const fmt = (x: number | null | undefined, digits = 3): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : Number(x.toPrecision(digits)).toLocaleString('en-US'));
 const esc = (s: string): string => s.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/\n/g, ' ');
@@ -36,6 +37,15 @@ export function renderSummaryMarkdown(report: SuiteReport, opts: { omittedAnnota
     if (recovery.length) {
       out.push('Known-cost recovery (recovered = run with D − same repetition with D = 0):', '', '| mode | injected D µs | metric | recovered [95% CI] | ÷ D | interval covers D |', '|---|---|---|---|---|---|');
       for (const r of recovery) out.push(`| ${esc(r.mode)} | ${fmt(r.injected_us)} | ${r.metric} | ${fmt(r.delta)}${r.ci95 ? ` [${fmt(r.ci95.low)}, ${fmt(r.ci95.high)}]` : ''} | ${fmt(r.recovered_ratio * 100)} % | ${r.covers === null ? '–' : r.covers ? 'yes' : 'no'} |`);
+      out.push('');
+    }
+    const precision = (s.precision ?? []).filter((r) => r.workload === workload);
+    if (precision.length) {
+      out.push('Precision (measured until every target was met or decided; anytime-valid intervals, docs/precision.md):', '', '| mode | variant | metric | estimate [interval] | half-width achieved / target | blocks | verdict | stopped by |', '|---|---|---|---|---|---|---|---|');
+      for (const r of precision) {
+        const estimate = r.of === 'overhead' ? `${fmt(r.estimate)} %` : fmt(r.estimate);
+        out.push(`| ${esc(r.mode)} | ${esc(r.variant)} | ${r.of === 'overhead' ? 'overhead of ' : ''}${esc(r.metric)} | ${estimate} ${precisionInterval(r)} | ±${r.achieved_half_width === null ? '∞' : fmt(r.achieved_half_width)} / ±${fmt(r.target)} ${precisionUnit(r)} | ${r.blocks} | ${esc(r.verdict_text ?? '–')} | ${r.stop_reason} |`);
+      }
       out.push('');
     }
   }

@@ -4,6 +4,7 @@ import { SEND_LAG_TAIL_SHARE, sendLagSetTail } from '../results/key-metrics.ts';
 import { unmeasurable } from '../results/latency-floor.ts';
 import { LOAD_METRICS } from '../results/validity.ts';
 import { computeRecovery, type RecoveryRow } from './recovery.ts';
+import { computePrecisionRows, type PrecisionRow } from './precision-rows.ts';
 
 export const SUMMARY_SCHEMA = 'harness.summary/v1';
 
@@ -69,11 +70,14 @@ export interface SuiteSummary {
   suite_execution_ids: string[];
   /** errors: runs that could not run or finish (their file failed to load, the suite was interrupted). */
   /** remeasured: runs whose result is a later attempt (a disturbed one was measured again: validity.disturbed_retries). */
-  runs: { total: number; passed: number; failed: number; interrupted: number; errors?: number; remeasured?: number };
+  /** not_needed: planned blocks the precision stop rule skipped (docs/precision.md). */
+  runs: { total: number; passed: number; failed: number; interrupted: number; errors?: number; remeasured?: number; not_needed?: number };
   groups: GroupSummary[];
   overhead: OverheadSummary[];
   /** Known-cost recovery, for suites whose variants inject a cost (`injected_us`); absent otherwise. */
   recovery?: RecoveryRow[];
+  /** Precision targets (docs/precision.md): per workload × variant × mode and target, the stop rule replayed over the blocks measured; absent without targets. */
+  precision?: PrecisionRow[];
   warnings: string[];
   /** Every run that failed or errored, with its failure kind and headline (set by the suite's reporters). */
   failures?: { name: string; state: 'failed' | 'error'; kind: string; message: string }[];
@@ -172,6 +176,12 @@ export function summarizeRuns(records: readonly RunRecord[], meta: { suite: stri
   }
   const overhead = computeOverhead(records, seed, confidence, opts.directions, suiteWarnings);
   const recovery = computeRecovery(records, { confidence });
+  const precision = computePrecisionRows(records);
+  for (const r of precision.filter((x) => x.status === 'pending')) {
+    const what = `${r.workload}/${r.mode}/${r.variant} ${r.of === 'overhead' ? 'overhead of ' : ''}${r.metric}`;
+    const width = r.achieved_half_width === null ? 'unbounded' : `±${r.achieved_half_width} ${r.of === 'overhead' ? 'pp' : '%'}`;
+    suiteWarnings.push(`precision: ${what} ended ${width} against a target of ±${r.target} after ${r.blocks} blocks (${r.stop_reason}${r.margin !== null ? `; ${r.verdict_text ?? 'inconclusive'}` : ''}): raise max_repetitions or time_budget_s, or accept the wider interval`);
+  }
   const count = (s: string): number => records.filter((r) => r.result.status === s).length;
   const remeasured = records.filter((r) => (r.result.run.attempt ?? 1) > 1);
   if (remeasured.length > 0) {
@@ -187,6 +197,7 @@ export function summarizeRuns(records: readonly RunRecord[], meta: { suite: stri
     groups: summaries.sort((a, b) => a.workload.localeCompare(b.workload) || a.variant.localeCompare(b.variant) || a.mode.localeCompare(b.mode)),
     overhead,
     ...(recovery.length > 0 ? { recovery } : {}),
+    ...(precision.length > 0 ? { precision } : {}),
     warnings: suiteWarnings,
   };
 }

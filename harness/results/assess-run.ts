@@ -70,7 +70,7 @@ export function assessRun(run: AssessedRun, metrics: Record<string, number>, bas
   const unmet = unmetExpectations(values, expect);
   const problems = [...findings.map((f) => f.message), ...unmet];
   return {
-    checks: { validity: run.checks.validity, expect: run.checks.expect },
+    checks: { validity: run.checks.validity, expect: run.checks.expect, ...(run.checks.precision ? { precision: run.checks.precision } : {}) },
     baseline: baseline ? { run_id: baseline.runId, artifact_dir: baseline.dir } : null,
     overhead_pct: overhead,
     problems,

@@ -6,6 +6,7 @@ export interface PreviousRun {
   status: string;
   dir: string;
   startedAt: string;
+  durationMs: number;
   /** key_metrics of the result, to re-check it against the current validity rules and expectations. */
   keyMetrics: Record<string, number>;
   /** The run had load clients (validity gates apply only then). */
@@ -25,6 +26,7 @@ export class PreviousRuns {
       status: r.status,
       dir,
       startedAt: r.started_at,
+      durationMs: r.duration_ms,
       keyMetrics: r.key_metrics ?? {},
       hasClients: (r.commands ?? []).some((c) => c.role === 'client'),
     }));

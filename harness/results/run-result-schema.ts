@@ -2,6 +2,7 @@ import { FAILURE_KINDS, type FailureKind } from '../errors/harness-error.ts';
 import { z } from 'zod';
 import { registerJsonSchema } from '../config/json-schema.ts';
 import { ValiditySchema } from '../config/schema/suite.ts';
+import { PrecisionSchema } from '../config/schema/precision.ts';
 import { FetchRecordSchema, InstrumentationSectionSchema, MonitorsSectionSchema, MutationSectionSchema, RemoteHostRecordSchema } from './run-result-sections.ts';
 import { TimeSeriesSectionSchema } from './timeseries-schema.ts';
 import { CpuSectionSchema } from './cpu-section-schema.ts';
@@ -70,7 +71,11 @@ export const RunErrorSchema = z.strictObject({
 
 /** How a finished run was judged (harness/results/assess-run.ts), with what it was judged against. */
 export const AssessmentSchema = z.strictObject({
-  checks: z.strictObject({ validity: ValiditySchema, expect: z.record(z.string(), z.strictObject({ min: z.number().optional(), max: z.number().optional() })) }),
+  checks: z.strictObject({
+    validity: ValiditySchema,
+    expect: z.record(z.string(), z.strictObject({ min: z.number().optional(), max: z.number().optional() })),
+    precision: PrecisionSchema.optional().describe("The workload's precision targets (docs/precision.md): the summary and merge replay the stop rule from them."),
+  }),
   baseline: z.strictObject({ run_id: z.string(), artifact_dir: z.string() }).nullable().describe('The baseline run of the same repetition block that overhead was computed against.'),
   overhead_pct: z.record(z.string(), z.number()).describe('Cost of this mode against the baseline per key metric, percent (positive = costs).'),
   problems: z.array(z.string()),

@@ -19,4 +19,6 @@ export interface HarnessTaskMeta extends RunIdentity {
   descriptorLine: number;
   /** Skipped by --resume: artifactDir is the earlier passed run. */
   resumed?: boolean;
+  /** Skipped because the precision stop rule had already stopped (docs/precision.md): why. */
+  precisionStop?: string;
 }

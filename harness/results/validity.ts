@@ -1,3 +1,4 @@
+import type { PrecisionSpec } from '../config/schema/precision.ts';
 import type { Bound, ValidityRules } from '../config/schema/suite.ts';
 
 export type { Bound, ValidityRules };
@@ -93,6 +94,8 @@ export function unmetExpectations(values: Record<string, number | undefined>, ex
 export interface RunChecks {
   validity: ValidityRules;
   expect: Record<string, Bound>;
+  /** The workload's precision targets, recorded so the summary and merge replay the stop rule. */
+  precision?: PrecisionSpec;
 }
 
 function describeBound(b: Bound): string {

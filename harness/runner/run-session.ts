@@ -175,7 +175,7 @@ export class RunSession {
       const run = this.run;
       const baselines = this.opts.baselines ?? new ArtifactBaselines(path.dirname(this.artifactDir), { sessionId: this.opts.session.executionId, resume: this.opts.session.resume });
       const block = this.opts.block ?? blockOf(run);
-      assessment = assessRun({ ...block, checks: { validity: run.validity, expect: run.expect }, hasClients: commands.some((c) => c.role === 'client') }, keyMetrics, baselines);
+      assessment = assessRun({ ...block, checks: { validity: run.validity, expect: run.expect, ...(run.precision ? { precision: run.precision } : {}) }, hasClients: commands.some((c) => c.role === 'client') }, keyMetrics, baselines);
       describeUnchecked(block, assessment.unchecked).forEach((w) => this.recorder.warn(w));
       const absent = absentMetricsWarning(absentLoadMetrics(keyMetrics, commands.some((c) => c.role === 'client')), run.validity);
       if (absent) this.recorder.warn(absent);

@@ -52,7 +52,7 @@ export class PrecisionSettingsError extends HarnessError {
 // metrics (a mode whose run failed or lacks a metric is simply absent) and the block's wall-clock
 // seconds — and decide(). decide() says 'run-next-block' until (a) at least minRepetitions blocks
 // ran and every (target, mode) series has its half-width ≤ target or a decided margin verdict, or
-// (b) maxRepetitions blocks ran, or (c) the time budget is spent or the next block (at the mean
+// (b) maxRepetitions blocks ran, or (c) at least minRepetitions blocks ran and the time budget is spent or the next block (at the mean
 // block duration so far) would overrun it; then 'stop' with the suite-wide reason. results() gives
 // each series' estimate, interval, achieved half-width, verdict, outliers and its own stop reason.
 // Checking after every block is what the confidence sequences are built for: the intervals and
@@ -141,7 +141,8 @@ export class PrecisionController {
       return stop(allMet ? 'target-met' : 'verdict-decided', `every target met or decided after ${n} blocks`);
     }
     if (n >= maxRepetitions) return stop('max-repetitions', `max_repetitions (${maxRepetitions}) reached with ${pending.length} target(s) open`);
-    if (timeBudgetSeconds !== undefined && n > 0 && elapsed + elapsed / n > timeBudgetSeconds) {
+    // min_repetitions blocks always run, whatever the budget says (the descriptor promises them).
+    if (timeBudgetSeconds !== undefined && n >= this.minRepetitions && elapsed + elapsed / n > timeBudgetSeconds) {
       return stop('time-budget', `time budget ${timeBudgetSeconds} s: ${elapsed.toFixed(0)} s spent, the next block (~${(elapsed / n).toFixed(0)} s) would overrun it`);
     }
     const open = n < this.minRepetitions ? `min_repetitions is ${this.minRepetitions}` : `${pending.length} target(s) open: ${pending.map((s) => `${s.mode} ${s.of === 'overhead' ? 'overhead ' : ''}${s.metric} ±${fmtWidth(s.achievedHalfWidth)} > ±${s.target}`).join(', ')}`;

@@ -187,3 +187,35 @@ describe('CPU pinning', () => {
     expect(renderRunCommands(run, { rootDir: project.root, artifactDir: '/tmp/a' }).servers[0]!.argv).toEqual(['taskset', '-c', '0', 'server']);
   });
 });
+
+describe('precision targets', () => {
+  const precise = (extra = '') =>
+    entry(`    modes: [baseline, perf]\n${extra}    precision:\n      min_repetitions: 2\n      max_repetitions: 6\n      targets:\n        - { metric: server_cpu_us_per_req, half_width: 2 }\n`);
+  const issuesOf = (yaml: string): string => {
+    try {
+      plan(yaml);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return '';
+  };
+
+  it('plans max_repetitions blocks, one generated file per block, each run carrying the targets', () => {
+    const p = plan(precise());
+    expect(p.runs).toHaveLength(12);
+    expect(p.workloads[0]!.chunks).toHaveLength(6);
+    expect(p.runs.map((r) => r.repetition)).toEqual([0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5]);
+    expect(p.runs[0]!.precision).toMatchObject({ min_repetitions: 2, max_repetitions: 6, confidence: 0.95 });
+    expect(p.warnings).toEqual([]);
+  });
+
+  it('says that repetitions: beside precision is not what runs', () => {
+    expect(plan(precise('    repetitions: 5\n')).warnings).toEqual(['w: repetitions: 5 is ignored: precision plans max_repetitions blocks and measures until its targets are met (docs/precision.md)']);
+  });
+
+  it('refuses precision under order: blocked, and overhead targets without a baseline mode, at their lines', () => {
+    expect(issuesOf(`order: blocked\n${precise()}`)).toMatch(/s\.yaml:1:\d+ order: precision targets \(workload w\) decide after every repetition block, which needs order: interleaved; this suite has order: blocked/);
+    const noBase = entry(`    modes: [perf]\n    precision:\n      max_repetitions: 6\n      targets:\n        - { metric: server_cpu_us_per_req, half_width: 2 }\n`);
+    expect(issuesOf(noBase)).toMatch(/s\.yaml:\d+:\d+ workloads\[0\]\.precision\.targets: overhead targets \(server_cpu_us_per_req\) measure each mode against the same block's baseline, but workload w has no baseline mode/);
+  });
+});

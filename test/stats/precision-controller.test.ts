@@ -82,6 +82,13 @@ describe('PrecisionController', () => {
     expect(c.results()[0]!.stopReason).toBe('time-budget');
   });
 
+  it('runs min_repetitions blocks even when the first one already spent the time budget', () => {
+    const c = new PrecisionController({ targets: [{ metric: METRIC, of: 'overhead', halfWidth: 0.1 }], minRepetitions: 3, maxRepetitions: 100, timeBudgetSeconds: 5 });
+    const { decision, used } = runUntilStop(c, blocks(0, 5, 100, 10));
+    expect(used).toBe(3);
+    expect(decision).toMatchObject({ reason: 'time-budget', blocks: 3 });
+  });
+
   it('records blocks without a usable value as missing (failed run, no baseline, zero) and reports outlier blocks without dropping them', () => {
     const c = new PrecisionController({ targets: [{ metric: METRIC, of: 'overhead', halfWidth: 1 }], maxRepetitions: 20 });
     const ok = (rep: number, m: number): BlockMetrics => ({ repetition: rep, seconds: 1, modes: { baseline: { [METRIC]: 100 }, microsentinel: { [METRIC]: m } } });

@@ -8,6 +8,7 @@ import { assignModeColors, sortModes } from './mode-colors.ts';
 import { REPORT_CSS } from './report-style.ts';
 import { renderRunsTable } from './runs-table.ts';
 import { renderRecoveryTable } from './recovery-table.ts';
+import { renderPrecisionTable } from './precision-table.ts';
 import { renderWorkloadCharts, type ChartContext } from './workload-charts.ts';
 
 export interface HtmlReportOptions {
@@ -63,6 +64,7 @@ function renderWorkload(workload: string, summary: SuiteSummary, records: readon
 ${body}
 ${renderGroupTable(summary, groups)}
 ${renderRecoveryTable((summary.recovery ?? []).filter((r) => r.workload === workload))}
+${renderPrecisionTable((summary.precision ?? []).filter((r) => r.workload === workload))}
 ${renderNotMeasurable(groups)}
 ${renderGroupWarnings(groups)}
 </section>`;

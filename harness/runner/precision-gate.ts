@@ -1,0 +1,66 @@
+import type { PlannedRun } from '../plan/run-types.ts';
+import { ArtifactStore, executionOf, lastAttempts } from '../results/artifact-store.ts';
+import { blocksFromResults, replayPrecision, type PrecisionRunResult } from '../results/precision-replay.ts';
+import type { PreviousRuns } from '../results/previous-runs.ts';
+
+/** The gate's answer for one run: measure it, or skip it because the stop rule already stopped. */
+export type GateDecision = { measure: true } | { measure: false; reason: string };
+
+// PrecisionGate: whether a planned repetition block is still needed. The generated files plan
+// max_repetitions blocks; before each run of a block at or past min_repetitions, the gate reads the
+// earlier blocks of the same workload × variant from the artifacts folder — this suite execution's
+// results (the last attempt of a run measured again), plus, under --resume, the passed results of
+// the planned runs this execution resumes — and replays the stop rule (PrecisionController) block by
+// block, as if it had decided after each. Once it said stop, every later run is skipped with the
+// reason. The answer for a block depends only on blocks before it, so every run of the block gets
+// the same answer, whichever file or process asks. A shard reads only its own execution's results:
+// each shard decides on the blocks it measured (docs/precision.md).
+export class PrecisionGate {
+  private readonly memo = new Map<string, GateDecision>();
+
+  constructor(
+    private readonly root: string,
+    private readonly opts: { executionId: string; planRuns: readonly PlannedRun[]; previous?: PreviousRuns | undefined },
+  ) {}
+
+  check(run: PlannedRun): GateDecision {
+    const spec = run.precision;
+    if (!spec || run.repetition < spec.min_repetitions) return { measure: true };
+    const key = `${run.workload}\0${run.variant.label}\0${run.repetition}`;
+    let decision = this.memo.get(key);
+    if (!decision) {
+      decision = this.decide(run);
+      this.memo.set(key, decision);
+    }
+    return decision;
+  }
+
+  private decide(run: PlannedRun): GateDecision {
+    const spec = run.precision!;
+    const earlier = this.earlierResults(run);
+    const replay = replayPrecision(spec, blocksFromResults(earlier), { untilStop: true });
+    if (!replay.stop) return { measure: true };
+    return { measure: false, reason: `precision: ${replay.stop.reason} after ${replay.stop.blocks} block${replay.stop.blocks === 1 ? '' : 's'} (${replay.stop.message}); block ${run.repetition} is not needed` };
+  }
+
+  // One result per run of an earlier block: this execution's last attempt, else (--resume) the
+  // resumed passed result of the same planned run.
+  private earlierResults(run: PlannedRun): PrecisionRunResult[] {
+    const { executionId, planRuns, previous } = this.opts;
+    const sameBlockSeries = (r: { suite: string; workload: string; variant: string; repetition: number }): boolean =>
+      r.suite === run.suite && r.workload === run.workload && r.variant === run.variant.label && r.repetition < run.repetition;
+    const mine = lastAttempts(
+      new ArtifactStore(this.root).records((n) => n.includes(`_${run.workload}_`)).filter((r) => executionOf(r) === executionId && sameBlockSeries(r.result.run)),
+    );
+    const seen = new Set(mine.map((r) => r.result.run.id));
+    const out: PrecisionRunResult[] = mine.map((r) => r.result);
+    if (previous) {
+      for (const p of planRuns) {
+        if (seen.has(p.id) || !sameBlockSeries({ suite: p.suite, workload: p.workload, variant: p.variant.label, repetition: p.repetition })) continue;
+        const done = previous.passed(p.id);
+        if (done) out.push({ status: 'passed', key_metrics: done.keyMetrics, duration_ms: done.durationMs, run: { mode: p.mode, repetition: p.repetition } });
+      }
+    }
+    return out;
+  }
+}
