@@ -11,7 +11,12 @@ export function planCommand(rootDir: string, opts: Record<string, string | undef
   const plan = planSuite(opts.suite!, { rootDir, overrides: session.overrides, maxRuns: session.maxRuns });
   for (const w of plan.warnings) io.stderr.write(`warning: ${w}\n`);
   if (opts.count) {
-    for (const w of plan.workloads) io.stdout.write(`${w.name}: ${w.runs.length} runs (${w.source.entry.modes.length} modes × ${w.space.variants.length} variants × ${w.source.entry.repetitions} repetitions)\n`);
+    for (const w of plan.workloads) {
+      // With precision targets the runs are an upper bound: blocks past min_repetitions run only while needed.
+      const precision = w.runs[0]?.precision;
+      const reps = precision ? `up to ${precision.max_repetitions} repetitions; precision: at least ${precision.min_repetitions}, then while a target is open` : `${w.source.entry.repetitions} repetitions`;
+      io.stdout.write(`${w.name}: ${precision ? 'up to ' : ''}${w.runs.length} runs (${w.source.entry.modes.length} modes × ${w.space.variants.length} variants × ${reps})\n`);
+    }
     io.stdout.write(`total: ${plan.runs.length} runs\n`);
     return 0;
   }
