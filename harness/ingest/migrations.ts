@@ -51,6 +51,11 @@ export const MIGRATIONS: readonly Migration[] = [
       create(db, 'truth_summaries', `(execution_id String, source String, name String, value Float64) ${engine('execution_id, source, name')}`),
     ],
   },
+  {
+    version: 3,
+    name: 'attempts: a run measured again after a disturbance keeps every attempt; selections take the last',
+    steps: () => [{ addColumn: { table: 'runs', column: 'attempt', type: 'UInt32 DEFAULT 1' } }],
+  },
 ];
 
 /** The newest schema version this harness writes. */

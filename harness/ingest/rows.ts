@@ -46,6 +46,7 @@ export function rowsForRun(record: RunRecord): RunRows {
     mode: r.run.mode,
     variant: r.run.variant,
     repetition: r.run.repetition,
+    attempt: r.run.attempt ?? 1,
     status: r.status,
     error: r.error?.message.split('\n')[0] ?? '',
     started_at: chTime(r.started_at),

@@ -5,12 +5,14 @@ import { HarnessError } from '../errors/harness-error.ts';
 /**
  * The runs one ID selects, as a subquery of execution ids: a suite execution ID selects every run
  * of that invocation; a run's artifact ID (its folder name) selects the whole suite execution it
- * belongs to (or only itself, for results older than the suite execution ID).
+ * belongs to (or only itself, for results older than the suite execution ID). Of a run measured
+ * again after a disturbance, only its last attempt (the earlier ones stay in `runs`, `attempt` < max).
  */
 export function selectedRunsSql(database: string, id: string): string {
   const db = ident(database);
   const x = literal(id);
-  return `SELECT execution_id FROM ${db}.runs WHERE artifact_id = ${x} OR (suite_execution_id != '' AND suite_execution_id IN (SELECT suite_execution_id FROM ${db}.runs WHERE suite_execution_id = ${x} OR artifact_id = ${x}))`;
+  // Of a run measured again (validity.disturbed_retries), the last attempt; an artifact ID named is kept.
+  return `SELECT execution_id FROM ${db}.runs WHERE artifact_id = ${x} OR (suite_execution_id != '' AND suite_execution_id IN (SELECT suite_execution_id FROM ${db}.runs WHERE suite_execution_id = ${x} OR artifact_id = ${x}) AND (suite_execution_id, run_id, attempt) IN (SELECT suite_execution_id, run_id, max(attempt) FROM ${db}.runs GROUP BY suite_execution_id, run_id))`;
 }
 
 export interface Selection {

@@ -38,8 +38,10 @@ def ch_query(sql):
 
 def selected_runs_sql(run_id):
     x = sql_literal(run_id)
+    # Of a run measured again after a disturbance, its last attempt (as harness/ingest/select.ts).
     return (f"SELECT execution_id FROM runs WHERE artifact_id = {x} OR (suite_execution_id != '' AND suite_execution_id IN "
-            f"(SELECT suite_execution_id FROM runs WHERE suite_execution_id = {x} OR artifact_id = {x}))")
+            f"(SELECT suite_execution_id FROM runs WHERE suite_execution_id = {x} OR artifact_id = {x}) "
+            f"AND (suite_execution_id, run_id, attempt) IN (SELECT suite_execution_id, run_id, max(attempt) FROM runs GROUP BY suite_execution_id, run_id))")
 
 
 def load_clickhouse(run_id):

@@ -45,7 +45,7 @@ describe.each(engines)('harness ingest into %s', (_label, engineOf) => {
     const e = engineOf();
     const progress: number[] = [];
     const first = await ingestRuns(e, [...suiteA, ...suiteB], { database: 'h', batchSize: 4, onProgress: (p) => progress.push(p.runsDone) });
-    expect(first).toMatchObject({ runs: 8, skipped: 0, migrated: [1, 2] });
+    expect(first).toMatchObject({ runs: 8, skipped: 0, migrated: [1, 2, 3] });
     expect(progress).toEqual([4, 8]);
     // Per run: 3 timeline × 5 fields, 3 mpstat × 4 fields; observed runs add 4 scrapes × 2 series and 2 perf intervals.
     expect(first.rows).toMatchObject({ runs: 8, latency_histograms: 8, timeseries: 8 * (15 + 12) + 4 * (8 + 2), truth_events: 8 * 4, truth_summaries: 8 * (5 + 2) });
@@ -70,6 +70,27 @@ describe.each(engines)('harness ingest into %s', (_label, engineOf) => {
     const table = await e.query<{ mode: string; repetition: number | string; throughput_rps: number }>(suiteTableQuery('h', artifact));
     expect(table).toHaveLength(6);
     expect(table.find((r) => r.mode === 'microsentinel' && Number(r.repetition) === 2)!.throughput_rps).toBe(952);
+  });
+
+  it('keeps every attempt of a run measured again, and selects its last one (as summary and merge count it)', async () => {
+    const e = engineOf();
+    const id = '20261128-120000-000-cccccc';
+    const runs = writeFakeSuite(mkdtempSync(path.join(dir, "attempts-")), { suiteExecutionId: id, reps: 1, startMs: Date.parse('2026-11-28T12:00:00Z') });
+    // The microsentinel run's first attempt failed as disturbed; the second passed (its own folder, later start).
+    const first = runs[1]!;
+    const again = structuredClone(first);
+    first.result.status = 'failed';
+    first.result.run.attempt = 1;
+    again.dir = `${first.dir}-2`;
+    again.result.run.attempt = 2;
+    again.result.started_at = new Date(Date.parse(first.result.started_at) + 10_000).toISOString();
+    await ingestRuns(e, [...runs, again], { database: 'h' });
+    expect(await count(e, `SELECT count() AS n FROM h.runs WHERE suite_execution_id = '${id}'`)).toBe(3);
+    expect(await describeSelection(e, 'h', id)).toMatchObject({ runs: 2 });
+    const table = await e.query<{ mode: string; status: string; artifact_id: string }>(suiteTableQuery('h', id));
+    expect(table.map((r) => `${r.mode}:${r.status}:${r.artifact_id}`)).toEqual([`baseline:passed:${path.basename(runs[0]!.dir)}`, `microsentinel:passed:${path.basename(again.dir)}`]);
+    // Named by its artifact ID, the discarded attempt is still there to look at.
+    expect((await e.query<{ execution_id: string }>(selectedRunsSql('h', path.basename(first.dir)))).length).toBe(3);
   });
 
   it('recomputes any percentile from the histogram buckets and merges runs as one histogram', async () => {
@@ -114,9 +135,9 @@ describe.each(engines)('harness ingest into %s', (_label, engineOf) => {
     const e = engineOf();
     expect(await migrate(e, 'old', MIGRATIONS.slice(0, 1))).toEqual([1]);
     await e.insert('old.runs', [{ execution_id: 'e1', run_id: 'r', artifact_id: 'a1', session_id: 'S1', suite: 's', descriptor: 'd', workload: 'w', mode: 'baseline', variant: 'v', repetition: 0, status: 'passed', error: '', started_at: '2026-11-28 10:00:00', duration_ms: 1, artifact_dir: '/x' }]);
-    expect(await migrate(e, 'old')).toEqual([2]);
+    expect(await migrate(e, 'old')).toEqual([2, 3]);
     expect(await migrate(e, 'old')).toEqual([]);
-    expect(await e.query(`SELECT suite_execution_id, load_start FROM old.runs`)).toEqual([{ suite_execution_id: 'S1', load_start: 0 }]);
+    expect(await e.query(`SELECT suite_execution_id, load_start, attempt FROM old.runs`)).toEqual([{ suite_execution_id: 'S1', load_start: 0, attempt: 1 }]);
   });
 });
 
@@ -125,7 +146,7 @@ describe('harness ingest (CLI)', () => {
     const res = await runCli(['ingest', path.join(dir, 'a'), path.join(dir, 'b'), '--clickhouse', server.url, '--database', 'cli', '--batch-size', '3'], { cwd: dir });
     expect(res.exitCode, res.all).toBe(0);
     expect(res.stderr.match(/^ingest: \d+\/8 runs, \d+ rows$/gm)?.map((l) => l.split(' ')[1])).toEqual(['3/8', '6/8', '8/8']);
-    expect(res.stderr).toContain('note: database cli migrated to schema version 2');
+    expect(res.stderr).toContain('note: database cli migrated to schema version 3');
     expect(res.stderr.match(/^warning: .*kv_perturbations.jsonl: 1 line\(s\) are not JSON/gm)).toHaveLength(8);
     expect(res.stdout).toMatch(/^ingested 8 runs \(0 already present\) into cli in \d+ ms: .*runs 8/m);
     const bad = await runCli(['ingest', path.join(dir, 'a'), '--clickhouse', server.url, '--batch-size', '0'], { cwd: dir });
