@@ -1,0 +1,51 @@
+// The reference observer (a TEST DOUBLE for the MicroSentinel agent) asked to sample every process
+// of the host far faster than it can: it must stay within its time budget (half of each 10 ms tick),
+// keep serving /metrics, and count what it dropped — not spin a whole core and starve its event loop.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { execa } from 'execa';
+import { afterEach, expect, it } from 'vitest';
+import { PACKAGE_ROOT } from '../../harness/config/project-root.ts';
+import { freePort } from '../helpers/ports.ts';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'reference-observer-'));
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const cpuSeconds = (pid: number): number => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+};
+const metric = (text: string, name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+
+it('sampling every process at an impossible rate: stays within half a core, serves /metrics, counts the dropped samples', async () => {
+  const config = path.join(dir, 'agent.toml');
+  writeFileSync(config, '[sampling]\nsamples_per_core = 50000\ncores = 2\n[target]\npids = ""\n');
+  const port = await freePort();
+  const agent = execa(path.join(PACKAGE_ROOT, 'experiments/agents/reference-observer.sh'), [`--config=${config}`, `--metrics-port=${port}`], { reject: false, all: true });
+  try {
+    const scrape = async (): Promise<string> => (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
+    // Ready when it serves metrics (tsx compiles it first).
+    for (let i = 0; i < 100; i++) {
+      if (await scrape().then(() => true, () => false)) break;
+      await sleep(100);
+    }
+    const cpu0 = cpuSeconds(agent.pid!);
+    const t0 = performance.now();
+    await sleep(3000);
+    const text = await scrape();
+    const cpu = (cpuSeconds(agent.pid!) - cpu0) / ((performance.now() - t0) / 1000);
+    // 100 000 samples/s × every /proc entry is far more than a core can read: the budget caps it at
+    // half a core (plus /metrics and GC); a busier machine only gives it less. Before the cap: ~1 core.
+    expect(cpu).toBeLessThan(0.75);
+    expect(metric(text, 'microsentinel_samples_total')).toBeGreaterThan(0);
+    expect(metric(text, 'microsentinel_samples_dropped_total')).toBeGreaterThan(0);
+    expect(metric(text, 'microsentinel_sampling_rate_hz')).toBe(100_000);
+  } finally {
+    agent.kill('SIGTERM');
+    const res = await agent;
+    expect(res.all).toMatch(/reference observer: SIGTERM, \d+ samples taken/);
+  }
+}, 60_000);
