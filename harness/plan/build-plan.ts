@@ -157,6 +157,12 @@ function checkPrecisionPlan(suite: LoadedSuite, w: LoadedWorkload, issues: Issue
     const at = w.entry.precision ? ['workloads', w.index, 'precision', 'targets'] : ['precision', 'targets'];
     issues.add(suite.source.issueAt(at, `overhead targets (${overheads.join(', ')}) measure each mode against the same block's baseline, but workload ${w.entry.name} has no baseline mode`, { hint: 'add baseline to the workload\'s modes, or use of: value' }));
   }
+  const changes = precision.targets.filter((t) => t.of === 'change').map((t) => t.metric);
+  if (changes.length > 0 && !((w.entry.mutations?.length ?? 0) > 0 && w.entry.mutation_base)) {
+    const at = w.entry.precision ? ['workloads', w.index, 'precision', 'targets'] : ['precision', 'targets'];
+    const why = (w.entry.mutations?.length ?? 0) > 0 ? 'has mutation_base: false (no unpatched base runs)' : 'has no mutations';
+    issues.add(suite.source.issueAt(at, `change targets (${changes.join(', ')}) measure each mutation against the unpatched base in the same block, but workload ${w.entry.name} ${why}`, { hint: 'list the change under the workload\'s mutations: (docs/running.md, "Testing a change") with mutation_base: true, or use of: overhead or of: value' }));
+  }
 }
 
 // A flag the resolved config makes meaningless is said once per workload, never silently dropped.

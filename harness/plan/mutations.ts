@@ -7,8 +7,9 @@ import type { IssueCollector } from '../config/config-error.ts';
 import { sha256 } from '../util/hash.ts';
 import type { PlannedMutation } from './run-types.ts';
 
-export const MUTATION_PARAM = 'mutation';
-export const BASE_MUTATION = 'base';
+import { BASE_MUTATION, MUTATION_PARAM } from './mutation-label.ts';
+
+export { BASE_MUTATION, MUTATION_PARAM } from './mutation-label.ts';
 
 let headCache: { root: string; head: Head } | undefined;
 

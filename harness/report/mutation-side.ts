@@ -1,12 +1,6 @@
-import { MUTATION_PARAM } from '../plan/mutations.ts';
+import { splitMutationVariant as splitVariant } from '../plan/mutation-label.ts';
 import { CompareInputError } from './compare.ts';
 import type { SuiteSummary } from './summary.ts';
-
-// `mutation=<name>[,rest]` → the mutation and the rest of the variant label (`default` when none).
-function splitVariant(variant: string): { mutation: string; rest: string } | null {
-  const m = new RegExp(`^${MUTATION_PARAM}=([A-Za-z0-9_.-]+)(?:,(.*))?$`).exec(variant);
-  return m ? { mutation: m[1]!, rest: m[2] || 'default' } : null;
-}
 
 /**
  * One side of a mutation comparison: the groups of one value of the `mutation` axis, relabelled

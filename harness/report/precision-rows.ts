@@ -1,19 +1,22 @@
 import type { RunRecord } from '../results/artifact-store.ts';
-import { blocksFromResults, replayPrecision } from '../results/precision-replay.ts';
+import { blocksFromResults, precisionSeriesLabel, replayPrecision } from '../results/precision-replay.ts';
 import type { PrecisionSpec } from '../config/schema/precision.ts';
 
 /** One precision target of one mode, as the suite's runs left it (docs/precision.md). */
 export interface PrecisionRow {
   workload: string;
+  /** The variant label; on a mutations axis without the mutation (see `mutation`). */
   variant: string;
   mode: string;
+  /** The mutation this row measures (of: change: against the unpatched base), when the workload has a mutations axis. */
+  mutation: string | null;
   metric: string;
-  of: 'overhead' | 'value';
-  /** Wanted half-width: percentage points (overhead) or percent of the value (value). */
+  of: 'overhead' | 'change' | 'value';
+  /** Wanted half-width: percentage points (overhead, change) or percent of the value (value). */
   target: number;
   /** Achieved half-width, same unit; null while the interval is unbounded. */
   achieved_half_width: number | null;
-  /** Overhead: percent (+ = costs); value: the metric's robust location. null before any data. */
+  /** Overhead, change: percent (+ = costs / worse); value: the metric's robust location. null before any data. */
   estimate: number | null;
   /** The anytime-valid interval; a null end is unbounded. */
   interval: { low: number | null; high: number | null };
@@ -33,26 +36,27 @@ export interface PrecisionRow {
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? Number(x.toPrecision(6)) : null);
 
-// Per workload × variant with precision targets (recorded in each run's assessment.checks), the
+// Per workload × series (variant; on a mutations axis, the variant across its mutations) with precision targets (recorded in each run's assessment.checks), the
 // stop rule replayed over every block measured: each target's estimate, anytime-valid interval,
 // achieved width, verdict and why it stopped. Records are one per run (last attempts).
 export function computePrecisionRows(records: readonly RunRecord[]): PrecisionRow[] {
   const series = new Map<string, { spec: PrecisionSpec; records: RunRecord[] }>();
   for (const r of records) {
     const spec = r.result.assessment?.checks.precision;
-    const key = `${r.result.run.workload}\0${r.result.run.variant}`;
+    const key = `${r.result.run.workload}\0${precisionSeriesLabel(r.result.run.variant)}`;
     const entry = series.get(key);
     if (entry) entry.records.push(r);
     else if (spec) series.set(key, { spec, records: [r] });
   }
   // Runs recorded before the first one that carries the spec (e.g. a failed run without assessment) still count.
   for (const r of records) {
-    const entry = series.get(`${r.result.run.workload}\0${r.result.run.variant}`);
+    const entry = series.get(`${r.result.run.workload}\0${precisionSeriesLabel(r.result.run.variant)}`);
     if (entry && !entry.records.includes(r)) entry.records.push(r);
   }
   const rows: PrecisionRow[] = [];
   for (const { spec, records: rs } of series.values()) {
-    const { workload, variant } = rs[0]!.result.run;
+    const { workload } = rs[0]!.result.run;
+    const variant = precisionSeriesLabel(rs[0]!.result.run.variant);
     const blocks = blocksFromResults(rs.map((r) => r.result));
     const replay = replayPrecision(spec, blocks, { untilStop: false });
     for (const s of replay.results) {
@@ -60,6 +64,7 @@ export function computePrecisionRows(records: readonly RunRecord[]): PrecisionRo
         workload,
         variant,
         mode: s.mode,
+        mutation: s.mutation,
         metric: s.metric,
         of: s.of,
         target: s.target,
@@ -79,5 +84,14 @@ export function computePrecisionRows(records: readonly RunRecord[]): PrecisionRo
       });
     }
   }
-  return rows.sort((a, b) => a.workload.localeCompare(b.workload) || a.variant.localeCompare(b.variant) || a.metric.localeCompare(b.metric) || a.mode.localeCompare(b.mode));
+  return rows.sort((a, b) => a.workload.localeCompare(b.workload) || a.variant.localeCompare(b.variant) || a.metric.localeCompare(b.metric) || a.mode.localeCompare(b.mode) || (a.mutation ?? '').localeCompare(b.mutation ?? ''));
 }
+
+/** "perf", or "baseline under kv-slow-get" on a mutations axis: the arm a row measures. */
+export const precisionArm = (r: Pick<PrecisionRow, 'mode' | 'mutation'>): string => (r.mutation === null ? r.mode : `${r.mode} under ${r.mutation}`);
+
+/** "overhead of server_cpu_us_per_req", "change of p99_us vs base", or the metric (of: value). */
+export const precisionMetric = (r: Pick<PrecisionRow, 'of' | 'metric'>): string => (r.of === 'overhead' ? `overhead of ${r.metric}` : r.of === 'change' ? `change of ${r.metric} vs base` : r.metric);
+
+/** Whether the row's estimate and interval are percent changes (overhead, change) rather than values. */
+export const precisionIsPercent = (r: Pick<PrecisionRow, 'of'>): boolean => r.of !== 'value';

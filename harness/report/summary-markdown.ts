@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { SuiteReport } from './reporter.ts';
 import type { GroupSummary } from './summary.ts';
 import { precisionInterval, precisionUnit } from './html/precision-table.ts';
+import { precisionArm, precisionIsPercent, precisionMetric } from './precision-rows.ts';
 
 const fmt = (x: number | null | undefined, digits = 3): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : Number(x.toPrecision(digits)).toLocaleString('en-US'));
 const esc = (s: string): string => s.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/\n/g, ' ');
@@ -43,8 +44,8 @@ export function renderSummaryMarkdown(report: SuiteReport, opts: { omittedAnnota
     if (precision.length) {
       out.push('Precision (measured until every target was met or decided; anytime-valid intervals, docs/precision.md):', '', '| mode | variant | metric | estimate [interval] | half-width achieved / target | blocks | verdict | stopped by |', '|---|---|---|---|---|---|---|---|');
       for (const r of precision) {
-        const estimate = r.of === 'overhead' ? `${fmt(r.estimate)} %` : fmt(r.estimate);
-        out.push(`| ${esc(r.mode)} | ${esc(r.variant)} | ${r.of === 'overhead' ? 'overhead of ' : ''}${esc(r.metric)} | ${estimate} ${precisionInterval(r)} | ±${r.achieved_half_width === null ? '∞' : fmt(r.achieved_half_width)} / ±${fmt(r.target)} ${precisionUnit(r)} | ${r.blocks} | ${esc(r.verdict_text ?? '–')} | ${r.stop_reason} |`);
+        const estimate = precisionIsPercent(r) ? `${fmt(r.estimate)} %` : fmt(r.estimate);
+        out.push(`| ${esc(precisionArm(r))} | ${esc(r.variant)} | ${esc(precisionMetric(r))} | ${estimate} ${precisionInterval(r)} | ±${r.achieved_half_width === null ? '∞' : fmt(r.achieved_half_width)} / ±${fmt(r.target)} ${precisionUnit(r)} | ${r.blocks} | ${esc(r.verdict_text ?? '–')} | ${r.stop_reason} |`);
       }
       out.push('');
     }

@@ -4,7 +4,7 @@ import { SEND_LAG_TAIL_SHARE, sendLagSetTail } from '../results/key-metrics.ts';
 import { unmeasurable } from '../results/latency-floor.ts';
 import { LOAD_METRICS } from '../results/validity.ts';
 import { computeRecovery, type RecoveryRow } from './recovery.ts';
-import { computePrecisionRows, type PrecisionRow } from './precision-rows.ts';
+import { computePrecisionRows, precisionArm, precisionIsPercent, precisionMetric, type PrecisionRow } from './precision-rows.ts';
 
 export const SUMMARY_SCHEMA = 'harness.summary/v1';
 
@@ -178,8 +178,8 @@ export function summarizeRuns(records: readonly RunRecord[], meta: { suite: stri
   const recovery = computeRecovery(records, { confidence });
   const precision = computePrecisionRows(records);
   for (const r of precision.filter((x) => x.status === 'pending')) {
-    const what = `${r.workload}/${r.mode}/${r.variant} ${r.of === 'overhead' ? 'overhead of ' : ''}${r.metric}`;
-    const width = r.achieved_half_width === null ? 'unbounded' : `±${r.achieved_half_width} ${r.of === 'overhead' ? 'pp' : '%'}`;
+    const what = `${r.workload}/${precisionArm(r)}/${r.variant} ${precisionMetric(r)}`;
+    const width = r.achieved_half_width === null ? 'unbounded' : `±${r.achieved_half_width} ${precisionIsPercent(r) ? 'pp' : '%'}`;
     suiteWarnings.push(`precision: ${what} ended ${width} against a target of ±${r.target} after ${r.blocks} blocks (${r.stop_reason}${r.margin !== null ? `; ${r.verdict_text ?? 'inconclusive'}` : ''}): raise max_repetitions or time_budget_s, or accept the wider interval`);
   }
   const count = (s: string): number => records.filter((r) => r.result.status === s).length;

@@ -1,14 +1,23 @@
 import { resolvePrecision, type PrecisionSpec } from '../config/schema/precision.ts';
-import { PrecisionController, type BlockMetrics, type PrecisionDecision, type PrecisionResult } from '../stats/precision-controller.ts';
+import { splitMutationVariant } from '../plan/mutation-label.ts';
+import { armKey, PrecisionController, type BlockMetrics, type PrecisionDecision, type PrecisionResult } from '../stats/precision-controller.ts';
 import type { RunResult } from './run-result-schema.ts';
 
 /** What the replay reads of a run result. */
-export type PrecisionRunResult = Pick<RunResult, 'status' | 'key_metrics' | 'duration_ms'> & { run: Pick<RunResult['run'], 'mode' | 'repetition'> };
+export type PrecisionRunResult = Pick<RunResult, 'status' | 'key_metrics' | 'duration_ms'> & { run: Pick<RunResult['run'], 'mode' | 'repetition' | 'variant'> };
 
-// The repetition blocks of one workload × variant, in repetition order: every passed run's key
-// metrics under its mode (a failed or invalid run's mode is absent, so its block is missing for that
-// mode), and the wall-clock seconds all the block's runs took, failed ones included. The caller
-// passes one result per run (the last attempt of a run measured again).
+/**
+ * The precision series a variant belongs to: its label, or — on a mutations axis — the label without
+ * the mutation, so the base and the patched trees of one repetition form one block (of: change
+ * compares them within it).
+ */
+export const precisionSeriesLabel = (variant: string): string => splitMutationVariant(variant)?.rest ?? variant;
+
+// The repetition blocks of one workload × series (precisionSeriesLabel), in repetition order: every
+// passed run's key metrics under its arm — its mode, and its mutation on a mutations axis — (a failed
+// or invalid run's arm is absent, so its block is missing for that arm), and the wall-clock seconds
+// all the block's runs took, failed ones included. The caller passes one result per run (the last
+// attempt of a run measured again).
 export function blocksFromResults(results: readonly PrecisionRunResult[]): BlockMetrics[] {
   const byRep = new Map<number, BlockMetrics>();
   for (const r of results) {
@@ -16,7 +25,7 @@ export function blocksFromResults(results: readonly PrecisionRunResult[]): Block
     let block = byRep.get(rep);
     if (!block) byRep.set(rep, (block = { repetition: rep, seconds: 0, modes: Object.create(null) as Record<string, Record<string, number>> }));
     block.seconds += Math.max(0, r.duration_ms) / 1000;
-    if (r.status === 'passed') block.modes[r.run.mode] = r.key_metrics;
+    if (r.status === 'passed') block.modes[armKey(r.run.mode, splitMutationVariant(r.run.variant)?.mutation ?? null)] = r.key_metrics;
   }
   return [...byRep.values()].sort((a, b) => a.repetition - b.repetition);
 }

@@ -16,17 +16,35 @@ export interface PrecisionSettings {
   timeBudgetSeconds?: number;
   /** The mode overheads are measured against. @default 'baseline' */
   baselineMode?: string;
+  /** The mutation changes are measured against (of: change). @default 'base' */
+  baseMutation?: string;
   /** Which way metrics are better, over the table in direction.ts. */
   directions?: Record<string, Direction>;
 }
 
-/** One repetition block as read back: every mode's key metrics (a failed run's mode is absent). */
+/** One repetition block as read back: every arm's key metrics (a failed run's arm is absent). */
 export interface BlockMetrics {
   repetition: number;
   /** Wall-clock seconds the block took, all its modes. */
   seconds: number;
+  /** Keyed by armKey(mode, mutation): the mode alone, or mode and mutation when the block spans a mutation axis. */
   modes: Record<string, Record<string, number>>;
 }
+
+/** One arm of a block: a mode, under a mutation when the block spans the mutations axis. */
+export interface Arm {
+  mode: string;
+  mutation: string | null;
+}
+
+// Mode and mutation names are plain identifiers (no NUL), so the key splits back unambiguously.
+export const armKey = (mode: string, mutation: string | null): string => (mutation === null ? mode : `${mode}\u0000${mutation}`);
+export function parseArm(key: string): Arm {
+  const at = key.indexOf('\u0000');
+  return at < 0 ? { mode: key, mutation: null } : { mode: key.slice(0, at), mutation: key.slice(at + 1) };
+}
+/** "perf" or "baseline under kv-slow-get": how messages name an arm. */
+export const armLabel = (a: Arm): string => (a.mutation === null ? a.mode : `${a.mode} under ${a.mutation}`);
 
 /** Why measuring stopped (suite-wide), or why one metric's result is final. */
 export type StopReason = 'target-met' | 'verdict-decided' | 'max-repetitions' | 'time-budget';
@@ -64,6 +82,7 @@ export class PrecisionController {
   private readonly confidence: number;
   private readonly minRepetitions: number;
   private readonly baseline: string;
+  private readonly baseMutation: string;
 
   constructor(private readonly settings: PrecisionSettings) {
     const { targets, confidence = 0.95, minRepetitions = 3, maxRepetitions, timeBudgetSeconds } = settings;
@@ -82,6 +101,7 @@ export class PrecisionController {
     this.confidence = confidence;
     this.minRepetitions = minRepetitions;
     this.baseline = settings.baselineMode ?? 'baseline';
+    this.baseMutation = settings.baseMutation ?? 'base';
   }
 
   /** Feed the next completed block (repetitions strictly increasing). */
@@ -92,32 +112,40 @@ export class PrecisionController {
     }
     if (!(block.seconds >= 0)) throw new PrecisionSettingsError(`addBlock: repetition ${block.repetition} has duration ${block.seconds} s`);
     this.blocks.push(block);
-    const base = Object.hasOwn(block.modes, this.baseline) ? block.modes[this.baseline] : undefined;
     for (const target of this.settings.targets) {
       const direction = metricDirection(target.metric, this.settings.directions);
-      for (const mode of Object.keys(block.modes)) {
-        if (target.of === 'overhead' && mode === this.baseline) continue;
-        const value = valueOf(block.modes[mode], target.metric);
-        let log: number | null = null;
-        if (target.of === 'value') log = value === null ? null : Math.log(value);
+      for (const key of Object.keys(block.modes)) {
+        const arm = parseArm(key);
+        // The arm a ratio is taken against: the same mutation's baseline (overhead), the base tree's same mode (change).
+        let against: string | null = null;
+        if (target.of === 'overhead') {
+          if (arm.mode === this.baseline) continue;
+          against = armKey(this.baseline, arm.mutation);
+        } else if (target.of === 'change') {
+          if (arm.mutation === null || arm.mutation === this.baseMutation) continue;
+          against = armKey(arm.mode, this.baseMutation);
+        }
+        const value = valueOf(block.modes[key], target.metric);
+        let log: number | null;
+        if (against === null) log = value === null ? null : Math.log(value);
         else {
-          const b = valueOf(base, target.metric);
+          const b = valueOf(Object.hasOwn(block.modes, against) ? block.modes[against] : undefined, target.metric);
           log = value === null || b === null ? null : Math.log(costRatio({ baseline: b, mode: value }, direction));
         }
-        this.seriesFor(target, mode).add(block.repetition, log);
+        this.seriesFor(target, arm).add(block.repetition, log);
       }
     }
-    // A mode absent from this block (its run failed) still counts the block as missing.
+    // An arm absent from this block (its run failed) still counts the block as missing.
     for (const s of this.series.values()) {
-      if (!Object.hasOwn(block.modes, s.mode)) s.add(block.repetition, null);
+      if (!Object.hasOwn(block.modes, armKey(s.mode, s.mutation))) s.add(block.repetition, null);
     }
   }
 
-  private seriesFor(target: PrecisionTarget, mode: string): PrecisionSeries {
-    const key = `${this.settings.targets.indexOf(target)}\0${mode}`;
+  private seriesFor(target: PrecisionTarget, arm: Arm): PrecisionSeries {
+    const key = `${this.settings.targets.indexOf(target)}\0${armKey(arm.mode, arm.mutation)}`;
     let s = this.series.get(key);
     if (!s) {
-      s = new PrecisionSeries(target, mode, this.confidence);
+      s = new PrecisionSeries(target, arm.mode, arm.mutation, this.confidence);
       // Blocks before this mode first appeared are missing for it.
       for (const b of this.blocks.slice(0, -1)) s.add(b.repetition, null);
       this.series.set(key, s);
@@ -145,7 +173,7 @@ export class PrecisionController {
     if (timeBudgetSeconds !== undefined && n >= this.minRepetitions && elapsed + elapsed / n > timeBudgetSeconds) {
       return stop('time-budget', `time budget ${timeBudgetSeconds} s: ${elapsed.toFixed(0)} s spent, the next block (~${(elapsed / n).toFixed(0)} s) would overrun it`);
     }
-    const open = n < this.minRepetitions ? `min_repetitions is ${this.minRepetitions}` : `${pending.length} target(s) open: ${pending.map((s) => `${s.mode} ${s.of === 'overhead' ? 'overhead ' : ''}${s.metric} ±${fmtWidth(s.achievedHalfWidth)} > ±${s.target}`).join(', ')}`;
+    const open = n < this.minRepetitions ? `min_repetitions is ${this.minRepetitions}` : `${pending.length} target(s) open: ${pending.map((s) => `${armLabel(s)} ${s.of === 'value' ? '' : `${s.of} `}${s.metric} ±${fmtWidth(s.achievedHalfWidth)} > ±${s.target}`).join(', ')}`;
     return { action: 'run-next-block', blocks: n, reason: open };
   }
 

@@ -2,8 +2,12 @@ import { RobustConfidenceSequence, DEFAULT_CLIP } from './confidence-sequence.ts
 import { decideChange, decideOverhead, halfWidth, percentInterval, type ChangeVerdict, type OverheadVerdict, type PercentInterval } from './margin-verdict.ts';
 import { findOutliers } from './outliers.ts';
 
-/** What a precision target measures: a mode's overhead against baseline, or a mode's value itself. */
-export type TargetOf = 'overhead' | 'value';
+/** What a precision target measures: a mode's overhead against baseline, a mutation's change against
+ * the unpatched base (same mode, same block), or a mode's value itself. */
+export type TargetOf = 'overhead' | 'change' | 'value';
+
+/** Whether a target's series is a percent change (overhead, change) rather than a value. */
+export const isRelative = (of: TargetOf): boolean => of !== 'value';
 
 /** One precision target (descriptor `precision.targets[]`, resolved). */
 export interface PrecisionTarget {
@@ -11,10 +15,11 @@ export interface PrecisionTarget {
   of: TargetOf;
   /** Wanted half-width: percentage points of overhead (of: overhead) or percent of the value (of: value). */
   halfWidth: number;
-  /** Practical margin in percent (of: overhead only): see `question`. */
+  /** Practical margin in percent (of: overhead or change): see `question`. */
   margin?: number;
   /** 'cost': "costs at most / more than margin %" (an observer against baseline); 'change': "no change
-   * within ±margin %", "regressed", "improved" (a candidate against a base). @default 'cost' */
+   * within ±margin %", "regressed", "improved" (a candidate against a base). @default 'change' for
+   * of: change, else 'cost' */
   question?: 'cost' | 'change';
   /** Clip bound of the robust sequence, log units. @default DEFAULT_CLIP */
   clip?: number;
@@ -28,13 +33,15 @@ export interface SeriesState {
   metric: string;
   of: TargetOf;
   mode: string;
+  /** The mutation (git patch) this series measures, when its block spans a mutation axis; null otherwise. */
+  mutation: string | null;
   target: number;
   blocks: number;
-  /** Overhead: percent (+ = costs); value: the metric's robust location, in its units. NaN before data. */
+  /** Overhead, change: percent (+ = costs / worse); value: the metric's robust location, in its units. NaN before data. */
   estimate: number;
-  /** Overhead: percent interval; value: interval in the metric's units. ±Infinity: not bounded yet. */
+  /** Overhead, change: percent interval; value: interval in the metric's units. ±Infinity: not bounded yet. */
   interval: PercentInterval;
-  /** Overhead: percentage points; value: percent of the estimate. Infinity: not bounded yet. */
+  /** Overhead, change: percentage points; value: percent of the estimate. Infinity: not bounded yet. */
   achievedHalfWidth: number;
   margin: number | null;
   verdict: OverheadVerdict | ChangeVerdict | null;
@@ -48,7 +55,7 @@ export interface SeriesState {
   clippedRepetitions: number[];
 }
 
-// One (target, mode) stream: log ratios (overhead) or log values (value) fed to a robust sequence.
+// One (target, arm) stream: log ratios (overhead, change) or log values (value) fed to a robust sequence.
 export class PrecisionSeries {
   private readonly sequence: RobustConfidenceSequence;
   private readonly repetitions: number[] = [];
@@ -58,6 +65,7 @@ export class PrecisionSeries {
   constructor(
     readonly target: PrecisionTarget,
     readonly mode: string,
+    readonly mutation: string | null,
     confidence: number,
   ) {
     this.sequence = new RobustConfidenceSequence({ confidence, clip: target.clip ?? DEFAULT_CLIP });
@@ -78,13 +86,13 @@ export class PrecisionSeries {
   status(): Omit<SeriesState, 'missingRepetitions' | 'outlierRepetitions' | 'clippedRepetitions'> {
     const { target } = this;
     const log = this.sequence.interval();
-    const overhead = target.of === 'overhead';
+    const overhead = isRelative(target.of);
     const interval = overhead ? percentInterval(log) : { low: Math.exp(log.low), high: Math.exp(log.high) };
     const estimate = overhead ? Math.expm1(log.estimate) * 100 : Math.exp(log.estimate);
     const width = overhead ? halfWidth(interval) : (halfWidth(interval) / estimate) * 100;
     const achievedHalfWidth = Number.isNaN(width) ? Infinity : width;
     const margin = overhead && target.margin !== undefined ? target.margin : null;
-    const decide = target.question === 'change' ? decideChange : decideOverhead;
+    const decide = (target.question ?? (target.of === 'change' ? 'change' : 'cost')) === 'change' ? decideChange : decideOverhead;
     const decided = margin === null || log.n === 0 ? null : decide(interval, margin);
     const met = achievedHalfWidth <= target.halfWidth;
     const status: SeriesStatus = met ? 'met' : decided && decided.verdict !== 'inconclusive' ? 'decided' : 'pending';
@@ -92,6 +100,7 @@ export class PrecisionSeries {
       metric: target.metric,
       of: target.of,
       mode: this.mode,
+      mutation: this.mutation,
       target: target.halfWidth,
       blocks: log.n,
       estimate,

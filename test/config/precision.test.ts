@@ -108,7 +108,7 @@ ${entry(`    precision:
       expect.arrayContaining([
         expect.objectContaining({ line: 6, keyPath: 'workloads[0].precision.min_repetitions', message: 'min_repetitions (50) exceeds max_repetitions (20)' }),
         expect.objectContaining({ line: 11, keyPath: 'workloads[0].precision.targets[1].metric', message: 'overhead of server_cpu_us_per_req is already targets[0]' }),
-        expect.objectContaining({ line: 16, keyPath: 'workloads[0].precision.targets[2].margin', message: 'margin applies to of: overhead targets only' }),
+        expect.objectContaining({ line: 16, keyPath: 'workloads[0].precision.targets[2].margin', message: 'margin applies to of: overhead and of: change targets only' }),
       ]),
     );
   });

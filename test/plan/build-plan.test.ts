@@ -218,4 +218,11 @@ describe('precision targets', () => {
     const noBase = entry(`    modes: [perf]\n    precision:\n      max_repetitions: 6\n      targets:\n        - { metric: server_cpu_us_per_req, half_width: 2 }\n`);
     expect(issuesOf(noBase)).toMatch(/s\.yaml:\d+:\d+ workloads\[0\]\.precision\.targets: overhead targets \(server_cpu_us_per_req\) measure each mode against the same block's baseline, but workload w has no baseline mode/);
   });
+
+  it('refuses change targets on a workload without mutations, at their line, with what to do', () => {
+    const noMutations = entry(`    modes: [baseline]\n    precision:\n      max_repetitions: 6\n      targets:\n        - { metric: server_cpu_us_per_req, of: change, half_width: 2, margin: 5 }\n`);
+    const message = issuesOf(noMutations);
+    expect(message).toMatch(/s\.yaml:\d+:\d+ workloads\[0\]\.precision\.targets: change targets \(server_cpu_us_per_req\) measure each mutation against the unpatched base in the same block, but workload w has no mutations/);
+    expect(message).toContain('list the change under the workload\'s mutations: (docs/running.md, "Testing a change") with mutation_base: true');
+  });
 });

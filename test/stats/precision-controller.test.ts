@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PrecisionController, PrecisionSettingsError, type BlockMetrics } from '../../harness/stats/precision-controller.ts';
+import { armKey, PrecisionController, PrecisionSettingsError, type BlockMetrics } from '../../harness/stats/precision-controller.ts';
 import { MEASURED_NOISE, runNoise } from '../../harness/stats/precision-simulation.ts';
 
 const METRIC = 'server_cpu_us_per_req';
@@ -122,5 +122,82 @@ describe('PrecisionController', () => {
     const c = new PrecisionController({ targets: [{ metric: METRIC, of: 'overhead', halfWidth: 1 }], maxRepetitions: 5 });
     c.addBlock(blocks(0, 1, 1)[0]!);
     expect(() => c.addBlock(blocks(0, 1, 1)[0]!)).toThrow(/repetition 1 after 1: blocks must come in repetition order/);
+  });
+
+  describe('of: change (a mutation against the unpatched base, same mode, same block)', () => {
+    // Blocks of a mutations axis: base and two patched trees in mode baseline, one costing `percent`, one unchanged.
+    function mutationBlocks(percent: number, seed: number, count: number): BlockMetrics[] {
+      const draw = runNoise(seed, MEASURED_NOISE);
+      return Array.from({ length: count }, (_, i) => ({
+        repetition: i,
+        seconds: 5,
+        modes: {
+          [armKey('baseline', 'base')]: { [METRIC]: 50 * Math.exp(draw()) },
+          [armKey('baseline', 'slow')]: { [METRIC]: 50 * (1 + percent / 100) * Math.exp(draw()) },
+          [armKey('baseline', 'same')]: { [METRIC]: 50 * Math.exp(draw()) },
+        },
+      }));
+    }
+
+    it('says "regressed" for the costly patch and "no change within ±5 %" for the identical one, each with its own series', () => {
+      const c = new PrecisionController({ targets: [{ metric: METRIC, of: 'change', halfWidth: 0.5, margin: 5 }], maxRepetitions: 400 });
+      const { decision, used } = runUntilStop(c, mutationBlocks(30, 11, 400));
+      expect(decision.reason).toBe('verdict-decided');
+      const rows = c.results();
+      // No series for the base itself: it is what the others are measured against.
+      expect(rows.map((r) => `${r.mode}/${r.mutation}`).sort()).toEqual(['baseline/same', 'baseline/slow']);
+      const slow = rows.find((r) => r.mutation === 'slow')!;
+      const same = rows.find((r) => r.mutation === 'same')!;
+      expect(slow).toMatchObject({ of: 'change', verdict: 'regressed', status: 'decided', stopReason: 'verdict-decided' });
+      expect(slow.verdictText).toMatch(/^regressed by more than 5 % \(interval \[\+\d+\.\d %, \+\d+\.\d %\]\)$/);
+      expect(slow.interval.low).toBeLessThan(30);
+      expect(slow.interval.high).toBeGreaterThan(30);
+      expect(same).toMatchObject({ verdict: 'no-change', status: 'decided', blocks: used });
+      expect(same.interval.low).toBeGreaterThanOrEqual(-5);
+      expect(same.interval.high).toBeLessThanOrEqual(5);
+    });
+
+    it('names the open change series by mode and mutation while it keeps measuring', () => {
+      const c = new PrecisionController({ targets: [{ metric: METRIC, of: 'change', halfWidth: 0.01, margin: 5 }], maxRepetitions: 50 });
+      const bs = mutationBlocks(5, 12, 3);
+      bs.forEach((b) => c.addBlock(b));
+      expect(c.decide().reason).toMatch(/^2 target\(s\) open: baseline under slow change server_cpu_us_per_req ±\S+ > ±0\.01, baseline under same change server_cpu_us_per_req ±\S+ > ±0\.01$/);
+    });
+
+    it('counts a block whose base run failed as missing for every patched arm, and overhead stays within each tree', () => {
+      const c = new PrecisionController({
+        targets: [
+          { metric: METRIC, of: 'change', halfWidth: 1, margin: 5 },
+          { metric: METRIC, of: 'overhead', halfWidth: 1 },
+        ],
+        maxRepetitions: 10,
+      });
+      const block = (rep: number, withBase: boolean): BlockMetrics => ({
+        repetition: rep,
+        seconds: 1,
+        modes: {
+          ...(withBase ? { [armKey('baseline', 'base')]: { [METRIC]: 100 } } : {}),
+          [armKey('perf', 'base')]: { [METRIC]: 110 },
+          [armKey('baseline', 'p')]: { [METRIC]: 200 },
+          [armKey('perf', 'p')]: { [METRIC]: 240 },
+        },
+      });
+      c.addBlock(block(0, true));
+      c.addBlock(block(1, false));
+      const rows = c.results();
+      const find = (of: string, mode: string, mutation: string) => rows.find((r) => r.of === of && r.mode === mode && r.mutation === mutation)!;
+      expect(find('change', 'baseline', 'p').missingRepetitions).toEqual([1]);
+      expect(find('change', 'perf', 'p').missingRepetitions).toEqual([]);
+      // The estimator is monotone in the log ratios (the robust sequence shrinks them a little at 2
+      // blocks): perf under p costs 240/200 (+20 %) against its own tree's baseline — against the
+      // base's baseline it would read +140 %, more than its change against the base's perf (240/110).
+      const change = find('change', 'perf', 'p').estimate;
+      const overheadP = find('overhead', 'perf', 'p').estimate;
+      const overheadBase = find('overhead', 'perf', 'base').estimate;
+      expect(overheadP).toBeLessThan(change);
+      expect(overheadP).toBeGreaterThan(overheadBase);
+      expect(overheadBase).toBeGreaterThan(0);
+      expect(find('overhead', 'perf', 'base').missingRepetitions).toEqual([1]);
+    });
   });
 });

@@ -8,20 +8,20 @@ export const PrecisionTargetSchema = z
   .strictObject({
     metric: z.string().min(1).describe('Key metric, e.g. server_cpu_us_per_req, p99_us, throughput_rps.'),
     of: z
-      .enum(['overhead', 'value'])
+      .enum(['overhead', 'change', 'value'])
       .default('overhead')
-      .describe("'overhead': each mode's cost against the same block's baseline; 'value': each mode's own value."),
+      .describe("'overhead': each mode's cost against the same block's baseline; 'change': each mutation (git patch) against the unpatched base, same mode and block; 'value': each mode's own value."),
     half_width: z
       .number()
       .positive('half_width must be > 0')
       .max(1000)
-      .describe('Wanted half-width of the interval: percentage points of overhead (of: overhead) or percent of the value (of: value).'),
+      .describe('Wanted half-width of the interval: percentage points of overhead or change (of: overhead, change) or percent of the value (of: value).'),
     margin: z
       .number()
       .min(0, 'margin is a percentage ≥ 0')
       .max(1000)
       .optional()
-      .describe('Practical margin, percent (of: overhead): verdict "costs at most X %", "costs more than X %" or "inconclusive within the budget"; a decided verdict also ends measuring.'),
+      .describe('Practical margin, percent. of: overhead: verdict "costs at most X %", "costs more than X %"; of: change: "no change within ±X %", "regressed", "improved"; otherwise "inconclusive within the budget". A decided verdict also ends measuring.'),
     clip: z
       .number()
       .positive('clip must be > 0')
@@ -29,7 +29,7 @@ export const PrecisionTargetSchema = z
       .optional()
       .describe(`Clip bound of the robust sequence on log ratios (log units, chosen before measuring). @default ${DEFAULT_CLIP}`),
   })
-  .refine((t) => t.margin === undefined || t.of === 'overhead', { message: 'margin applies to of: overhead targets only', path: ['margin'] });
+  .refine((t) => t.margin === undefined || t.of !== 'value', { message: 'margin applies to of: overhead and of: change targets only', path: ['margin'] });
 
 // Precision on demand (suite or workload entry; the entry's own wins): blocks are added until every
 // target is met or decided, the time budget is spent, or max_repetitions is reached.
