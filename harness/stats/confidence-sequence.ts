@@ -58,15 +58,17 @@ type Decreasing = (m: number) => Point;
 
 // Zero of a nonincreasing f on [lo, hi] with f(lo) ≥ 0 > f(hi): Newton steps kept inside the
 // bracket, bisection when a step leaves it (f is piecewise smooth: Newton converges in a few steps).
+// The point whose |f| is within tolerance is the answer: moving on from it (a Newton step that lands
+// on the bracket's end falls back to the midpoint) would return a point up to half the bracket away.
 function findZero(f: Decreasing, lo: number, hi: number, start = (lo + hi) / 2): number {
   let m = start > lo && start < hi ? start : (lo + hi) / 2;
   for (let k = 0; k < 200 && hi - lo > TOLERANCE; k++) {
     const { value, slope } = f(m);
+    if (Math.abs(value) < VALUE_TOLERANCE) return m;
     if (value >= 0) lo = m;
     else hi = m;
     const step = slope < 0 ? m - value / slope : Number.NaN;
     m = step > lo && step < hi ? step : (lo + hi) / 2;
-    if (Math.abs(value) < VALUE_TOLERANCE) break;
   }
   return m;
 }

@@ -32,6 +32,25 @@ describe('RobustConfidenceSequence', () => {
     expect(cs.estimate()).toBeCloseTo(theta, 1);
   });
 
+  it('the estimate is the Huber location at every block: a zero of Σ clip(x − m, −c, c), one value is its own estimate', () => {
+    const one = new RobustConfidenceSequence();
+    one.push(0.0513);
+    // A solver that moved on from an exact zero returned the bracket's midpoint here: 0.0513 + c/2.
+    expect(one.estimate()).toBe(0.0513);
+    const draw = runNoise(7, MEASURED_NOISE);
+    const xs = Array.from({ length: 60 }, () => 0.02 + draw() - draw());
+    const cs = new RobustConfidenceSequence();
+    const c = DEFAULT_CLIP;
+    xs.forEach((x, i) => {
+      cs.push(x);
+      // As the precision controller does: the estimate after every block (warm-started from the last).
+      const m = cs.estimate();
+      const score = xs.slice(0, i + 1).reduce((sum, v) => sum + Math.max(-c, Math.min(c, v - m)), 0);
+      expect(Math.abs(score), `block ${i}: estimate ${m}`).toBeLessThan(1e-6);
+    });
+    expect(cs.estimate()).toBeCloseTo(0.02, 2);
+  });
+
   it('caps an outlier block: the Huber estimate barely moves where the mean jumps, and the block is listed as clipped', () => {
     const xs = [0.01, 0.012, 0.008, 0.011, 0.009, 0.3, 0.01, 0.0105, 0.0095];
     const cs = new RobustConfidenceSequence();
