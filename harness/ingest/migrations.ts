@@ -56,6 +56,11 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'attempts: a run measured again after a disturbance keeps every attempt; selections take the last',
     steps: () => [{ addColumn: { table: 'runs', column: 'attempt', type: 'UInt32 DEFAULT 1' } }],
   },
+  {
+    version: 4,
+    name: 'precision targets: the run\'s precision settings, so an analysis can replay the stop rule',
+    steps: () => [{ addColumn: { table: 'runs', column: 'precision', type: "String DEFAULT ''" } }],
+  },
 ];
 
 /** The newest schema version this harness writes. */

@@ -47,6 +47,8 @@ export function rowsForRun(record: RunRecord): RunRows {
     variant: r.run.variant,
     repetition: r.run.repetition,
     attempt: r.run.attempt ?? 1,
+    // The run's `precision:` settings as JSON ('' without), as its assessment recorded them.
+    precision: r.assessment?.checks.precision ? JSON.stringify(r.assessment.checks.precision) : '',
     status: r.status,
     error: r.error?.message.split('\n')[0] ?? '',
     started_at: chTime(r.started_at),

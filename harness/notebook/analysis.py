@@ -47,7 +47,7 @@ def selected_runs_sql(run_id):
 def load_clickhouse(run_id):
     sel = f'execution_id IN ({selected_runs_sql(run_id)})'
     return {
-        'runs': ch_query(f'SELECT execution_id, suite_execution_id, artifact_id, suite, workload, mode, variant, repetition, status, error, load_start, load_end FROM runs WHERE {sel}'),
+        'runs': ch_query(f'SELECT execution_id, suite_execution_id, artifact_id, suite, workload, mode, variant, repetition, status, error, load_start, load_end, duration_ms, precision FROM runs WHERE {sel}'),
         'metrics': ch_query(f'SELECT execution_id, metric, value FROM run_metrics WHERE {sel}'),
         'buckets': ch_query(f'SELECT execution_id, client, value, count FROM latency_buckets WHERE {sel} ORDER BY execution_id, client, value'),
         'histograms': ch_query(f'SELECT execution_id, client, total_count, max_value FROM latency_histograms WHERE {sel}'),
@@ -81,7 +81,13 @@ def artifact_runs(run_id):
                 r = json.load(f)
             found.append((name, r, r['run'].get('suite_execution_id') or r['run'].get('session_id') or ''))
     wanted = {sid for name, r, sid in found if sid and (sid == run_id or name == run_id)}
-    return [(name, r, sid) for name, r, sid in found if name == run_id or (sid and sid in wanted)]
+    # Of a run measured again after a disturbance, its last attempt (as ClickHouse's selection); an artifact ID named is kept.
+    last = {}
+    for name, r, sid in found:
+        k = (sid, r['run'].get('id'))
+        last[k] = max(last.get(k, 0), r['run'].get('attempt', 1))
+    return [(name, r, sid) for name, r, sid in found
+            if name == run_id or (sid and sid in wanted and r['run'].get('attempt', 1) == last[(sid, r['run'].get('id'))])]
 
 
 def load_artifacts(run_id):
@@ -90,7 +96,8 @@ def load_artifacts(run_id):
         run, phases, folder = r['run'], r['phases'], os.path.join(ARTIFACTS_DIR, name)
         out['runs'].append(dict(execution_id=name, suite_execution_id=sid, artifact_id=name, suite=run['suite'], workload=run['workload'], mode=run['mode'],
                                 variant=run['variant'], repetition=run['repetition'], status=r['status'], error=((r.get('error') or {}).get('message') or '').split('\n')[0],
-                                load_start=epoch(phases.get('load_start')), load_end=epoch(phases.get('load_end'))))
+                                load_start=epoch(phases.get('load_start')), load_end=epoch(phases.get('load_end')), duration_ms=r.get('duration_ms', 0),
+                                precision=json.dumps(((r.get('assessment') or {}).get('checks') or {}).get('precision')) if ((r.get('assessment') or {}).get('checks') or {}).get('precision') else ''))
         out['metrics'] += [dict(execution_id=name, metric=k, value=v) for k, v in r['key_metrics'].items()]
         ts = out['timeseries']
         for ep in (r.get('timeseries') or {}).get('endpoints', []):
@@ -154,14 +161,14 @@ def load_artifacts(run_id):
 
 def load(run_id):
     tables = load_clickhouse(run_id) if SOURCE == 'clickhouse' else load_artifacts(run_id)
-    columns = {'runs': ['execution_id', 'suite_execution_id', 'artifact_id', 'suite', 'workload', 'mode', 'variant', 'repetition', 'status', 'error', 'load_start', 'load_end'],
+    columns = {'runs': ['execution_id', 'suite_execution_id', 'artifact_id', 'suite', 'workload', 'mode', 'variant', 'repetition', 'status', 'error', 'load_start', 'load_end', 'duration_ms', 'precision'],
                'metrics': ['execution_id', 'metric', 'value'], 'buckets': ['execution_id', 'client', 'value', 'count'], 'histograms': ['execution_id', 'client', 'total_count', 'max_value'],
                'timeseries': ['execution_id', 'source', 'series', 'labels', 'ts', 'value'], 'truth_events': ['execution_id', 'source', 'kind', 'seq', 't_us', 'subject', 'outcome'],
                'truth_summaries': ['execution_id', 'source', 'name', 'value'], 'cdf_points': ['execution_id', 'client', 'value', 'fraction']}
     for t, cols in columns.items():
         df = tables.get(t)
         tables[t] = pd.DataFrame(columns=cols) if df is None or df.empty else df
-    for t, cols in [('runs', ['repetition', 'load_start', 'load_end']), ('metrics', ['value']), ('buckets', ['value', 'count']), ('histograms', ['total_count', 'max_value']),
+    for t, cols in [('runs', ['repetition', 'load_start', 'load_end', 'duration_ms']), ('metrics', ['value']), ('buckets', ['value', 'count']), ('histograms', ['total_count', 'max_value']),
                     ('timeseries', ['ts', 'value']), ('truth_events', ['seq', 't_us']), ('truth_summaries', ['value']), ('cdf_points', ['value', 'fraction'])]:
         for c in cols:
             tables[t][c] = pd.to_numeric(tables[t][c])
@@ -179,7 +186,7 @@ key = T['metrics'].pivot_table(index='execution_id', columns='metric', values='v
 runs_table = runs.merge(key, left_on='execution_id', right_index=True, how='left')
 print(f"ID {ID}: suite {', '.join(sorted(runs.suite.unique()))}; suite execution {', '.join(sorted(runs.suite_execution_id.unique()))}; "
       f"{len(runs)} runs ({(runs.status == 'passed').sum()} passed)")
-display(runs_table.drop(columns=['execution_id', 'suite_execution_id', 'load_start', 'load_end']))
+display(runs_table.drop(columns=['execution_id', 'suite_execution_id', 'load_start', 'load_end', 'precision']))
 
 # %% [markdown]
 # ## The harness's bootstrap
@@ -284,6 +291,227 @@ if not overhead.empty:
         ax.set_title(f'overhead on {metric} (%)')
     plt.tight_layout()
     plt.show()
+
+# %% [markdown]
+# ## Precision targets
+#
+# For suites with `precision:` targets (docs/precision.md), the stop rule replayed over every block
+# measured, as summary.json's `precision` rows: per target and arm (a mode; a mode under a patch on a
+# mutations axis), the robust (Huberized) betting confidence sequence on per-block log ratios —
+# overhead: the mode against the same block's baseline; change: the patch against the unpatched
+# base, same mode — or log values, with its estimate, anytime-valid interval, achieved half-width
+# against the target, blocks, margin verdict and why measuring stopped. The same arithmetic as
+# harness/stats/confidence-sequence.ts and precision-controller.ts.
+
+# %%
+CS_TOLERANCE, CS_VALUE_TOLERANCE, DEFAULT_CLIP = 1e-9, 1e-7, 0.03
+MUTATION_LABEL = re.compile(r'^mutation=([A-Za-z0-9_.-]+)(?:,(.*))?$')
+
+
+def metric_direction(metric):
+    return next((d for pattern, d in DIRECTION_RULES if re.search(pattern, metric)), 'lower-is-better')
+
+
+def find_zero(f, lo, hi, start):
+    """Zero of a nonincreasing f on [lo, hi]: Newton steps kept inside the bracket, else bisection."""
+    m = start if lo < start < hi else (lo + hi) / 2
+    for _ in range(200):
+        if not hi - lo > CS_TOLERANCE:
+            break
+        value, slope = f(m)
+        if abs(value) < CS_VALUE_TOLERANCE:
+            return m
+        if value >= 0:
+            lo = m
+        else:
+            hi = m
+        step = m - value / slope if slope < 0 else math.nan
+        m = step if lo < step < hi else (lo + hi) / 2
+    return m
+
+
+class RobustConfidenceSequence:
+    """Huberized betting confidence sequence (Waudby-Smith & Ramdas 2024, hedged capital, predictable plug-in bets)."""
+
+    def __init__(self, confidence, clip=DEFAULT_CLIP, max_bet=0.75):
+        self.clip, self.max_bet = clip, max_bet
+        self.threshold = math.log(2 / (1 - confidence))
+        self.sum_squares = clip * clip
+        self.values, self.bets, self.log_up, self.log_down, self.sorted = [], [], [], [], []
+        self.low, self.high, self.last_estimate = -math.inf, math.inf, math.nan
+
+    def log_capital(self, m, sign, offset, scale):
+        c, value, slope = self.clip, 0.0, 0.0
+        at_high, at_low = (self.log_up, self.log_down) if sign == 1 else (self.log_down, self.log_up)
+        for i, v in enumerate(self.values):
+            r = v - m
+            if r >= c:
+                value += at_high[i]
+            elif r <= -c:
+                value += at_low[i]
+            else:
+                bet = sign * self.bets[i]
+                factor = 1 + bet * r
+                value += math.log(factor)
+                slope -= bet / factor
+        return offset + scale * value, scale * slope
+
+    def median(self):
+        s, k = self.sorted, len(self.sorted) >> 1
+        return s[k] if len(s) % 2 == 1 else (s[k - 1] + s[k]) / 2
+
+    def push(self, value):
+        i = len(self.values) + 1
+        bet = min(math.sqrt((2 * self.threshold) / ((self.sum_squares / i) * i * math.log(1 + i))), self.max_bet / self.clip)
+        self.bets.append(bet)
+        self.log_up.append(math.log1p(bet * self.clip))
+        self.log_down.append(math.log1p(-bet * self.clip))
+        self.values.append(value)
+        at = next((j for j, x in enumerate(self.sorted) if x > value), len(self.sorted))
+        self.sorted.insert(at, value)
+        r = value - self.median()
+        clipped = max(-self.clip, min(self.clip, r))
+        self.sum_squares += clipped * clipped
+        c, lo, hi = self.clip, self.sorted[0] - self.clip, self.sorted[-1] + self.clip
+        plus = lambda m: self.log_capital(m, 1, -self.threshold, 1)
+        minus = lambda m: self.log_capital(m, -1, self.threshold, -1)
+        start = max(lo, self.low)
+        if start < hi and plus(start)[0] >= 0:
+            self.low = find_zero(plus, start, hi, self.low)
+        end = min(hi, self.high)
+        if end > lo and minus(end)[0] < 0:
+            self.high = find_zero(minus, lo, end, self.high)
+
+    def estimate(self):
+        if not self.values:
+            return math.nan
+        c = self.clip
+
+        def score(m):
+            rs = [v - m for v in self.values]
+            return sum(c if r > c else -c if r < -c else r for r in rs), -sum(1 for r in rs if -c < r < c)
+        self.last_estimate = find_zero(score, self.sorted[0] - c, self.sorted[-1] + c, self.last_estimate)
+        return self.last_estimate
+
+
+def percent_text(x):
+    if not math.isfinite(x):
+        return '+inf' if x > 0 else '-inf'
+    return f"{'+' if x > 0 else ''}{x:.1f} %"
+
+
+def margin_verdict(low, high, margin, question):
+    at = f'interval [{percent_text(low)}, {percent_text(high)}]'
+    if question == 'change':
+        if low >= -margin and high <= margin:
+            return 'no-change', f'no change within ±{margin:g} % ({at})'
+        if low > margin:
+            return 'regressed', f'regressed by more than {margin:g} % ({at})'
+        if high < -margin:
+            return 'improved', f'improved by more than {margin:g} % ({at})'
+        return 'inconclusive', f'inconclusive: {at} reaches past ±{margin:g} %'
+    if high <= margin:
+        return 'costs-at-most', f'costs at most {margin:g} % ({at})'
+    if low > margin:
+        return 'costs-more', f'costs more than {margin:g} % ({at})'
+    return 'inconclusive', f'inconclusive: {at} contains {margin:g} %'
+
+
+def series_status(s, confidence):
+    t, cs = s['target'], s['cs']
+    relative = t['of'] != 'value'
+    est = cs.estimate()
+    if relative:
+        low, high, estimate = math.expm1(cs.low) * 100, math.expm1(cs.high) * 100, math.expm1(est) * 100
+        width = (high - low) / 2
+    else:
+        low, high, estimate = math.exp(cs.low), math.exp(cs.high), math.exp(est)
+        width = (high - low) / 2 / estimate * 100
+    achieved = math.inf if math.isnan(width) else width
+    margin = t.get('margin') if relative else None
+    verdict = margin_verdict(low, high, margin, 'change' if t['of'] == 'change' else 'cost') if margin is not None and cs.values else (None, None)
+    status = 'met' if achieved <= t['half_width'] else 'decided' if verdict[0] not in (None, 'inconclusive') else 'pending'
+    return dict(estimate=estimate, low=low, high=high, achieved_half_width=achieved, blocks=len(cs.values), margin=margin, verdict=verdict[0], verdict_text=verdict[1], status=status)
+
+
+def replay_precision(spec, blocks):
+    """Feed blocks in repetition order to the stop rule, deciding after each; every series' state after the last block."""
+    targets, confidence = spec['targets'], spec.get('confidence', 0.95)
+    min_reps, max_reps, budget = spec.get('min_repetitions', 3), spec['max_repetitions'], spec.get('time_budget_s')
+    series, seen, elapsed, stopped = {}, [], 0.0, None
+    for rep, seconds, arms in blocks:
+        seen.append(rep)
+        fed, elapsed = len(seen), elapsed + seconds
+        for ti, t in enumerate(targets):
+            direction = metric_direction(t['metric'])
+            for (mode, mutation), metrics in arms.items():
+                against = None
+                if t['of'] == 'overhead':
+                    if mode == 'baseline':
+                        continue
+                    against = ('baseline', mutation)
+                elif t['of'] == 'change':
+                    if mutation is None or mutation == 'base':
+                        continue
+                    against = (mode, 'base')
+                ok = lambda x: x is not None and math.isfinite(x) and x > 0
+                value = metrics.get(t['metric'])
+                if against is None:
+                    log = math.log(value) if ok(value) else None
+                else:
+                    b = arms.get(against, {}).get(t['metric'])
+                    log = math.log((b / value if direction == 'higher-is-better' else value / b)) if ok(value) and ok(b) else None
+                key = (ti, mode, mutation)
+                if key not in series:
+                    series[key] = dict(target=t, mode=mode, mutation=mutation, cs=RobustConfidenceSequence(confidence, t.get('clip', DEFAULT_CLIP)), missing=seen[:-1])
+                if log is None:
+                    series[key]['missing'].append(rep)
+                else:
+                    series[key]['cs'].push(log)
+        for key, s in series.items():
+            if (s['mode'], s['mutation']) not in arms:
+                s['missing'].append(rep)
+        states = [series_status(s, confidence) for s in series.values()]
+        pending = [x for x in states if x['status'] == 'pending']
+        # As the controller decides after every block; a later 'stop' replaces an earlier one's reason.
+        if fed >= min_reps and states and not pending:
+            stopped = 'target-met' if all(x['status'] == 'met' for x in states) else 'verdict-decided'
+        elif fed >= max_reps:
+            stopped = 'max-repetitions'
+        elif budget is not None and fed >= min_reps and elapsed + elapsed / fed > budget:
+            stopped = 'time-budget'
+    rows = []
+    for s in series.values():
+        x = series_status(s, confidence)
+        stop = x['status'] if x['status'] != 'pending' else stopped
+        rows.append(dict(mode=s['mode'], mutation=s['mutation'], metric=s['target']['metric'], of=s['target']['of'], target=s['target']['half_width'], **x,
+                         confidence=confidence, blocks_measured=len(seen),
+                         stop_reason={'met': 'target-met', 'decided': 'verdict-decided'}.get(stop, stop) if stopped is not None else 'open'))
+    return rows
+
+
+precision_rows = []
+for (workload, series_label), g in runs_table.assign(series_label=runs_table.variant.map(lambda v: (MUTATION_LABEL.match(v).group(2) or 'default') if MUTATION_LABEL.match(v) else v)).groupby(['workload', 'series_label']):
+    specs = g.precision.fillna('')
+    if not (specs != '').any():
+        continue
+    spec = json.loads(specs[specs != ''].iloc[0])
+    blocks = []
+    for rep, b in g.sort_values('repetition').groupby('repetition'):
+        arms = {}
+        for _, r in b[b.status == 'passed'].iterrows():
+            m = MUTATION_LABEL.match(r.variant)
+            arms[(r['mode'], m.group(1) if m else None)] = {k: v for k, v in r.items() if k in key.columns and pd.notna(v)}
+        blocks.append((int(rep), float(b.duration_ms.clip(lower=0).sum()) / 1000, arms))
+    for row in replay_precision(spec, blocks):
+        precision_rows.append(dict(workload=workload, variant=series_label, **row))
+precision = pd.DataFrame(precision_rows, columns=['workload', 'variant', 'mode', 'mutation', 'metric', 'of', 'target', 'achieved_half_width', 'estimate', 'low', 'high',
+                                                  'blocks', 'blocks_measured', 'margin', 'verdict', 'verdict_text', 'status', 'stop_reason', 'confidence'])
+if precision.empty:
+    print('No precision targets in this suite execution (docs/precision.md).')
+else:
+    display(precision)
+display({'application/json': {'precision': json.loads(precision.to_json(orient='records'))}}, raw=True)
 
 # %% [markdown]
 # ## Latency distributions

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PACKAGE_ROOT } from '../config/project-root.ts';
-import { metricDirection, OVERHEAD_METRICS } from '../stats/direction.ts';
+import { DIRECTION_RULES, metricDirection, OVERHEAD_METRICS } from '../stats/direction.ts';
 
 /** Where the notebook reads its data: ClickHouse over HTTP, or the artifact folders themselves. */
 export type NotebookSource = { kind: 'clickhouse'; url: string; database: string } | { kind: 'artifacts'; dir: string };
@@ -39,6 +39,7 @@ export function parameterLines(opts: NotebookOptions): string[] {
     `DATABASE = ${py(s.kind === 'clickhouse' ? s.database : 'harness')}`,
     `ARTIFACTS_DIR = ${py(s.kind === 'artifacts' ? s.dir : 'experiments/artifacts')}`,
     `OVERHEAD_METRICS = ${py(Object.fromEntries(OVERHEAD_METRICS.map((m) => [m, metricDirection(m)])))}  # the harness's metric directions`,
+    `DIRECTION_RULES = ${JSON.stringify(DIRECTION_RULES.map(([re, d]) => [re.source, d]))}  # first match wins; no match: lower-is-better`,
     'BOOTSTRAP_SEED = 1',
     'OBSERVER_SERIES = None  # a regex of observer series to plot; None: those that moved most',
     'MAX_SERIES_PLOTS = 12',

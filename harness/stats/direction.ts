@@ -4,7 +4,7 @@ export type Direction = 'higher-is-better' | 'lower-is-better';
 // The one table of which way each key metric is better: summary, compare, overhead and the run
 // assessor (overhead_pct expectations) all read it. First matching row wins; a metric no row
 // names is a cost (latency, errors, CPU per request): lower is better.
-const DIRECTIONS: readonly [RegExp, Direction][] = [
+export const DIRECTION_RULES: readonly [RegExp, Direction][] = [
   [/_rps$/, 'higher-is-better'], // throughput_rps, capacity_rps, offered_rps
   [/_per_s$/, 'higher-is-better'],
   [/^completed$/, 'higher-is-better'],
@@ -14,7 +14,7 @@ const DIRECTIONS: readonly [RegExp, Direction][] = [
 
 // Which way is better for a metric; `overrides` (e.g. compare's --direction) win over the table.
 export function metricDirection(metric: string, overrides: Record<string, Direction> = {}): Direction {
-  return overrides[metric] ?? DIRECTIONS.find(([pattern]) => pattern.test(metric))?.[1] ?? 'lower-is-better';
+  return overrides[metric] ?? DIRECTION_RULES.find(([pattern]) => pattern.test(metric))?.[1] ?? 'lower-is-better';
 }
 
 /** Metrics the overhead of a mode is computed for (when present). */

@@ -4,6 +4,8 @@ import { build, encodeIntoCompressedBase64 } from 'hdr-histogram-js';
 import { toOpenMetrics } from '../../harness/instrumentation/openmetrics.ts';
 import type { RunRecord } from '../../harness/results/artifact-store.ts';
 import { fakeRecord } from './run-records.ts';
+import type { PrecisionSpec } from '../../harness/config/schema/precision.ts';
+import { ValiditySchema } from '../../harness/config/schema/suite.ts';
 
 /** Latencies (µs) a fake run recorded: deterministic per mode and repetition. */
 export function fakeLatencies(mode: string, rep: number): number[] {
@@ -23,7 +25,7 @@ export function encodeLatencies(values: readonly number[]): string {
  * client (HDR histogram, per-second timeline), an observer dump under prometheus/, mpstat samples,
  * perf stat intervals and truth logs (kv perturbations, an nfv firewall document).
  */
-export function writeFakeSuite(root: string, opts: { suiteExecutionId: string; modes?: string[]; reps?: number; startMs?: number }): RunRecord[] {
+export function writeFakeSuite(root: string, opts: { suiteExecutionId: string; modes?: string[]; reps?: number; startMs?: number; precision?: PrecisionSpec }): RunRecord[] {
   const modes = opts.modes ?? ['baseline', 'microsentinel'];
   const out: RunRecord[] = [];
   let t0 = opts.startMs ?? Date.parse('2026-11-28T10:00:00.000Z');
@@ -38,6 +40,8 @@ export function writeFakeSuite(root: string, opts: { suiteExecutionId: string; m
       r.run.suite_execution_id = opts.suiteExecutionId;
       r.artifact_dir = dir;
       r.started_at = new Date(t0).toISOString();
+      r.duration_ms = 4000 + 10 * rep;
+      if (opts.precision) r.assessment = { checks: { validity: ValiditySchema.parse({}), expect: {}, precision: opts.precision }, baseline: null, overhead_pct: {}, problems: [], unchecked: [] };
       r.phases.load_start = new Date(t0 + 500).toISOString();
       r.phases.load_end = new Date(t0 + 3500).toISOString();
       r.commands = [

@@ -45,7 +45,7 @@ describe.each(engines)('harness ingest into %s', (_label, engineOf) => {
     const e = engineOf();
     const progress: number[] = [];
     const first = await ingestRuns(e, [...suiteA, ...suiteB], { database: 'h', batchSize: 4, onProgress: (p) => progress.push(p.runsDone) });
-    expect(first).toMatchObject({ runs: 8, skipped: 0, migrated: [1, 2, 3] });
+    expect(first).toMatchObject({ runs: 8, skipped: 0, migrated: [1, 2, 3, 4] });
     expect(progress).toEqual([4, 8]);
     // Per run: 3 timeline × 5 fields, 3 mpstat × 4 fields; observed runs add 4 scrapes × 2 series and 2 perf intervals.
     expect(first.rows).toMatchObject({ runs: 8, latency_histograms: 8, timeseries: 8 * (15 + 12) + 4 * (8 + 2), truth_events: 8 * 4, truth_summaries: 8 * (5 + 2) });
@@ -135,9 +135,9 @@ describe.each(engines)('harness ingest into %s', (_label, engineOf) => {
     const e = engineOf();
     expect(await migrate(e, 'old', MIGRATIONS.slice(0, 1))).toEqual([1]);
     await e.insert('old.runs', [{ execution_id: 'e1', run_id: 'r', artifact_id: 'a1', session_id: 'S1', suite: 's', descriptor: 'd', workload: 'w', mode: 'baseline', variant: 'v', repetition: 0, status: 'passed', error: '', started_at: '2026-11-28 10:00:00', duration_ms: 1, artifact_dir: '/x' }]);
-    expect(await migrate(e, 'old')).toEqual([2, 3]);
+    expect(await migrate(e, 'old')).toEqual([2, 3, 4]);
     expect(await migrate(e, 'old')).toEqual([]);
-    expect(await e.query(`SELECT suite_execution_id, load_start, attempt FROM old.runs`)).toEqual([{ suite_execution_id: 'S1', load_start: 0, attempt: 1 }]);
+    expect(await e.query(`SELECT suite_execution_id, load_start, attempt, precision FROM old.runs`)).toEqual([{ suite_execution_id: 'S1', load_start: 0, attempt: 1, precision: '' }]);
   });
 });
 
@@ -146,7 +146,7 @@ describe('harness ingest (CLI)', () => {
     const res = await runCli(['ingest', path.join(dir, 'a'), path.join(dir, 'b'), '--clickhouse', server.url, '--database', 'cli', '--batch-size', '3'], { cwd: dir });
     expect(res.exitCode, res.all).toBe(0);
     expect(res.stderr.match(/^ingest: \d+\/8 runs, \d+ rows$/gm)?.map((l) => l.split(' ')[1])).toEqual(['3/8', '6/8', '8/8']);
-    expect(res.stderr).toContain('note: database cli migrated to schema version 3');
+    expect(res.stderr).toContain('note: database cli migrated to schema version 4');
     expect(res.stderr.match(/^warning: .*kv_perturbations.jsonl: 1 line\(s\) are not JSON/gm)).toHaveLength(8);
     expect(res.stdout).toMatch(/^ingested 8 runs \(0 already present\) into cli in \d+ ms: .*runs 8/m);
     const bad = await runCli(['ingest', path.join(dir, 'a'), '--clickhouse', server.url, '--batch-size', '0'], { cwd: dir });

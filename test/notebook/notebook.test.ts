@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpEngine, ingestRuns } from '../../harness/ingest/ingest.ts';
 import { buildNotebook } from '../../harness/notebook/build-notebook.ts';
 import { summarizeRuns, type SuiteSummary } from '../../harness/report/summary.ts';
+import type { PrecisionSpec } from '../../harness/config/schema/precision.ts';
 import type { RunRecord } from '../../harness/results/artifact-store.ts';
 import { ClickHouseServer } from '../helpers/clickhouse.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -14,16 +15,33 @@ import { cellProblems, displayedJson, executeNotebook, printed } from '../helper
 // Generated notebooks executed headlessly with Debian's jupyter, pandas and matplotlib, reading a
 // real ClickHouse 18.16 or the artifact folders; their numbers are checked against summary.json.
 const SUITE = '20261128-100000-000-aaaaaa';
+// A suite execution with precision targets: microsentinel's throughput costs ~5 % in every block.
+const PRECISE = '20261128-140000-000-bbbbbb';
+const PRECISION: PrecisionSpec = {
+  confidence: 0.95,
+  min_repetitions: 3,
+  max_repetitions: 14,
+  time_budget_s: 3000,
+  targets: [
+    { metric: 'throughput_rps', of: 'overhead', half_width: 0.5, margin: 2 },
+    { metric: 'p50_us', of: 'value', half_width: 2 },
+  ],
+};
 const server = new ClickHouseServer();
 let dir: string;
 let records: RunRecord[];
 let summary: SuiteSummary;
+let preciseSummary: SuiteSummary;
+let preciseRecords: RunRecord[];
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'notebook-'));
   records = writeFakeSuite(path.join(dir, 'artifacts'), { suiteExecutionId: SUITE, reps: 4 });
   // Another suite execution beside it must not leak into the analysis.
   writeFakeSuite(path.join(dir, 'artifacts'), { suiteExecutionId: '20261128-120000-000-cccccc', reps: 1, startMs: Date.parse('2026-11-28T12:00:00Z') });
   summary = summarizeRuns(records, { suite: 'overhead', descriptor: 'x.yaml' });
+  const precise = writeFakeSuite(path.join(dir, 'artifacts'), { suiteExecutionId: PRECISE, reps: 12, precision: PRECISION, startMs: Date.parse('2026-11-28T14:00:00Z') });
+  preciseSummary = summarizeRuns(precise, { suite: 'overhead', descriptor: 'x.yaml' });
+  preciseRecords = precise;
   await server.start();
 }, 60_000);
 afterAll(async () => {
@@ -65,6 +83,25 @@ function expectMatchesSummary(shown: Record<string, unknown>): void {
   }
 }
 
+// The notebook's precision rows against summary.json's (the same stop rule, replayed in Python).
+function expectPrecisionMatches(shown: Record<string, unknown>, expected: SuiteSummary): void {
+  const rows = shown.precision as Row[];
+  const want = expected.precision ?? [];
+  expect(want.length).toBeGreaterThan(0);
+  expect(rows).toHaveLength(want.length);
+  for (const p of want) {
+    const row = rows.find((r) => r.workload === p.workload && r.variant === p.variant && r.mode === p.mode && r.metric === p.metric && r.of === p.of);
+    expect(row, `${p.mode} ${p.of} ${p.metric}`).toBeDefined();
+    expect({ blocks: row!.blocks, blocks_measured: row!.blocks_measured, status: row!.status, stop_reason: row!.stop_reason, verdict: row!.verdict, verdict_text: row!.verdict_text, target: row!.target })
+      .toEqual({ blocks: p.blocks, blocks_measured: p.blocks_measured, status: p.status, stop_reason: p.stop_reason, verdict: p.verdict, verdict_text: p.verdict_text, target: p.target });
+    // summary.json keeps 6 digits; an unbounded end is null there and ±Infinity (null in JSON) here.
+    for (const [mine, theirs] of [[row!.estimate, p.estimate], [row!.low, p.interval.low], [row!.high, p.interval.high], [row!.achieved_half_width, p.achieved_half_width]] as const) {
+      if (theirs === null) expect(mine === null || !Number.isFinite(mine as number), `${p.mode} ${p.metric}: ${String(mine)} vs unbounded`).toBe(true);
+      else expect(Math.abs((mine as number) - theirs) <= 1e-5 * Math.max(1, Math.abs(theirs)), `${p.mode} ${p.metric}: ${String(mine)} vs ${theirs}`).toBe(true);
+    }
+  }
+}
+
 describe('harness notebook', () => {
   it('puts the ID and the data source only in its parameters: the analysis cells are the same for every suite', () => {
     const a = buildNotebook({ id: 'A-1', source: { kind: 'clickhouse', url: 'http://h:8123', database: 'db' } });
@@ -78,7 +115,7 @@ describe('harness notebook', () => {
 
   it('executes against ClickHouse 18.16 after ingest: every cell runs and its numbers match summary.json', async () => {
     const engine = new HttpEngine(server.url);
-    await ingestRuns(engine, records.concat(), { database: 'harness' });
+    await ingestRuns(engine, records.concat(preciseRecords), { database: 'harness' });
     await engine.close();
     const out = path.join(dir, 'ch.ipynb');
     const res = await runCli(['notebook', path.basename(records[2]!.dir), '--clickhouse', server.url, '--out', out], { cwd: dir });
@@ -92,6 +129,14 @@ describe('harness notebook', () => {
     expect(text).toMatch(/time-series figures; sources: generator:kv-gen, mpstat, perf_stat, prometheus:observer/);
     // The truth logs of each run, counted once per event (3 kv perturbations + 1 firewall decision).
     expect((displayedJson(nb).truth_per_run as Row[]).map((r) => r.events)).toEqual(Array(8).fill(4));
+    expect(displayedJson(nb).precision).toEqual([]);
+    expect(text).toContain('No precision targets in this suite execution');
+    // A suite with precision targets: the rows summary.json has, replayed from what ClickHouse holds.
+    const preciseOut = path.join(dir, 'ch-precise.ipynb');
+    expect((await runCli(['notebook', PRECISE, '--clickhouse', server.url, '--out', preciseOut], { cwd: dir })).exitCode).toBe(0);
+    const preciseNb = await executeNotebook(preciseOut);
+    expect(cellProblems(preciseNb)).toEqual([]);
+    expectPrecisionMatches(displayedJson(preciseNb), preciseSummary);
   }, 420_000);
 
   it('executes against the artifact folders directly, with the same numbers', async () => {
@@ -102,6 +147,13 @@ describe('harness notebook', () => {
     expect(cellProblems(nb)).toEqual([]);
     expectMatchesSummary(displayedJson(nb));
     expect(printed(nb)).toContain('8 runs (8 passed)');
+    const preciseOut = path.join(dir, 'artifacts-precise.ipynb');
+    expect((await runCli(['notebook', PRECISE, '--artifacts', path.join(dir, 'artifacts'), '--out', preciseOut], { cwd: dir })).exitCode).toBe(0);
+    const preciseNb = await executeNotebook(preciseOut);
+    expect(cellProblems(preciseNb)).toEqual([]);
+    expectPrecisionMatches(displayedJson(preciseNb), preciseSummary);
+    // What the stop rule said: microsentinel's throughput costs more than 2 %, the p50 is known to ±2 %.
+    expect((preciseSummary.precision ?? []).map((p) => [p.mode, p.metric, p.status, p.verdict])).toEqual(expect.arrayContaining([['microsentinel', 'throughput_rps', 'decided', 'costs-more']]));
   }, 420_000);
 
   it('refuses an ID that selects nothing, a path as an ID, and two sources at once (exit 2)', async () => {
