@@ -67,6 +67,9 @@ echo "== precision: simulated coverage and false verdicts of the anytime-valid s
 node --import tsx bench/precision.ts
 echo "== fidelity: recovered injected cost, overhead interval half-width, A/A verdicts =="
 node --import tsx bench/fidelity.ts
+# The catalog's precision suites: blocks each target needed, minutes, achieved widths, verdicts.
+echo "== precision suites: precise-regression (kv-slow-get, A/A kv-same-get) and precise-overhead =="
+node --import tsx bench/precise-suites.ts
 
 if [ "$quick" = 1 ]; then
   echo; echo "bench quick mode: every step ran once at small sizes; figures not judged (npm run bench for them)"
