@@ -372,7 +372,7 @@ class RobustConfidenceSequence:
         r = value - self.median()
         clipped = max(-self.clip, min(self.clip, r))
         self.sum_squares += clipped * clipped
-        c, lo, hi = self.clip, self.sorted[0] - self.clip, self.sorted[-1] + self.clip
+        lo, hi = self.sorted[0] - self.clip, self.sorted[-1] + self.clip
         plus = lambda m: self.log_capital(m, 1, -self.threshold, 1)
         minus = lambda m: self.log_capital(m, -1, self.threshold, -1)
         start = max(lo, self.low)
@@ -417,7 +417,7 @@ def margin_verdict(low, high, margin, question):
     return 'inconclusive', f'inconclusive: {at} contains {margin:g} %'
 
 
-def series_status(s, confidence):
+def series_status(s):
     t, cs = s['target'], s['cs']
     relative = t['of'] != 'value'
     est = cs.estimate()
@@ -432,6 +432,10 @@ def series_status(s, confidence):
     verdict = margin_verdict(low, high, margin, 'change' if t['of'] == 'change' else 'cost') if margin is not None and cs.values else (None, None)
     status = 'met' if achieved <= t['half_width'] else 'decided' if verdict[0] not in (None, 'inconclusive') else 'pending'
     return dict(estimate=estimate, low=low, high=high, achieved_half_width=achieved, blocks=len(cs.values), margin=margin, verdict=verdict[0], verdict_text=verdict[1], status=status)
+
+
+def usable(x):
+    return x is not None and math.isfinite(x) and x > 0
 
 
 def replay_precision(spec, blocks):
@@ -454,13 +458,12 @@ def replay_precision(spec, blocks):
                     if mutation is None or mutation == 'base':
                         continue
                     against = (mode, 'base')
-                ok = lambda x: x is not None and math.isfinite(x) and x > 0
                 value = metrics.get(t['metric'])
                 if against is None:
-                    log = math.log(value) if ok(value) else None
+                    log = math.log(value) if usable(value) else None
                 else:
                     b = arms.get(against, {}).get(t['metric'])
-                    log = math.log((b / value if direction == 'higher-is-better' else value / b)) if ok(value) and ok(b) else None
+                    log = math.log((b / value if direction == 'higher-is-better' else value / b)) if usable(value) and usable(b) else None
                 key = (ti, mode, mutation)
                 if key not in series:
                     series[key] = dict(target=t, mode=mode, mutation=mutation, cs=RobustConfidenceSequence(confidence, t.get('clip', DEFAULT_CLIP)), missing=seen[:-1])
@@ -471,7 +474,7 @@ def replay_precision(spec, blocks):
         for key, s in series.items():
             if (s['mode'], s['mutation']) not in arms:
                 s['missing'].append(rep)
-        states = [series_status(s, confidence) for s in series.values()]
+        states = [series_status(s) for s in series.values()]
         pending = [x for x in states if x['status'] == 'pending']
         # As the controller decides after every block; a later 'stop' replaces an earlier one's reason.
         if fed >= min_reps and states and not pending:
@@ -482,7 +485,7 @@ def replay_precision(spec, blocks):
             stopped = 'time-budget'
     rows = []
     for s in series.values():
-        x = series_status(s, confidence)
+        x = series_status(s)
         stop = x['status'] if x['status'] != 'pending' else stopped
         rows.append(dict(mode=s['mode'], mutation=s['mutation'], metric=s['target']['metric'], of=s['target']['of'], target=s['target']['half_width'], **x,
                          confidence=confidence, blocks_measured=len(seen),

@@ -1,6 +1,7 @@
 import type { RunRecord } from '../results/artifact-store.ts';
 import { blocksFromResults, precisionSeriesLabel, replayPrecision } from '../results/precision-replay.ts';
 import type { PrecisionSpec } from '../config/schema/precision.ts';
+import { isRelative } from '../stats/precision-series.ts';
 
 /** One precision target of one mode, as the suite's runs left it (docs/precision.md). */
 export interface PrecisionRow {
@@ -94,4 +95,4 @@ export const precisionArm = (r: Pick<PrecisionRow, 'mode' | 'mutation'>): string
 export const precisionMetric = (r: Pick<PrecisionRow, 'of' | 'metric'>): string => (r.of === 'overhead' ? `overhead of ${r.metric}` : r.of === 'change' ? `change of ${r.metric} vs base` : r.metric);
 
 /** Whether the row's estimate and interval are percent changes (overhead, change) rather than values. */
-export const precisionIsPercent = (r: Pick<PrecisionRow, 'of'>): boolean => r.of !== 'value';
+export const precisionIsPercent = (r: Pick<PrecisionRow, 'of'>): boolean => isRelative(r.of);
