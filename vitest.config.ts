@@ -1,13 +1,14 @@
 import { defineConfig } from 'vitest/config';
-import { experimentProject } from './harness/runner/vitest-settings.ts';
+import { experimentProject, harnessReporter } from './harness/runner/vitest-settings.ts';
 import { SuiteFileSequencer } from './harness/runner/suite-file-sequencer.ts';
 
 // Two projects: the harness's own tests run in parallel; experiment suites (generated files
 // under suites/) run strictly one run at a time, because runs on a testbed must never overlap.
+const experiments = await experimentProject();
 export default defineConfig({
   test: {
     // The harness reporter acts on experiment runs only (progress, JUnit, summary, HTML, GitHub).
-    reporters: ['default', './harness/report/vitest-reporter.ts', './harness/report/plain-summary-reporter.ts'],
+    reporters: ['default', await harnessReporter(), './harness/report/plain-summary-reporter.ts'],
     // Generated suite files run in name order, which is their execution order.
     sequence: { sequencer: SuiteFileSequencer },
     projects: [
@@ -25,7 +26,8 @@ export default defineConfig({
         // The doc-test (npm run test:docs): README's and docs/'s commands, one at a time, alone.
         test: { name: 'docs', include: ['test/docs/**/*.doctest.ts'], fileParallelism: false, testTimeout: 600_000, hookTimeout: 600_000 },
       },
-      { test: experimentProject },
+      // Experiment suites run the harness from its cached bundle (bin/runtime-bundle.js).
+      { plugins: experiments.plugins, test: experiments.test },
     ],
   },
 });

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// `npx harness`: loads the TypeScript CLI through tsx (no build step).
-import { register } from 'tsx/esm/api';
+// `npx harness`: the TypeScript CLI, bundled on first use and cached (bin/runtime-bundle.js; no build step).
+import { loadCli } from './runtime-bundle.js';
 
-register();
-const { main } = await import('../harness/cli/main.ts');
+const { main } = await loadCli();
 process.exitCode = await main(process.argv.slice(2));

@@ -3,17 +3,22 @@ import { findProjectRoot } from '../config/project-root.ts';
 import { reportError, UsageError } from './errors.ts';
 import { checkRootFlag } from './root-flag.ts';
 import { addRunFlags } from './run-flags.ts';
-import { planCommand } from './commands/plan.ts';
-import { runCommand } from './commands/run.ts';
-import { compileCommand } from './commands/compile.ts';
-import { schemaCommand } from './commands/schema.ts';
-import { compareCommand } from './commands/compare.ts';
-import { mergeCommand } from './commands/merge.ts';
-import { ingestCommand } from './commands/ingest.ts';
-import { notebookCommand } from './commands/notebook.ts';
-import { preflightCommand } from './commands/preflight.ts';
-import { deployCommand } from './commands/deploy.ts';
-import { doctorCommand } from './commands/doctor.ts';
+
+// Each command's module is loaded when it runs, so `--help` and a plan do not load what a run,
+// an ingest or a report needs (ssh2, ClickHouse, JUnit, ECharts).
+const commands = {
+  plan: () => import('./commands/plan.ts'),
+  run: () => import('./commands/run.ts'),
+  compile: () => import('./commands/compile.ts'),
+  schema: () => import('./commands/schema.ts'),
+  compare: () => import('./commands/compare.ts'),
+  merge: () => import('./commands/merge.ts'),
+  ingest: () => import('./commands/ingest.ts'),
+  notebook: () => import('./commands/notebook.ts'),
+  preflight: () => import('./commands/preflight.ts'),
+  deploy: () => import('./commands/deploy.ts'),
+  doctor: () => import('./commands/doctor.ts'),
+};
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -35,9 +40,9 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
   };
 
   addRunFlags(program.command('plan').description('dry run: every planned run with its resolved commands').requiredOption('--suite <name|path>', 'suite name or descriptor path').option('--json', 'machine-readable output').option('--count', 'only count the runs per workload'))
-    .action((opts) => set(planCommand(root(), opts, io)));
+    .action(async (opts) => set((await commands.plan()).planCommand(root(), opts, io)));
   addRunFlags(program.command('run').description('run a suite through Vitest').requiredOption('--suite <name|path>', 'suite name or descriptor path').option('--dry-run', 'print the plan, launch nothing').option('--json', 'with --dry-run: JSON').option('--shard <i/n>', 'run only shard i of n (whole generated files, as vitest --shard)').option('--resume', 'skip runs that already passed with the same run id; rerun the rest').option('--no-deploy', 'do not deploy the workload bundles to the generator nodes first (runs still refuse stale code)').option('--min-free-mb <n>', 'free space the artifacts root needs before the suite starts (default 64, or HARNESS_MIN_FREE_MB; 0 disables)'))
-    .action(async (opts) => set(await runCommand(root(), opts, io)));
+    .action(async (opts) => set(await (await commands.run()).runCommand(root(), opts, io)));
   program
     .command('deploy')
     .description('bundle the workload programs and upload them to the generator nodes (skipped where the hash matches)')
@@ -45,14 +50,14 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .option('--host <alias...>', 'only these hosts; a host no suite names gets --workdir and --ssh-config')
     .option('--workdir <dir>', 'remote workdir for hosts named only by --host', '~/MicroSentinel')
     .option('--ssh-config <file>', 'ssh_config for hosts named only by --host (default ~/.ssh/config)')
-    .action(async (opts) => set(await deployCommand(root(), opts, io)));
+    .action(async (opts) => set(await (await commands.deploy()).deployCommand(root(), opts, io)));
   program
     .command('compile')
     .description('generate suites/<suite>/<workload>.test.ts from the descriptors')
     .option('--suite <name...>', 'only these suites (default: all)')
     .option('--check', 'fail when a generated file is stale instead of writing it')
     .option('--max-runs <n>', 'refuse suites that plan more runs than this (default 100000)')
-    .action((opts) => set(compileCommand(root(), opts, io)));
+    .action(async (opts) => set((await commands.compile()).compileCommand(root(), opts, io)));
   const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
   program
     .command('compare')
@@ -68,14 +73,14 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .option('--metric <name>', 'only this metric (repeatable)', collect)
     .option('--alpha <p>', 'significance level (default 0.05)')
     .option('--margin <percent>', 'margin verdicts instead: no change within ±X % / regressed / improved / inconclusive (e.g. 5%; docs/precision.md)')
-    .action((base, candidate, opts) => set(compareCommand(base, candidate, opts, io)));
+    .action(async (base, candidate, opts) => set((await commands.compare()).compareCommand(base, candidate, opts, io)));
   program
     .command('merge')
     .description('merge the run results of several shards into one JUnit, summary and HTML report')
     .argument('<dirs...>', 'artifact folders, or folders that hold them (one per shard)')
     .option('--summary <path>', 'summary JSON path (default reports/summary.json)')
     .option('--reports <dir>', 'reports folder (default reports/)')
-    .action(async (dirs, opts) => set(await mergeCommand(root(), dirs, opts, io)));
+    .action(async (dirs, opts) => set(await (await commands.merge()).mergeCommand(root(), dirs, opts, io)));
   program
     .command('ingest')
     .description('load run results into ClickHouse (idempotent); --suite-table prints a suite’s table')
@@ -84,7 +89,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .option('--database <name>', 'database', 'harness')
     .option('--suite-table <id>', 'print the suite table of a suite execution ID or of the suite of a run’s artifact folder name')
     .option('--batch-size <runs>', 'runs per insert batch (default 2000)')
-    .action(async (paths, opts) => set(await ingestCommand(paths, opts, io)));
+    .action(async (paths, opts) => set(await (await commands.ingest()).ingestCommand(paths, opts, io)));
   program
     .command('notebook')
     .description('write a Jupyter notebook that rebuilds a suite’s analysis from one suite execution ID or artifact ID')
@@ -93,23 +98,23 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .option('--database <name>', 'database', 'harness')
     .option('--artifacts <dir>', 'read the artifact folders directly (default: the artifacts root, when no ClickHouse is given)')
     .option('--out <file>', 'notebook path (default reports/analysis-<id>.ipynb)')
-    .action(async (id, opts) => set(await notebookCommand(root(), id, opts, io)));
+    .action(async (id, opts) => set(await (await commands.notebook()).notebookCommand(root(), id, opts, io)));
   program
     .command('preflight')
     .description('check the host’s measurement-relevant state (governor, SMT, turbo, clock sync)')
     .option('--fatal <checks>', 'comma-separated checks that fail the command unless ok')
     .option('--out <file>', 'write the results as JSON')
-    .action((opts) => set(preflightCommand(opts, io)));
+    .action(async (opts) => set((await commands.preflight()).preflightCommand(opts, io)));
   program
     .command('doctor')
     .description('show how runs are contained here; find, name and remove what a dead harness left behind')
     .option('--artifacts <dir>', 'artifacts root whose ledger to check (default experiments/artifacts)')
-    .action(async (opts) => set(await doctorCommand(root(), opts, io)));
+    .action(async (opts) => set(await (await commands.doctor()).doctorCommand(root(), opts, io)));
   program
     .command('schema')
     .description('write JSON Schemas for descriptors, workload configs and run results')
     .option('--out <dir>', 'output folder', 'harness/schemas')
-    .action((opts) => set(schemaCommand(root(), opts, io)));
+    .action(async (opts) => set((await commands.schema()).schemaCommand(root(), opts, io)));
 
   try {
     await program.parseAsync(argv, { from: 'user' });

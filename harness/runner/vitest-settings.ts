@@ -1,6 +1,8 @@
 import path from 'node:path';
+import type { Plugin } from 'vite';
 import type { TestProjectInlineConfiguration } from 'vitest/config';
 import { PACKAGE_ROOT } from '../config/project-root.ts';
+import { entryFile } from '../../bin/runtime-bundle.js';
 
 type ProjectTest = NonNullable<TestProjectInlineConfiguration['test']>;
 
@@ -9,7 +11,7 @@ type ProjectTest = NonNullable<TestProjectInlineConfiguration['test']>;
 // graph (isolate: false): the harness is imported and each suite planned once per invocation, not
 // once per file — a new worker per file cost ~1 s per run. Each run still gets a fresh RunSession,
 // its own containment and processes; nothing of a run is module state.
-export const experimentProject: ProjectTest = {
+const experimentTest: ProjectTest = {
   name: 'experiments',
   include: ['suites/**/*.test.ts'],
   pool: 'forks',
@@ -19,5 +21,35 @@ export const experimentProject: ProjectTest = {
   sequence: { concurrent: false, shuffle: false },
   testTimeout: 600_000,
   hookTimeout: 120_000,
-  globalSetup: [path.join(PACKAGE_ROOT, 'harness/fixtures/global-setup.ts')],
 };
+
+const SUITE_FILE_SOURCE = path.join(PACKAGE_ROOT, 'harness', 'fixtures', 'suite-file.ts');
+
+/**
+ * The experiment project, running the harness from its cached bundle (bin/runtime-bundle.js): the
+ * global setup, and the runtime the generated files import (their `harness/fixtures/suite-file.ts`
+ * resolves to the bundle, which Vitest loads natively from node_modules/.cache). Without a bundle
+ * (HARNESS_BUNDLE=0, or none could be built) both are the sources, as before.
+ */
+export async function experimentProject(): Promise<{ test: ProjectTest; plugins: Plugin[] }> {
+  const suiteFile = await entryFile('suite-file');
+  const plugins: Plugin[] =
+    suiteFile === SUITE_FILE_SOURCE
+      ? []
+      : [
+          {
+            name: 'harness-runtime-bundle',
+            enforce: 'pre',
+            resolveId(id, importer) {
+              if (importer === undefined || !id.endsWith('/fixtures/suite-file.ts')) return null;
+              return path.resolve(path.dirname(importer.split('?')[0]!), id) === SUITE_FILE_SOURCE ? suiteFile : null;
+            },
+          },
+        ];
+  return { test: { ...experimentTest, globalSetup: [await entryFile('global-setup')] }, plugins };
+}
+
+/** The harness reporter for Vitest's `reporters` (bundled when the runtime bundle exists). */
+export function harnessReporter(): Promise<string> {
+  return entryFile('vitest-reporter');
+}

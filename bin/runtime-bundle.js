@@ -1,0 +1,160 @@
+// The harness's runtime, bundled once and cached. Importing ~300 TypeScript modules one by one
+// costs seconds before anything starts: through tsx's loader hooks in the CLI, through Vitest's
+// module runner in the experiment worker. So the entry points below are bundled together with
+// esbuild (packages in node_modules stay external, shared code goes into chunks) into
+// node_modules/.cache/harness-runtime/<key>/ and imported as plain JavaScript: the CLI imports it
+// directly, and the experiment project's Vitest config points its reporter, global setup and the
+// generated files' runtime at it (node_modules paths are loaded natively by Vitest).
+//
+// The key covers every source file's path, size and times under harness/, this checkout's
+// location, the esbuild and Node versions: any edit rebuilds, as tsx or Vite would retransform.
+// Each module keeps its own import.meta.url, and source maps point stack traces at the .ts files.
+// When a bundle cannot be built or stored (no esbuild, a read-only install) or HARNESS_BUNDLE=0
+// is set, everything loads from the sources as before: slower, same behaviour.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SOURCE_DIR = path.join(PACKAGE_ROOT, 'harness');
+export const CACHE_DIR = path.join(PACKAGE_ROOT, 'node_modules', '.cache', 'harness-runtime');
+/** Bundles nobody has loaded for this long are removed (a running suite touches its own). */
+const PRUNE_AFTER_MS = 48 * 3600 * 1000;
+
+/** Entry name → source file (relative to the package root); each is built to <key>/<name>.mjs. */
+export const ENTRIES = {
+  cli: 'harness/cli/main.ts',
+  'suite-file': 'harness/fixtures/suite-file.ts',
+  'global-setup': 'harness/fixtures/global-setup.ts',
+  'vitest-reporter': 'harness/report/vitest-reporter.ts',
+};
+
+// Every regular source file under harness/, in a stable order, with what changes on an edit.
+function sourceFingerprint(dir, out) {
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) sourceFingerprint(file, out);
+    else if (entry.isFile()) {
+      const st = statSync(file);
+      out.push(`${path.relative(SOURCE_DIR, file)}\0${st.size}\0${st.mtimeMs}\0${st.ctimeMs}`);
+    }
+  }
+  return out;
+}
+
+/** The cache key of the current sources (changes with any edit under harness/). */
+export function bundleKey() {
+  const esbuildVersion = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'node_modules', 'esbuild', 'package.json'), 'utf8')).version;
+  const hash = createHash('sha256');
+  hash.update(`${PACKAGE_ROOT}\0${process.version}\0esbuild ${esbuildVersion}\0${JSON.stringify(ENTRIES)}\0`);
+  for (const line of sourceFingerprint(SOURCE_DIR, [])) hash.update(`${line}\n`);
+  return hash.digest('hex').slice(0, 24);
+}
+
+// Each harness module keeps its own import.meta.url (paths next to the sources, such as the
+// reaper script and the package root, resolve as they do unbundled): `define` turns every
+// import.meta.url expression (not text inside strings) into a constant each module declares.
+const META_URL = '__harnessImportMetaUrl';
+const keepImportMetaUrl = {
+  name: 'keep-import-meta-url',
+  setup(build) {
+    build.onLoad({ filter: /\.ts$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes('import.meta.url')) return undefined;
+      return { contents: `const ${META_URL} = ${JSON.stringify(pathToFileURL(args.path).href)};\n${source}`, loader: 'ts' };
+    });
+  },
+};
+
+async function build(dir) {
+  const esbuild = await import('esbuild');
+  const tmp = `${dir}.${process.pid}.${Date.now()}.tmp`;
+  await esbuild.build({
+    entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([name, file]) => [name, path.join(PACKAGE_ROOT, file)])),
+    outdir: tmp,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    format: 'esm',
+    target: `node${process.versions.node.split('.')[0]}`,
+    packages: 'external',
+    sourcemap: 'inline',
+    sourcesContent: false,
+    logLevel: 'silent',
+    define: { 'import.meta.url': META_URL },
+    plugins: [keepImportMetaUrl],
+  });
+  // Publish the whole folder at once; a concurrent builder of the same key may have won.
+  try {
+    renameSync(tmp, dir);
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    statSync(dir);
+    if (!['ENOTEMPTY', 'EEXIST'].includes(err.code)) throw err;
+  }
+}
+
+function prune(keep) {
+  const now = Date.now();
+  for (const name of readdirSync(CACHE_DIR)) {
+    if (name === keep) continue;
+    const file = path.join(CACHE_DIR, name);
+    try {
+      if (now - statSync(file).mtimeMs > PRUNE_AFTER_MS) rmSync(file, { recursive: true, force: true });
+    } catch {}
+  }
+}
+
+let cached;
+
+/**
+ * The folder of the current runtime bundle, built if needed; null when it cannot be had (the
+ * caller loads the sources instead). `reason` says why, for HARNESS_DEBUG.
+ */
+export async function runtimeBundle(env = process.env) {
+  if (cached) return cached;
+  cached = env.HARNESS_BUNDLE === '0' ? { dir: null, reason: 'HARNESS_BUNDLE=0' } : await currentBundle();
+  if (cached.dir === null && env.HARNESS_DEBUG) process.stderr.write(`harness: loading from sources (${cached.reason})\n`);
+  return cached;
+}
+
+async function currentBundle() {
+  try {
+    const key = bundleKey();
+    const dir = path.join(CACHE_DIR, key);
+    try {
+      statSync(path.join(dir, 'cli.mjs'));
+      const now = new Date();
+      utimesSync(dir, now, now);
+    } catch {
+      mkdirSync(CACHE_DIR, { recursive: true });
+      await build(dir);
+      prune(key);
+    }
+    return { dir, reason: null };
+  } catch (err) {
+    return { dir: null, reason: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** The built file of an entry, or its source file when there is no bundle. */
+export async function entryFile(name, env = process.env) {
+  const { dir } = await runtimeBundle(env);
+  return dir === null ? path.join(PACKAGE_ROOT, ENTRIES[name]) : path.join(dir, `${name}.mjs`);
+}
+
+/** The CLI's module: from the bundle, else the sources through tsx. */
+export async function loadCli(env = process.env) {
+  const { dir } = await runtimeBundle(env);
+  if (dir === null) {
+    const { register } = await import('tsx/esm/api');
+    register();
+    return import('../harness/cli/main.ts');
+  }
+  process.setSourceMapsEnabled(true);
+  return import(pathToFileURL(path.join(dir, 'cli.mjs')).href);
+}

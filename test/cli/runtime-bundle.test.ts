@@ -1,0 +1,86 @@
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PACKAGE_ROOT } from '../../harness/config/project-root.ts';
+import { experimentProject } from '../../harness/runner/vitest-settings.ts';
+
+// The CLI and the experiment worker run the harness from a bundle cached under
+// node_modules/.cache/harness-runtime (bin/runtime-bundle.js). These tests run a copy of the
+// package (its own harness/ and bin/, the real node_modules) so they can edit its sources.
+describe('runtime bundle', () => {
+  let copy: string;
+  let cacheDirs: () => string[];
+  const cli = (args: string[], env: Record<string, string> = {}) =>
+    execa(process.execPath, [path.join(copy, 'bin/harness.js'), ...args], { cwd: copy, reject: false, all: true, env: { NO_COLOR: '1', ...env } });
+
+  beforeAll(() => {
+    copy = mkdtempSync(path.join(os.tmpdir(), 'harness-bundle-'));
+    for (const dir of ['harness', 'bin']) cpSync(path.join(PACKAGE_ROOT, dir), path.join(copy, dir), { recursive: true });
+    cpSync(path.join(PACKAGE_ROOT, 'package.json'), path.join(copy, 'package.json'));
+    // A node_modules of its own whose packages are the real ones, so its cache is its own.
+    const modules = path.join(copy, 'node_modules');
+    cpSync(path.join(PACKAGE_ROOT, 'node_modules'), modules, { recursive: true, filter: (src) => src === path.join(PACKAGE_ROOT, 'node_modules') });
+    for (const name of readdirSync(path.join(PACKAGE_ROOT, 'node_modules'))) {
+      if (name !== '.cache') symlinkSync(path.join(PACKAGE_ROOT, 'node_modules', name), path.join(modules, name));
+    }
+    const cache = path.join(modules, '.cache', 'harness-runtime');
+    cacheDirs = () => (existsSync(cache) ? readdirSync(cache).filter((n) => !n.endsWith('.tmp')) : []);
+  });
+  afterAll(() => rmSync(copy, { recursive: true, force: true }));
+
+  it('builds once, then every command runs what the sources say after an edit', async () => {
+    const first = await cli(['--help']);
+    expect(first.exitCode, first.all).toBe(0);
+    expect(first.all).toContain('MicroSentinel experiment harness');
+    expect(cacheDirs()).toHaveLength(1);
+    const [built] = cacheDirs();
+    expect(readdirSync(path.join(copy, 'node_modules/.cache/harness-runtime', built!)).sort()).toEqual(['chunks', 'cli.mjs', 'global-setup.mjs', 'suite-file.mjs', 'vitest-reporter.mjs']);
+
+    // The same sources: the same bundle, not rebuilt.
+    expect((await cli(['--help'])).exitCode).toBe(0);
+    expect(cacheDirs()).toEqual([built]);
+
+    // An edit anywhere under harness/ is what the next command runs (a new key, a new bundle).
+    const main = path.join(copy, 'harness/cli/main.ts');
+    writeFileSync(main, readFileSync(main, 'utf8').replace('MicroSentinel experiment harness:', 'MicroSentinel experiment harness (edited):'));
+    const edited = await cli(['--help']);
+    expect(edited.all).toContain('MicroSentinel experiment harness (edited):');
+    expect(cacheDirs()).toHaveLength(2);
+  });
+
+  it('keeps each module’s own location: paths next to the sources resolve as unbundled', async () => {
+    // `harness schema` writes under the package root it computes from import.meta.url.
+    const out = path.join(copy, 'schemas-out');
+    const res = await cli(['--root', PACKAGE_ROOT, 'schema', '--out', out]);
+    expect(res.exitCode, res.all).toBe(0);
+    expect(readdirSync(out).length).toBeGreaterThan(0);
+    // A bad flag still gets the usage error, not a stack trace from the bundle.
+    const bad = await cli(['run', '--suite', 'no-such-suite', '--root', PACKAGE_ROOT]);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.all).not.toMatch(/\n\s+at /);
+  });
+
+  it('HARNESS_BUNDLE=0 loads the sources through tsx, with the same behaviour', async () => {
+    const before = cacheDirs();
+    const res = await cli(['--help'], { HARNESS_BUNDLE: '0', HARNESS_DEBUG: '1' });
+    expect(res.exitCode, res.all).toBe(0);
+    expect(res.all).toContain('loading from sources (HARNESS_BUNDLE=0)');
+    expect(res.all).toContain('MicroSentinel experiment harness');
+    expect(cacheDirs()).toEqual(before);
+  });
+
+  it('the experiment project resolves the generated files’ runtime to the bundle', async () => {
+    const { test, plugins } = await experimentProject();
+    expect(test.globalSetup).toEqual([expect.stringMatching(/node_modules\/\.cache\/harness-runtime\/[0-9a-f]+\/global-setup\.mjs$/)]);
+    const plugin = plugins.find((p) => p.name === 'harness-runtime-bundle')!;
+    const resolveId = plugin.resolveId as (id: string, importer: string | undefined) => string | null;
+    const generated = path.join(PACKAGE_ROOT, 'suites/sanity/kv.part1.test.ts');
+    expect(resolveId('../../harness/fixtures/suite-file.ts', generated)).toMatch(/harness-runtime\/[0-9a-f]+\/suite-file\.mjs$/);
+    // Anything else, or a suite-file.ts of another package, resolves as usual.
+    expect(resolveId('../../harness/plan/build-plan.ts', generated)).toBeNull();
+    expect(resolveId('./fixtures/suite-file.ts', '/elsewhere/x.ts')).toBeNull();
+    expect(resolveId('../../harness/fixtures/suite-file.ts', undefined)).toBeNull();
+  });
+});
