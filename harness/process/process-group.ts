@@ -12,7 +12,10 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
 
 // Pids of the group's members that still run. Zombies count as gone: kill(-pgid, 0) would still
 // find them when nobody reaps orphans (PID 1 in a container often does not).
+// A group nobody is in (not even a zombie) answers kill(-pgid, 0) with ESRCH: the usual case once a
+// command's leader has exited and been reaped, answered without reading every /proc entry.
 export function groupMembers(pgid: number): number[] {
+  if (!signalGroup(pgid, 0)) return [];
   let entries: string[];
   try {
     entries = readdirSync('/proc');
