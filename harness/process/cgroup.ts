@@ -136,17 +136,19 @@ export function killCgroupDir(dir: string): number {
   return before;
 }
 
-// Remove an emptied cgroup folder, waiting (bounded) for killed processes to leave it.
+// Remove an emptied cgroup folder, waiting (bounded) for killed processes to leave it. The kernel
+// lets a just-reaped task go within a millisecond or two, so the looks start 1 ms apart and back
+// off to 20 ms (a fixed 20 ms wait cost every run that much).
 export async function removeCgroupDir(dir: string, timeoutMs = 2000): Promise<boolean> {
   const end = Date.now() + timeoutMs;
-  for (;;) {
+  for (let delay = 1; ; delay = Math.min(delay * 2, 20)) {
     try {
       rmdirSync(dir);
       return true;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return true;
       if (Date.now() >= end) return false;
-      await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, delay));
     }
   }
 }
