@@ -2,6 +2,7 @@ import type { RunRecord } from '../results/artifact-store.ts';
 import { blocksFromResults, precisionSeriesLabel, replayPrecision } from '../results/precision-replay.ts';
 import type { PrecisionSpec } from '../config/schema/precision.ts';
 import { isRelative } from '../stats/precision-series.ts';
+import { formatNumber, formatPercent } from './format.ts';
 
 /** One precision target of one mode, as the suite's runs left it (docs/precision.md). */
 export interface PrecisionRow {
@@ -96,3 +97,11 @@ export const precisionMetric = (r: Pick<PrecisionRow, 'of' | 'metric'>): string 
 
 /** Whether the row's estimate and interval are percent changes (overhead, change) rather than values. */
 export const precisionIsPercent = (r: Pick<PrecisionRow, 'of'>): boolean => isRelative(r.of);
+
+// "[+1.2 %, +3.4 %]" (percent series) or "[41.9, 44.0]" (values); an unbounded end reads ±∞.
+export function precisionInterval(r: PrecisionRow): string {
+  const end = (x: number | null, sign: 1 | -1): string => (x === null ? (sign > 0 ? '+∞' : '−∞') : precisionIsPercent(r) ? formatPercent(x) : formatNumber(x));
+  return `[${end(r.interval.low, -1)}, ${end(r.interval.high, 1)}]`;
+}
+
+export const precisionUnit = (r: PrecisionRow): string => (precisionIsPercent(r) ? 'pp' : '%');

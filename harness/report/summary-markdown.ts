@@ -1,8 +1,7 @@
 import path from 'node:path';
 import type { SuiteReport } from './reporter.ts';
 import type { GroupSummary } from './summary.ts';
-import { precisionInterval, precisionUnit } from './html/precision-table.ts';
-import { precisionArm, precisionIsPercent, precisionMetric } from './precision-rows.ts';
+import { precisionArm, precisionInterval, precisionIsPercent, precisionMetric, precisionUnit } from './precision-rows.ts';
 
 const fmt = (x: number | null | undefined, digits = 3): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : Number(x.toPrecision(digits)).toLocaleString('en-US'));
 const esc = (s: string): string => s.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/\n/g, ' ');

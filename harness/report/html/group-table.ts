@@ -1,6 +1,6 @@
 import type { GroupSummary, SuiteSummary } from '../summary.ts';
 import { html, trustedHtml, type SafeHtml } from './html.ts';
-import { formatInterval, formatNumber, formatPercent } from './format.ts';
+import { formatInterval, formatNumber, formatPercent } from '../format.ts';
 
 function metricCell(g: GroupSummary, metric: string): SafeHtml {
   const m = g.metrics[metric];

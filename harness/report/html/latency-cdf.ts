@@ -1,7 +1,7 @@
 import type { LineSeriesOption } from 'echarts/charts';
 import type { RunRecord } from '../../results/artifact-store.ts';
 import { renderChartSvg } from './echarts-svg.ts';
-import { formatNumber } from './format.ts';
+import { formatNumber } from '../format.ts';
 
 /** A point of a latency CDF, as the generators write it (`histogram.percentiles`). */
 export interface PercentilePoint {

@@ -1,15 +1,8 @@
-import { precisionArm, precisionIsPercent, precisionMetric, type PrecisionRow } from '../precision-rows.ts';
+import { precisionArm, precisionInterval, precisionIsPercent, precisionMetric, precisionUnit, type PrecisionRow } from '../precision-rows.ts';
 import { html, type SafeHtml } from './html.ts';
-import { formatNumber, formatPercent } from './format.ts';
+import { formatNumber, formatPercent } from '../format.ts';
 
 // "[+1.2 %, +3.4 %]" (overhead) or "[101, 112]" (value); an unbounded end reads ∞.
-export function precisionInterval(r: PrecisionRow): string {
-  const end = (x: number | null, sign: 1 | -1): string => (x === null ? (sign > 0 ? '+∞' : '−∞') : precisionIsPercent(r) ? formatPercent(x) : formatNumber(x));
-  return `[${end(r.interval.low, -1)}, ${end(r.interval.high, 1)}]`;
-}
-
-export const precisionUnit = (r: PrecisionRow): string => (precisionIsPercent(r) ? 'pp' : '%');
-
 // Target, achieved width, blocks, verdict and stop reason per metric and mode: how the suite decided how long to measure.
 export function renderPrecisionTable(rows: readonly PrecisionRow[]): SafeHtml {
   if (rows.length === 0) return html``;

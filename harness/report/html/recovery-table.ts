@@ -1,6 +1,6 @@
 import type { RecoveryRow } from '../recovery.ts';
 import { html, type SafeHtml } from './html.ts';
-import { formatInterval, formatNumber } from './format.ts';
+import { formatInterval, formatNumber } from '../format.ts';
 
 const METRIC_LABEL: Record<string, string> = { server_cpu_us_per_req: 'Δ server CPU µs/req', p50_us: 'Δ p50 µs' };
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { RunRecord } from '../../results/artifact-store.ts';
 import { html, type SafeHtml } from './html.ts';
-import { fileHref, firstLine, formatDuration, formatNumber } from './format.ts';
+import { fileHref, firstLine, formatDuration, formatNumber } from '../format.ts';
 
 const KEY_METRICS = [
   ['throughput_rps', 'req/s'],

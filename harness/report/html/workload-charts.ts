@@ -1,7 +1,7 @@
 import type { RunRecord } from '../../results/artifact-store.ts';
 import type { GroupSummary, SuiteSummary } from '../summary.ts';
 import { html, trustedHtml, type SafeHtml } from './html.ts';
-import { formatNumber, formatPercent } from './format.ts';
+import { formatNumber, formatPercent } from '../format.ts';
 import { renderIntervalBarChart, type IntervalBar } from './interval-bar-chart.ts';
 import { collectLatencyCurves, renderLatencyCdfChart } from './latency-cdf.ts';
 

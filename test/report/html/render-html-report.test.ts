@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { renderHtmlReport, writeHtmlReport } from '../../../harness/report/html/render-html-report.ts';
 import { collectLatencyCurves, histogramPercentiles } from '../../../harness/report/html/latency-cdf.ts';
 import { escapeHtml, html } from '../../../harness/report/html/html.ts';
-import { fileHref } from '../../../harness/report/html/format.ts';
+import { fileHref } from '../../../harness/report/format.ts';
 import { buildSuiteRecords, makeTempDir, summarizeFixture, writeFixtureRecord } from './report-fixtures.ts';
 
 const HOSTILE = '<script>alert(1)</script>';
