@@ -71,6 +71,24 @@ describe('runtime bundle', () => {
     expect(cacheDirs()).toEqual(before);
   });
 
+  it('a cache it cannot write (here a file where its folder goes) falls back to the sources and says so under HARNESS_DEBUG', async () => {
+    const cache = path.join(copy, 'node_modules/.cache');
+    const saved = `${cache}.saved`;
+    cpSync(cache, saved, { recursive: true });
+    rmSync(cache, { recursive: true });
+    writeFileSync(cache, 'not a folder');
+    try {
+      const res = await cli(['--help'], { HARNESS_DEBUG: '1' });
+      expect(res.exitCode, res.all).toBe(0);
+      expect(res.all).toMatch(/harness: loading from sources \(.*(ENOTDIR|EEXIST).*\)/);
+      expect(res.all).toContain('MicroSentinel experiment harness');
+    } finally {
+      rmSync(cache, { force: true });
+      cpSync(saved, cache, { recursive: true });
+      rmSync(saved, { recursive: true });
+    }
+  });
+
   it('the experiment project resolves the generated files’ runtime to the bundle', async () => {
     const { test, plugins } = await experimentProject();
     expect(test.globalSetup).toEqual([expect.stringMatching(/node_modules\/\.cache\/harness-runtime\/[0-9a-f]+\/global-setup\.mjs$/)]);
