@@ -45,6 +45,8 @@ node --import tsx bench/orchestration-suite.ts "$work/one" 1
 $harness --root "$work/one" compile >/dev/null
 hyperfine "${timing[@]}" --export-json "$work/one.json" "$harness --root $work/one run --suite trivial --artifacts $work/one/artifacts" >/dev/null
 one_s=$(node -e "console.log(require('$work/one.json').results[0].mean.toFixed(3))")
+# Where that fixed cost goes (CLI, Vitest start, worker and runs, reports).
+node --import tsx bench/orchestration-breakdown.ts "$work/one" "$([ "$quick" = 1 ] && echo 1 || echo 5)" | tee "$work/breakdown.txt"
 per_run_ms=$(node -e "console.log((((${harness_s} - ${one_s}) - ${direct_s} * (${N} - 1) / ${N}) / (${N} - 1) * 1000).toFixed(1))")
 
 echo "== ${BENCH_SCALE_RUNS:-10000}-run suite: summary, compare, ClickHouse ingest =="
@@ -82,4 +84,5 @@ bench summary
   ${N} trivial runs through harness run: ${harness_s} s; 1 run: ${one_s} s (fixed cost: Vitest start-up, planning)
   same commands run directly:           ${direct_s} s
   orchestration overhead per run:       ${per_run_ms} ms   (target < 50 ms)
+$(sed 's/^/  /' "$work/breakdown.txt")
 SUMMARY
