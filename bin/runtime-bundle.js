@@ -6,21 +6,21 @@
 // directly, and the experiment project's Vitest config points its reporter, global setup and the
 // generated files' runtime at it (node_modules paths are loaded natively by Vitest).
 //
-// The key covers every source file's path, size and times under harness/, this checkout's
-// location, the esbuild and Node versions: any edit rebuilds, as tsx or Vite would retransform.
+// The key covers every source file's path and content under harness/, this checkout's location,
+// the esbuild and Node versions: any edit rebuilds, as tsx or Vite would retransform.
 // Each module keeps its own import.meta.url, and source maps point stack traces at the .ts files.
 // When a bundle cannot be built or stored (no esbuild, a read-only install) or HARNESS_BUNDLE=0
 // is set, everything loads from the sources as before: slower, same behaviour.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SOURCE_DIR = path.join(PACKAGE_ROOT, 'harness');
 export const CACHE_DIR = path.join(PACKAGE_ROOT, 'node_modules', '.cache', 'harness-runtime');
-/** Bundles nobody has loaded for this long are removed (a running suite touches its own). */
-const PRUNE_AFTER_MS = 48 * 3600 * 1000;
+/** Bundles nobody has loaded for this long are removed when a new one is built (a suite touches its own when it starts). */
+const PRUNE_AFTER_MS = 7 * 24 * 3600 * 1000;
 
 /** Entry name → source file (relative to the package root); each is built to <key>/<name>.mjs. */
 export const ENTRIES = {
@@ -30,18 +30,19 @@ export const ENTRIES = {
   'vitest-reporter': 'harness/report/vitest-reporter.ts',
 };
 
-// Every regular source file under harness/, in a stable order, with what changes on an edit.
-function sourceFingerprint(dir, out) {
+// Every regular source file under harness/, in a stable order: its path and content. Content, not
+// times, so a checkout or a touch that leaves the sources as they were reuses the bundle.
+function hashSources(dir, hash) {
   const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const file = path.join(dir, entry.name);
-    if (entry.isDirectory()) sourceFingerprint(file, out);
+    if (entry.isDirectory()) hashSources(file, hash);
     else if (entry.isFile()) {
-      const st = statSync(file);
-      out.push(`${path.relative(SOURCE_DIR, file)}\0${st.size}\0${st.mtimeMs}\0${st.ctimeMs}`);
+      const content = readFileSync(file);
+      hash.update(`${path.relative(SOURCE_DIR, file)}\0${content.length}\0`);
+      hash.update(content);
     }
   }
-  return out;
 }
 
 /** The cache key of the current sources (changes with any edit under harness/). */
@@ -49,7 +50,7 @@ export function bundleKey() {
   const esbuildVersion = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'node_modules', 'esbuild', 'package.json'), 'utf8')).version;
   const hash = createHash('sha256');
   hash.update(`${PACKAGE_ROOT}\0${process.version}\0esbuild ${esbuildVersion}\0${JSON.stringify(ENTRIES)}\0`);
-  for (const line of sourceFingerprint(SOURCE_DIR, [])) hash.update(`${line}\n`);
+  hashSources(SOURCE_DIR, hash);
   return hash.digest('hex').slice(0, 24);
 }
 
@@ -93,8 +94,8 @@ async function build(dir) {
     renameSync(tmp, dir);
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
-    statSync(dir);
     if (!['ENOTEMPTY', 'EEXIST'].includes(err.code)) throw err;
+    statSync(path.join(dir, 'cli.mjs'));
   }
 }
 
@@ -126,11 +127,14 @@ async function currentBundle() {
   try {
     const key = bundleKey();
     const dir = path.join(CACHE_DIR, key);
-    try {
-      statSync(path.join(dir, 'cli.mjs'));
-      const now = new Date();
-      utimesSync(dir, now, now);
-    } catch {
+    if (existsSync(path.join(dir, 'cli.mjs'))) {
+      // Marks it in use, so prune() leaves it to a suite that runs for days (best effort: a
+      // read-only install still uses its bundle).
+      try {
+        const now = new Date();
+        utimesSync(dir, now, now);
+      } catch {}
+    } else {
       mkdirSync(CACHE_DIR, { recursive: true });
       await build(dir);
       prune(key);

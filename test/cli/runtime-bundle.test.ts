@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -38,12 +38,13 @@ describe('runtime bundle', () => {
     const [built] = cacheDirs();
     expect(readdirSync(path.join(copy, 'node_modules/.cache/harness-runtime', built!)).sort()).toEqual(['chunks', 'cli.mjs', 'global-setup.mjs', 'suite-file.mjs', 'vitest-reporter.mjs']);
 
-    // The same sources: the same bundle, not rebuilt.
+    // The same sources, even touched (a checkout back and forth): the same bundle, not rebuilt.
+    const main = path.join(copy, 'harness/cli/main.ts');
+    utimesSync(main, new Date(), new Date(Date.now() + 5000));
     expect((await cli(['--help'])).exitCode).toBe(0);
     expect(cacheDirs()).toEqual([built]);
 
     // An edit anywhere under harness/ is what the next command runs (a new key, a new bundle).
-    const main = path.join(copy, 'harness/cli/main.ts');
     writeFileSync(main, readFileSync(main, 'utf8').replace('MicroSentinel experiment harness:', 'MicroSentinel experiment harness (edited):'));
     const edited = await cli(['--help']);
     expect(edited.all).toContain('MicroSentinel experiment harness (edited):');
