@@ -296,16 +296,39 @@ if not overhead.empty:
 # ## Precision targets
 #
 # For suites with `precision:` targets (docs/precision.md), the stop rule replayed over every block
-# measured, as summary.json's `precision` rows: per target and arm (a mode; a mode under a patch on a
-# mutations axis), the robust (Huberized) betting confidence sequence on per-block log ratios —
-# overhead: the mode against the same block's baseline; change: the patch against the unpatched
-# base, same mode — or log values, with its estimate, anytime-valid interval, achieved half-width
-# against the target, blocks, margin verdict and why measuring stopped. The same arithmetic as
-# harness/stats/confidence-sequence.ts and precision-controller.ts.
+# measured, as summary.json's `precision` rows: per target and arm (a mode; a mode at a level of the
+# axis a block spans: a patch on a mutations axis, or a parameter value a target compares along with
+# `against:`), the robust (Huberized) betting confidence sequence on per-block log ratios —
+# overhead: the mode against the same block's baseline; change: the level against the reference
+# level (the unpatched base, or `against:`), same mode; difference: the same in the metric's units,
+# reference level × (e^change − 1), from the change and the reference level's sequences at α/2
+# each — or log values, with its estimate, anytime-valid interval, achieved half-width against the
+# target, blocks, margin verdict and why measuring stopped. The same arithmetic as
+# harness/stats/confidence-sequence.ts, precision-series.ts and precision-controller.ts.
 
 # %%
 CS_TOLERANCE, CS_VALUE_TOLERANCE, DEFAULT_CLIP = 1e-9, 1e-7, 0.03
-MUTATION_LABEL = re.compile(r'^mutation=([A-Za-z0-9_.-]+)(?:,(.*))?$')
+
+
+def target_against(t):
+    """The reference level (parameter, value as text) of a change or difference target."""
+    against = t.get('against') or {'mutation': 'base'}
+    param, value = next(iter(against.items()))
+    return param, (('true' if value else 'false') if isinstance(value, bool) else format(value, 'g') if isinstance(value, float) else str(value))
+
+
+def precision_axis(spec):
+    t = next((x for x in spec['targets'] if x.get('of', 'overhead') in ('change', 'difference')), None)
+    return target_against(t)[0] if t else 'mutation'
+
+
+def split_axis(variant, axis):
+    """(the variant label without the axis, the run's level of it or None)."""
+    segments = variant.split(',')
+    level = next((seg.split('=', 1)[1] for seg in segments if seg.startswith(axis + '=')), None)
+    if level is None:
+        return variant, None
+    return ','.join(seg for seg in segments if seg != f'{axis}={level}') or 'default', level
 
 
 def metric_direction(metric):
@@ -417,8 +440,28 @@ def margin_verdict(low, high, margin, question):
     return 'inconclusive', f'inconclusive: {at} contains {margin:g} %'
 
 
+def difference_status(s):
+    t, cs, ref = s['target'], s['cs'], s['ref']
+    theta, x = (cs.estimate(), ref.estimate()) if cs.values and ref.values else (math.nan, math.nan)
+    estimate = math.exp(x) * math.expm1(theta) if cs.values and ref.values else math.nan
+    y_low, y_high = math.expm1(cs.low), math.expm1(cs.high)
+    x_low, x_high = math.exp(ref.low), math.exp(ref.high)
+
+    def times(a, b, fallback):
+        v = a * b
+        return fallback if math.isnan(v) else v
+    low = times(x_low if y_low >= 0 else x_high, y_low, -math.inf)
+    high = times(x_high if y_high >= 0 else x_low, y_high, math.inf)
+    width = (high - low) / 2 / abs(estimate) * 100 if estimate == estimate and estimate != 0 else math.inf
+    achieved = width if math.isfinite(width) else math.inf
+    return dict(estimate=estimate, low=low, high=high, achieved_half_width=achieved, blocks=len(cs.values), margin=None, verdict=None, verdict_text=None,
+                status='met' if achieved <= t['half_width'] else 'pending')
+
+
 def series_status(s):
     t, cs = s['target'], s['cs']
+    if t['of'] == 'difference':
+        return difference_status(s)
     relative = t['of'] != 'value'
     est = cs.estimate()
     if relative:
@@ -448,31 +491,40 @@ def replay_precision(spec, blocks):
         fed, elapsed = len(seen), elapsed + seconds
         for ti, t in enumerate(targets):
             direction = metric_direction(t['metric'])
-            for (mode, mutation), metrics in arms.items():
+            of = t.get('of', 'overhead')
+            for (mode, level), metrics in arms.items():
                 against = None
-                if t['of'] == 'overhead':
+                if of == 'overhead':
                     if mode == 'baseline':
                         continue
-                    against = ('baseline', mutation)
-                elif t['of'] == 'change':
-                    if mutation is None or mutation == 'base':
+                    against = ('baseline', level)
+                elif of in ('change', 'difference'):
+                    reference = target_against(t)[1]
+                    if level is None or level == reference:
                         continue
-                    against = (mode, 'base')
+                    against = (mode, reference)
                 value = metrics.get(t['metric'])
+                b = arms.get(against, {}).get(t['metric']) if against is not None else None
                 if against is None:
                     log = math.log(value) if usable(value) else None
+                elif of == 'difference':
+                    log = math.log(value / b) if usable(value) and usable(b) else None
                 else:
-                    b = arms.get(against, {}).get(t['metric'])
                     log = math.log((b / value if direction == 'higher-is-better' else value / b)) if usable(value) and usable(b) else None
-                key = (ti, mode, mutation)
+                key = (ti, mode, level)
                 if key not in series:
-                    series[key] = dict(target=t, mode=mode, mutation=mutation, cs=RobustConfidenceSequence(confidence, t.get('clip', DEFAULT_CLIP)), missing=seen[:-1])
+                    half = 1 - (1 - confidence) / 2
+                    series[key] = dict(target=dict(t, of=of), mode=mode, level=level, missing=seen[:-1],
+                                       cs=RobustConfidenceSequence(half if of == 'difference' else confidence, t.get('clip', DEFAULT_CLIP)),
+                                       ref=RobustConfidenceSequence(half, t.get('clip', DEFAULT_CLIP)) if of == 'difference' else None)
                 if log is None:
                     series[key]['missing'].append(rep)
                 else:
                     series[key]['cs'].push(log)
+                if series[key]['ref'] is not None and usable(b):
+                    series[key]['ref'].push(math.log(b))
         for key, s in series.items():
-            if (s['mode'], s['mutation']) not in arms:
+            if (s['mode'], s['level']) not in arms:
                 s['missing'].append(rep)
         states = [series_status(s) for s in series.values()]
         pending = [x for x in states if x['status'] == 'pending']
@@ -487,28 +539,31 @@ def replay_precision(spec, blocks):
     for s in series.values():
         x = series_status(s)
         stop = x['status'] if x['status'] != 'pending' else stopped
-        rows.append(dict(mode=s['mode'], mutation=s['mutation'], metric=s['target']['metric'], of=s['target']['of'], target=s['target']['half_width'], **x,
+        axis = precision_axis(spec) if s['level'] is not None else None
+        rows.append(dict(mode=s['mode'], axis=axis, level=s['level'], mutation=s['level'] if axis == 'mutation' else None,
+                         metric=s['target']['metric'], of=s['target']['of'], target=s['target']['half_width'], **x,
                          confidence=confidence, blocks_measured=len(seen),
                          stop_reason={'met': 'target-met', 'decided': 'verdict-decided'}.get(stop, stop) if stopped is not None else 'open'))
     return rows
 
 
 precision_rows = []
-for (workload, series_label), g in runs_table.assign(series_label=runs_table.variant.map(lambda v: (MUTATION_LABEL.match(v).group(2) or 'default') if MUTATION_LABEL.match(v) else v)).groupby(['workload', 'series_label']):
+for workload, g in runs_table.groupby('workload'):
     specs = g.precision.fillna('')
     if not (specs != '').any():
         continue
     spec = json.loads(specs[specs != ''].iloc[0])
-    blocks = []
-    for rep, b in g.sort_values('repetition').groupby('repetition'):
-        arms = {}
-        for _, r in b[b.status == 'passed'].iterrows():
-            m = MUTATION_LABEL.match(r.variant)
-            arms[(r['mode'], m.group(1) if m else None)] = {k: v for k, v in r.items() if k in key.columns and pd.notna(v)}
-        blocks.append((int(rep), float(b.duration_ms.clip(lower=0).sum()) / 1000, arms))
-    for row in replay_precision(spec, blocks):
-        precision_rows.append(dict(workload=workload, variant=series_label, **row))
-precision = pd.DataFrame(precision_rows, columns=['workload', 'variant', 'mode', 'mutation', 'metric', 'of', 'target', 'achieved_half_width', 'estimate', 'low', 'high',
+    axis = precision_axis(spec)
+    for series_label, gs in g.assign(series_label=g.variant.map(lambda v: split_axis(v, axis)[0])).groupby('series_label'):
+        blocks = []
+        for rep, b in gs.sort_values('repetition').groupby('repetition'):
+            arms = {}
+            for _, r in b[b.status == 'passed'].iterrows():
+                arms[(r['mode'], split_axis(r.variant, axis)[1])] = {k: v for k, v in r.items() if k in key.columns and pd.notna(v)}
+            blocks.append((int(rep), float(b.duration_ms.clip(lower=0).sum()) / 1000, arms))
+        for row in replay_precision(spec, blocks):
+            precision_rows.append(dict(workload=workload, variant=series_label, **row))
+precision = pd.DataFrame(precision_rows, columns=['workload', 'variant', 'mode', 'axis', 'level', 'mutation', 'metric', 'of', 'target', 'achieved_half_width', 'estimate', 'low', 'high',
                                                   'blocks', 'blocks_measured', 'margin', 'verdict', 'verdict_text', 'status', 'stop_reason', 'confidence'])
 if precision.empty:
     print('No precision targets in this suite execution (docs/precision.md).')

@@ -20,6 +20,7 @@ import { chunkRuns, type RunChunk } from './chunks.ts';
 import { ValiditySchema } from '../config/schema/suite.ts';
 import { HARNESS_VERSION } from '../config/version.ts';
 import { foreignCheckoutWarning, MUTATION_PARAM, planMutations, withMutationAxis } from './mutations.ts';
+import { targetAgainst } from '../config/schema/precision.ts';
 import type { Bound } from '../config/schema/suite.ts';
 
 export interface WorkloadPlan {
@@ -91,6 +92,7 @@ function planWorkload(suite: LoadedSuite, w: LoadedWorkload, overrides: CommandL
     (path, message, hint) => issues.add(suite.source.issueAt([...paramsPath, ...path], message, hint ? { hint } : {})),
     { maxRuns: budget.left, runsPerVariant: perVariant },
   );
+  if (precision) checkPrecisionAxis(suite, w, space.variants, issues);
   const planned = space.variants.length * perVariant;
   if (planned > budget.left) {
     issues.add(suite.source.issueAt(['workloads', w.index], `${w.entry.name} plans ${planned.toLocaleString('en')} runs (${w.entry.modes.length} modes × ${space.variants.length} variants × ${repetitions} repetitions): the suite would exceed the limit of ${budget.limit.toLocaleString('en')} runs`, { hint: 'plan fewer runs, or raise the limit with --max-runs N' }));
@@ -157,12 +159,33 @@ function checkPrecisionPlan(suite: LoadedSuite, w: LoadedWorkload, issues: Issue
     const at = w.entry.precision ? ['workloads', w.index, 'precision', 'targets'] : ['precision', 'targets'];
     issues.add(suite.source.issueAt(at, `overhead targets (${overheads.join(', ')}) measure each mode against the same block's baseline, but workload ${w.entry.name} has no baseline mode`, { hint: 'add baseline to the workload\'s modes, or use of: value' }));
   }
-  const changes = precision.targets.filter((t) => t.of === 'change').map((t) => t.metric);
+  const changes = precision.targets.filter((t) => (t.of === 'change' || t.of === 'difference') && targetAgainst(t).param === MUTATION_PARAM).map((t) => t.metric);
   if (changes.length > 0 && !((w.entry.mutations?.length ?? 0) > 0 && w.entry.mutation_base)) {
     const at = w.entry.precision ? ['workloads', w.index, 'precision', 'targets'] : ['precision', 'targets'];
     const why = (w.entry.mutations?.length ?? 0) > 0 ? 'has mutation_base: false (no unpatched base runs)' : 'has no mutations';
     issues.add(suite.source.issueAt(at, `change targets (${changes.join(', ')}) measure each mutation against the unpatched base in the same block, but workload ${w.entry.name} ${why}`, { hint: 'list the change under the workload\'s mutations: (docs/running.md, "Testing a change") with mutation_base: true, or use of: overhead or of: value' }));
   }
+}
+
+// A change or difference target `against: { param: value }` compares each value of the parameter with
+// that one, same mode and block: the parameter must vary over the entry's variants and take that value.
+function checkPrecisionAxis(suite: LoadedSuite, w: LoadedWorkload, variants: readonly Variant[], issues: IssueCollector): void {
+  const precision = (w.entry.precision ?? suite.descriptor.precision)!;
+  const base = w.entry.precision ? ['workloads', w.index, 'precision', 'targets'] : ['precision', 'targets'];
+  precision.targets.forEach((t, i) => {
+    if (!t.against) return;
+    const { param, level } = targetAgainst(t);
+    if (param === MUTATION_PARAM) return; // checked with the mutations (checkPrecisionPlan)
+    const values = [...new Set(variants.filter((v) => Object.hasOwn(v.params, param)).map((v) => String(v.params[param])))];
+    const at = [...base, i, 'against'];
+    if (values.length === 0) {
+      issues.add(suite.source.issueAt(at, `${t.of} target compares along ${param}, which is not a parameter of workload ${w.entry.name}`, { hint: `list it under the workload's parameters, e.g. parameters: { ${param}: [${JSON.stringify(t.against[param])}, …] }` }));
+    } else if (!values.includes(level)) {
+      issues.add(suite.source.issueAt(at, `${t.of} target compares against ${param} = ${level}, but workload ${w.entry.name}'s variants have ${param} ∈ {${values.join(', ')}}`, { hint: `add ${level} to the values of ${param}, or compare against one of them` }));
+    } else if (values.length === 1) {
+      issues.add(suite.source.issueAt(at, `${t.of} target compares along ${param}, but every variant of workload ${w.entry.name} has ${param} = ${level}: nothing to compare`, { hint: `give ${param} more than one value` }));
+    }
+  });
 }
 
 // A flag the resolved config makes meaningless is said once per workload, never silently dropped.

@@ -1,24 +1,30 @@
 import type { RunRecord } from '../results/artifact-store.ts';
-import { blocksFromResults, precisionSeriesLabel, replayPrecision } from '../results/precision-replay.ts';
-import type { PrecisionSpec } from '../config/schema/precision.ts';
+import { axisOf, blocksFromResults, precisionSeries, replayPrecision } from '../results/precision-replay.ts';
+import { targetAgainst, type PrecisionSpec } from '../config/schema/precision.ts';
+import { armLabel } from '../stats/precision-controller.ts';
 import { isRelative } from '../stats/precision-series.ts';
 import { formatNumber, formatPercent } from './format.ts';
 
 /** One precision target of one mode, as the suite's runs left it (docs/precision.md). */
 export interface PrecisionRow {
   workload: string;
-  /** The variant label; on a mutations axis without the mutation (see `mutation`). */
+  /** The variant label; when the block spans an axis, without it (see `axis`, `level`). */
   variant: string;
   mode: string;
-  /** The mutation this row measures (of: change: against the unpatched base), when the workload has a mutations axis. */
+  /** The parameter the block spans (`mutation`, or a change or difference target's `against:` parameter) and this row's value of it; null without one. */
+  axis: string | null;
+  level: string | null;
+  /** The mutation this row measures (of: change: against the unpatched base), when the block spans the mutations axis: `level` then. */
   mutation: string | null;
   metric: string;
-  of: 'overhead' | 'change' | 'value';
-  /** Wanted half-width: percentage points (overhead, change) or percent of the value (value). */
+  of: 'overhead' | 'change' | 'difference' | 'value';
+  /** The reference level of a change or difference ("mutation=base", "injected_us=0"); null for overhead and value. */
+  against: string | null;
+  /** Wanted half-width: percentage points (overhead, change) or percent of the estimate (value, difference). */
   target: number;
   /** Achieved half-width, same unit; null while the interval is unbounded. */
   achieved_half_width: number | null;
-  /** Overhead, change: percent (+ = costs / worse); value: the metric's robust location. null before any data. */
+  /** Overhead, change: percent (+ = costs / worse); value: the metric's robust location; difference: this level's minus the reference's, the metric's units. null before any data. */
   estimate: number | null;
   /** The anytime-valid interval; a null end is unbounded. */
   interval: { low: number | null; high: number | null };
@@ -38,37 +44,43 @@ export interface PrecisionRow {
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? Number(x.toPrecision(6)) : null);
 
-// Per workload × series (variant; on a mutations axis, the variant across its mutations) with precision targets (recorded in each run's assessment.checks), the
+// Per workload × series (variant; when the block spans an axis, the variant across its levels) with precision targets (recorded in each run's assessment.checks), the
 // stop rule replayed over every block measured: each target's estimate, anytime-valid interval,
 // achieved width, verdict and why it stopped. Records are one per run (last attempts).
 export function computePrecisionRows(records: readonly RunRecord[]): PrecisionRow[] {
-  const series = new Map<string, { spec: PrecisionSpec; records: RunRecord[] }>();
+  // Which series a record belongs to depends on its spec's axis, so the specs come first (per workload).
+  const specs = new Map<string, PrecisionSpec>();
   for (const r of records) {
     const spec = r.result.assessment?.checks.precision;
-    const key = `${r.result.run.workload}\0${precisionSeriesLabel(r.result.run.variant)}`;
+    if (spec && !specs.has(r.result.run.workload)) specs.set(r.result.run.workload, spec);
+  }
+  const series = new Map<string, { spec: PrecisionSpec; axis: string; label: string; records: RunRecord[] }>();
+  for (const r of records) {
+    const spec = r.result.assessment?.checks.precision ?? specs.get(r.result.run.workload);
+    if (!spec) continue;
+    const axis = axisOf(spec);
+    const place = precisionSeries(r.result.run, axis);
+    const key = `${r.result.run.workload}\0${place.key}`;
     const entry = series.get(key);
     if (entry) entry.records.push(r);
-    else if (spec) series.set(key, { spec, records: [r] });
-  }
-  // Runs recorded before the first one that carries the spec (e.g. a failed run without assessment) still count.
-  for (const r of records) {
-    const entry = series.get(`${r.result.run.workload}\0${precisionSeriesLabel(r.result.run.variant)}`);
-    if (entry && !entry.records.includes(r)) entry.records.push(r);
+    else series.set(key, { spec, axis, label: place.label, records: [r] });
   }
   const rows: PrecisionRow[] = [];
-  for (const { spec, records: rs } of series.values()) {
+  for (const { spec, axis, label: variant, records: rs } of series.values()) {
     const { workload } = rs[0]!.result.run;
-    const variant = precisionSeriesLabel(rs[0]!.result.run.variant);
-    const blocks = blocksFromResults(rs.map((r) => r.result));
+    const blocks = blocksFromResults(rs.map((r) => r.result), axis);
     const replay = replayPrecision(spec, blocks, { untilStop: false });
     for (const s of replay.results) {
       rows.push({
         workload,
         variant,
         mode: s.mode,
-        mutation: s.mutation,
+        axis: s.axis,
+        level: s.level,
+        mutation: s.axis === 'mutation' ? s.level : null,
         metric: s.metric,
         of: s.of,
+        against: s.of === 'change' || s.of === 'difference' ? againstText(spec, s.metric, s.of) : null,
         target: s.target,
         achieved_half_width: finite(s.achievedHalfWidth),
         estimate: finite(s.estimate),
@@ -86,14 +98,35 @@ export function computePrecisionRows(records: readonly RunRecord[]): PrecisionRo
       });
     }
   }
-  return rows.sort((a, b) => a.workload.localeCompare(b.workload) || a.variant.localeCompare(b.variant) || a.metric.localeCompare(b.metric) || a.mode.localeCompare(b.mode) || (a.mutation ?? '').localeCompare(b.mutation ?? ''));
+  return rows.sort(
+    (a, b) =>
+      a.workload.localeCompare(b.workload) || a.variant.localeCompare(b.variant) || a.metric.localeCompare(b.metric) || a.mode.localeCompare(b.mode) || compareLevels(a.level, b.level),
+  );
 }
 
-/** "perf", or "baseline under kv-slow-get" on a mutations axis: the arm a row measures. */
-export const precisionArm = (r: Pick<PrecisionRow, 'mode' | 'mutation'>): string => (r.mutation === null ? r.mode : `${r.mode} under ${r.mutation}`);
+// Levels in their natural order: numbers as numbers (injected_us 5 before 20), else as text.
+function compareLevels(a: string | null, b: string | null): number {
+  const x = Number(a ?? '');
+  const y = Number(b ?? '');
+  return a !== null && b !== null && a.trim() !== '' && b.trim() !== '' && Number.isFinite(x) && Number.isFinite(y) ? x - y : (a ?? '').localeCompare(b ?? '');
+}
 
-/** "overhead of server_cpu_us_per_req", "change of p99_us vs base", or the metric (of: value). */
-export const precisionMetric = (r: Pick<PrecisionRow, 'of' | 'metric'>): string => (r.of === 'overhead' ? `overhead of ${r.metric}` : r.of === 'change' ? `change of ${r.metric} vs base` : r.metric);
+// "mutation=base", "injected_us=0": the reference level a change or difference target names.
+function againstText(spec: PrecisionSpec, metric: string, of: 'change' | 'difference'): string {
+  const t = spec.targets.find((x) => x.metric === metric && x.of === of);
+  const { param, level } = targetAgainst(t ?? {});
+  return `${param}=${level}`;
+}
+
+/** "perf", "baseline under kv-slow-get" (mutations axis) or "baseline at injected_us=5": the arm a row measures. */
+export const precisionArm = (r: Pick<PrecisionRow, 'mode' | 'mutation'> & { axis?: string | null; level?: string | null }): string =>
+  armLabel({ mode: r.mode, axis: r.axis ?? (r.mutation === null ? null : 'mutation'), level: r.level ?? r.mutation });
+
+/** "overhead of server_cpu_us_per_req", "change of p99_us vs base", "difference of server_cpu_us_per_req vs injected_us=0", or the metric (of: value). */
+export function precisionMetric(r: Pick<PrecisionRow, 'of' | 'metric'> & { against?: string | null }): string {
+  const vs = r.against === undefined || r.against === null || r.against === 'mutation=base' ? 'base' : r.against;
+  return r.of === 'overhead' ? `overhead of ${r.metric}` : r.of === 'change' || r.of === 'difference' ? `${r.of} of ${r.metric} vs ${vs}` : r.metric;
+}
 
 /** Whether the row's estimate and interval are percent changes (overhead, change) rather than values. */
 export const precisionIsPercent = (r: Pick<PrecisionRow, 'of'>): boolean => isRelative(r.of);

@@ -1,31 +1,51 @@
-import { resolvePrecision, type PrecisionSpec } from '../config/schema/precision.ts';
-import { splitMutationVariant } from '../plan/mutation-label.ts';
+import { stringify } from 'safe-stable-stringify';
+import { precisionAxis, resolvePrecision, type PrecisionSpec } from '../config/schema/precision.ts';
 import { armKey, PrecisionController, type BlockMetrics, type PrecisionDecision, type PrecisionResult } from '../stats/precision-controller.ts';
 import type { RunResult } from './run-result-schema.ts';
 
 /** What the replay reads of a run result. */
-export type PrecisionRunResult = Pick<RunResult, 'status' | 'key_metrics' | 'duration_ms'> & { run: Pick<RunResult['run'], 'mode' | 'repetition' | 'variant'> };
+export type PrecisionRunResult = Pick<RunResult, 'status' | 'key_metrics' | 'duration_ms'> & { run: Pick<RunResult['run'], 'mode' | 'repetition' | 'variant' | 'params'> };
+
+/** Where a run sits in its precision series: the series (its variant without the axis), and its level of the axis. */
+export interface SeriesPlace {
+  /** Groups the runs of one series: the variant's parameters without the axis. */
+  key: string;
+  /** The variant label without the axis (`default` when nothing is left). */
+  label: string;
+  /** The run's value of the axis, as text; null when its variant does not have the axis. */
+  level: string | null;
+}
 
 /**
- * The precision series a variant belongs to: its label, or — on a mutations axis — the label without
- * the mutation, so the base and the patched trees of one repetition form one block (of: change
- * compares them within it).
+ * The precision series a variant belongs to: the variant itself or — when it has the parameter the
+ * block spans (precisionAxis: the mutations axis, or a change target's `against:` parameter) — the
+ * variant without it, so every level of one repetition forms one block (change and difference
+ * targets compare the levels within it).
  */
-export const precisionSeriesLabel = (variant: string): string => splitMutationVariant(variant)?.rest ?? variant;
+export function precisionSeries(run: { variant: string; params: Record<string, unknown> }, axis: string): SeriesPlace {
+  if (!Object.hasOwn(run.params, axis)) return { key: stringify(run.params) ?? '', label: run.variant, level: null };
+  const level = String(run.params[axis]);
+  const rest = Object.fromEntries(Object.entries(run.params).filter(([k]) => k !== axis));
+  const label = run.variant.split(',').filter((seg) => seg !== `${axis}=${level}`).join(',') || 'default';
+  return { key: stringify(rest) ?? '', label, level };
+}
 
-// The repetition blocks of one workload × series (precisionSeriesLabel), in repetition order: every
-// passed run's key metrics under its arm — its mode, and its mutation on a mutations axis — (a failed
-// or invalid run's arm is absent, so its block is missing for that arm), and the wall-clock seconds
-// all the block's runs took, failed ones included. The caller passes one result per run (the last
-// attempt of a run measured again).
-export function blocksFromResults(results: readonly PrecisionRunResult[]): BlockMetrics[] {
+/** The axis of a run's precision spec (none: the mutations axis, which groups as before any spec said otherwise). */
+export const axisOf = (spec: Pick<PrecisionSpec, 'targets'> | undefined | null): string => (spec ? precisionAxis(spec) : 'mutation');
+
+// The repetition blocks of one workload × series (precisionSeries), in repetition order: every
+// passed run's key metrics under its arm — its mode, and its level of the axis the block spans —
+// (a failed or invalid run's arm is absent, so its block is missing for that arm), and the wall-clock
+// seconds all the block's runs took, failed ones included. The caller passes one result per run (the
+// last attempt of a run measured again).
+export function blocksFromResults(results: readonly PrecisionRunResult[], axis: string): BlockMetrics[] {
   const byRep = new Map<number, BlockMetrics>();
   for (const r of results) {
     const rep = r.run.repetition;
     let block = byRep.get(rep);
     if (!block) byRep.set(rep, (block = { repetition: rep, seconds: 0, modes: Object.create(null) as Record<string, Record<string, number>> }));
     block.seconds += Math.max(0, r.duration_ms) / 1000;
-    if (r.status === 'passed') block.modes[armKey(r.run.mode, splitMutationVariant(r.run.variant)?.mutation ?? null)] = r.key_metrics;
+    if (r.status === 'passed') block.modes[armKey(r.run.mode, precisionSeries(r.run, axis).level)] = r.key_metrics;
   }
   return [...byRep.values()].sort((a, b) => a.repetition - b.repetition);
 }

@@ -1,6 +1,6 @@
 import type { PlannedRun } from '../plan/run-types.ts';
 import { ArtifactStore, executionOf, lastAttempts } from '../results/artifact-store.ts';
-import { blocksFromResults, precisionSeriesLabel, replayPrecision, type PrecisionRunResult } from '../results/precision-replay.ts';
+import { axisOf, blocksFromResults, precisionSeries, replayPrecision, type PrecisionRunResult } from '../results/precision-replay.ts';
 import type { PreviousRuns } from '../results/previous-runs.ts';
 
 /** The gate's answer for one run: measure it, or skip it because the stop rule already stopped. */
@@ -8,8 +8,8 @@ export type GateDecision = { measure: true } | { measure: false; reason: string 
 
 // PrecisionGate: whether a planned repetition block is still needed. The generated files plan
 // max_repetitions blocks; before each run of a block at or past min_repetitions, the gate reads the
-// earlier blocks of the same workload × variant (on a mutations axis: every mutation of the variant,
-// one block) from the artifacts folder — this suite execution's
+// earlier blocks of the same workload × variant (when the block spans an axis — the mutations, or a
+// change target's `against:` parameter — every level of the variant, one block) from the artifacts folder — this suite execution's
 // results (the last attempt of a run measured again), plus, under --resume, the passed results of
 // the planned runs this execution resumes — and replays the stop rule (PrecisionController) block by
 // block, as if it had decided after each. Once it said stop, every later run is skipped with the
@@ -27,7 +27,7 @@ export class PrecisionGate {
   check(run: PlannedRun): GateDecision {
     const spec = run.precision;
     if (!spec || run.repetition < spec.min_repetitions) return { measure: true };
-    const key = `${run.workload}\0${precisionSeriesLabel(run.variant.label)}\0${run.repetition}`;
+    const key = `${run.workload}\0${precisionSeries({ variant: run.variant.label, params: run.variant.params }, axisOf(spec)).key}\0${run.repetition}`;
     let decision = this.memo.get(key);
     if (!decision) {
       decision = this.decide(run);
@@ -39,7 +39,7 @@ export class PrecisionGate {
   private decide(run: PlannedRun): GateDecision {
     const spec = run.precision!;
     const earlier = this.earlierResults(run);
-    const replay = replayPrecision(spec, blocksFromResults(earlier), { untilStop: true });
+    const replay = replayPrecision(spec, blocksFromResults(earlier, axisOf(spec)), { untilStop: true });
     if (!replay.stop) return { measure: true };
     return { measure: false, reason: `precision: ${replay.stop.reason} after ${replay.stop.blocks} block${replay.stop.blocks === 1 ? '' : 's'} (${replay.stop.message}); block ${run.repetition} is not needed` };
   }
@@ -48,9 +48,10 @@ export class PrecisionGate {
   // resumed passed result of the same planned run.
   private earlierResults(run: PlannedRun): PrecisionRunResult[] {
     const { executionId, planRuns, previous } = this.opts;
-    const series = precisionSeriesLabel(run.variant.label);
-    const sameBlockSeries = (r: { suite: string; workload: string; variant: string; repetition: number }): boolean =>
-      r.suite === run.suite && r.workload === run.workload && precisionSeriesLabel(r.variant) === series && r.repetition < run.repetition;
+    const axis = axisOf(run.precision);
+    const series = precisionSeries({ variant: run.variant.label, params: run.variant.params }, axis).key;
+    const sameBlockSeries = (r: { suite: string; workload: string; variant: string; params: Record<string, unknown>; repetition: number }): boolean =>
+      r.suite === run.suite && r.workload === run.workload && precisionSeries(r, axis).key === series && r.repetition < run.repetition;
     const mine = lastAttempts(
       new ArtifactStore(this.root).records((n) => n.includes(`_${run.workload}_`)).filter((r) => executionOf(r) === executionId && sameBlockSeries(r.result.run)),
     );
@@ -58,9 +59,9 @@ export class PrecisionGate {
     const out: PrecisionRunResult[] = mine.map((r) => r.result);
     if (previous) {
       for (const p of planRuns) {
-        if (seen.has(p.id) || !sameBlockSeries({ suite: p.suite, workload: p.workload, variant: p.variant.label, repetition: p.repetition })) continue;
+        if (seen.has(p.id) || !sameBlockSeries({ suite: p.suite, workload: p.workload, variant: p.variant.label, params: p.variant.params, repetition: p.repetition })) continue;
         const done = previous.passed(p.id);
-        if (done) out.push({ status: 'passed', key_metrics: done.keyMetrics, duration_ms: done.durationMs, run: { mode: p.mode, repetition: p.repetition, variant: p.variant.label } });
+        if (done) out.push({ status: 'passed', key_metrics: done.keyMetrics, duration_ms: done.durationMs, run: { mode: p.mode, repetition: p.repetition, variant: p.variant.label, params: p.variant.params } });
       }
     }
     return out;

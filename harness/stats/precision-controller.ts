@@ -1,6 +1,6 @@
 import { costRatio } from './overhead.ts';
 import { metricDirection, type Direction } from './direction.ts';
-import { PrecisionSeries, type PrecisionTarget, type SeriesState } from './precision-series.ts';
+import { DifferenceSeries, isRelative, PrecisionSeries, type PrecisionTarget, type SeriesState, type TrackedSeries } from './precision-series.ts';
 import { HarnessError } from '../errors/harness-error.ts';
 
 /** Precision settings of a suite or workload entry (descriptor `precision:`, resolved). */
@@ -16,8 +16,10 @@ export interface PrecisionSettings {
   timeBudgetSeconds?: number;
   /** The mode overheads are measured against. @default 'baseline' */
   baselineMode?: string;
-  /** The mutation changes are measured against (of: change). @default 'base' */
+  /** The mutation changes are measured against (of: change without `against`). @default 'base' */
   baseMutation?: string;
+  /** The parameter a block spans, whose value is each arm's level (see precisionAxis). @default 'mutation' */
+  axis?: string;
   /** Which way metrics are better, over the table in direction.ts. */
   directions?: Record<string, Direction>;
 }
@@ -27,24 +29,25 @@ export interface BlockMetrics {
   repetition: number;
   /** Wall-clock seconds the block took, all its modes. */
   seconds: number;
-  /** Keyed by armKey(mode, mutation): the mode alone, or mode and mutation when the block spans a mutation axis. */
+  /** Keyed by armKey(mode, level): the mode alone, or the mode and its level of the axis the block spans (a mutation, a parameter value). */
   modes: Record<string, Record<string, number>>;
 }
 
-/** One arm of a block: a mode, under a mutation when the block spans the mutations axis. */
+/** One arm of a block: a mode, at a level of the axis the block spans (a mutation, a parameter value), if any. */
 export interface Arm {
   mode: string;
-  mutation: string | null;
+  level: string | null;
 }
 
-// Mode and mutation names are plain identifiers (no NUL), so the key splits back unambiguously.
-export const armKey = (mode: string, mutation: string | null): string => (mutation === null ? mode : `${mode}\u0000${mutation}`);
+// Mode names are plain identifiers (no NUL), so the key splits back unambiguously.
+export const armKey = (mode: string, level: string | null): string => (level === null ? mode : `${mode}\u0000${level}`);
 export function parseArm(key: string): Arm {
   const at = key.indexOf('\u0000');
-  return at < 0 ? { mode: key, mutation: null } : { mode: key.slice(0, at), mutation: key.slice(at + 1) };
+  return at < 0 ? { mode: key, level: null } : { mode: key.slice(0, at), level: key.slice(at + 1) };
 }
-/** "perf" or "baseline under kv-slow-get": how messages name an arm. */
-export const armLabel = (a: Arm): string => (a.mutation === null ? a.mode : `${a.mode} under ${a.mutation}`);
+/** "perf", "baseline under kv-slow-get" (mutations axis) or "baseline at injected_us=5": how messages name an arm. */
+export const armLabel = (a: Arm & { axis?: string | null }): string =>
+  a.level === null ? a.mode : (a.axis ?? 'mutation') === 'mutation' ? `${a.mode} under ${a.level}` : `${a.mode} at ${a.axis}=${a.level}`;
 
 /** Why measuring stopped (suite-wide), or why one metric's result is final. */
 export type StopReason = 'target-met' | 'verdict-decided' | 'max-repetitions' | 'time-budget';
@@ -76,13 +79,14 @@ export class PrecisionSettingsError extends HarnessError {
 // Checking after every block is what the confidence sequences are built for: the intervals and
 // verdicts stay valid at whatever block the controller stops (docs/precision.md).
 export class PrecisionController {
-  private readonly series = new Map<string, PrecisionSeries>();
+  private readonly series = new Map<string, TrackedSeries>();
   private readonly blocks: BlockMetrics[] = [];
   private stopped: StopReason | null = null;
   private readonly confidence: number;
   private readonly minRepetitions: number;
   private readonly baseline: string;
   private readonly baseMutation: string;
+  private readonly axis: string;
 
   constructor(private readonly settings: PrecisionSettings) {
     const { targets, confidence = 0.95, minRepetitions = 3, maxRepetitions, timeBudgetSeconds } = settings;
@@ -102,6 +106,7 @@ export class PrecisionController {
     this.minRepetitions = minRepetitions;
     this.baseline = settings.baselineMode ?? 'baseline';
     this.baseMutation = settings.baseMutation ?? 'base';
+    this.axis = settings.axis ?? 'mutation';
   }
 
   /** Feed the next completed block (repetitions strictly increasing). */
@@ -116,38 +121,38 @@ export class PrecisionController {
       const direction = metricDirection(target.metric, this.settings.directions);
       for (const key of Object.keys(block.modes)) {
         const arm = parseArm(key);
-        // The arm a ratio is taken against: the same mutation's baseline (overhead), the base tree's same mode (change).
+        // The arm a ratio is taken against: the same level's baseline (overhead), the reference level's same mode (change, difference).
         let against: string | null = null;
         if (target.of === 'overhead') {
           if (arm.mode === this.baseline) continue;
-          against = armKey(this.baseline, arm.mutation);
-        } else if (target.of === 'change') {
-          if (arm.mutation === null || arm.mutation === this.baseMutation) continue;
-          against = armKey(arm.mode, this.baseMutation);
+          against = armKey(this.baseline, arm.level);
+        } else if (target.of === 'change' || target.of === 'difference') {
+          const reference = target.against?.level ?? this.baseMutation;
+          if (arm.level === null || arm.level === reference) continue;
+          against = armKey(arm.mode, reference);
         }
         const value = valueOf(block.modes[key], target.metric);
+        const b = against === null ? null : valueOf(Object.hasOwn(block.modes, against) ? block.modes[against] : undefined, target.metric);
         let log: number | null;
         if (against === null) log = value === null ? null : Math.log(value);
-        else {
-          const b = valueOf(Object.hasOwn(block.modes, against) ? block.modes[against] : undefined, target.metric);
-          log = value === null || b === null ? null : Math.log(costRatio({ baseline: b, mode: value }, direction));
-        }
-        this.seriesFor(target, arm).add(block.repetition, log);
+        else log = value === null || b === null ? null : Math.log(target.of === 'difference' ? value / b : costRatio({ baseline: b, mode: value }, direction));
+        this.seriesFor(target, arm).add(block.repetition, log, b === null ? null : Math.log(b));
       }
     }
     // An arm absent from this block (its run failed) still counts the block as missing.
     for (const s of this.series.values()) {
-      if (!Object.hasOwn(block.modes, armKey(s.mode, s.mutation))) s.add(block.repetition, null);
+      if (!Object.hasOwn(block.modes, armKey(s.mode, s.level))) s.add(block.repetition, null, null);
     }
   }
 
-  private seriesFor(target: PrecisionTarget, arm: Arm): PrecisionSeries {
-    const key = `${this.settings.targets.indexOf(target)}\0${armKey(arm.mode, arm.mutation)}`;
+  private seriesFor(target: PrecisionTarget, arm: Arm): TrackedSeries {
+    const key = `${this.settings.targets.indexOf(target)}\0${armKey(arm.mode, arm.level)}`;
     let s = this.series.get(key);
     if (!s) {
-      s = new PrecisionSeries(target, arm.mode, arm.mutation, this.confidence);
+      const axis = arm.level === null ? null : this.axis;
+      s = target.of === 'difference' ? new DifferenceSeries(target, arm.mode, arm.level, this.confidence, axis) : new PrecisionSeries(target, arm.mode, arm.level, this.confidence, axis);
       // Blocks before this mode first appeared are missing for it.
-      for (const b of this.blocks.slice(0, -1)) s.add(b.repetition, null);
+      for (const b of this.blocks.slice(0, -1)) s.add(b.repetition, null, null);
       this.series.set(key, s);
     }
     return s;
@@ -173,7 +178,7 @@ export class PrecisionController {
     if (timeBudgetSeconds !== undefined && n >= this.minRepetitions && elapsed + elapsed / n > timeBudgetSeconds) {
       return stop('time-budget', `time budget ${timeBudgetSeconds} s: ${elapsed.toFixed(0)} s spent, the next block (~${(elapsed / n).toFixed(0)} s) would overrun it`);
     }
-    const open = n < this.minRepetitions ? `min_repetitions is ${this.minRepetitions}` : `${pending.length} target(s) open: ${pending.map((s) => `${armLabel(s)} ${s.of === 'value' ? '' : `${s.of} `}${s.metric} ±${fmtWidth(s.achievedHalfWidth)} > ±${s.target}`).join(', ')}`;
+    const open = n < this.minRepetitions ? `min_repetitions is ${this.minRepetitions}` : `${pending.length} target(s) open: ${pending.map((s) => `${armLabel(s)} ${s.of === 'value' ? '' : `${s.of} `}${s.metric} ±${fmtWidth(s.achievedHalfWidth)} > ±${s.target}${isRelative(s.of) ? ' pp' : ' %'}`).join(', ')}`;
     return { action: 'run-next-block', blocks: n, reason: open };
   }
 

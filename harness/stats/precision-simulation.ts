@@ -4,6 +4,7 @@ import { bootstrapInterval } from './bootstrap.ts';
 import { RobustConfidenceSequence } from './confidence-sequence.ts';
 import type { ChangeVerdict, OverheadVerdict } from './margin-verdict.ts';
 import { PrecisionController } from './precision-controller.ts';
+import { DifferenceSeries } from './precision-series.ts';
 import { studentTQuantile } from './student-t.ts';
 
 // Simulations behind docs/precision.md's figures: test/stats/precision-simulation.test.ts checks
@@ -217,4 +218,57 @@ export function simulatePeekingT(o: Omit<StopRuleOptions, 'halfWidth' | 'minRepe
     }
   }
   return wrong / o.sequences;
+}
+
+export interface DifferenceCoverageOptions {
+  sequences: number;
+  blocks: number;
+  /** The reference level's value (e.g. CPU per request at D = 0, µs). */
+  reference: number;
+  /** The true difference (the injected cost D, same units). */
+  difference: number;
+  noise: NoiseModel;
+  seed: number;
+  confidence?: number;
+}
+
+/** Time-uniform coverage of of: difference intervals, with their median relative half-width. */
+export interface DifferenceCoverageFigures {
+  sequences: number;
+  blocks: number;
+  /** Share of sequences whose interval held the true difference at every block. */
+  coverage: number;
+  /** Median achieved half-width, percent of the estimate, after the last block. */
+  medianHalfWidth: number;
+  /** Median estimate ÷ true difference after the last block. */
+  medianRecovered: number;
+}
+
+// Blocks of a reference level x and a level x + D, each run with its own noise, fed to the
+// controller's of: difference series (change and reference-level sequences at α/2 each); one
+// block whose interval misses D counts the sequence as not covered.
+export function simulateDifferenceCoverage(o: DifferenceCoverageOptions): DifferenceCoverageFigures {
+  const draw = runNoise(o.seed, o.noise);
+  const metric = 'server_cpu_us_per_req';
+  const widths = new Float64Array(o.sequences);
+  const recovered = new Float64Array(o.sequences);
+  let covered = 0;
+  for (let s = 0; s < o.sequences; s++) {
+    const series = new DifferenceSeries({ metric, of: 'difference', halfWidth: 10, against: { param: 'injected_us', level: '0' } }, 'baseline', 'D', o.confidence ?? 0.95, 'injected_us');
+    let hit = true;
+    for (let n = 1; n <= o.blocks; n++) {
+      const ref = o.reference * Math.exp(draw());
+      const level = (o.reference + o.difference) * Math.exp(draw());
+      series.add(n, Math.log(level / ref), Math.log(ref));
+      const st = series.status();
+      if (st.interval.low > o.difference || st.interval.high < o.difference) hit = false;
+      if (n === o.blocks) {
+        widths[s] = st.achievedHalfWidth;
+        recovered[s] = st.estimate / o.difference;
+      }
+    }
+    if (hit) covered += 1;
+  }
+  const median = (xs: Float64Array): number => xs.sort()[Math.floor(o.sequences / 2)]!;
+  return { sequences: o.sequences, blocks: o.blocks, coverage: covered / o.sequences, medianHalfWidth: median(widths), medianRecovered: median(recovered) };
 }

@@ -11,6 +11,17 @@ export interface FakeRun {
   error?: string;
 }
 
+// A variant's parameters from its label, as the planner writes both (`injected_us=5,mutation=base`).
+export function paramsOfLabel(variant: string): Record<string, string | number> {
+  if (variant === 'default') return {};
+  return Object.fromEntries(
+    variant.split(',').map((seg) => {
+      const [k, v = ''] = seg.split('=', 2) as [string, string?];
+      return [k, v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v];
+    }),
+  );
+}
+
 // A run_result.json as the recorder writes it, for reporter and statistics tests.
 export function fakeRecord(r: FakeRun, suite = 'overhead'): RunRecord {
   const workload = r.workload ?? 'kv';
@@ -19,7 +30,7 @@ export function fakeRecord(r: FakeRun, suite = 'overhead'): RunRecord {
   const status = r.status ?? 'passed';
   const result: RunResult = {
     schema_version: 2,
-    run: { id: `${r.mode}${r.repetition}`.padEnd(12, '0'), name, suite, descriptor: `experiments/configs/experiments/${suite}.yaml`, workload, mode: r.mode, variant, params: {}, repetition: r.repetition, order: 0 },
+    run: { id: `${r.mode}${r.repetition}`.padEnd(12, '0'), name, suite, descriptor: `experiments/configs/experiments/${suite}.yaml`, workload, mode: r.mode, variant, params: paramsOfLabel(variant), repetition: r.repetition, order: 0 },
     status,
     error: status === 'failed' ? { message: r.error ?? 'Server kv exited with code 1 while the clients were running', kind: 'process', reason: 'ServerExitedError: unexpected-exit', command: 'node server.ts', log: 'kv_server.log', log_tail: 'boom' } : null,
     artifact_dir: `/tmp/artifacts/${name.replace(/\//g, '_')}`,

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { planSuite, type SuitePlan } from '../../harness/plan/build-plan.ts';
 import type { PlannedRun } from '../../harness/plan/run-types.ts';
 import { PreviousRuns } from '../../harness/results/previous-runs.ts';
-import { blocksFromResults, replayPrecision } from '../../harness/results/precision-replay.ts';
+import { axisOf, blocksFromResults, replayPrecision } from '../../harness/results/precision-replay.ts';
 import { PrecisionGate } from '../../harness/runner/precision-gate.ts';
 import { computePrecisionRows } from '../../harness/report/precision-rows.ts';
 import type { RunRecord } from '../../harness/results/artifact-store.ts';
@@ -62,7 +62,7 @@ describe('PrecisionGate', () => {
   it('measures blocks until the stop rule says stop, then skips every later block with its reason', () => {
     // What the stop rule says over the full 20 blocks, deciding after each.
     const all = plan.runs.map((r) => record(r, 'x').result);
-    const expected = replayPrecision(plan.runs[0]!.precision!, blocksFromResults(all), { untilStop: true }).stop!;
+    const expected = replayPrecision(plan.runs[0]!.precision!, blocksFromResults(all, axisOf(plan.runs[0]!.precision)), { untilStop: true }).stop!;
     expect(expected.blocks).toBeGreaterThanOrEqual(7);
     expect(expected.blocks).toBeLessThan(20);
 
@@ -83,7 +83,7 @@ describe('PrecisionGate', () => {
 
   it('counts the last attempt of a run measured again, and a failed run as a missing value', () => {
     const spec = plan.runs[0]!.precision!;
-    const stopWith = (results: RunRecord[]): number => replayPrecision(spec, blocksFromResults(results.map((r) => r.result)), { untilStop: true }).stop!.blocks;
+    const stopWith = (results: RunRecord[]): number => replayPrecision(spec, blocksFromResults(results.map((r) => r.result), axisOf(spec)), { untilStop: true }).stop!.blocks;
     const perf0 = (r: PlannedRun): boolean => r.mode === 'perf' && r.repetition === 0;
     // Block 0's perf run failed once (a disturbance) and passed when measured again: the pass counts.
     plan.runs.forEach((run, i) => {
@@ -103,7 +103,7 @@ describe('PrecisionGate', () => {
   it('under --resume replays the resumed passed results of earlier executions', () => {
     execute(new PrecisionGate(root, { executionId: 'e1', planRuns: plan.runs }), 'e1');
     const resumed = execute(new PrecisionGate(root, { executionId: 'e3', planRuns: plan.runs, previous: PreviousRuns.scan(root) }), 'e3', { write: false });
-    const first = replayPrecision(plan.runs[0]!.precision!, blocksFromResults(plan.runs.map((r) => record(r, 'x').result)), { untilStop: true }).stop!;
+    const first = replayPrecision(plan.runs[0]!.precision!, blocksFromResults(plan.runs.map((r) => record(r, 'x').result), axisOf(plan.runs[0]!.precision)), { untilStop: true }).stop!;
     expect(resumed.measured).toHaveLength(2 * first.blocks);
     expect(resumed.skipped[0]!.reason).toContain(`after ${first.blocks} blocks`);
   });
@@ -111,7 +111,7 @@ describe('PrecisionGate', () => {
 
 describe('summary precision rows', () => {
   it('replay every block measured: estimate, anytime-valid interval, achieved width, verdict and stop reason per mode', () => {
-    const stop = replayPrecision(plan.runs[0]!.precision!, blocksFromResults(plan.runs.map((r) => record(r, 'x').result)), { untilStop: true }).stop!;
+    const stop = replayPrecision(plan.runs[0]!.precision!, blocksFromResults(plan.runs.map((r) => record(r, 'x').result), axisOf(plan.runs[0]!.precision)), { untilStop: true }).stop!;
     const measured = plan.runs.filter((r) => r.repetition < stop.blocks).map((r) => record(r, 'e1'));
     const rows = computePrecisionRows(measured);
     expect(rows).toHaveLength(1);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { armKey, PrecisionController, PrecisionSettingsError, type BlockMetrics } from '../../harness/stats/precision-controller.ts';
 import { MEASURED_NOISE, runNoise } from '../../harness/stats/precision-simulation.ts';
+import { differenceInterval } from '../../harness/stats/precision-series.ts';
 
 const METRIC = 'server_cpu_us_per_req';
 
@@ -54,7 +55,7 @@ describe('PrecisionController', () => {
       c.addBlock(b);
       const d = c.decide();
       expect(d.action).toBe('run-next-block');
-      if (b.repetition >= 3) expect(d.reason).toMatch(/^1 target\(s\) open: microsentinel overhead server_cpu_us_per_req ±(\d+\.\d\d|∞) > ±0\.1$/);
+      if (b.repetition >= 3) expect(d.reason).toMatch(/^1 target\(s\) open: microsentinel overhead server_cpu_us_per_req ±(\d+\.\d\d|∞) > ±0\.1 pp$/);
     });
     c.addBlock(bs[11]!);
     expect(c.decide()).toMatchObject({ action: 'stop', reason: 'max-repetitions', message: 'max_repetitions (12) reached with 1 target(s) open' });
@@ -145,9 +146,9 @@ describe('PrecisionController', () => {
       expect(decision.reason).toBe('verdict-decided');
       const rows = c.results();
       // No series for the base itself: it is what the others are measured against.
-      expect(rows.map((r) => `${r.mode}/${r.mutation}`).sort()).toEqual(['baseline/same', 'baseline/slow']);
-      const slow = rows.find((r) => r.mutation === 'slow')!;
-      const same = rows.find((r) => r.mutation === 'same')!;
+      expect(rows.map((r) => `${r.mode}/${r.level}`).sort()).toEqual(['baseline/same', 'baseline/slow']);
+      const slow = rows.find((r) => r.level === 'slow')!;
+      const same = rows.find((r) => r.level === 'same')!;
       expect(slow).toMatchObject({ of: 'change', verdict: 'regressed', status: 'decided', stopReason: 'verdict-decided' });
       expect(slow.verdictText).toMatch(/^regressed by more than 5 % \(interval \[\+\d+\.\d %, \+\d+\.\d %\]\)$/);
       expect(slow.interval.low).toBeLessThan(30);
@@ -161,7 +162,7 @@ describe('PrecisionController', () => {
       const c = new PrecisionController({ targets: [{ metric: METRIC, of: 'change', halfWidth: 0.01, margin: 5 }], maxRepetitions: 50 });
       const bs = mutationBlocks(5, 12, 3);
       bs.forEach((b) => c.addBlock(b));
-      expect(c.decide().reason).toMatch(/^2 target\(s\) open: baseline under slow change server_cpu_us_per_req ±\S+ > ±0\.01, baseline under same change server_cpu_us_per_req ±\S+ > ±0\.01$/);
+      expect(c.decide().reason).toMatch(/^2 target\(s\) open: baseline under slow change server_cpu_us_per_req ±\S+ > ±0\.01 pp, baseline under same change server_cpu_us_per_req ±\S+ > ±0\.01 pp$/);
     });
 
     it('counts a block whose base run failed as missing for every patched arm, and overhead stays within each tree', () => {
@@ -185,7 +186,7 @@ describe('PrecisionController', () => {
       c.addBlock(block(0, true));
       c.addBlock(block(1, false));
       const rows = c.results();
-      const find = (of: string, mode: string, mutation: string) => rows.find((r) => r.of === of && r.mode === mode && r.mutation === mutation)!;
+      const find = (of: string, mode: string, mutation: string) => rows.find((r) => r.of === of && r.mode === mode && r.level === mutation)!;
       expect(find('change', 'baseline', 'p').missingRepetitions).toEqual([1]);
       expect(find('change', 'perf', 'p').missingRepetitions).toEqual([]);
       // The estimator is monotone in the log ratios (the robust sequence shrinks them a little at 2
@@ -199,5 +200,73 @@ describe('PrecisionController', () => {
       expect(overheadBase).toBeGreaterThan(0);
       expect(find('overhead', 'perf', 'base').missingRepetitions).toEqual([1]);
     });
+  });
+
+  describe('against a parameter value (of: change, of: difference along injected_us)', () => {
+    const AGAINST = { param: 'injected_us', level: '0' };
+    // A fidelity-shaped block: CPU per request x at D = 0 and x + D at each injected D, each run with the measured noise.
+    function injectedBlocks(seed: number, count: number, ds = [5, 20, 50], x = 36): BlockMetrics[] {
+      const draw = runNoise(seed, MEASURED_NOISE);
+      return Array.from({ length: count }, (_, i) => ({
+        repetition: i,
+        seconds: 20,
+        modes: Object.fromEntries([0, ...ds].map((d) => [armKey('baseline', String(d)), { [METRIC]: (x + d) * Math.exp(draw()), p50_us: 80 + d }])),
+      }));
+    }
+
+    it('measures each level against the reference level in µs until the difference is known to ±10 %, with no series for the reference itself', () => {
+      const c = new PrecisionController({ targets: [{ metric: METRIC, of: 'difference', halfWidth: 10, against: AGAINST }], maxRepetitions: 400, axis: 'injected_us' });
+      const { decision, used } = runUntilStop(c, injectedBlocks(31, 400));
+      expect(decision.reason).toBe('target-met');
+      const rows = c.results();
+      expect(rows.map((r) => r.level).sort()).toEqual(['20', '5', '50']);
+      for (const r of rows) {
+        const d = Number(r.level);
+        expect(r).toMatchObject({ of: 'difference', axis: 'injected_us', mode: 'baseline', status: 'met', stopReason: 'target-met', blocks: used, verdict: null });
+        expect(r.achievedHalfWidth).toBeLessThanOrEqual(10);
+        // The interval is in µs and holds the injected cost; the estimate is within its ±10 %.
+        expect(r.interval.low).toBeLessThanOrEqual(d);
+        expect(r.interval.high).toBeGreaterThanOrEqual(d);
+        expect(Math.abs(r.estimate / d - 1)).toBeLessThanOrEqual(0.1);
+      }
+      // D = 5 is the hardest: it is what kept the suite measuring.
+      const five = rows.find((r) => r.level === '5')!;
+      expect(five.achievedHalfWidth).toBeGreaterThan(rows.find((r) => r.level === '50')!.achievedHalfWidth);
+    });
+
+    it('states a change along the same axis in percent, against the reference value', () => {
+      const c = new PrecisionController({ targets: [{ metric: METRIC, of: 'change', halfWidth: 100, against: AGAINST }], maxRepetitions: 10, minRepetitions: 8, axis: 'injected_us' });
+      injectedBlocks(32, 8).forEach((b) => c.addBlock(b));
+      const fifty = c.results().find((r) => r.level === '50')!;
+      expect(fifty).toMatchObject({ of: 'change', axis: 'injected_us' });
+      expect(fifty.estimate).toBeGreaterThan(120); // (36 + 50) / 36 − 1 = 139 %
+      expect(fifty.estimate).toBeLessThan(160);
+    });
+
+    it('counts a block without the reference run as missing for the change, and names the open arms by their level', () => {
+      const c = new PrecisionController({ targets: [{ metric: METRIC, of: 'difference', halfWidth: 0.01, against: AGAINST }], maxRepetitions: 10, axis: 'injected_us' });
+      const bs = injectedBlocks(33, 4, [5]);
+      delete bs[2]!.modes[armKey('baseline', '0')];
+      bs.forEach((b) => c.addBlock(b));
+      const [r] = c.results();
+      expect(r!.missingRepetitions).toEqual([2]);
+      expect(r!.blocks).toBe(3);
+      expect(c.decide().reason).toMatch(/^1 target\(s\) open: baseline at injected_us=5 difference server_cpu_us_per_req ±\S+ > ±0\.01 %$/);
+    });
+  });
+});
+
+describe('differenceInterval', () => {
+  it('is the range of x · (e^θ − 1) over the two intervals, for gains, losses and changes of either sign', () => {
+    const t = (lo: number, hi: number) => ({ low: Math.log(lo), high: Math.log(hi) });
+    // θ ∈ [ln 1.1, ln 1.2], x ∈ [30, 40]: D ∈ [30 · 0.1, 40 · 0.2].
+    expect(differenceInterval(t(1.1, 1.2), { low: 30, high: 40 })).toEqual({ low: expect.closeTo(3, 9), high: expect.closeTo(8, 9) });
+    // A cost removed: θ ∈ [ln 0.8, ln 0.9] → D ∈ [40 · −0.2, 30 · −0.1].
+    expect(differenceInterval(t(0.8, 0.9), { low: 30, high: 40 })).toEqual({ low: expect.closeTo(-8, 9), high: expect.closeTo(-3, 9) });
+    // Straddling no change: both ends scale with the largest x.
+    expect(differenceInterval(t(0.9, 1.1), { low: 30, high: 40 })).toEqual({ low: expect.closeTo(-4, 9), high: expect.closeTo(4, 9) });
+    // Unbounded: an unbounded change or reference level leaves its end open.
+    expect(differenceInterval({ low: -Infinity, high: Infinity }, { low: 30, high: 40 })).toEqual({ low: -40, high: Infinity });
+    expect(differenceInterval(t(1.1, 1.2), { low: 0, high: Infinity })).toEqual({ low: 0, high: Infinity });
   });
 });

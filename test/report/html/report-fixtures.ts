@@ -1,3 +1,4 @@
+import { paramsOfLabel } from '../../helpers/run-records.ts';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -54,7 +55,7 @@ export function buildRunResult(r: FixtureRun, artifactDir: string): RunResult {
   });
   return RunResultSchema.parse({
     schema_version: 2,
-    run: { id: safeDir(name).slice(0, 12), name, suite: 'report-fixture', descriptor: 'experiments/configs/experiments/report-fixture.yaml', workload, mode: r.mode, variant, params: {}, repetition: r.repetition, order: r.order ?? 0 },
+    run: { id: safeDir(name).slice(0, 12), name, suite: 'report-fixture', descriptor: 'experiments/configs/experiments/report-fixture.yaml', workload, mode: r.mode, variant, params: paramsOfLabel(variant), repetition: r.repetition, order: r.order ?? 0 },
     status,
     error: passed ? null : { message: r.error ?? `Server kv exited with code 1 while the clients were running\nsecond line of the error`, kind: 'process', reason: 'ServerExitedError: unexpected-exit', command: workload, log: `${safeDir(workload)}_server.log`, log_tail: 'boom' },
     artifact_dir: artifactDir,
