@@ -49,8 +49,9 @@ ${entry()}${entry(`    precision:
       minRepetitions: 3,
       maxRepetitions: 40,
       timeBudgetSeconds: 900,
+      axis: 'mutation',
     });
-    expect(u).toEqual({ targets: [{ metric: 'p99_us', of: 'value', halfWidth: 5, clip: 0.1 }], confidence: 0.95, minRepetitions: 3, maxRepetitions: 10 });
+    expect(u).toEqual({ targets: [{ metric: 'p99_us', of: 'value', halfWidth: 5, clip: 0.1 }], confidence: 0.95, minRepetitions: 3, maxRepetitions: 10, axis: 'mutation' });
     expect(resolvePrecision(undefined, undefined)).toBeNull();
   });
 
@@ -111,5 +112,63 @@ ${entry(`    precision:
         expect.objectContaining({ line: 16, keyPath: 'workloads[0].precision.targets[2].margin', message: 'margin applies to of: overhead and of: change targets only' }),
       ]),
     );
+  });
+
+  it('refuses against: on targets that compare nothing, with more than one parameter, or along two parameters in one entry', () => {
+    project.suite(
+      's',
+      `workloads:
+${entry(`    precision:
+      max_repetitions: 20
+      targets:
+        - metric: server_cpu_us_per_req
+          of: difference
+          half_width: 10
+          against: { injected_us: 0 }
+        - metric: p50_us
+          of: change
+          half_width: 5
+          against: { rate: 1000 }
+        - metric: p99_us
+          of: value
+          half_width: 5
+          against: { injected_us: 0 }
+        - metric: throughput_rps
+          of: difference
+          half_width: 5
+          against: { injected_us: 0, rate: 1 }
+        - metric: server_cpu_us_per_req
+          of: difference
+          half_width: 5
+          margin: 3
+`)}`,
+    );
+    const issues = issuesOf();
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ keyPath: 'workloads[0].precision.targets[2].against', message: 'against applies to of: change and of: difference targets only' }),
+        expect.objectContaining({ keyPath: 'workloads[0].precision.targets[3].against', message: 'name exactly one parameter and its reference value, e.g. against: { injected_us: 0 }' }),
+        expect.objectContaining({ keyPath: 'workloads[0].precision.targets[4].margin', message: 'margin applies to of: overhead and of: change targets only' }),
+      ]),
+    );
+    // The second target compares along rate while the first compares along injected_us (once the targets parse).
+    project.suite(
+      's',
+      `workloads:
+${entry(`    precision:
+      max_repetitions: 20
+      targets:
+        - { metric: server_cpu_us_per_req, of: difference, half_width: 10, against: { injected_us: 0 } }
+        - { metric: p50_us, of: change, half_width: 5, against: { rate: 1000 } }
+        - { metric: p99_us, of: change, half_width: 5 }
+`)}`,
+    );
+    expect(issuesOf()).toEqual([
+      expect.objectContaining({ keyPath: 'workloads[0].precision.targets[1].against', message: expect.stringContaining('compares along rate, but targets[0] along injected_us: a block spans one parameter') }),
+      expect.objectContaining({ keyPath: 'workloads[0].precision.targets[2].against', message: expect.stringContaining('compares along mutation, but targets[0] along injected_us') }),
+    ]);
+    // A key that would reach the object prototype never gets that far.
+    project.suite('s', `workloads:\n${entry(`    precision:\n      max_repetitions: 20\n      targets:\n        - { metric: p90_us, of: change, half_width: 5, against: { __proto__: 1 } }\n`)}`);
+    expect(issuesOf()).toEqual([expect.objectContaining({ keyPath: 'workloads[0].precision.targets[0].against.__proto__', message: expect.stringContaining('cannot be used as a key') })]);
   });
 });

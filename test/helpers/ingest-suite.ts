@@ -25,18 +25,22 @@ export function encodeLatencies(values: readonly number[]): string {
  * client (HDR histogram, per-second timeline), an observer dump under prometheus/, mpstat samples,
  * perf stat intervals and truth logs (kv perturbations, an nfv firewall document).
  */
-export function writeFakeSuite(root: string, opts: { suiteExecutionId: string; modes?: string[]; reps?: number; startMs?: number; precision?: PrecisionSpec }): RunRecord[] {
+// `levels`: variants injected_us=D (each D µs more p50, with a little deterministic noise).
+export function writeFakeSuite(root: string, opts: { suiteExecutionId: string; modes?: string[]; reps?: number; startMs?: number; precision?: PrecisionSpec; levels?: number[] }): RunRecord[] {
   const modes = opts.modes ?? ['baseline', 'microsentinel'];
   const out: RunRecord[] = [];
   let t0 = opts.startMs ?? Date.parse('2026-11-28T10:00:00.000Z');
   for (let rep = 0; rep < (opts.reps ?? 3); rep++) {
+    for (const level of opts.levels ?? [null]) {
     for (const mode of modes) {
       const rps = (mode === 'baseline' ? 1000 : 950) + rep;
-      const rec = fakeRecord({ mode, repetition: rep, metrics: { throughput_rps: rps, p50_us: 120, p99_us: 900, errors: 0 } });
-      const dir = path.join(root, `${opts.suiteExecutionId}_kv_${mode}_r${rep}`);
+      const p50 = level === null ? 120 : (120 + level) * (1 + 0.01 * Math.sin(rep * 1.7 + level));
+      const variant = level === null ? 'default' : `injected_us=${level}`;
+      const rec = fakeRecord({ mode, variant, repetition: rep, metrics: { throughput_rps: rps, p50_us: p50, p99_us: 900, errors: 0 } });
+      const dir = path.join(root, `${opts.suiteExecutionId}_kv_${mode}_${level === null ? '' : `d${level}_`}r${rep}`);
       mkdirSync(path.join(dir, 'truth'), { recursive: true });
       const r = rec.result;
-      r.run.id = `${opts.suiteExecutionId}-${mode}-${rep}`;
+      r.run.id = `${opts.suiteExecutionId}-${mode}-${level === null ? '' : `d${level}-`}${rep}`;
       r.run.suite_execution_id = opts.suiteExecutionId;
       r.artifact_dir = dir;
       r.started_at = new Date(t0).toISOString();
@@ -76,6 +80,7 @@ export function writeFakeSuite(root: string, opts: { suiteExecutionId: string; m
       writeFileSync(path.join(dir, 'run_result.json'), JSON.stringify(r));
       out.push({ dir, result: r });
       t0 += 5000;
+    }
     }
   }
   return out;

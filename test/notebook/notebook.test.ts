@@ -15,7 +15,8 @@ import { cellProblems, displayedJson, executeNotebook, printed } from '../helper
 // Generated notebooks executed headlessly with Debian's jupyter, pandas and matplotlib, reading a
 // real ClickHouse 18.16 or the artifact folders; their numbers are checked against summary.json.
 const SUITE = '20261128-100000-000-aaaaaa';
-// A suite execution with precision targets: microsentinel's throughput costs ~5 % in every block.
+// A suite execution with precision targets: microsentinel's throughput costs ~5 % in every block, and
+// every injected D µs adds D to p50 (a difference along injected_us, against injected_us = 0).
 const PRECISE = '20261128-140000-000-bbbbbb';
 const PRECISION: PrecisionSpec = {
   confidence: 0.95,
@@ -25,6 +26,7 @@ const PRECISION: PrecisionSpec = {
   targets: [
     { metric: 'throughput_rps', of: 'overhead', half_width: 0.5, margin: 2 },
     { metric: 'p50_us', of: 'value', half_width: 2 },
+    { metric: 'p50_us', of: 'difference', half_width: 10, against: { injected_us: 0 } },
   ],
 };
 const server = new ClickHouseServer();
@@ -39,7 +41,7 @@ beforeAll(async () => {
   // Another suite execution beside it must not leak into the analysis.
   writeFakeSuite(path.join(dir, 'artifacts'), { suiteExecutionId: '20261128-120000-000-cccccc', reps: 1, startMs: Date.parse('2026-11-28T12:00:00Z') });
   summary = summarizeRuns(records, { suite: 'overhead', descriptor: 'x.yaml' });
-  const precise = writeFakeSuite(path.join(dir, 'artifacts'), { suiteExecutionId: PRECISE, reps: 12, precision: PRECISION, startMs: Date.parse('2026-11-28T14:00:00Z') });
+  const precise = writeFakeSuite(path.join(dir, 'artifacts'), { suiteExecutionId: PRECISE, reps: 12, precision: PRECISION, levels: [0, 10, 40], startMs: Date.parse('2026-11-28T14:00:00Z') });
   preciseSummary = summarizeRuns(precise, { suite: 'overhead', descriptor: 'x.yaml' });
   preciseRecords = precise;
   await server.start();
@@ -90,7 +92,7 @@ function expectPrecisionMatches(shown: Record<string, unknown>, expected: SuiteS
   expect(want.length).toBeGreaterThan(0);
   expect(rows).toHaveLength(want.length);
   for (const p of want) {
-    const row = rows.find((r) => r.workload === p.workload && r.variant === p.variant && r.mode === p.mode && r.metric === p.metric && r.of === p.of);
+    const row = rows.find((r) => r.workload === p.workload && r.variant === p.variant && r.mode === p.mode && r.metric === p.metric && r.of === p.of && (r.level ?? null) === p.level);
     expect(row, `${p.mode} ${p.of} ${p.metric}`).toBeDefined();
     expect({ blocks: row!.blocks, blocks_measured: row!.blocks_measured, status: row!.status, stop_reason: row!.stop_reason, verdict: row!.verdict, verdict_text: row!.verdict_text, target: row!.target })
       .toEqual({ blocks: p.blocks, blocks_measured: p.blocks_measured, status: p.status, stop_reason: p.stop_reason, verdict: p.verdict, verdict_text: p.verdict_text, target: p.target });
@@ -154,6 +156,10 @@ describe('harness notebook', () => {
     expectPrecisionMatches(displayedJson(preciseNb), preciseSummary);
     // What the stop rule said: microsentinel's throughput costs more than 2 %, the p50 is known to ±2 %.
     expect((preciseSummary.precision ?? []).map((p) => [p.mode, p.metric, p.status, p.verdict])).toEqual(expect.arrayContaining([['microsentinel', 'throughput_rps', 'decided', 'costs-more']]));
+    // The difference along injected_us: D µs recovered per level and mode, the reference level without a row.
+    const differences = (preciseSummary.precision ?? []).filter((p) => p.of === 'difference');
+    expect(differences.map((p) => [p.mode, p.level]).sort()).toEqual([['baseline', '10'], ['baseline', '40'], ['microsentinel', '10'], ['microsentinel', '40']]);
+    for (const p of differences) expect(Math.abs(p.estimate! / Number(p.level) - 1)).toBeLessThan(0.1);
   }, 420_000);
 
   it('refuses an ID that selects nothing, a path as an ID, and two sources at once (exit 2)', async () => {

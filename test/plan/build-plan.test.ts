@@ -225,4 +225,16 @@ describe('precision targets', () => {
     expect(message).toMatch(/s\.yaml:\d+:\d+ workloads\[0\]\.precision\.targets: change targets \(server_cpu_us_per_req\) measure each mutation against the unpatched base in the same block, but workload w has no mutations/);
     expect(message).toContain('list the change under the workload\'s mutations: (docs/running.md, "Testing a change") with mutation_base: true');
   });
+
+  it('plans a difference along a parameter as blocks over its values, and refuses a parameter or reference value the entry does not have', () => {
+    const along = (params: string, against = '{ injected_us: 0 }') =>
+      entry(`    modes: [baseline]\n    parameters:\n${params}    precision:\n      max_repetitions: 4\n      targets:\n        - { metric: server_cpu_us_per_req, of: difference, half_width: 10, against: ${against} }\n`);
+    const p = plan(along('      injected_us: [0, 5, 20]\n'));
+    // Interleaved: every value of the axis in block 0, then block 1, … (one block = one repetition of every level).
+    expect(p.runs.slice(0, 3).map((r) => [r.variant.label, r.repetition])).toEqual([['injected_us=0', 0], ['injected_us=5', 0], ['injected_us=20', 0]]);
+    expect(p.runs).toHaveLength(12);
+    expect(issuesOf(along('      rate: [1, 2]\n'))).toMatch(/s\.yaml:\d+:\d+ workloads\[0\]\.precision\.targets\[0\]\.against: difference target compares along injected_us, which is not a parameter of workload w/);
+    expect(issuesOf(along('      injected_us: [5, 20]\n'))).toMatch(/difference target compares against injected_us = 0, but workload w's variants have injected_us ∈ \{5, 20\}.*add 0 to the values of injected_us/s);
+    expect(issuesOf(along('      injected_us: [0]\n'))).toMatch(/every variant of workload w has injected_us = 0: nothing to compare/);
+  });
 });

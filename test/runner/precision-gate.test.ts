@@ -29,7 +29,12 @@ beforeEach(() => {
 afterEach(() => project.dispose());
 
 // perf costs 3 % in every block, with a little deterministic noise.
-const cpu = (run: PlannedRun): number => (run.mode === 'baseline' ? 100 : 103) * (1 + 0.004 * Math.sin(run.repetition * 2.3 + (run.mode === 'perf' ? 1 : 0)));
+// On an injected_us axis: 36 µs plus the injected cost D.
+const cpu = (run: PlannedRun): number => {
+  const d = run.variant.params.injected_us;
+  const level = typeof d === 'number' ? 36 + d : run.mode === 'baseline' ? 100 : 103;
+  return level * (1 + 0.004 * Math.sin(run.repetition * 2.3 + (run.mode === 'perf' ? 1 : 0) + (typeof d === 'number' ? d : 0)));
+};
 
 // A run_result.json as a suite execution leaves it, in its own artifact folder.
 function record(run: PlannedRun, executionId: string, opts: { status?: 'passed' | 'failed'; attempt?: number } = {}): RunRecord {
@@ -124,5 +129,39 @@ describe('summary precision rows', () => {
     // Two blocks only: nothing bounded yet, the suite ended before the rule said stop.
     const open = computePrecisionRows(plan.runs.filter((r) => r.repetition < 2).map((r) => record(r, 'e1')))[0]!;
     expect(open).toMatchObject({ achieved_half_width: null, interval: { low: -100, high: null }, status: 'pending', stop_reason: 'open' });
+  });
+});
+
+describe('a block spanning a parameter (of: difference against injected_us: 0)', () => {
+  beforeEach(() => {
+    project.suite(
+      's',
+      `workloads:\n  - name: w\n    config: experiments/configs/workloads/w.yaml\n    modes: [baseline]\n    parameters:\n      injected_us: [0, 5, 20]\n    precision:\n      min_repetitions: 3\n      max_repetitions: 30\n      targets:\n        - { metric: ${METRIC}, of: difference, half_width: 10, against: { injected_us: 0 } }\n`,
+    );
+    plan = planSuite('s', { rootDir: project.root });
+  });
+
+  it('decides per block of every level, skips the rest with the reason, and reports the recovered µs per level', () => {
+    const spec = plan.runs[0]!.precision!;
+    const expected = replayPrecision(spec, blocksFromResults(plan.runs.map((r) => record(r, 'x').result), axisOf(spec)), { untilStop: true }).stop!;
+    expect(expected.reason).toBe('target-met');
+    const { measured, skipped } = execute(new PrecisionGate(root, { executionId: 'e1', planRuns: plan.runs }), 'e1');
+    // Every level of a block is measured or skipped together: the answer depends on earlier blocks only.
+    expect(measured).toHaveLength(3 * expected.blocks);
+    expect(skipped).toHaveLength(3 * (30 - expected.blocks));
+    expect(skipped[0]!.reason).toBe(`precision: target-met after ${expected.blocks} blocks (${expected.message}); block ${expected.blocks} is not needed`);
+
+    const rows = computePrecisionRows(measured.map((r) => record(r, 'e1')));
+    expect(rows.map((r) => [r.variant, r.mode, r.axis, r.level, r.mutation, r.of, r.against, r.status])).toEqual([
+      ['default', 'baseline', 'injected_us', '5', null, 'difference', 'injected_us=0', 'met'],
+      ['default', 'baseline', 'injected_us', '20', null, 'difference', 'injected_us=0', 'met'],
+    ]);
+    for (const r of rows) {
+      const d = Number(r.level);
+      expect(Math.abs(r.estimate! / d - 1)).toBeLessThan(0.1);
+      expect(r.interval.low!).toBeLessThan(d);
+      expect(r.interval.high!).toBeGreaterThan(d);
+      expect(r.achieved_half_width!).toBeLessThanOrEqual(10);
+    }
   });
 });
