@@ -7,9 +7,9 @@ import type { IssueCollector } from '../config/config-error.ts';
 import { sha256 } from '../util/hash.ts';
 import type { PlannedMutation } from './run-types.ts';
 
-import { BASE_MUTATION, MUTATION_PARAM } from './mutation-label.ts';
+import { BASE_MUTATION, MUTATION_PARAM } from '../config/mutation-label.ts';
 
-export { BASE_MUTATION, MUTATION_PARAM } from './mutation-label.ts';
+export { BASE_MUTATION, MUTATION_PARAM } from '../config/mutation-label.ts';
 
 let headCache: { root: string; head: Head } | undefined;
 

@@ -1,4 +1,4 @@
-import { splitMutationVariant as splitVariant } from '../plan/mutation-label.ts';
+import { splitMutationVariant as splitVariant } from '../config/mutation-label.ts';
 import { CompareInputError } from './compare.ts';
 import type { SuiteSummary } from './summary.ts';
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { PrecisionSettings } from '../../stats/precision-controller.ts';
 import { DEFAULT_CLIP } from '../../stats/confidence-sequence.ts';
 import { SecondsSchema } from './common.ts';
-import { BASE_MUTATION, MUTATION_PARAM } from '../../plan/mutation-label.ts';
+import { BASE_MUTATION, MUTATION_PARAM } from '../mutation-label.ts';
 
 // One precision target (docs/precision.md): which metric, of what, how narrow, against which margin.
 export const PrecisionTargetSchema = z

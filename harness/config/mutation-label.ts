@@ -1,4 +1,4 @@
-// The mutations axis in variant labels: `mutation=<name>[,other params]` (plan/mutations.ts adds the
+// The mutations axis in variant labels (named by the descriptor's `mutations:`): `mutation=<name>[,other params]` (plan/mutations.ts adds the
 // axis first, so the label always starts with it).
 
 export const MUTATION_PARAM = 'mutation';
