@@ -485,10 +485,30 @@ def replay_precision(spec, blocks):
     """Feed blocks in repetition order to the stop rule, deciding after each; every series' state after the last block."""
     targets, confidence = spec['targets'], spec.get('confidence', 0.95)
     min_reps, max_reps, budget = spec.get('min_repetitions', 3), spec['max_repetitions'], spec.get('time_budget_s')
-    series, seen, elapsed, stopped = {}, [], 0.0, None
-    for rep, seconds, arms in blocks:
+    # stop_arms: each — a series met or decided after min_repetitions takes no more blocks (its arm's later runs were skipped).
+    each = spec.get('stop_arms', 'together') == 'each'
+    series, seen, elapsed, stopped, seen_arms, runs_total = {}, [], 0.0, None, set(), 0
+
+    def settled_arms():
+        # As PrecisionController.settledArms: every series of the arm final, none open compares against it;
+        # a baseline stays while another mode of its level is measured.
+        if not each or stopped is not None:
+            return set()
+        touches = lambda s, arm: s['arm'] == arm or s['against'] == arm
+        out = {arm for arm in seen_arms
+               if not any(touches(s, arm) for s in series.values() if not s.get('final'))
+               and any(touches(s, arm) for s in series.values() if s.get('final'))}
+        return {arm for arm in out if arm[0] != 'baseline' or all(a in out for a in seen_arms if a != arm and a[1] == arm[1])}
+
+    def next_block_seconds():
+        if not each or not seen_arms:
+            return elapsed / fed
+        return elapsed / runs_total * (len(seen_arms) - len(settled_arms())) if runs_total > 0 else elapsed / fed
+
+    for rep, seconds, arms, runs in blocks:
         seen.append(rep)
-        fed, elapsed = len(seen), elapsed + seconds
+        fed, elapsed, runs_total = len(seen), elapsed + seconds, runs_total + runs
+        seen_arms.update(arms.keys())
         for ti, t in enumerate(targets):
             direction = metric_direction(t['metric'])
             of = t.get('of', 'overhead')
@@ -514,9 +534,11 @@ def replay_precision(spec, blocks):
                 key = (ti, mode, level)
                 if key not in series:
                     half = 1 - (1 - confidence) / 2
-                    series[key] = dict(target=dict(t, of=of), mode=mode, level=level, missing=seen[:-1],
+                    series[key] = dict(target=dict(t, of=of), mode=mode, level=level, missing=seen[:-1], arm=(mode, level), against=against,
                                        cs=RobustConfidenceSequence(half if of == 'difference' else confidence, t.get('clip', DEFAULT_CLIP)),
                                        ref=RobustConfidenceSequence(half, t.get('clip', DEFAULT_CLIP)) if of == 'difference' else None)
+                if series[key].get('final'):
+                    continue
                 if log is None:
                     series[key]['missing'].append(rep)
                 else:
@@ -524,7 +546,7 @@ def replay_precision(spec, blocks):
                 if series[key]['ref'] is not None and usable(b):
                     series[key]['ref'].push(math.log(b))
         for key, s in series.items():
-            if (s['mode'], s['level']) not in arms:
+            if (s['mode'], s['level']) not in arms and not s.get('final'):
                 s['missing'].append(rep)
         states = [series_status(s) for s in series.values()]
         pending = [x for x in states if x['status'] == 'pending']
@@ -533,8 +555,12 @@ def replay_precision(spec, blocks):
             stopped = 'target-met' if all(x['status'] == 'met' for x in states) else 'verdict-decided'
         elif fed >= max_reps:
             stopped = 'max-repetitions'
-        elif budget is not None and fed >= min_reps and elapsed + elapsed / fed > budget:
-            stopped = 'time-budget'
+        else:
+            if each and fed >= min_reps:
+                for s, x in zip(series.values(), states):
+                    s['final'] = s.get('final') or x['status'] != 'pending'
+            if budget is not None and fed >= min_reps and elapsed + next_block_seconds() > budget:
+                stopped = 'time-budget'
     rows = []
     for s in series.values():
         x = series_status(s)
@@ -560,7 +586,7 @@ for workload, g in runs_table.groupby('workload'):
             arms = {}
             for _, r in b[b.status == 'passed'].iterrows():
                 arms[(r['mode'], split_axis(r.variant, axis)[1])] = {k: v for k, v in r.items() if k in key.columns and pd.notna(v)}
-            blocks.append((int(rep), float(b.duration_ms.clip(lower=0).sum()) / 1000, arms))
+            blocks.append((int(rep), float(b.duration_ms.clip(lower=0).sum()) / 1000, arms, len(b)))
         for row in replay_precision(spec, blocks):
             precision_rows.append(dict(workload=workload, variant=series_label, **row))
 precision = pd.DataFrame(precision_rows, columns=['workload', 'variant', 'mode', 'axis', 'level', 'mutation', 'metric', 'of', 'target', 'achieved_half_width', 'estimate', 'low', 'high',

@@ -35,8 +35,9 @@ export class ProgressReporter implements HarnessReporter {
   onRunEnd(o: RunOutcome): void {
     if (o.state === 'skipped') {
       this.total = Math.max(0, this.total - 1);
-      // Blocks the precision stop rule no longer needs: said once per workload × variant, with why.
-      const series = `${o.workload}/${o.variant}`;
+      // Blocks the precision stop rule no longer needs: said once per workload × variant, with why; an
+      // arm it settled (stop_arms: each) once per workload × mode × variant.
+      const series = o.skipReason?.includes('(stop_arms: each)') ? `${o.workload}/${o.mode}/${o.variant}` : `${o.workload}/${o.variant}`;
       if (o.skipReason?.startsWith('precision: ') && !this.precisionStops.has(series)) {
         this.precisionStops.add(series);
         this.write(`[harness] skip ${o.name}: ${o.skipReason}, nor any later block of ${series}`);

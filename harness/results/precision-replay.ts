@@ -45,6 +45,7 @@ export function blocksFromResults(results: readonly PrecisionRunResult[], axis: 
     let block = byRep.get(rep);
     if (!block) byRep.set(rep, (block = { repetition: rep, seconds: 0, modes: Object.create(null) as Record<string, Record<string, number>> }));
     block.seconds += Math.max(0, r.duration_ms) / 1000;
+    block.runs = (block.runs ?? 0) + 1;
     if (r.status === 'passed') block.modes[armKey(r.run.mode, precisionSeries(r.run, axis).level)] = r.key_metrics;
   }
   return [...byRep.values()].sort((a, b) => a.repetition - b.repetition);
@@ -58,6 +59,8 @@ export interface PrecisionReplay {
   last: PrecisionDecision | null;
   results: PrecisionResult[];
   blocks: number;
+  /** Arms (armKey) the next block need not measure, with why (stop_arms: each; empty once stopped). */
+  settled: Map<string, string>;
 }
 
 // Feed blocks to a fresh controller, deciding after each, as the runner does while it measures.
@@ -79,5 +82,5 @@ export function replayPrecision(spec: PrecisionSpec, blocks: readonly BlockMetri
       if (opts.untilStop) break;
     }
   }
-  return { stop, last, results: controller.results(), blocks: fed };
+  return { stop, last, results: controller.results(), blocks: fed, settled: controller.settledArms() };
 }

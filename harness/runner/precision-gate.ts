@@ -1,6 +1,7 @@
 import type { PlannedRun } from '../plan/run-types.ts';
 import { ArtifactStore, executionOf, lastAttempts } from '../results/artifact-store.ts';
 import { axisOf, blocksFromResults, precisionSeries, replayPrecision, type PrecisionRunResult } from '../results/precision-replay.ts';
+import { armKey } from '../stats/precision-controller.ts';
 import type { PreviousRuns } from '../results/previous-runs.ts';
 
 /** The gate's answer for one run: measure it, or skip it because the stop rule already stopped. */
@@ -13,11 +14,18 @@ export type GateDecision = { measure: true } | { measure: false; reason: string 
 // results (the last attempt of a run measured again), plus, under --resume, the passed results of
 // the planned runs this execution resumes — and replays the stop rule (PrecisionController) block by
 // block, as if it had decided after each. Once it said stop, every later run is skipped with the
-// reason. The answer for a block depends only on blocks before it, so every run of the block gets
-// the same answer, whichever file or process asks. A shard reads only its own execution's results:
+// reason; under `stop_arms: each`, so is the run of an arm whose targets are final (met or decided)
+// and that no open target compares against. The answer for a run depends only on blocks before it,
+// so every run of one arm and block gets the same answer, whichever file or process asks. A shard reads only its own execution's results:
 // each shard decides on the blocks it measured (docs/precision.md).
+/** What the stop rule said before a block: stop (every run skipped), or which arms it may skip. */
+interface BlockDecision {
+  stop: Extract<GateDecision, { measure: false }> | null;
+  settled: Map<string, string>;
+}
+
 export class PrecisionGate {
-  private readonly memo = new Map<string, GateDecision>();
+  private readonly memo = new Map<string, BlockDecision>();
 
   constructor(
     private readonly root: string,
@@ -27,21 +35,28 @@ export class PrecisionGate {
   check(run: PlannedRun): GateDecision {
     const spec = run.precision;
     if (!spec || run.repetition < spec.min_repetitions) return { measure: true };
-    const key = `${run.workload}\0${precisionSeries({ variant: run.variant.label, params: run.variant.params }, axisOf(spec)).key}\0${run.repetition}`;
-    let decision = this.memo.get(key);
-    if (!decision) {
-      decision = this.decide(run);
-      this.memo.set(key, decision);
+    const place = precisionSeries({ variant: run.variant.label, params: run.variant.params }, axisOf(spec));
+    const arm = armKey(run.mode, place.level);
+    const key = `${run.workload}\0${place.key}\0${run.repetition}`;
+    let replay = this.memo.get(key);
+    if (!replay) {
+      replay = this.decide(run);
+      this.memo.set(key, replay);
     }
-    return decision;
+    if (replay.stop) return replay.stop;
+    const settled = replay.settled.get(arm);
+    return settled === undefined ? { measure: true } : { measure: false, reason: `precision: ${settled} (stop_arms: each); its run in block ${run.repetition} is not needed` };
   }
 
-  private decide(run: PlannedRun): GateDecision {
+  private decide(run: PlannedRun): BlockDecision {
     const spec = run.precision!;
     const earlier = this.earlierResults(run);
     const replay = replayPrecision(spec, blocksFromResults(earlier, axisOf(spec)), { untilStop: true });
-    if (!replay.stop) return { measure: true };
-    return { measure: false, reason: `precision: ${replay.stop.reason} after ${replay.stop.blocks} block${replay.stop.blocks === 1 ? '' : 's'} (${replay.stop.message}); block ${run.repetition} is not needed` };
+    if (!replay.stop) return { stop: null, settled: replay.settled };
+    return {
+      stop: { measure: false, reason: `precision: ${replay.stop.reason} after ${replay.stop.blocks} block${replay.stop.blocks === 1 ? '' : 's'} (${replay.stop.message}); block ${run.repetition} is not needed` },
+      settled: new Map(),
+    };
   }
 
   // One result per run of an earlier block: this execution's last attempt, else (--resume) the

@@ -22,6 +22,10 @@ export interface PrecisionSettings {
   axis?: string;
   /** Which way metrics are better, over the table in direction.ts. */
   directions?: Record<string, Direction>;
+  /** 'together': every block measures every arm until the rule stops. 'each': a (target, arm) series
+   * is final once met or decided (after minRepetitions blocks), and an arm whose series are all final,
+   * and that no open series compares against, is not measured in later blocks. @default 'together' */
+  stopArms?: 'together' | 'each';
 }
 
 /** One repetition block as read back: every arm's key metrics (a failed run's arm is absent). */
@@ -31,6 +35,8 @@ export interface BlockMetrics {
   seconds: number;
   /** Keyed by armKey(mode, level): the mode alone, or the mode and its level of the axis the block spans (a mutation, a parameter value). */
   modes: Record<string, Record<string, number>>;
+  /** Runs the block took, failed ones included (the time budget's per-run cost); default: its arms. */
+  runs?: number;
 }
 
 /** One arm of a block: a mode, at a level of the axis the block spans (a mutation, a parameter value), if any. */
@@ -80,6 +86,12 @@ export class PrecisionSettingsError extends HarnessError {
 // verdicts stay valid at whatever block the controller stops (docs/precision.md).
 export class PrecisionController {
   private readonly series = new Map<string, TrackedSeries>();
+  /** Each series' own arm and the arm it compares against (null: of: value). */
+  private readonly arms = new Map<TrackedSeries, { own: string; against: string | null }>();
+  /** stopArms 'each': series final after the block count given (met or decided then). */
+  private readonly final = new Map<TrackedSeries, number>();
+  /** Every arm seen in a block. */
+  private readonly seenArms = new Set<string>();
   private readonly blocks: BlockMetrics[] = [];
   private stopped: StopReason | null = null;
   private readonly confidence: number;
@@ -117,6 +129,7 @@ export class PrecisionController {
     }
     if (!(block.seconds >= 0)) throw new PrecisionSettingsError(`addBlock: repetition ${block.repetition} has duration ${block.seconds} s`);
     this.blocks.push(block);
+    for (const key of Object.keys(block.modes)) this.seenArms.add(key);
     for (const target of this.settings.targets) {
       const direction = metricDirection(target.metric, this.settings.directions);
       for (const key of Object.keys(block.modes)) {
@@ -131,21 +144,24 @@ export class PrecisionController {
           if (arm.level === null || arm.level === reference) continue;
           against = armKey(arm.mode, reference);
         }
+        const tracked = this.seriesFor(target, arm, against);
+        if (this.final.has(tracked)) continue;
         const value = valueOf(block.modes[key], target.metric);
         const b = against === null ? null : valueOf(Object.hasOwn(block.modes, against) ? block.modes[against] : undefined, target.metric);
         let log: number | null;
         if (against === null) log = value === null ? null : Math.log(value);
         else log = value === null || b === null ? null : Math.log(target.of === 'difference' ? value / b : costRatio({ baseline: b, mode: value }, direction));
-        this.seriesFor(target, arm).add(block.repetition, log, b === null ? null : Math.log(b));
+        tracked.add(block.repetition, log, b === null ? null : Math.log(b));
       }
     }
     // An arm absent from this block (its run failed) still counts the block as missing.
+    // A final series (stopArms 'each') takes nothing more: its arm's later blocks are not measured.
     for (const s of this.series.values()) {
-      if (!Object.hasOwn(block.modes, armKey(s.mode, s.level))) s.add(block.repetition, null, null);
+      if (!this.final.has(s) && !Object.hasOwn(block.modes, armKey(s.mode, s.level))) s.add(block.repetition, null, null);
     }
   }
 
-  private seriesFor(target: PrecisionTarget, arm: Arm): TrackedSeries {
+  private seriesFor(target: PrecisionTarget, arm: Arm, against: string | null): TrackedSeries {
     const key = `${this.settings.targets.indexOf(target)}\0${armKey(arm.mode, arm.level)}`;
     let s = this.series.get(key);
     if (!s) {
@@ -154,6 +170,7 @@ export class PrecisionController {
       // Blocks before this mode first appeared are missing for it.
       for (const b of this.blocks.slice(0, -1)) s.add(b.repetition, null, null);
       this.series.set(key, s);
+      this.arms.set(s, { own: armKey(arm.mode, arm.level), against });
     }
     return s;
   }
@@ -174,12 +191,59 @@ export class PrecisionController {
       return stop(allMet ? 'target-met' : 'verdict-decided', `every target met or decided after ${n} blocks`);
     }
     if (n >= maxRepetitions) return stop('max-repetitions', `max_repetitions (${maxRepetitions}) reached with ${pending.length} target(s) open`);
+    if (this.settings.stopArms === 'each' && n >= this.minRepetitions) {
+      for (const s of this.series.values()) if (!this.final.has(s) && s.status().status !== 'pending') this.final.set(s, n);
+    }
     // min_repetitions blocks always run, whatever the budget says (the descriptor promises them).
-    if (timeBudgetSeconds !== undefined && n >= this.minRepetitions && elapsed + elapsed / n > timeBudgetSeconds) {
-      return stop('time-budget', `time budget ${timeBudgetSeconds} s: ${elapsed.toFixed(0)} s spent, the next block (~${(elapsed / n).toFixed(0)} s) would overrun it`);
+    const next = this.nextBlockSeconds();
+    if (timeBudgetSeconds !== undefined && n >= this.minRepetitions && elapsed + next > timeBudgetSeconds) {
+      return stop('time-budget', `time budget ${timeBudgetSeconds} s: ${elapsed.toFixed(0)} s spent, the next block (~${next.toFixed(0)} s) would overrun it`);
     }
     const open = n < this.minRepetitions ? `min_repetitions is ${this.minRepetitions}` : `${pending.length} target(s) open: ${pending.map((s) => `${armLabel(s)} ${s.of === 'value' ? '' : `${s.of} `}${s.metric} ±${fmtWidth(s.achievedHalfWidth)} > ±${s.target}${isRelative(s.of) ? ' pp' : ' %'}`).join(', ')}`;
     return { action: 'run-next-block', blocks: n, reason: open };
+  }
+
+  /**
+   * The arms the next block need not measure (stopArms 'each'), each with why: every series of the
+   * arm is final and no open series compares against it. An arm with no series of its own (a
+   * baseline, a reference level) is needed while an open series compares against it, a baseline
+   * also while another mode of its level is measured. Empty under
+   * 'together', and once the rule stopped (then no block is needed at all).
+   */
+  settledArms(): Map<string, string> {
+    const out = new Map<string, string>();
+    if (this.settings.stopArms !== 'each' || this.stopped !== null) return out;
+    const open = [...this.series.values()].filter((s) => !this.final.has(s));
+    for (const arm of this.seenArms) {
+      if (open.some((s) => this.arms.get(s)!.own === arm || this.arms.get(s)!.against === arm)) continue;
+      const own = [...this.final.keys()].filter((s) => this.arms.get(s)!.own === arm);
+      const compared = [...this.final.keys()].filter((s) => this.arms.get(s)!.against === arm);
+      if (own.length === 0 && compared.length === 0) continue;
+      const after = Math.max(...[...own, ...compared].map((s) => this.final.get(s)!));
+      const what = own.length > 0 ? own.map((s) => finalText(s.status())).join(', ') : `every series compared against it is final`;
+      out.set(arm, `${armLabel({ ...parseArm(arm), axis: this.axis })}: ${what} after ${after} blocks`);
+    }
+    // A block's baseline stays while any other mode of its level is measured (their expectations
+    // and overhead rows compare against the same block's baseline).
+    for (const arm of out.keys()) {
+      const { mode, level } = parseArm(arm);
+      if (mode !== this.baseline) continue;
+      const others = [...this.seenArms].filter((a) => a !== arm && parseArm(a).level === level);
+      if (others.some((a) => !out.has(a))) out.delete(arm);
+    }
+    return out;
+  }
+
+  // The next block's wall-clock seconds: the mean block so far, or under stopArms 'each' the mean run
+  // times the arms the next block still measures.
+  private nextBlockSeconds(): number {
+    const n = this.blocks.length;
+    const elapsed = this.blocks.reduce((sum, b) => sum + b.seconds, 0);
+    if (n === 0) return 0;
+    if (this.settings.stopArms !== 'each' || this.seenArms.size === 0) return elapsed / n;
+    const runs = this.blocks.reduce((sum, b) => sum + (b.runs ?? Object.keys(b.modes).length), 0);
+    const needed = this.seenArms.size - this.settledArms().size;
+    return runs > 0 ? (elapsed / runs) * needed : elapsed / n;
   }
 
   /** Every (target, mode) series' state; stopReason is set once decide() said stop. */
@@ -193,6 +257,12 @@ export class PrecisionController {
 }
 
 const fmtWidth = (w: number): string => (Number.isFinite(w) ? w.toFixed(2) : '∞');
+
+// "difference server_cpu_us_per_req ±8.12 ≤ ±10 %", or the decided verdict.
+function finalText(s: Pick<SeriesState, 'of' | 'metric' | 'achievedHalfWidth' | 'target' | 'status' | 'verdictText'>): string {
+  const what = `${s.of === 'value' ? '' : `${s.of} `}${s.metric}`;
+  return s.status === 'decided' && s.verdictText ? `${what} ${s.verdictText}` : `${what} ±${fmtWidth(s.achievedHalfWidth)} ≤ ±${s.target}${isRelative(s.of) ? ' pp' : ' %'}`;
+}
 
 // A positive finite metric value, or null (missing, zero or negative values have no log).
 function valueOf(metrics: Record<string, number> | undefined, metric: string): number | null {

@@ -37,6 +37,7 @@ describe('precision: in descriptors', () => {
 workloads:
 ${entry()}${entry(`    precision:
       max_repetitions: 10
+      stop_arms: each
       targets:
         - {metric: p99_us, of: value, half_width: 5, clip: 0.1}
 `).replace('name: t', 'name: u')}`,
@@ -50,8 +51,9 @@ ${entry()}${entry(`    precision:
       maxRepetitions: 40,
       timeBudgetSeconds: 900,
       axis: 'mutation',
+      stopArms: 'together',
     });
-    expect(u).toEqual({ targets: [{ metric: 'p99_us', of: 'value', halfWidth: 5, clip: 0.1 }], confidence: 0.95, minRepetitions: 3, maxRepetitions: 10, axis: 'mutation' });
+    expect(u).toEqual({ targets: [{ metric: 'p99_us', of: 'value', halfWidth: 5, clip: 0.1 }], confidence: 0.95, minRepetitions: 3, maxRepetitions: 10, axis: 'mutation', stopArms: 'each' });
     expect(resolvePrecision(undefined, undefined)).toBeNull();
   });
 
@@ -64,6 +66,7 @@ ${entry(`    precision:
       min_repetitions: 50
       max_repetitions: 20
       time_budget_s: -5
+      stop_arms: sometimes
       targets:
         - metric: server_cpu_us_per_req
           half_width: 0
@@ -81,8 +84,9 @@ ${entry(`    precision:
     const at = (keyPath: string): ConfigIssue | undefined => issues.find((i) => i.keyPath === keyPath);
     expect(at('workloads[0].precision.confidence')).toMatchObject({ line: 6, message: expect.stringContaining('confidence must be in (0.5, 1)') });
     expect(at('workloads[0].precision.time_budget_s')).toMatchObject({ line: 9 });
-    expect(at('workloads[0].precision.targets[0].half_width')).toMatchObject({ line: 12, message: expect.stringContaining('half_width must be > 0') });
-    expect(at('workloads[0].precision.targets[3].half_widht')).toMatchObject({ line: 20, message: 'unknown key `half_widht`', hint: 'did you mean `half_width`?' });
+    expect(at('workloads[0].precision.stop_arms')).toMatchObject({ line: 10, message: expect.stringMatching(/together.*each/) });
+    expect(at('workloads[0].precision.targets[0].half_width')).toMatchObject({ line: 13, message: expect.stringContaining('half_width must be > 0') });
+    expect(at('workloads[0].precision.targets[3].half_widht')).toMatchObject({ line: 21, message: 'unknown key `half_widht`', hint: 'did you mean `half_width`?' });
     expect(issues.map((i) => i.keyPath)).toEqual(expect.arrayContaining(['workloads[0].precision.confidence', 'workloads[0].precision.time_budget_s']));
   });
 

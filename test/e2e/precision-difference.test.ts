@@ -31,6 +31,11 @@ printf '{"format_version":1,"load_model":"open","offered_rps":100,"achieved_rps"
     'fid',
     `order: interleaved\nworkloads:\n  - name: w\n    config: experiments/configs/workloads/w.yaml\n    modes: [baseline]\n    parameters:\n      injected_us: [0, 40, 80]\n    precision:\n      confidence: 0.8\n      min_repetitions: 2\n      max_repetitions: 12\n      targets:\n        - { metric: p50_us, of: difference, against: { injected_us: 0 }, half_width: 10 }\n`,
   );
+  // The same with stop_arms: each, and D = 400 beside D = 40: D = 400 is known to ±10 % first.
+  project.suite(
+    'fideach',
+    `order: interleaved\nworkloads:\n  - name: w\n    config: experiments/configs/workloads/w.yaml\n    modes: [baseline]\n    parameters:\n      injected_us: [0, 40, 400]\n    precision:\n      confidence: 0.8\n      min_repetitions: 2\n      max_repetitions: 16\n      stop_arms: each\n      targets:\n        - { metric: p50_us, of: difference, against: { injected_us: 0 }, half_width: 10 }\n`,
+  );
   await runCli(['compile'], { cwd: project.root });
 });
 afterAll(() => project.dispose());
@@ -63,4 +68,27 @@ it('harness run: measures every value of the parameter per block until each diff
   // The HTML report names the arm by its mode and level, and the difference by its reference.
   const html = readFileSync(path.join(project.root, 'reports/index.html'), 'utf8');
   expect(html).toContain('<td>baseline at injected_us=40</td><td>default</td><td>difference of p50_us vs injected_us=0</td>');
+}, 240_000);
+
+it('harness run, stop_arms: each: a level known to ±10 % is not measured again while the others go on', async () => {
+  const out = path.join(project.root, 'out-each');
+  const summaryPath = path.join(project.root, 'summary-each.json');
+  const res = await runCli(['run', '--suite', 'fideach', '--artifacts', out, '--summary', summaryPath], { cwd: project.root });
+  expect(res.exitCode, res.all).toBe(0);
+  const summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as { runs: Record<string, number>; precision: Record<string, unknown>[] };
+  const [forty, fourHundred] = summary.precision;
+  expect([forty!.level, fourHundred!.level]).toEqual(['40', '400']);
+  const early = fourHundred!.blocks as number;
+  const late = forty!.blocks as number;
+  expect(early).toBeLessThan(late);
+  for (const r of [forty!, fourHundred!]) expect(r, JSON.stringify(r)).toMatchObject({ status: 'met', stop_reason: 'target-met' });
+  // The reference and D = 40 ran every block up to the stop, D = 400 only until it was settled.
+  const dirs = readdirSync(out);
+  const count = (d: number): number => dirs.filter((n) => n.includes(`_injected_us-${d}_`)).length;
+  expect([count(0), count(40), count(400)], dirs.join(' ')).toEqual([late, late, early]);
+  expect(summary.runs).toMatchObject({ total: 2 * late + early, passed: 2 * late + early, not_needed: 48 - 2 * late - early });
+  expect(res.all).toMatch(
+    new RegExp(`\\[harness\\] skip w/baseline/injected_us=400/${early}: precision: baseline at injected_us=400: difference p50_us ±\\d+\\.\\d\\d ≤ ±10 % after ${early} blocks \\(stop_arms: each\\); its run in block ${early} is not needed, nor any later block of w/baseline/injected_us=400`),
+  );
+  expect(res.all).toContain(`[harness] skip w/baseline/injected_us=0/${late}: precision: target-met after ${late} blocks`);
 }, 240_000);

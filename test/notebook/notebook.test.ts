@@ -22,6 +22,7 @@ const PRECISION: PrecisionSpec = {
   confidence: 0.95,
   min_repetitions: 3,
   max_repetitions: 14,
+  stop_arms: 'together',
   time_budget_s: 3000,
   targets: [
     { metric: 'throughput_rps', of: 'overhead', half_width: 0.5, margin: 2 },
@@ -29,12 +30,15 @@ const PRECISION: PrecisionSpec = {
     { metric: 'p50_us', of: 'difference', half_width: 10, against: { injected_us: 0 } },
   ],
 };
+// The same targets under stop_arms: each — a series met or decided takes no more blocks.
+const PRECISE_EACH = '20261128-160000-000-dddddd';
 const server = new ClickHouseServer();
 let dir: string;
 let records: RunRecord[];
 let summary: SuiteSummary;
 let preciseSummary: SuiteSummary;
 let preciseRecords: RunRecord[];
+let eachSummary: SuiteSummary;
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'notebook-'));
   records = writeFakeSuite(path.join(dir, 'artifacts'), { suiteExecutionId: SUITE, reps: 4 });
@@ -44,6 +48,8 @@ beforeAll(async () => {
   const precise = writeFakeSuite(path.join(dir, 'artifacts'), { suiteExecutionId: PRECISE, reps: 12, precision: PRECISION, levels: [0, 10, 40], startMs: Date.parse('2026-11-28T14:00:00Z') });
   preciseSummary = summarizeRuns(precise, { suite: 'overhead', descriptor: 'x.yaml' });
   preciseRecords = precise;
+  const each = writeFakeSuite(path.join(dir, 'artifacts'), { suiteExecutionId: PRECISE_EACH, reps: 12, precision: { ...PRECISION, stop_arms: 'each' }, levels: [0, 10, 40], startMs: Date.parse('2026-11-28T16:00:00Z') });
+  eachSummary = summarizeRuns(each, { suite: 'overhead', descriptor: 'x.yaml' });
   await server.start();
 }, 60_000);
 afterAll(async () => {
@@ -160,6 +166,15 @@ describe('harness notebook', () => {
     const differences = (preciseSummary.precision ?? []).filter((p) => p.of === 'difference');
     expect(differences.map((p) => [p.mode, p.level]).sort()).toEqual([['baseline', '10'], ['baseline', '40'], ['microsentinel', '10'], ['microsentinel', '40']]);
     for (const p of differences) expect(Math.abs(p.estimate! / Number(p.level) - 1)).toBeLessThan(0.1);
+
+    // stop_arms: each — some series are final before the last block; the Python replay freezes them alike.
+    const eachOut = path.join(dir, 'artifacts-each.ipynb');
+    expect((await runCli(['notebook', PRECISE_EACH, '--artifacts', path.join(dir, 'artifacts'), '--out', eachOut], { cwd: dir })).exitCode).toBe(0);
+    const eachNb = await executeNotebook(eachOut);
+    expect(cellProblems(eachNb)).toEqual([]);
+    expectPrecisionMatches(displayedJson(eachNb), eachSummary);
+    const frozen = (eachSummary.precision ?? []).filter((p) => p.blocks < p.blocks_measured && p.missing_repetitions.length === 0);
+    expect(frozen.length).toBeGreaterThan(0);
   }, 420_000);
 
   it('refuses an ID that selects nothing, a path as an ID, and two sources at once (exit 2)', async () => {

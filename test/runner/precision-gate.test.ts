@@ -165,3 +165,39 @@ describe('a block spanning a parameter (of: difference against injected_us: 0)',
     }
   });
 });
+
+describe('stop_arms: each (a level whose target is met is not measured again)', () => {
+  beforeEach(() => {
+    project.suite(
+      's',
+      `workloads:\n  - name: w\n    config: experiments/configs/workloads/w.yaml\n    modes: [baseline]\n    parameters:\n      injected_us: [0, 5, 200]\n    precision:\n      min_repetitions: 3\n      max_repetitions: 40\n      stop_arms: each\n      targets:\n        - { metric: ${METRIC}, of: difference, half_width: 10, against: { injected_us: 0 } }\n`,
+    );
+    plan = planSuite('s', { rootDir: project.root });
+  });
+
+  it('skips the settled level with its reason, keeps the reference and the open level, and freezes the settled row', () => {
+    const { measured, skipped } = execute(new PrecisionGate(root, { executionId: 'e1', planRuns: plan.runs }), 'e1');
+    const levelOf = (r: PlannedRun): number => r.variant.params.injected_us as number;
+    const blocksOf = (d: number): number => measured.filter((r) => levelOf(r) === d).length;
+    // D = 200 settled first; D = 5 and the reference went on, block for block.
+    expect(blocksOf(200)).toBeLessThan(blocksOf(5));
+    expect(blocksOf(0)).toBe(blocksOf(5));
+    const settled = skipped.filter((s) => s.reason.includes('stop_arms: each'));
+    expect(settled.length).toBeGreaterThan(0);
+    expect(settled.every((s) => levelOf(s.run) === 200)).toBe(true);
+    expect(settled[0]!.run.repetition).toBe(blocksOf(200));
+    expect(settled[0]!.reason).toMatch(
+      new RegExp(`^precision: baseline at injected_us=200: difference ${METRIC} ±\\d+\\.\\d\\d ≤ ±10 % after ${blocksOf(200)} blocks \\(stop_arms: each\\); its run in block ${blocksOf(200)} is not needed$`),
+    );
+    // Once D = 5 is met too, the rule stops: every later run is skipped with the suite-wide reason.
+    const stopped = skipped.filter((s) => !s.reason.includes('stop_arms: each'));
+    expect(stopped.length).toBe(3 * (40 - blocksOf(5)));
+    expect(stopped[0]!.reason).toMatch(/^precision: target-met after \d+ blocks/);
+
+    const rows = computePrecisionRows(measured.map((r) => record(r, 'e1')));
+    expect(rows.map((r) => [r.level, r.status, r.blocks])).toEqual([
+      ['5', 'met', blocksOf(5)],
+      ['200', 'met', blocksOf(200)],
+    ]);
+  });
+});

@@ -254,6 +254,126 @@ describe('PrecisionController', () => {
       expect(c.decide().reason).toMatch(/^1 target\(s\) open: baseline at injected_us=5 difference server_cpu_us_per_req ±\S+ > ±0\.01 %$/);
     });
   });
+
+  describe('stop_arms: each (an arm stops once its own targets are final)', () => {
+    const AGAINST = { param: 'injected_us', level: '0' };
+    // Blocks of CPU per request at injected_us 0 and each D (the fidelity suite's shape), 10 s per run.
+    function levels(seed: number, count: number, ds = [5, 50], x = 36): BlockMetrics[] {
+      const draw = runNoise(seed, MEASURED_NOISE);
+      return Array.from({ length: count }, (_, i) => ({
+        repetition: i + 1,
+        seconds: 10 * (ds.length + 1),
+        runs: ds.length + 1,
+        modes: Object.fromEntries([0, ...ds].map((d) => [armKey('baseline', String(d)), { [METRIC]: (x + d) * Math.exp(draw()) }])),
+      }));
+    }
+    // As the runner does: before each block, leave out the arms the controller says are settled.
+    function runSkipping(c: PrecisionController, bs: BlockMetrics[]): { used: number; skipped: Map<number, string[]>; decision: ReturnType<PrecisionController['decide']> } {
+      const skipped = new Map<number, string[]>();
+      for (let i = 0; i < bs.length; i++) {
+        const settled = c.settledArms();
+        const b = bs[i]!;
+        const modes = Object.fromEntries(Object.entries(b.modes).filter(([k]) => !settled.has(k)));
+        if (settled.size > 0) skipped.set(b.repetition, [...settled.keys()]);
+        c.addBlock({ ...b, modes, runs: Object.keys(modes).length, seconds: 10 * Object.keys(modes).length });
+        const decision = c.decide();
+        if (decision.action === 'stop') return { used: i + 1, skipped, decision };
+      }
+      throw new Error('never stopped');
+    }
+    const settings = (stopArms: 'each' | 'together', extra = {}) =>
+      new PrecisionController({ targets: [{ metric: METRIC, of: 'difference', halfWidth: 10, against: AGAINST }], maxRepetitions: 400, axis: 'injected_us', stopArms, ...extra });
+
+    it('stops measuring D = 50 once it is known to ±10 %, keeps the reference while D = 5 is open, and freezes the final series', () => {
+      const c = settings('each');
+      const { used, skipped, decision } = runSkipping(c, levels(41, 400));
+      expect(decision.reason).toBe('target-met');
+      const rows = c.results();
+      const fifty = rows.find((r) => r.level === '50')!;
+      const five = rows.find((r) => r.level === '5')!;
+      // D = 50 settled long before D = 5: its later blocks were not measured, and are not "missing".
+      expect(fifty.blocks).toBeLessThan(used);
+      expect(five.blocks).toBe(used);
+      expect(fifty.missingRepetitions).toEqual([]);
+      expect(fifty).toMatchObject({ status: 'met', stopReason: 'target-met' });
+      expect(fifty.interval.low).toBeLessThanOrEqual(50);
+      expect(fifty.interval.high).toBeGreaterThanOrEqual(50);
+      const firstSkip = Math.min(...skipped.keys());
+      expect(firstSkip).toBe(fifty.blocks + 1);
+      for (const arms of skipped.values()) expect(arms).toEqual([armKey('baseline', '50')]);
+      // The reference level is never settled while a difference against it is open.
+      expect([...skipped.values()].flat()).not.toContain(armKey('baseline', '0'));
+    });
+
+    it("says why an arm is settled, after how many blocks; nothing under 'together' or before min_repetitions", () => {
+      const c = settings('each', { minRepetitions: 20 });
+      const bs = levels(42, 20, [5, 400]);
+      for (const b of bs.slice(0, 19)) {
+        c.addBlock(b);
+        c.decide();
+        expect(c.settledArms().size).toBe(0);
+      }
+      c.addBlock(bs[19]!);
+      c.decide();
+      expect(c.settledArms()).toEqual(new Map([[armKey('baseline', '400'), expect.stringMatching(/^baseline at injected_us=400: difference server_cpu_us_per_req ±\d+\.\d\d ≤ ±10 % after 20 blocks$/)]]));
+      const together = settings('together');
+      bs.forEach((b) => {
+        together.addBlock(b);
+        together.decide();
+      });
+      expect(together.results().find((r) => r.level === '400')!.status).toBe('met');
+      expect(together.settledArms().size).toBe(0);
+    });
+
+    it("keeps a block's baseline while another mode of it is measured, and settles a mode whose value is known", () => {
+      const c = new PrecisionController({ targets: [{ metric: METRIC, of: 'value', halfWidth: 10 }], maxRepetitions: 60, stopArms: 'each' });
+      const noisy = runNoise(43, { ...MEASURED_NOISE, spread: 0.5 });
+      for (let rep = 1; rep <= 30; rep++) {
+        c.addBlock({ repetition: rep, seconds: 30, modes: { baseline: { [METRIC]: 50 }, perf: { [METRIC]: 52 }, microsentinel: { [METRIC]: 50 * Math.exp(noisy()) } } });
+        expect(c.decide().action).toBe('run-next-block');
+      }
+      // The baseline's and perf's values are exact (met); microsentinel's is not: perf is settled, the
+      // baseline stays for microsentinel's block.
+      expect(c.results().filter((r) => r.status === 'met').map((r) => r.mode).sort()).toEqual(['baseline', 'perf']);
+      expect([...c.settledArms().keys()]).toEqual(['perf']);
+    });
+
+    it('budgets the next block by the runs it still has, not by the mean block so far', () => {
+      // Exact values at 0 and 400 (settled as soon as the sequence is bounded), noisy at 5; each run 10 s.
+      const block = (noisy: () => number, rep: number, arms: number[]): BlockMetrics => ({
+        repetition: rep,
+        seconds: 10 * arms.length,
+        runs: arms.length,
+        modes: Object.fromEntries(arms.map((d) => [armKey('baseline', String(d)), { [METRIC]: d === 5 ? 41 * Math.exp(noisy()) : 36 + d }])),
+      });
+      // Blocks of all three levels until D = 400 settles (or, under 'together', as many), then one without it (2 runs, 20 s).
+      const feed = (c: PrecisionController, blocks?: number): number => {
+        const noisy = runNoise(44, { ...MEASURED_NOISE, spread: 0.5 });
+        for (let rep = 1; rep <= 40; rep++) {
+          c.addBlock(block(noisy, rep, [0, 5, 400]));
+          c.decide();
+          if (blocks === undefined ? c.settledArms().has(armKey('baseline', '400')) : rep === blocks) {
+            c.addBlock(block(noisy, rep + 1, [0, 5]));
+            return rep;
+          }
+        }
+        throw new Error('D = 400 never settled');
+      };
+      const full = feed(settings('each'));
+      const spent = full * 30 + 20;
+      // The next block has 2 runs (~20 s): it overruns a budget 15 s away …
+      const tight = settings('each', { timeBudgetSeconds: spent + 15 });
+      feed(tight);
+      expect(tight.decide()).toMatchObject({ action: 'stop', reason: 'time-budget' });
+      // … and fits one 25 s away, where the mean block so far (~29 s, the 'together' estimate) would not.
+      const roomy = settings('each', { timeBudgetSeconds: spent + 25 });
+      feed(roomy);
+      expect(roomy.decide().action).toBe('run-next-block');
+      const together = settings('together', { timeBudgetSeconds: spent + 25 });
+      feed(together, full);
+      expect(together.decide()).toMatchObject({ action: 'stop', reason: 'time-budget' });
+    });
+  });
 });
 
 describe('differenceInterval', () => {

@@ -49,6 +49,12 @@ export const PrecisionSchema = z
     min_repetitions: z.number().int().min(1).max(10000).default(3).describe('Blocks always run.'),
     max_repetitions: z.number().int().min(1).max(10000).describe('Blocks never exceeded (the generated files plan this many).'),
     time_budget_s: SecondsSchema.positive().optional().describe('Wall-clock budget for the blocks, seconds: no block starts that would overrun it at the mean block duration.'),
+    stop_arms: z
+      .enum(['together', 'each'])
+      .default('together')
+      .describe(
+        "'together': every block measures every mode (and level) until the rule stops, so metrics without a target keep every block. 'each': once all of an arm's targets are met or decided (after min_repetitions), later blocks skip its runs unless an open target compares against it: blocks go where the variance is.",
+      ),
   })
   .superRefine((p, ctx) => {
     if (p.min_repetitions > p.max_repetitions) {
@@ -107,5 +113,6 @@ export function resolvePrecision(suite: PrecisionSpec | undefined, entry: Precis
     minRepetitions: p.min_repetitions,
     maxRepetitions: p.max_repetitions,
     ...(p.time_budget_s !== undefined ? { timeBudgetSeconds: p.time_budget_s } : {}),
+    stopArms: p.stop_arms,
   };
 }
