@@ -13,6 +13,7 @@ import {
   simulateCoverage,
   simulateFixedIntervals,
   simulatePeekingT,
+  simulateStopArms,
   simulateStopRule,
   type StopRuleFigures,
 } from '../harness/stats/precision-simulation.ts';
@@ -44,6 +45,16 @@ show('overhead, truth 0 %, margin 2 %', simulateStopRule({ ...stop, truePercent:
 show('A/A compare, margin ±5 %       ', simulateStopRule({ ...stop, truePercent: 0, margin: 5, question: 'change', halfWidth: 0.5, seed: 23 }));
 show('compare, truth +5 %, margin ±5 %', simulateStopRule({ ...stop, truePercent: 5, margin: 5, question: 'change', halfWidth: 0.5, seed: 24 }));
 show('compare, truth +10 %, margin ±5 %', simulateStopRule({ ...stop, truePercent: 10, margin: 5, question: 'change', halfWidth: 0.5, seed: 25 }));
+
+// The fidelity suite's shape (D = 5, 20, 50 µs on 36 µs, ±10 %): the same blocks with every level
+// measured until the stop (together) and with settled levels left out (stop_arms: each).
+const armSequences = Math.max(1, Math.floor(sequences / (quick ? 20 : 50)));
+console.log(`stop_arms (fidelity shape, ${armSequences} sequences, ≤ 200 blocks): coverage and estimate within ±10 % of D at each level's own stop`);
+for (const stopArms of ['together', 'each'] as const) {
+  const r = simulateStopArms({ sequences: armSequences, reference: 36, differences: [5, 20, 50], halfWidth: 10, maxRepetitions: 200, noise: MEASURED_NOISE, seed: 26, stopArms });
+  const per = Object.keys(r.coverage).map((d) => `D=${d}: covers ${pct(r.coverage[d]!)}, within ${pct(r.within[d]!)}`).join('; ');
+  console.log(`  ${stopArms.padEnd(8)}: runs mean ${r.meanRuns.toFixed(1)}, blocks mean ${r.meanBlocks.toFixed(1)}; ${per}`);
+}
 
 console.log('before issue 27 (fixed 5 blocks):');
 const fixedSequences = Math.min(sequences, quick ? 2_000 : 20_000);

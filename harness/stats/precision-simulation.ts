@@ -3,7 +3,7 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { bootstrapInterval } from './bootstrap.ts';
 import { RobustConfidenceSequence } from './confidence-sequence.ts';
 import type { ChangeVerdict, OverheadVerdict } from './margin-verdict.ts';
-import { PrecisionController } from './precision-controller.ts';
+import { armKey, PrecisionController } from './precision-controller.ts';
 import { DifferenceSeries } from './precision-series.ts';
 import { studentTQuantile } from './student-t.ts';
 
@@ -271,4 +271,71 @@ export function simulateDifferenceCoverage(o: DifferenceCoverageOptions): Differ
   }
   const median = (xs: Float64Array): number => xs.sort()[Math.floor(o.sequences / 2)]!;
   return { sequences: o.sequences, blocks: o.blocks, coverage: covered / o.sequences, medianHalfWidth: median(widths), medianRecovered: median(recovered) };
+}
+
+export interface StopArmsOptions {
+  sequences: number;
+  /** The reference level's value (CPU per request at D = 0, µs). */
+  reference: number;
+  /** The injected differences, one arm each (the fidelity suite: 5, 20, 50). */
+  differences: number[];
+  halfWidth: number;
+  maxRepetitions: number;
+  noise: NoiseModel;
+  seed: number;
+  stopArms: 'together' | 'each';
+}
+
+/** Per injected D: share of sequences whose final interval holds D, and whose estimate is within ±halfWidth % of D. */
+export interface StopArmsFigures {
+  sequences: number;
+  coverage: Record<string, number>;
+  within: Record<string, number>;
+  /** Mean runs measured per sequence (every level of every block measured, skipped ones not). */
+  meanRuns: number;
+  /** Mean blocks until the rule stopped. */
+  meanBlocks: number;
+}
+
+// The fidelity suite's stop rule with its arms: blocks of the reference level and every D, runs of
+// settled arms left out as the runner leaves them out (stop_arms: each), deciding after every block.
+export function simulateStopArms(o: StopArmsOptions): StopArmsFigures {
+  const draw = runNoise(o.seed, o.noise);
+  const metric = 'server_cpu_us_per_req';
+  const levels = [0, ...o.differences];
+  const coverage: Record<string, number> = Object.create(null) as Record<string, number>;
+  const within: Record<string, number> = Object.create(null) as Record<string, number>;
+  let runs = 0;
+  let blocks = 0;
+  for (let s = 0; s < o.sequences; s++) {
+    const controller = new PrecisionController({
+      targets: [{ metric, of: 'difference', halfWidth: o.halfWidth, against: { param: 'injected_us', level: '0' } }],
+      maxRepetitions: o.maxRepetitions,
+      axis: 'injected_us',
+      stopArms: o.stopArms,
+    });
+    for (let rep = 1; ; rep++) {
+      const settled = controller.settledArms();
+      const modes: Record<string, Record<string, number>> = {};
+      for (const d of levels) {
+        const key = armKey('baseline', String(d));
+        // Every level's noise is drawn, measured or not, so both settings see the same runs.
+        const value = (o.reference + d) * Math.exp(draw());
+        if (!settled.has(key)) modes[key] = { [metric]: value };
+      }
+      runs += Object.keys(modes).length;
+      controller.addBlock({ repetition: rep, seconds: Object.keys(modes).length, runs: Object.keys(modes).length, modes });
+      if (controller.decide().action === 'stop') {
+        blocks += rep;
+        break;
+      }
+    }
+    for (const r of controller.results()) {
+      const d = Number(r.level);
+      if (r.interval.low <= d && d <= r.interval.high) coverage[r.level!] = (coverage[r.level!] ?? 0) + 1;
+      if (Math.abs(r.estimate / d - 1) * 100 <= o.halfWidth) within[r.level!] = (within[r.level!] ?? 0) + 1;
+    }
+  }
+  const share = (counts: Record<string, number>): Record<string, number> => Object.fromEntries(o.differences.map((d) => [String(d), (counts[String(d)] ?? 0) / o.sequences]));
+  return { sequences: o.sequences, coverage: share(coverage), within: share(within), meanRuns: runs / o.sequences, meanBlocks: blocks / o.sequences };
 }

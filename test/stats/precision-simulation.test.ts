@@ -7,6 +7,7 @@ import {
   simulateDifferenceCoverage,
   simulateFixedIntervals,
   simulatePeekingT,
+  simulateStopArms,
   simulateStopRule,
 } from '../../harness/stats/precision-simulation.ts';
 
@@ -61,6 +62,20 @@ describe('precision by simulation', () => {
   it('a fixed-n t interval re-checked after every block gives false verdicts well above α: why a sequence is needed', () => {
     const rate = simulatePeekingT({ sequences: 4_000, truePercent: 2, margin: 2, maxRepetitions: 20, noise: MEASURED_NOISE, seed: 108 });
     expect(rate).toBeGreaterThan(0.05);
+  });
+
+  it('stop_arms: each keeps every level covered at its own stop and within ±10 % of D, with ~40 % fewer runs (fidelity shape)', () => {
+    const o = { sequences: 1_000, reference: 36, differences: [5, 20, 50], halfWidth: 10, maxRepetitions: 200, noise: MEASURED_NOISE, seed: 114 };
+    const each = simulateStopArms({ ...o, stopArms: 'each' });
+    const together = simulateStopArms({ ...o, stopArms: 'together' });
+    for (const d of ['5', '20', '50']) {
+      expect(each.coverage[d], `D = ${d}`).toBeGreaterThanOrEqual(0.95);
+      expect(each.within[d], `D = ${d}`).toBeGreaterThanOrEqual(0.95);
+    }
+    // The same noise draws: the rule stops after the same block (D = 5 decides it), with fewer runs.
+    expect(each.meanBlocks).toBe(together.meanBlocks);
+    expect(together.meanRuns).toBe(4 * together.meanBlocks);
+    expect(each.meanRuns).toBeLessThan(0.7 * together.meanRuns);
   });
 
   it('classifies false verdicts by the truth and the margin', () => {
