@@ -14,7 +14,7 @@ export function planCommand(rootDir: string, opts: Record<string, string | undef
     for (const w of plan.workloads) {
       // With precision targets the runs are an upper bound: blocks past min_repetitions run only while needed.
       const precision = w.runs[0]?.precision;
-      const reps = precision ? `up to ${precision.max_repetitions} repetitions; precision: at least ${precision.min_repetitions}, then while a target is open` : `${w.source.entry.repetitions} repetitions`;
+      const reps = precision ? `up to ${precision.max_repetitions} repetitions; precision: at least ${precision.min_repetitions}, then while a target is open${precision.stop_arms === 'each' ? ', each mode and level until its own targets are met' : ''}` : `${w.source.entry.repetitions} repetitions`;
       io.stdout.write(`${w.name}: ${precision ? 'up to ' : ''}${w.runs.length} runs (${w.source.entry.modes.length} modes × ${w.space.variants.length} variants × ${reps})\n`);
     }
     io.stdout.write(`total: ${plan.runs.length} runs\n`);
