@@ -40,12 +40,18 @@ printf '{"format_version":1,"load_model":"open","offered_rps":100,"achieved_rps"
 });
 afterAll(() => project.dispose());
 
-it('harness run: measures every value of the parameter per block until each difference is known to ±10 %, then skips the rest', async () => {
-  const out = path.join(project.root, 'out');
-  const summaryPath = path.join(project.root, 'summary.json');
-  const res = await runCli(['run', '--suite', 'fid', '--artifacts', out, '--summary', summaryPath], { cwd: project.root });
+// `harness run --suite <suite>` into its own artifacts folder and summary; it must exit 0.
+async function runSuite(suite: string, outName: string, summaryName: string) {
+  const out = path.join(project.root, outName);
+  const summaryPath = path.join(project.root, summaryName);
+  const res = await runCli(['run', '--suite', suite, '--artifacts', out, '--summary', summaryPath], { cwd: project.root });
   expect(res.exitCode, res.all).toBe(0);
   const summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as { runs: Record<string, number>; precision: Record<string, unknown>[] };
+  return { out, res, summary };
+}
+
+it('harness run: measures every value of the parameter per block until each difference is known to ±10 %, then skips the rest', async () => {
+  const { out, res, summary } = await runSuite('fid', 'out', 'summary.json');
   const rows = summary.precision;
   // One row per injected D, none for the reference (what they are measured against).
   expect(rows.map((r) => r.level)).toEqual(['40', '80']);
@@ -71,11 +77,7 @@ it('harness run: measures every value of the parameter per block until each diff
 }, 240_000);
 
 it('harness run, stop_arms: each: a level known to ±10 % is not measured again while the others go on', async () => {
-  const out = path.join(project.root, 'out-each');
-  const summaryPath = path.join(project.root, 'summary-each.json');
-  const res = await runCli(['run', '--suite', 'fideach', '--artifacts', out, '--summary', summaryPath], { cwd: project.root });
-  expect(res.exitCode, res.all).toBe(0);
-  const summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as { runs: Record<string, number>; precision: Record<string, unknown>[] };
+  const { out, res, summary } = await runSuite('fideach', 'out-each', 'summary-each.json');
   const [forty, fourHundred] = summary.precision;
   expect([forty!.level, fourHundred!.level]).toEqual(['40', '400']);
   const early = fourHundred!.blocks as number;
