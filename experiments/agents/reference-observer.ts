@@ -3,6 +3,8 @@
 // nothing else), reads the TOML config, samples its target processes from /proc at the configured
 // rate and serves Prometheus metrics. Its CPU cost grows with samples_per_core, so the overhead
 // suite has a real overhead to measure. It observes nothing the real agent does (no PMU sampling).
+// samples_per_core = 0 makes it idle (serves /metrics, samples nothing, no timer): the observer of an
+// A/A suite (precise-aa), whose true overhead is zero.
 import { readFileSync, readdirSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -13,7 +15,7 @@ import client from 'prom-client';
 const VERSION = 'reference-observer 0.1.0 (stand-in for micro_sentinel_agent)';
 
 const ConfigSchema = z.object({
-  sampling: z.object({ samples_per_core: z.coerce.number().positive().max(1_000_000), cores: z.coerce.number().int().min(0).default(0) }),
+  sampling: z.object({ samples_per_core: z.coerce.number().min(0).max(1_000_000), cores: z.coerce.number().int().min(0).default(0) }),
   target: z.object({ pids: z.union([z.string(), z.array(z.number().int())]).default('') }).prefault({}),
 });
 
@@ -106,7 +108,7 @@ let taken = 0;
 let skipped = 0;
 let pids = targetPids();
 let pidsAt = started;
-const timer = setInterval(() => {
+const timer = rateHz === 0 ? undefined : setInterval(() => {
   const now = performance.now();
   if (targets.length === 0 && now - pidsAt >= 1000) {
     pids = targetPids();

@@ -6,12 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
-import { afterEach, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../harness/config/project-root.ts';
 import { freePort } from '../helpers/ports.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'reference-observer-'));
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const cpuSeconds = (pid: number): number => {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -47,5 +47,36 @@ it('sampling every process at an impossible rate: stays within half a core, serv
     agent.kill('SIGTERM');
     const res = await agent;
     expect(res.all).toMatch(/reference observer: SIGTERM, \d+ samples taken/);
+  }
+}, 60_000);
+
+// The A/A suite's observer (precise-aa): samples_per_core = 0 serves /metrics and does nothing else —
+// no samples, no sampling timer, next to no CPU — so its true overhead on the server is zero.
+it('samples_per_core = 0: idle — serves /metrics, takes no samples, uses next to no CPU', async () => {
+  const config = path.join(dir, 'idle.toml');
+  writeFileSync(config, '[sampling]\nsamples_per_core = 0\n[target]\npids = ""\n');
+  const port = await freePort();
+  const agent = execa(path.join(PACKAGE_ROOT, 'experiments/agents/reference-observer.sh'), [`--config=${config}`, `--metrics-port=${port}`], { reject: false, all: true });
+  try {
+    const scrape = async (): Promise<string> => (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
+    for (let i = 0; i < 100; i++) {
+      if (await scrape().then(() => true, () => false)) break;
+      await sleep(100);
+    }
+    const cpu0 = cpuSeconds(agent.pid!);
+    const t0 = performance.now();
+    await sleep(2000);
+    const cpu = (cpuSeconds(agent.pid!) - cpu0) / ((performance.now() - t0) / 1000);
+    const text = await scrape();
+    // Sampling one target at 1,000/s per core costs a few % of a core; idle, it is clock ticks at most
+    // (a stray tick of 10 ms in 2 s is 0.5 %).
+    expect(cpu).toBeLessThan(0.02);
+    expect(metric(text, 'microsentinel_samples_total')).toBe(0);
+    expect(metric(text, 'microsentinel_sampling_rate_hz')).toBe(0);
+  } finally {
+    agent.kill('SIGTERM');
+    const res = await agent;
+    expect(res.all).toMatch(/reference observer: 0 samples\/s over all targets, metrics on 127\.0\.0\.1:\d+/);
+    expect(res.all).toMatch(/reference observer: SIGTERM, 0 samples taken/);
   }
 }, 60_000);
