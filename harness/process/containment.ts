@@ -3,7 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { detectCgroupSupport, harnessCgroupParents, killCgroupDir, listRunCgroups, removeCgroupDir, RunCgroup, type CgroupSupport } from './cgroup.ts';
 import { readLedger, removeLedgerFile, RunLedger, type LedgerEntry } from './ledger.ts';
-import { isSameProcessAlive, processCommandLine, processStartTime, safeReaddir } from './proc-info.ts';
+import { environHas, isSameProcessAlive, processCommandLine, processStartTime, safeReaddir } from './proc-info.ts';
 import type { ReaperLink } from './reaper-link.ts';
 import { findExecutable } from './which.ts';
 
@@ -38,9 +38,8 @@ export function processesWithToken(token: string): number[] {
   const out: number[] = [];
   for (const entry of safeReaddir('/proc')) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/environ`, 'latin1').split('\0').includes(needle) && processStartTime(Number(entry)) !== null) out.push(Number(entry));
-    } catch {} // gone, or a kernel thread
+    // environHas is false for a process that is gone or a kernel thread; a zombie is left out.
+    if (environHas(Number(entry), needle) && processStartTime(Number(entry)) !== null) out.push(Number(entry));
   }
   return out;
 }

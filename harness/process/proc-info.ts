@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
 
 /** A process as /proc shows it: enough to tell it apart from a later process with the same pid. */
 export interface ProcessIdentity {
@@ -77,4 +77,45 @@ export function processTree(root: number): number[] {
   const out = [root];
   for (let i = 0; i < out.length; i++) out.push(...(children.get(out[i]!) ?? []));
   return out;
+}
+
+// One buffer for every environ scan (the harness scans /proc synchronously, one file at a time).
+const SCAN_CHUNK = 64 * 1024;
+// An environment larger than this is not read further (the kernel bounds it by the stack limit).
+const ENVIRON_MAX_BYTES = 64 * 1024 * 1024;
+let scanBuffer: Buffer | undefined;
+
+/**
+ * Does /proc/<pid>/environ hold exactly the entry `entry` ("NAME=value")? Read in fixed chunks into one
+ * reused buffer (no string per process: a scan of every process runs at each run's teardown) and
+ * matched as a whole entry, NUL to NUL, so "XNAME=value" or "NAME=value2" do not count. False when the
+ * process is gone or unreadable (a kernel thread has an empty environment).
+ */
+export function environHas(pid: number, entry: string): boolean {
+  const needle = Buffer.from(`\0${entry}\0`, 'latin1');
+  if (needle.length > SCAN_CHUNK / 2) return false;
+  scanBuffer ??= Buffer.allocUnsafe(SCAN_CHUNK);
+  const buf = scanBuffer;
+  let fd: number | undefined;
+  try {
+    fd = openSync(`/proc/${pid}/environ`, 'r');
+    // buf[0, carry) holds the tail of the previous chunk (a virtual NUL before the first entry).
+    buf[0] = 0;
+    let carry = 1;
+    for (let total = 0; total < ENVIRON_MAX_BYTES; ) {
+      const n = readSync(fd, buf, carry, buf.length - carry, null);
+      if (n === 0) return false; // every entry ends with its NUL
+      total += n;
+      const len = carry + n;
+      if (buf.subarray(0, len).indexOf(needle) >= 0) return true;
+      // Keep what could start a match that the next chunk completes.
+      carry = Math.min(len, needle.length - 1);
+      buf.copy(buf, 0, len - carry, len);
+    }
+    return false;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
