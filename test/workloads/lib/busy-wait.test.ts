@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { processCpuMs, spinFor, stallFor } from '../../../experiments/workloads/lib/busy-wait.ts';
+import { OFF_CPU_GAP_MS, processCpuMs, SparseSpinner, spinFor, stallFor } from '../../../experiments/workloads/lib/busy-wait.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -53,5 +53,44 @@ describe('busy work', () => {
     // this process's other threads (GC, the test runner), which only add: the upper side is a bench target.
     expect(perCallUs).toBeGreaterThanOrEqual(18);
     stallFor(0);
+  });
+});
+
+// The credited spin on a scripted wall clock: every read advances 0.5 µs, and one read jumps ahead — the
+// thread was off the CPU for 3 ms (not credited: the spin goes on for what it lost), or an interrupt took
+// 20 µs (credited: shorter than the gap). Deterministic: no real time is measured.
+describe('SparseSpinner.spinCredited', () => {
+  const scripted = (jumpAtRead: number, jumpMs: number) => {
+    let now = 0;
+    let reads = 0;
+    return {
+      clock: (): number => {
+        reads++;
+        now += reads === jumpAtRead ? jumpMs : 0.0005;
+        return now;
+      },
+      elapsed: (): number => now,
+    };
+  };
+
+  it('leaves out a stretch spent off the CPU: 0.1 ms credited takes ~3.1 ms of wall time when 3 ms were lost', () => {
+    const c = scripted(20, 3);
+    const credited = new SparseSpinner(c.clock).spinCredited(0.1);
+    expect(credited).toBeGreaterThanOrEqual(0.1);
+    expect(credited).toBeLessThan(0.101);
+    // The lost stretch is credited what its turns should take (≤ chunkMaxMs, 4 µs): 3 + 0.1 − that.
+    expect(c.elapsed()).toBeGreaterThan(3.095);
+    expect(c.elapsed()).toBeLessThan(3.101);
+  });
+
+  it('credits a gap shorter than OFF_CPU_GAP_MS (an interrupt), and a spin with no gap ends on time', () => {
+    expect(OFF_CPU_GAP_MS).toBeGreaterThan(0.02);
+    const irq = scripted(20, 0.02);
+    new SparseSpinner(irq.clock).spinCredited(0.1);
+    expect(irq.elapsed()).toBeLessThan(0.101);
+    const none = scripted(-1, 0);
+    new SparseSpinner(none.clock).spinCredited(0.1);
+    expect(none.elapsed()).toBeGreaterThanOrEqual(0.1);
+    expect(none.elapsed()).toBeLessThan(0.101);
   });
 });
