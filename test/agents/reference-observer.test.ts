@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { execa } from 'execa';
+import { execa, type ResultPromise } from 'execa';
 import { afterAll, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../harness/config/project-root.ts';
 import { freePort } from '../helpers/ports.ts';
@@ -20,18 +20,23 @@ const cpuSeconds = (pid: number): number => {
 };
 const metric = (text: string, name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
 
-it('sampling every process at an impossible rate: stays within half a core, serves /metrics, counts the dropped samples', async () => {
-  const config = path.join(dir, 'agent.toml');
-  writeFileSync(config, '[sampling]\nsamples_per_core = 50000\ncores = 2\n[target]\npids = ""\n');
+// Start the observer with this TOML config; resolves once it serves /metrics (tsx compiles it first).
+async function startObserver(file: string, toml: string): Promise<{ agent: ResultPromise<{ reject: false; all: true }>; scrape: () => Promise<string> }> {
+  const config = path.join(dir, file);
+  writeFileSync(config, toml);
   const port = await freePort();
   const agent = execa(path.join(PACKAGE_ROOT, 'experiments/agents/reference-observer.sh'), [`--config=${config}`, `--metrics-port=${port}`], { reject: false, all: true });
+  const scrape = async (): Promise<string> => (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
+  for (let i = 0; i < 100; i++) {
+    if (await scrape().then(() => true, () => false)) break;
+    await sleep(100);
+  }
+  return { agent, scrape };
+}
+
+it('sampling every process at an impossible rate: stays within half a core, serves /metrics, counts the dropped samples', async () => {
+  const { agent, scrape } = await startObserver('agent.toml', '[sampling]\nsamples_per_core = 50000\ncores = 2\n[target]\npids = ""\n');
   try {
-    const scrape = async (): Promise<string> => (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
-    // Ready when it serves metrics (tsx compiles it first).
-    for (let i = 0; i < 100; i++) {
-      if (await scrape().then(() => true, () => false)) break;
-      await sleep(100);
-    }
     const cpu0 = cpuSeconds(agent.pid!);
     const t0 = performance.now();
     await sleep(3000);
@@ -53,16 +58,8 @@ it('sampling every process at an impossible rate: stays within half a core, serv
 // The A/A suite's observer (precise-aa): samples_per_core = 0 serves /metrics and does nothing else —
 // no samples, no sampling timer, next to no CPU — so its true overhead on the server is zero.
 it('samples_per_core = 0: idle — serves /metrics, takes no samples, uses next to no CPU', async () => {
-  const config = path.join(dir, 'idle.toml');
-  writeFileSync(config, '[sampling]\nsamples_per_core = 0\n[target]\npids = ""\n');
-  const port = await freePort();
-  const agent = execa(path.join(PACKAGE_ROOT, 'experiments/agents/reference-observer.sh'), [`--config=${config}`, `--metrics-port=${port}`], { reject: false, all: true });
+  const { agent, scrape } = await startObserver('idle.toml', '[sampling]\nsamples_per_core = 0\n[target]\npids = ""\n');
   try {
-    const scrape = async (): Promise<string> => (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
-    for (let i = 0; i < 100; i++) {
-      if (await scrape().then(() => true, () => false)) break;
-      await sleep(100);
-    }
     const cpu0 = cpuSeconds(agent.pid!);
     const t0 = performance.now();
     await sleep(2000);
