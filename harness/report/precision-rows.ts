@@ -4,6 +4,7 @@ import { targetAgainst, type PrecisionSpec } from '../config/schema/precision.ts
 import { armLabel } from '../stats/precision-controller.ts';
 import { isRelative } from '../stats/precision-series.ts';
 import { formatNumber, formatPercent } from './format.ts';
+import { projectBlocks, type BlocksProjection } from '../stats/precision-projection.ts';
 
 /** One precision target of one mode, as the suite's runs left it (docs/precision.md). */
 export interface PrecisionRow {
@@ -40,6 +41,10 @@ export interface PrecisionRow {
   stop_reason: 'target-met' | 'verdict-decided' | 'max-repetitions' | 'time-budget' | 'open';
   missing_repetitions: number[];
   outlier_repetitions: number[];
+  /** Pending after at least 20 blocks: about how many blocks the target would need at the noise so far (stats/precision-projection.ts); else null. */
+  blocks_for_target: BlocksProjection | null;
+  /** Wall-clock seconds per block of this series so far (its runs' span ÷ blocks measured): what more blocks would take. */
+  seconds_per_block: number | null;
 }
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? Number(x.toPrecision(6)) : null);
@@ -71,6 +76,7 @@ export function computePrecisionRows(records: readonly RunRecord[]): PrecisionRo
     const { workload } = rs[0]!.result.run;
     const blocks = blocksFromResults(rs.map((r) => r.result), axis);
     const replay = replayPrecision(spec, blocks, { untilStop: false });
+    const secondsPerBlock = blockSeconds(rs, replay.blocks);
     for (const s of replay.results) {
       rows.push({
         workload,
@@ -96,6 +102,8 @@ export function computePrecisionRows(records: readonly RunRecord[]): PrecisionRo
         stop_reason: s.stopReason ?? 'open',
         missing_repetitions: s.missingRepetitions,
         outlier_repetitions: s.outlierRepetitions,
+        blocks_for_target: s.status === 'pending' ? projectBlocks(s.blocks, s.achievedHalfWidth, s.target) : null,
+        seconds_per_block: secondsPerBlock,
       });
     }
   }
@@ -103,6 +111,15 @@ export function computePrecisionRows(records: readonly RunRecord[]): PrecisionRo
     (a, b) =>
       a.workload.localeCompare(b.workload) || a.variant.localeCompare(b.variant) || a.metric.localeCompare(b.metric) || a.mode.localeCompare(b.mode) || compareLevels(a.level, b.level),
   );
+}
+
+// Wall-clock span of a series' runs ÷ its blocks; null without two timestamps.
+function blockSeconds(rs: readonly RunRecord[], blocks: number): number | null {
+  const starts = rs.map((r) => Date.parse(r.result.started_at ?? '')).filter(Number.isFinite);
+  const ends = rs.map((r) => Date.parse(r.result.finished_at ?? '')).filter(Number.isFinite);
+  if (blocks < 1 || starts.length === 0 || ends.length === 0) return null;
+  const span = (Math.max(...ends) - Math.min(...starts)) / 1000;
+  return span > 0 ? Number((span / blocks).toPrecision(4)) : null;
 }
 
 // Levels in their natural order: numbers as numbers (injected_us 5 before 20), else as text.

@@ -5,6 +5,7 @@ import { unmeasurable } from '../results/latency-floor.ts';
 import { LOAD_METRICS } from '../results/validity.ts';
 import { computeRecovery, type RecoveryRow } from './recovery.ts';
 import { computePrecisionRows, precisionArm, precisionIsPercent, precisionMetric, type PrecisionRow } from './precision-rows.ts';
+import { formatNumber } from './format.ts';
 
 export const SUMMARY_SCHEMA = 'harness.summary/v1';
 
@@ -180,7 +181,9 @@ export function summarizeRuns(records: readonly RunRecord[], meta: { suite: stri
   for (const r of precision.filter((x) => x.status === 'pending')) {
     const what = `${r.workload}/${precisionArm(r)}/${r.variant} ${precisionMetric(r)}`;
     const width = r.achieved_half_width === null ? 'unbounded' : `±${r.achieved_half_width} ${precisionIsPercent(r) ? 'pp' : '%'}`;
-    suiteWarnings.push(`precision: ${what} ended ${width} against a target of ±${r.target} after ${r.blocks} blocks (${r.stop_reason}${r.margin !== null ? `; ${r.verdict_text ?? 'inconclusive'}` : ''}): raise max_repetitions or time_budget_s, or accept the wider interval`);
+    suiteWarnings.push(
+      `precision: ${what} ended ${width} against a target of ±${r.target} after ${r.blocks} blocks (${r.stop_reason}${r.margin !== null ? `; ${r.verdict_text ?? 'inconclusive'}` : ''}): ${needs(r)}raise max_repetitions or time_budget_s, or accept the wider interval`,
+    );
   }
   const count = (s: string): number => records.filter((r) => r.result.status === s).length;
   const remeasured = records.filter((r) => (r.result.run.attempt ?? 1) > 1);
@@ -260,4 +263,17 @@ function computeOverhead(records: readonly RunRecord[], seed: number, confidence
     }
   }
   return out;
+}
+
+// "at the noise so far ±2 pp needs about 1,052–1,907 blocks in all (~4.7–8.5 h at 16 s per block); " or "".
+function needs(r: PrecisionRow): string {
+  const p = r.blocks_for_target;
+  if (!p) return '';
+  const blocks = p.low === p.high ? formatNumber(p.low) : `${formatNumber(p.low)}–${formatNumber(p.high)}`;
+  const time = r.seconds_per_block === null ? '' : ` (~${hours(p.low * r.seconds_per_block)}–${hours(p.high * r.seconds_per_block)} at ${formatNumber(r.seconds_per_block)} s per block)`;
+  return `at the noise so far ±${r.target} ${precisionIsPercent(r) ? 'pp' : '%'} needs about ${blocks} blocks in all${time}; `;
+}
+
+function hours(seconds: number): string {
+  return seconds < 3600 ? `${formatNumber(seconds / 60)} min` : `${formatNumber(seconds / 3600)} h`;
 }
