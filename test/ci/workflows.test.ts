@@ -189,8 +189,14 @@ describe('the PR smoke job, run locally step by step', () => {
     try {
       const res = await execa('sh', ['-c', replayed[0]!], { cwd: copy.root, reject: false, all: true, env: { HARNESS_ARTIFACTS_DIR: path.join(copy.root, 'out/artifacts'), HARNESS_REPORTS_DIR: path.join(copy.root, 'out/reports'), GITHUB_ACTIONS: '' }, timeout: 240_000 });
       const dirs = readdirSync(path.join(copy.root, 'out/artifacts'));
-      expect(dirs, res.all).toHaveLength(2);
-      const results = dirs.map((d) => JSON.parse(readFileSync(path.join(copy.root, 'out/artifacts', d, 'run_result.json'), 'utf8')) as { status: string; error?: { message: string } });
+      type Result = { status: string; error?: { message: string }; run: { name: string; attempt?: number } };
+      const all = dirs.map((d) => JSON.parse(readFileSync(path.join(copy.root, 'out/artifacts', d, 'run_result.json'), 'utf8')) as Result);
+      // Two runs; a run measured again after a disturbance (validity.disturbed_retries) keeps its earlier attempt's folder too.
+      const last = new Map<string, Result>();
+      for (const r of all) if ((r.run.attempt ?? 1) > (last.get(r.run.name)?.run.attempt ?? 0)) last.set(r.run.name, r);
+      expect([...last.keys()].sort(), res.all).toEqual(['kv/baseline/default/0', 'kv/baseline/default/1']);
+      expect(all.filter((r) => r !== last.get(r.run.name)).every((r) => r.status !== 'passed'), res.all).toBe(true);
+      const results = [...last.values()];
       // Both runs pass; on a machine too busy for the offered load, a run may fail only as an invalid
       // measurement that says so (the generator fell behind, or the answered rate fell short).
       for (const r of results.filter((x) => x.status !== 'passed')) expect(r.error?.message, res.all).toMatch(/could not keep up with its schedule|rps is [\d.]+ % of the offered/);
