@@ -1,5 +1,5 @@
 // How many blocks a precision target would need at the noise a series showed: the figure a suite that
-// ended short of its target states (docs/precision.md "When a target is not met"). Two models bracket
+// ended short of its target states (docs/precision.md "How the runner measures"). Two models bracket
 // the answer, both fitted to the width reached so far: the width of the robust confidence sequence
 // shrinks like 1/√n at low run noise and like √(log n / n) at high noise (its betting pays for being
 // valid at every block). Simulated (test/stats/precision-projection.test.ts): from 20 blocks on, with
