@@ -9,12 +9,13 @@
 //   - A/A: consecutive runs of the same suite compared, *regressed* verdicts in total (target ≤ 1 in 20).
 // Usage: node --import tsx bench/fidelity.ts   (BENCH_FIDELITY_SUITES=10, BENCH_AA_SUITES=21;
 //        BENCH_FIDELITY_MAX_REPS=N caps the fidelity suite's blocks: the quick bench uses 3)
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { SuiteSummary } from '../harness/report/summary.ts';
 import type { ComparisonReport } from '../harness/report/compare.ts';
+import { descriptorWithMaxReps, makeScratchRoot } from './scratch-root.ts';
 
 const repo = path.resolve(import.meta.dirname, '..');
 const fidelitySuites = Number(process.env.BENCH_FIDELITY_SUITES ?? 10);
@@ -23,8 +24,7 @@ const aaSuites = Number(process.env.BENCH_AA_SUITES ?? 21);
 
 // A scratch root: the checkout's code and workloads linked in, descriptors and suites/ of its own.
 const root = mkdtempSync(path.join(os.tmpdir(), 'bench-fidelity-'));
-for (const f of ['harness', 'experiments', 'node_modules', 'package.json', 'tsconfig.json', 'bin']) symlinkSync(path.join(repo, f), path.join(root, f));
-mkdirSync(path.join(root, 'desc'));
+makeScratchRoot(repo, root);
 mkdirSync(path.join(root, 'out')); // --summary names a file in an existing folder
 const overheadText = readFileSync(path.join(repo, 'experiments/configs/experiments/overhead.yaml'), 'utf8');
 // The kv entry only: the capacity entry is a different question (and minutes of probes).
@@ -33,10 +33,7 @@ const overheadKv = overheadText.slice(0, overheadText.search(/^ {2}# Capacity|^ 
 // request does not depend on the schedule, so this bench keeps such runs (BENCH_KEEP_SATURATED=0: don't).
 const keepSaturated = process.env.BENCH_KEEP_SATURATED !== '0';
 writeFileSync(path.join(root, 'desc/bench-overhead.yaml'), keepSaturated ? overheadKv.replace(/^workloads:/m, 'validity:\n  reject_saturated: false\nworkloads:') : overheadKv);
-const fidelityText = readFileSync(path.join(repo, 'experiments/configs/experiments/fidelity.yaml'), 'utf8');
-const cappedFidelity = fidelityMaxReps ? fidelityText.replace(/^( {2}max_repetitions:) \d+/m, `$1 ${Number(fidelityMaxReps)}`) : fidelityText;
-if (fidelityMaxReps && cappedFidelity === fidelityText) throw new Error('bench: BENCH_FIDELITY_MAX_REPS: no precision.max_repetitions in fidelity.yaml to cap');
-writeFileSync(path.join(root, 'desc/bench-fidelity.yaml'), cappedFidelity);
+writeFileSync(path.join(root, 'desc/bench-fidelity.yaml'), descriptorWithMaxReps(repo, 'fidelity', fidelityMaxReps, 'BENCH_FIDELITY_MAX_REPS'));
 
 const harness = (args: string[]) => execa(process.execPath, [path.join(repo, 'bin/harness.js'), '--root', root, ...args], { reject: false, all: true });
 

@@ -13,11 +13,12 @@
 // reached counted: "costs more than 0 %" and "costs at most 0 %" are both false (target: ≤ 1 false
 // "costs more" in 20 suites), plus how often the interval held 0, the widths and the minutes.
 // Usage: node --import tsx bench/precise-suites.ts
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { SuiteSummary } from '../harness/report/summary.ts';
+import { descriptorWithMaxReps, makeScratchRoot } from './scratch-root.ts';
 
 const repo = path.resolve(import.meta.dirname, '..');
 const quick = process.env.BENCH_QUICK === '1';
@@ -54,12 +55,8 @@ async function timed(cmd: string[]): Promise<{ seconds: number; exitCode: number
 async function aaCheck(): Promise<void> {
   if (aaSuites < 1) return;
   const root = path.join(work, 'aa-root');
-  mkdirSync(path.join(root, 'desc'), { recursive: true });
-  for (const f of ['harness', 'experiments', 'node_modules', 'package.json', 'tsconfig.json', 'bin']) symlinkSync(path.join(repo, f), path.join(root, f));
-  const text = readFileSync(path.join(repo, 'experiments/configs/experiments/precise-aa.yaml'), 'utf8');
-  const capped = aaMaxReps ? text.replace(/^( {2}max_repetitions:) \d+/m, `$1 ${Number(aaMaxReps)}`) : text;
-  if (aaMaxReps && capped === text) throw new Error('bench: BENCH_AA_MAX_REPS: no precision.max_repetitions in precise-aa.yaml to cap');
-  writeFileSync(path.join(root, 'desc/aa.yaml'), capped);
+  makeScratchRoot(repo, root);
+  writeFileSync(path.join(root, 'desc/aa.yaml'), descriptorWithMaxReps(repo, 'precise-aa', aaMaxReps, 'BENCH_AA_MAX_REPS'));
   const rows: { estimate: number | null; low: number | null; high: number | null; width: number | null; blocks: number; verdict: string; minutes: number }[] = [];
   for (let i = 0; i < aaSuites; i++) {
     const summaryPath = path.join(work, `aa-${i}.json`);
