@@ -157,7 +157,9 @@ export async function loadCli(env = process.env) {
   if (dir === null) {
     const { register } = await import('tsx/esm/api');
     register();
-    return import('../harness/cli/main.ts');
+    // A computed specifier: a bundler that meets this file (Vite bundles the experiment config, which
+    // imports it) must not follow it into the whole CLI.
+    return import(pathToFileURL(path.join(PACKAGE_ROOT, ENTRIES.cli)).href);
   }
   process.setSourceMapsEnabled(true);
   return import(pathToFileURL(path.join(dir, 'cli.mjs')).href);

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { reportPaths, type ReportSettings } from './suite-reports.ts';
+import { reportPaths, type ReportSettings } from './report-paths.ts';
 
 // Experiment files ran but produced no run (every generated file stale or failing to load): the
 // suite's previous reports would still look current, so they are removed. Returns what was removed.

@@ -102,4 +102,15 @@ describe('runtime bundle', () => {
     expect(resolveId('./fixtures/suite-file.ts', '/elsewhere/x.ts')).toBeNull();
     expect(resolveId('../../harness/fixtures/suite-file.ts', undefined)).toBeNull();
   });
+
+  // Vite bundles a TypeScript config with everything it imports, statically or by a literal
+  // dynamic import. bin/runtime-bundle.js once held `import('../harness/cli/main.ts')` (its fallback
+  // to the sources): every `harness run` bundled the whole CLI (223 files, ~1–2 s) before a run began.
+  it.each(['harness/runner/experiments.vitest.config.ts', 'vitest.config.ts'])('%s loads without bundling the harness it runs from the bundle', async (config) => {
+    const { loadConfigFromFile } = await import('vite');
+    const loaded = await loadConfigFromFile({ command: 'serve', mode: 'test' }, path.join(PACKAGE_ROOT, config), PACKAGE_ROOT, 'silent', undefined, 'bundle');
+    const harnessFiles = loaded!.dependencies.filter((d) => d.includes('/harness/')).map((d) => path.relative(PACKAGE_ROOT, d));
+    expect(harnessFiles.length, harnessFiles.join('\n')).toBeLessThanOrEqual(8);
+    expect(harnessFiles).not.toContain('harness/cli/main.ts');
+  });
 });

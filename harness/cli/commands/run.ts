@@ -7,12 +7,11 @@ import { formatPlan, planToJson } from '../print-plan.ts';
 import { readRunFlags } from '../run-flags.ts';
 import { formatResumePlan, resumePlan } from '../../results/resume-plan.ts';
 import { removeAllWorktrees } from '../../mutations/worktree.ts';
-import { deployForSuite } from './deploy.ts';
 import { sweepLeftovers } from '../../process/containment.ts';
 import { containmentSupport } from '../../process/process-registry.ts';
 import { checkArtifactsRoot, readMinFreeMb } from '../artifacts-root-check.ts';
-import { ensureSessionReports } from '../session-reports.ts';
 import { runVitestChild, signalExitCode } from '../vitest-child.ts';
+import { ensureSessionReports } from '../session-reports.ts';
 import { checkSummaryFlag, cliSession } from '../cli-session.ts';
 import { sessionToEnv } from '../../session/handover.ts';
 
@@ -43,7 +42,9 @@ export async function runCommand(rootDir: string, opts: Record<string, string | 
     if (f.status === 'written' || f.status === 'removed') io.stderr.write(`note: regenerated ${displayPath(f.file, rootDir)} from ${plan.suite.displayFile}\n`);
   }
   // Generator nodes get the bundles of this checkout first (a no-op when their hash matches).
-  if (opts.deploy !== false) {
+  // Loaded only when a run has remote clients (ssh2 and the deploy code cost ~0.2 s to import).
+  if (opts.deploy !== false && plan.runs.some((r) => r.resolved.clients.some((c) => c.remote))) {
+    const { deployForSuite } = await import('./deploy.ts');
     const deployed = await deployForSuite(plan, rootDir, io);
     if (deployed !== 0) return deployed;
   }
