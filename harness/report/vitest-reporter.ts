@@ -1,8 +1,8 @@
 import type { Reporter, SerializedError, TestCase, TestModule, TestRunEndReason, TestSpecification, Vitest } from 'vitest/node';
 import { sessionPlan, vitestSession } from '../session/vitest-session.ts';
 import type { HarnessSession } from '../session/session.ts';
-import { createReporters, finishSuites } from './suite-reports.ts';
-import type { ReporterMultiplexer } from './reporter.ts';
+import { ReporterMultiplexer } from './reporter.ts';
+import { ProgressReporter } from './progress-reporter.ts';
 import { isExperimentFile, outcomeFromTestCase, outcomesOfModules } from './vitest-outcomes.ts';
 import { removeStaleReports } from './stale-reports.ts';
 import { plannedRuns } from './planned-runs.ts';
@@ -16,23 +16,27 @@ import { shardPaths, type Shard } from '../compile/shard.ts';
  * under plain Vitest), and it plans each suite once.
  */
 export default class HarnessVitestReporter implements Reporter {
-  private multiplexer: ReporterMultiplexer | undefined;
+  /** Progress lines while the runs go; the file reporters come at the end. */
+  private readonly progress = new ReporterMultiplexer([new ProgressReporter()]);
   private readonly startedAt = new Date();
   private vitestRoot: string | undefined;
   private shard: Shard | undefined;
+  /**
+   * The report stack (JUnit, summary, HTML, statistics: ~0.3–0.5 s to import), loaded while the
+   * first run starts in the worker rather than before it; awaited when the suite ends.
+   */
+  private reportStack: Promise<typeof import('./suite-reports.ts')> | undefined;
 
   private get session(): HarnessSession {
     return vitestSession().session;
   }
 
-  private mux(): ReporterMultiplexer {
-    this.multiplexer ??= createReporters(this.session);
-    return this.multiplexer;
-  }
-
   onInit(vitest: Vitest): void {
     this.vitestRoot = vitest.config.root;
     this.shard = vitest.config.shard ?? undefined;
+    this.reportStack = import('./suite-reports.ts');
+    // A failed import is reported where it is awaited, not as an unhandled rejection now.
+    this.reportStack.catch(() => {});
   }
 
   // Totals for the whole invocation from the plan: every selected file of every suite, after
@@ -42,11 +46,11 @@ export default class HarnessVitestReporter implements Reporter {
     const files = this.shard ? shardPaths(this.vitestRoot ?? this.session.rootDir, all, this.shard) : all;
     if (!files.some((f) => isExperimentFile(f))) return;
     const { suites, totalRuns } = plannedRuns(this.session.rootDir, files, sessionPlan);
-    if (suites.length > 0) this.mux().onSuiteStart({ suite: suites.join(', '), totalRuns });
+    if (suites.length > 0) this.progress.onSuiteStart({ suite: suites.join(', '), totalRuns });
   }
 
   onTestCaseResult(tc: TestCase): void {
-    if (isExperimentFile(tc.module.moduleId, tc.project.name)) this.mux().onRunEnd(outcomeFromTestCase(tc));
+    if (isExperimentFile(tc.module.moduleId, tc.project.name)) this.progress.onRunEnd(outcomeFromTestCase(tc));
   }
 
   async onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>, reason: TestRunEndReason): Promise<void> {
@@ -59,6 +63,7 @@ export default class HarnessVitestReporter implements Reporter {
       return;
     }
     const errors = unhandledErrors.map((e) => ({ message: `${e.name ?? 'Error'}: ${e.message ?? String(e)}` }));
-    await finishSuites(this.mux(), outcomes, { settings: this.session, startedAt: this.startedAt, errors, interrupted });
+    const { createReporters, finishSuites } = await (this.reportStack ?? import('./suite-reports.ts'));
+    await finishSuites(createReporters(this.session, [], { progress: false }), outcomes, { settings: this.session, startedAt: this.startedAt, errors, interrupted });
   }
 }
