@@ -16,7 +16,8 @@ import path from 'node:path';
 import type { GeneratorMetrics } from '../experiments/workloads/lib/metrics.ts';
 import { measureFidelity } from './workload-fidelity.ts';
 import { measureModes } from './generator-modes.ts';
-import { BenchProcesses, GENERATOR_ROOT, GeneratorProbe, QUICK, REALTIME, ROOT, benchSeconds, freePort, maybeRealtime, node, redisBenchmark, run, stopProcess, wrk } from './workload-tools.ts';
+import { BenchProcesses, GENERATOR_ROOT, GeneratorProbe, QUICK, REALTIME, ROOT, benchSeconds, maybeRealtime, node, redisBenchmark, run, stopProcess, wrk } from './workload-tools.ts';
+import { freePort } from '../test/helpers/ports.ts';
 
 /**
  * Time budget of one max-sustained-rate search (each search has its own: a budget shared by the whole

@@ -6,10 +6,9 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../harness/cli/main.ts';
 import { summarizeRuns } from '../../harness/report/summary.ts';
 import { fakeRecord, fakeSuite } from '../helpers/run-records.ts';
-import { runCli } from '../helpers/cli.ts';
+import { runCli, runMain as cli } from '../helpers/cli.ts';
 import { TempProject, TINY_WORKLOAD } from '../helpers/temp-project.ts';
 
 let project: TempProject;
@@ -26,13 +25,6 @@ afterEach(() => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io = { stdout: { write: (s: string) => ((out += s), true) } as NodeJS.WritableStream, stderr: { write: (s: string) => ((err += s), true) } as NodeJS.WritableStream };
-  const code = await main(args, io);
-  return { code, out, err };
-}
 
 // An artifact folder holding a run_result.json of the given suite.
 function artifact(root: string, name: string, suite = 'overhead', patch: (r: Record<string, unknown>) => void = () => {}): string {

@@ -1,27 +1,19 @@
 // The overhead suite's summary has a host-CPU-per-request overhead row (server + observer + monitors)
 // beside the server's, for perf and microsentinel (the reference observer: the test double for the
 // MicroSentinel agent). Real processes, the shipped overhead suite's kv entry with short durations.
-import { readFileSync, symlinkSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { PACKAGE_ROOT } from '../../harness/config/project-root.ts';
 import type { SuiteSummary } from '../../harness/report/summary.ts';
 import { runCli } from '../helpers/cli.ts';
-import { freePort } from '../helpers/ports.ts';
-import { TempProject } from '../helpers/temp-project.ts';
+import { kvOverheadProject, type TempProject } from '../helpers/temp-project.ts';
 
 let project: TempProject;
 
 beforeAll(async () => {
-  project = new TempProject('harness-host-cpu-');
-  for (const dir of ['experiments/workloads', 'experiments/agents']) project.copyFromProject(dir);
-  symlinkSync(path.join(PACKAGE_ROOT, 'node_modules'), path.join(project.root, 'node_modules'));
-  project.write('package.json', '{ "type": "module" }\n');
-  const kv = readFileSync(path.join(PACKAGE_ROOT, 'experiments/configs/workloads/kv.yaml'), 'utf8');
-  project.workload('kv', kv.replace('kv: 6390', `kv: ${await freePort()}`));
-  const overhead = readFileSync(path.join(PACKAGE_ROOT, 'experiments/configs/experiments/overhead.yaml'), 'utf8')
-    .replace(/\n {2}# Capacity:[\s\S]*$/, '\n')
-    .replace('metrics_port: 9105', `metrics_port: ${await freePort()}`)
+  const made = await kvOverheadProject('harness-host-cpu-');
+  project = made.project;
+  const overhead = made.overhead
     .replace('duration_s: 2', 'duration_s: 1')
     .replace('warmup_s: 2', 'warmup_s: 0.5')
     .replace('rate: 6000', 'rate: 1000')

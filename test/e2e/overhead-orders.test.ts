@@ -3,27 +3,19 @@
 // happened to run them), files run in execution order, random order puts each block's baseline
 // first, and `harness merge` judges what a shard could not. Real processes: the kv workload, perf
 // and the reference observer (the test double for the MicroSentinel agent), with short durations.
-import { readFileSync, readdirSync, symlinkSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PACKAGE_ROOT } from '../../harness/config/project-root.ts';
-import { TempProject } from '../helpers/temp-project.ts';
-import { freePort } from '../helpers/ports.ts';
+import { kvOverheadProject, type TempProject } from '../helpers/temp-project.ts';
 import { runCli } from '../helpers/cli.ts';
 
 let project: TempProject;
 
 beforeAll(async () => {
-  project = new TempProject('harness-orders-');
-  for (const dir of ['experiments/workloads', 'experiments/agents']) project.copyFromProject(dir);
-  symlinkSync(path.join(PACKAGE_ROOT, 'node_modules'), path.join(project.root, 'node_modules'));
-  project.write('package.json', '{ "type": "module" }\n');
-  const kv = readFileSync(path.join(PACKAGE_ROOT, 'experiments/configs/workloads/kv.yaml'), 'utf8');
-  project.workload('kv', kv.replace('kv: 6390', `kv: ${await freePort()}`));
-  const overhead = readFileSync(path.join(PACKAGE_ROOT, 'experiments/configs/experiments/overhead.yaml'), 'utf8')
-    // The kv entry only: the kv-capacity entry's rate search (minutes per run) judges nothing here.
-    .replace(/\n {2}# Capacity:[\s\S]*$/, '\n')
-    .replace('metrics_port: 9105', `metrics_port: ${await freePort()}`)
+  // The kv entry only: the kv-capacity entry's rate search (minutes per run) judges nothing here.
+  const made = await kvOverheadProject('harness-orders-');
+  project = made.project;
+  const overhead = made.overhead
     .replace('duration_s: 2', 'duration_s: 0.4')
     .replace('warmup_s: 0.5', 'warmup_s: 0.1')
     .replace('rate: 2000', 'rate: 500')

@@ -12,3 +12,13 @@ export function runCli(args: string[], opts: { cwd: string; env?: Record<string,
     timeout: opts.timeout ?? 170_000, // under the test timeout, so a hang reports the CLI's output
   });
 }
+
+/** Run the CLI's `main` in this process (no bundle, no child): its exit code and what it wrote. */
+export async function runMain(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const { main } = await import('../../harness/cli/main.ts');
+  let out = '';
+  let err = '';
+  const sink = (append: (s: string) => void) => ({ write: (s: string) => (append(s), true) }) as unknown as NodeJS.WritableStream;
+  const code = await main(args, { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)) });
+  return { code, out, err };
+}

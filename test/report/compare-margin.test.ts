@@ -1,12 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compareWithMargin, formatMarginMarkdown } from '../../harness/report/compare-margin.ts';
 import { summarizeRuns } from '../../harness/report/summary.ts';
-import { main } from '../../harness/cli/main.ts';
+import { runMain } from '../helpers/cli.ts';
 import { MEASURED_NOISE, runNoise } from '../../harness/stats/precision-simulation.ts';
 import { fakeSuite } from '../helpers/run-records.ts';
+import { tempJsonFiles } from '../helpers/temp-project.ts';
 
 const meta = { suite: 'overhead', descriptor: 'x.yaml' };
 // A summary of `reps` blocks of baseline + perf whose throughput carries the measured run noise
@@ -50,19 +48,8 @@ describe('compareWithMargin', () => {
 });
 
 describe('harness compare --margin (CLI, two summary files)', () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'cmp-margin-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const write = (name: string, s: unknown): string => {
-    const f = path.join(dir, name);
-    writeFileSync(f, JSON.stringify(s));
-    return f;
-  };
-  const run = async (args: string[]) => {
-    let out = '';
-    let err = '';
-    const code = await main(['compare', ...args], { stdout: { write: (s: string) => ((out += s), true) } as NodeJS.WritableStream, stderr: { write: (s: string) => ((err += s), true) } as NodeJS.WritableStream });
-    return { code, out, err };
-  };
+  const { write } = tempJsonFiles('cmp-margin-');
+  const run = (args: string[]) => runMain(['compare', ...args]);
 
   it('prints margin verdicts, fails on a regression beyond the margin, passes an A/A pair', async () => {
     const base = write('base.json', summary(30, 1, 1));

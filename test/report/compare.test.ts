@@ -1,11 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compareSummaries } from '../../harness/report/compare.ts';
 import { summarizeRuns } from '../../harness/report/summary.ts';
-import { main } from '../../harness/cli/main.ts';
+import { runMain } from '../helpers/cli.ts';
 import { fakeSuite } from '../helpers/run-records.ts';
+import { tempJsonFiles } from '../helpers/temp-project.ts';
 
 const meta = { suite: 'overhead', descriptor: 'x.yaml' };
 const noise = [0.7, -1.3, 2.1, -0.4, 1.6, -2.2, 0.9];
@@ -53,19 +51,8 @@ describe('compareSummaries', () => {
 });
 
 describe('harness compare (CLI)', () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'cmp-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const write = (name: string, s: unknown): string => {
-    const f = path.join(dir, name);
-    writeFileSync(f, JSON.stringify(s));
-    return f;
-  };
-  const run = async (args: string[]) => {
-    let out = '';
-    let err = '';
-    const code = await main(['compare', ...args], { stdout: { write: (s: string) => ((out += s), true) } as NodeJS.WritableStream, stderr: { write: (s: string) => ((err += s), true) } as NodeJS.WritableStream });
-    return { code, out, err };
-  };
+  const { write } = tempJsonFiles('cmp-');
+  const run = (args: string[]) => runMain(['compare', ...args]);
 
   it('exits 1 with --fail-on regression when something regressed, 0 otherwise', async () => {
     const base = write('base.json', summary(1));

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../harness/cli/main.ts';
+import { runMain as cli } from '../helpers/cli.ts';
 import { ArtifactReadError, ArtifactStore, lastAttempts, readRunRecord } from '../../harness/results/artifact-store.ts';
 import { ArtifactBaselines } from '../../harness/results/baselines.ts';
 import { PreviousRuns } from '../../harness/results/previous-runs.ts';
@@ -31,12 +31,6 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function cli(args: string[]): Promise<{ code: number; err: string }> {
-  let err = '';
-  const sink = { write: () => true } as unknown as NodeJS.WritableStream;
-  const code = await main(args, { stdout: sink, stderr: { write: (s: string) => ((err += s), true) } as NodeJS.WritableStream });
-  return { code, err };
-}
 
 const refused = expect.stringMatching(/run_result\.json is a FIFO/);
 
