@@ -30,8 +30,14 @@ beforeAll(async () => {
   for (const rel of ['experiments/workloads', 'experiments/agents', 'package.json']) project.copyFromProject(rel);
   symlinkSync(path.join(PACKAGE_ROOT, 'node_modules'), path.join(project.root, 'node_modules'));
   for (const [name, ports] of Object.entries(WORKLOADS)) project.workload(name, await withFreePorts(`experiments/configs/workloads/${name}.yaml`, ports));
-  // One repetition here (the shipped suite has two): every mode still gets an overhead row.
-  const suite = (await withFreePorts('experiments/configs/experiments/load-tools.yaml', [9106])).replaceAll('repetitions: 2', 'repetitions: 1');
+  // One repetition here (the shipped suite has two): every mode still gets an overhead row. Whether a
+  // run on a busy machine is a valid measurement is not this test's question (a CI run beside other
+  // work once saw httperf achieve 87.6 % of its offered 200 req/s): the validity gates are relaxed.
+  const suite = (await withFreePorts('experiments/configs/experiments/load-tools.yaml', [9106])).replaceAll(
+    '    repetitions: 2\n',
+    '    repetitions: 1\n    validity: { max_error_ratio: 1, min_achieved_ratio: 0, reject_saturated: false }\n',
+  );
+  expect(suite.match(/validity:/g)).toHaveLength(3);
   project.suite('load-tools', suite);
 }, 60_000);
 afterAll(() => project.dispose());
