@@ -114,6 +114,7 @@ export class RunContainment {
     for (const dir of cgroup?.dirs ?? []) host.reaper.watchCgroup(dir);
     host.reaper.watchToken(this.token);
     host.reaper.watchFile(this.ledger.file);
+    host.reaper.watchFile(this.ledger.processesFile);
     if (!cgroup && !host.warned) {
       host.warned = true;
       process.stderr.write(`warning: containment: ${describeContainment(host)}; a process that leaves its process group survives a SIGKILL of the harness until the next run or \`harness doctor\` removes it\n`);
@@ -156,6 +157,7 @@ export class RunContainment {
     for (const dir of this.cgroup?.dirs ?? []) this.host.reaper.watchCgroup(dir, false);
     this.host.reaper.watchToken(this.token, false);
     this.host.reaper.watchFile(this.ledger.file, false);
+    this.host.reaper.watchFile(this.ledger.processesFile, false);
     this.ledger.remove();
   }
 }

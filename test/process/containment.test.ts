@@ -1,10 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { detectCgroupSupport, processesWithToken, RunContainment, sweepLeftovers, type ContainmentHost } from '../../harness/process/containment.ts';
 import { harnessCgroupParents, RunCgroup } from '../../harness/process/cgroup.ts';
-import { LEDGER_DIR } from '../../harness/process/ledger.ts';
+import { LEDGER_DIR, PROCESSES_SUFFIX, readLedger } from '../../harness/process/ledger.ts';
 import { ReaperLink } from '../../harness/process/reaper-link.ts';
 import { ManagedProcess } from '../../harness/process/index.ts';
 import { isAlive, waitGone } from '../helpers/pids.ts';
@@ -43,6 +44,10 @@ describe('RunContainment', () => {
     await p.start();
     const escapee = await readPid(path.join(dir, 'escapee.pid'));
     expect(processesWithToken(c.token).sort()).toEqual([p.pid!, escapee].sort());
+    // The ledger reads back what the run started (appended beside the entry).
+    const [ledger] = readLedger(dir);
+    expect(ledger!.entry!.processes).toEqual([expect.objectContaining({ name: 'srv', pid: p.pid, pgid: p.pid })]);
+    expect(existsSync(path.join(dir, LEDGER_DIR, `${c.token}${PROCESSES_SUFFIX}`))).toBe(true);
     if (kind !== 'none') {
       expect(c.cgroup!.pids().sort()).toEqual([p.pid!, escapee].sort());
       expect(c.cpuUsageUsec()).toBeGreaterThanOrEqual(0);
@@ -74,6 +79,16 @@ describe('sweepLeftovers', () => {
     expect(existsSync(outside)).toBe(true);
     expect(existsSync(path.join(dir, LEDGER_DIR))).toBe(false);
     rmSync(outside, { recursive: true });
+  });
+
+  it('takes a FIFO planted as a ledger entry or as its process list for unreadable, without blocking, and removes it', async () => {
+    mkdirSync(path.join(dir, LEDGER_DIR));
+    const entry = { version: 1, token: 'tok', run: { name: 'x', id: 'y', artifact_dir: dir }, owner: { pid: 1, start_time: 1, command_line: '' }, created_at: '', cgroup: null, processes: [] };
+    writeFileSync(path.join(dir, LEDGER_DIR, 'tok.json'), JSON.stringify(entry));
+    execFileSync('mkfifo', [path.join(dir, LEDGER_DIR, `tok${PROCESSES_SUFFIX}`), path.join(dir, LEDGER_DIR, 'fifo.json')]);
+    const found = await sweepLeftovers(dir, detectCgroupSupport('none'));
+    expect(found.map((f) => f.description).sort()).toEqual([`unreadable ledger file ${path.join(dir, LEDGER_DIR, 'fifo.json')} removed`, `unreadable ledger file ${path.join(dir, LEDGER_DIR, 'tok.json')} removed`]);
+    expect(existsSync(path.join(dir, LEDGER_DIR))).toBe(false);
   });
 
   it('removes a run cgroup whose owner is dead even without a ledger entry, killing what is in it', async () => {
