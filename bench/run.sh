@@ -64,6 +64,9 @@ else
   echo "== remote: not run (the testbed is not up: npm run testbed:up) =="
 fi
 echo "== workloads vs redis-benchmark / redis-server / wrk =="; node --import tsx bench/workloads.ts
+# Each send later than 500 µs put down to what the generator's main thread did meanwhile (root: perf sched).
+echo "== where the kv generator's late sends come from (--trace-sends beside perf sched) =="
+node --import tsx bench/send-lag-causes.ts
 # Known-cost recovery, overhead resolution and A/A (BENCH_FIDELITY_SUITES, BENCH_AA_SUITES; minutes per suite).
 echo "== precision: simulated coverage and false verdicts of the anytime-valid sequences (docs/precision.md) =="
 node --import tsx bench/precision.ts

@@ -7,6 +7,7 @@ import { LatenessTracker } from './lateness-tracker.ts';
 import { LatencyRecorder } from './latency-recorder.ts';
 import { NumberQueue } from './number-queue.ts';
 import { Pacer } from './pacer.ts';
+import { PATH_CODE, type SendTrace } from './send-trace.ts';
 import { TimelineRecorder, type TimelineEntry } from './timeline.ts';
 
 /**
@@ -56,6 +57,8 @@ export interface OpenLoopOptions {
   maxBatch?: number;
   /** Sends not made by the nominal end plus this are abandoned (reported as `unsent`). @default max(timeoutMs, 1000) */
   sendGraceMs?: number;
+  /** Record every measured send (time, lag, wait path) and the window's GCs, written when the run ends. */
+  trace?: SendTrace;
 }
 
 export interface OpenLoopResult {
@@ -108,7 +111,13 @@ const TIMER_EARLY_MS = 2;
 export async function runOpenLoop(opts: OpenLoopOptions, sink: RequestSink): Promise<OpenLoopResult> {
   const alarm = new Alarm();
   await alarm.ready; // the schedule starts once its wake-up thread runs
-  return new Promise((resolve) => new OpenLoopRun(opts, sink, alarm, resolve).start());
+  let run: OpenLoopRun | undefined;
+  const result = await new Promise<OpenLoopResult>((resolve) => {
+    run = new OpenLoopRun(opts, sink, alarm, resolve);
+    run.start();
+  });
+  opts.trace?.write({ measureStartMs: run!.measureStart, rate: opts.rate, sendMode: result.sendMode ?? 'sleep' });
+  return result;
 }
 
 /**
@@ -132,7 +141,7 @@ class OpenLoopRun {
   private readonly due = new NumberQueue();
   private readonly startedAtMs = Date.now();
   private readonly t0 = performance.now();
-  private readonly measureStart: number;
+  readonly measureStart: number;
   private readonly sendDeadline: number;
   /** What the warm-up requests did: kept apart, discarded. */
   private readonly warm: WindowStats;
@@ -150,7 +159,10 @@ class OpenLoopRun {
   private sendingDone = false;
   private finished = false;
   private drainTimer: NodeJS.Timeout | undefined;
+  /** How the scheduler reached the current turn (a SEND_PATHS code, for the send trace). */
+  private via = PATH_CODE.start;
   private readonly tick = (): void => {
+    this.via = this.timer ? PATH_CODE.timer : PATH_CODE.immediate;
     this.timer = undefined;
     this.immediate = undefined;
     this.turn(true);
@@ -188,6 +200,7 @@ class OpenLoopRun {
   }
 
   start(): void {
+    this.opts.trace?.start();
     this.wakeSoon();
   }
 
@@ -235,6 +248,7 @@ class OpenLoopRun {
       if (!mayPace || waitMs <= 0) return this.wakeSoon();
       if (waitMs > 1) this.window.timeline.settle();
       this.pacer.waitUntil(target);
+      this.via = PATH_CODE.pacer;
       return this.turn(false);
     }
     // Responses in flight: stay in epoll to read them, woken by the alarm a little before the send.
@@ -248,6 +262,7 @@ class OpenLoopRun {
     if (this.inflight.count > 0 || !mayPace || waitMs <= 0) return this.wakeSoon();
     if (waitMs > 1) this.window.timeline.settle();
     this.spinner.spinUntil(Math.min(target, performance.now() + 1));
+    this.via = PATH_CODE.spin;
     return this.turn(false);
   }
 
@@ -281,6 +296,7 @@ class OpenLoopRun {
   private onAlarm(): void {
     this.alarmLateness.observe(performance.now() - this.alarmAt);
     this.alarmAt = Number.NaN;
+    this.via = PATH_CODE.alarm;
     this.turn(true);
   }
 
@@ -289,9 +305,11 @@ class OpenLoopRun {
       const offset = this.due.shift()!;
       const seq = this.seq++;
       const measured = seq >= this.plan.warmupCount;
+      const lagUs = (now - (this.t0 + offset)) * 1000;
+      if (measured) this.opts.trace?.record(now, lagUs, this.via, this.inflight.count);
       this.inflight.add(seq, offset);
       this.dueMeasured -= measured ? 1 : 0;
-      this.stats(measured).sent(now, (now - (this.t0 + offset)) * 1000);
+      this.stats(measured).sent(now, lagUs);
       this.sink.send(seq % this.opts.connections, seq, this.done, measured);
     }
     this.sink.flush?.();
@@ -319,6 +337,7 @@ class OpenLoopRun {
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
+    this.opts.trace?.stop();
     clearTimeout(this.drainTimer);
     this.clearWakes();
     void this.alarm.close();
