@@ -7,10 +7,15 @@ import type { GeneratorMetrics } from '../experiments/workloads/lib/metrics.ts';
 import { QUICK, benchSeconds, closedLoopNode, type GeneratorProbe, type Percentiles } from './workload-tools.ts';
 
 const KV_GET_ONLY = ['--read-ratio', '1', '--keys', '10000', '--value-size', '64', '--calibrate-s', '0.5'];
-/** The modes measured: [label, extra generator flags]. The first is the default. */
-const MODES: [string, string[]][] = [
-  ['sleep (default)', ['--send-mode', 'sleep']],
-  ['busy-poll', ['--send-mode', 'busy-poll']],
+/**
+ * The modes measured: [label, node flags, extra generator flags]. The first is the default, as the catalog
+ * starts it; `parallel GC` is the same generator under V8's default GC threads (the before of
+ * `--single-threaded-gc`, docs/measurement-floor.md).
+ */
+const MODES: [string, string[], string[]][] = [
+  ['sleep (default)', ['--single-threaded-gc'], ['--send-mode', 'sleep']],
+  ['sleep, parallel GC', [], ['--send-mode', 'sleep']],
+  ['busy-poll', ['--single-threaded-gc'], ['--send-mode', 'busy-poll']],
 ];
 const ROUNDS = Number(process.env.BENCH_MODE_ROUNDS ?? (QUICK ? 1 : 3));
 
@@ -35,7 +40,7 @@ export async function measureModes(probe: GeneratorProbe, redisPort: number): Pr
     process.stderr.write(`bench: modes: round ${round}/${ROUNDS} (paced client, ${MODES.map(([l]) => l).join(', ')}) …\n`);
     const paced = await closedLoopNode(redisPort, QUICK ? 1000 : 5000, 500);
     const modes = [];
-    for (const [label, extra] of MODES) modes.push({ label, m: await probe.probe('kv', redisPort, 2000, { durationS: benchSeconds(10), warmupS: benchSeconds(1), extra: [...KV_GET_ONLY, ...extra] }) });
+    for (const [label, nodeFlags, extra] of MODES) modes.push({ label, m: await probe.probe('kv', redisPort, 2000, { durationS: benchSeconds(10), warmupS: benchSeconds(1), nodeFlags, extra: [...KV_GET_ONLY, ...extra] }) });
     rows.push({ round, load: os.loadavg()[0]!, paced, modes });
   }
   const lines = [

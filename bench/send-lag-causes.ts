@@ -3,7 +3,8 @@
 // then each send later than BENCH_LATE_US (default 500 µs) is put down to what the generator's main thread
 // was doing between the send's intended time and its departure (bench/sched-attribution.ts).
 // Usage: node --import tsx bench/send-lag-causes.ts   (root: perf sched needs tracepoints;
-//        BENCH_SEND_MODE=busy-poll for the other mode; BENCH_QUICK=1: a 2 s run)
+//        BENCH_SEND_MODE=busy-poll for the other mode; BENCH_GC=parallel for V8's default GC threads
+//        instead of the catalog's `node --single-threaded-gc`; BENCH_QUICK=1: a 2 s run)
 import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -16,6 +17,7 @@ import { BenchProcesses, GeneratorProbe, benchSeconds, run } from './workload-to
 const LATE_US = Number(process.env.BENCH_LATE_US ?? 500);
 const SEND_MODE = process.env.BENCH_SEND_MODE ?? 'sleep';
 const RATE = 2000;
+const NODE_FLAGS = process.env.BENCH_GC === 'parallel' ? [] : ['--single-threaded-gc'];
 
 async function main(): Promise<void> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'send-lag-'));
@@ -41,6 +43,7 @@ async function main(): Promise<void> {
       metrics = await new GeneratorProbe(tmp).probe('kv', port, RATE, {
         durationS,
         warmupS: 1,
+        nodeFlags: NODE_FLAGS,
         extra: ['--read-ratio', '1', '--keys', '10000', '--send-mode', SEND_MODE, '--trace-sends', traceFile],
       });
     } finally {
@@ -64,7 +67,7 @@ async function main(): Promise<void> {
     const lag = metrics.schedule.send_lag_us;
     const gcMs = trace.gcs.reduce((a, g) => a + g.gc_ms, 0);
     const lines = [
-      `kv generator at ${RATE} req/s, ${SEND_MODE} mode, ${trace.sends.length} measured sends; send lag p50 ${lag.p50} / p99 ${lag.p99} / max ${lag.max} µs; latency p99 ${metrics.latency_us.p99} µs; load average ${os.loadavg()[0]!.toFixed(2)}`,
+      `kv generator at ${RATE} req/s, ${SEND_MODE} mode, ${metrics.schedule.gc ?? 'parallel'} GC, ${trace.sends.length} measured sends; send lag p50 ${lag.p50} / p99 ${lag.p99} / max ${lag.max} µs; latency p99 ${metrics.latency_us.p99} µs; load average ${os.loadavg()[0]!.toFixed(2)}`,
       `sends later than ${LATE_US} µs: ${late.length} (${((100 * late.length) / Math.max(1, trace.sends.length)).toFixed(2)} %), by what the generator's main thread was doing meanwhile:`,
       ...summarize(late, trace.sends.length),
       `garbage collections in the window: ${trace.gcs.length}, ${gcMs.toFixed(1)} ms in all, longest ${Math.max(0, ...trace.gcs.map((g) => g.gc_ms)).toFixed(1)} ms`,

@@ -97,6 +97,8 @@ export interface ProbeOptions {
   extra?: string[];
   /** The checkout whose generator runs. @default GENERATOR_ROOT */
   root?: string;
+  /** Flags of the `node` command, as the catalog's workloads start generators. @default ['--single-threaded-gc'] */
+  nodeFlags?: string[];
 }
 
 /** Runs open-loop generator probes, numbering their metrics files in one temp folder. */
@@ -107,7 +109,7 @@ export class GeneratorProbe {
   // One open-loop generator run; undefined if it failed to run at all.
   async probe(generator: 'kv' | 'lb', port: number, rate: number, o: ProbeOptions = {}): Promise<GeneratorMetrics | undefined> {
     const file = path.join(this.tmp, `probe-${++this.count}.json`);
-    const args = ['--import', 'tsx', path.join(o.root ?? GENERATOR_ROOT, `experiments/workloads/${generator}/generator.ts`), '--port', String(port), '--rate', String(rate),
+    const args = [...(o.nodeFlags ?? ['--single-threaded-gc']), '--import', 'tsx', path.join(o.root ?? GENERATOR_ROOT, `experiments/workloads/${generator}/generator.ts`), '--port', String(port), '--rate', String(rate),
       '--duration-s', String(o.durationS ?? 1), '--warmup-s', String(o.warmupS ?? 0.3), '--arrival', 'poisson', '--connections', String(o.connections ?? 4),
       '--metrics-file', file, ...(o.extra ?? [])];
     try {

@@ -23,8 +23,9 @@ export default class HarnessVitestReporter implements Reporter {
   private shard: Shard | undefined;
   /**
    * The report stack (JUnit, summary, HTML, statistics: ~0.3–0.5 s to import), loaded in the
-   * background from onInit, while the worker starts (measured: the worker's start is not slower),
-   * instead of before any run could begin; awaited when the suite ends.
+   * background once the selection holds experiment files (onTestRunStart, while the worker starts;
+   * measured: the worker's start is not slower), instead of before any run could begin; awaited when
+   * the suite ends. Invocations that select none (the harness's own tests) never load it.
    */
   private reportStack: Promise<typeof import('./suite-reports.ts')> | undefined;
 
@@ -35,9 +36,6 @@ export default class HarnessVitestReporter implements Reporter {
   onInit(vitest: Vitest): void {
     this.vitestRoot = vitest.config.root;
     this.shard = vitest.config.shard ?? undefined;
-    this.reportStack = import('./suite-reports.ts');
-    // A failed import is reported where it is awaited, not as an unhandled rejection now.
-    this.reportStack.catch(() => {});
   }
 
   // Totals for the whole invocation from the plan: every selected file of every suite, after
@@ -46,6 +44,9 @@ export default class HarnessVitestReporter implements Reporter {
     const all = specifications.map((s) => s.moduleId);
     const files = this.shard ? shardPaths(this.vitestRoot ?? this.session.rootDir, all, this.shard) : all;
     if (!files.some((f) => isExperimentFile(f))) return;
+    this.reportStack = import('./suite-reports.ts');
+    // A failed import is reported where it is awaited, not as an unhandled rejection now.
+    this.reportStack.catch(() => {});
     const { suites, totalRuns } = plannedRuns(this.session.rootDir, files, sessionPlan);
     if (suites.length > 0) this.progress.onSuiteStart({ suite: suites.join(', '), totalRuns });
   }

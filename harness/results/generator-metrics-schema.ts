@@ -45,6 +45,7 @@ export const ScheduleSchema = z.strictObject({
   timer_slack_ns: NonNeg.optional(),
   realtime: z.boolean().optional(),
   send_mode: z.enum(['sleep', 'busy-poll']).optional().describe('How the generator waited between sends (docs/measurement-floor.md).'),
+  gc: z.enum(['single-threaded', 'parallel']).optional().describe('Where the generator\'s garbage collections ran: on its main thread alone (`node --single-threaded-gc`) or with V8\'s helper threads (docs/measurement-floor.md).'),
 });
 
 /** Closed loop: each connection waits for a reply before it sends again (no offered rate; latency under coordinated omission). */

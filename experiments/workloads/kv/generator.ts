@@ -1,5 +1,5 @@
 // kv open-loop generator: GET/SET load at a fixed offered rate, latency from intended send times.
-// Usage: node --import tsx experiments/workloads/kv/generator.ts --port 6390 --rate 2000 --metrics-file m.json
+// Usage: node --single-threaded-gc --import tsx experiments/workloads/kv/generator.ts --port 6390 --rate 2000 --metrics-file m.json
 import { CliError, runCli, type FlagSpecs, type Flags } from '../lib/args.ts';
 import { connectAll } from '../lib/connect-all.ts';
 import { keyspaceChooser, keyspaceFlags, keyspaceParams, readKeyspaceFlags, type KeyspaceConfig } from '../lib/keyspace-flags.ts';

@@ -1,6 +1,6 @@
 // lb open-loop generator: keyed HTTP GETs at a fixed offered rate over pipelined keep-alive connections,
 // latency from intended send times.
-// Usage: node --import tsx experiments/workloads/lb/generator.ts --port 8080 --rate 2000 --metrics-file m.json
+// Usage: node --single-threaded-gc --import tsx experiments/workloads/lb/generator.ts --port 8080 --rate 2000 --metrics-file m.json
 import { CliError, UsageError, runCli, type FlagSpecs, type Flags } from '../lib/args.ts';
 import { connectAll } from '../lib/connect-all.ts';
 import { keyspaceChooser, keyspaceFlags, keyspaceParams, readKeyspaceFlags, type KeyspaceConfig } from '../lib/keyspace-flags.ts';

@@ -1,3 +1,4 @@
+import { gcThreads, type GcThreads } from './gc-threads.ts';
 import type { Arrival } from './arrivals.ts';
 import { writeJsonAtomic } from './json-file.ts';
 import type { LatencySummaryUs, PercentilePoint } from './latency-recorder.ts';
@@ -63,6 +64,8 @@ export interface GeneratorMetrics {
     realtime?: boolean;
     /** How it waited between sends (--send-mode); absent in files written before the mode existed. */
     send_mode?: SendMode;
+    /** Where its garbage collections ran (lib/gc-threads.ts); absent in files written before it was recorded. */
+    gc?: GcThreads;
   };
   /**
    * Latency p50 of the warm-up and the window in `bucket_ms` buckets, the first starting `start_s`
@@ -151,6 +154,7 @@ export function buildGeneratorMetrics(ctx: MetricsContext, r: OpenLoopResult): G
       ...(ctx.timerSlackNs !== undefined ? { timer_slack_ns: ctx.timerSlackNs } : {}),
       ...(ctx.realtime ? { realtime: true } : {}),
       ...(r.sendMode ? { send_mode: r.sendMode } : {}),
+      gc: gcThreads(),
     },
     ...(r.steadiness ? { steadiness: { bucket_ms: STEADINESS_BUCKET_MS, start_s: -ctx.warmupS, p50_us: r.steadiness.map((e) => e.p50_us) } } : {}),
     floor: generatorFloor(r, ctx.calibration ?? null),

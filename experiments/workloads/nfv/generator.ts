@@ -1,6 +1,6 @@
 // nfv open-loop generator: UDP packets of several flows at a fixed packet rate into the chain's first
 // stage; the sink's acks and the stages' drop reports tell it what became of each packet.
-// Usage: node --import tsx experiments/workloads/nfv/generator.ts --port 9000 --rate 2000 --metrics-file m.json
+// Usage: node --single-threaded-gc --import tsx experiments/workloads/nfv/generator.ts --port 9000 --rate 2000 --metrics-file m.json
 import dgram from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { CliError, UsageError, runCli, type FlagSpecs, type Flags } from '../lib/args.ts';

@@ -18,8 +18,9 @@ export class WorkloadProcess {
   readonly exited: Promise<ExitInfo>;
   private readonly child: ChildProcess;
 
-  constructor(script: string, args: readonly string[]) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  /** `nodeFlags`: flags of the `node` command itself (e.g. `--single-threaded-gc`, as the catalog starts generators). */
+  constructor(script: string, args: readonly string[], nodeFlags: readonly string[] = []) {
+    this.child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout!.on('data', (d: Buffer) => (this.stdout += d.toString()));
     this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.exited = new Promise((resolve) => this.child.once('close', (code, signal) => resolve({ code, signal })));

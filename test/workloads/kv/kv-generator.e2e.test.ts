@@ -51,6 +51,7 @@ describe('kv generator against the kv server', () => {
     expect(m.timeline.reduce((a, e) => a + e.offered, 0)).toBe(4000);
     expect(m.timeline.reduce((a, e) => a + e.achieved, 0)).toBe(4000);
     expect(m.schedule.send_lag_us.p99).toBeGreaterThanOrEqual(m.schedule.send_lag_us.p50);
+    expect(m.schedule.gc).toBe('parallel'); // plain `node`: V8's GC helper threads (the catalog adds --single-threaded-gc)
     expect(gen.stdout.trim().split('\n')).toHaveLength(1);
     expect(gen.stdout).toMatch(/^kv-open-loop: offered 2000 req\/s, achieved [\d.]+ req\/s, sent 4000/);
   });

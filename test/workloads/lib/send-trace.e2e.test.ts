@@ -27,9 +27,11 @@ describe('kv generator --trace-sends', () => {
     const { port } = await startKvServer(procs);
     const metricsFile = path.join(tmp, 'm.json');
     const traceFile = path.join(tmp, 'trace', 'sends.jsonl');
-    const gen = procs.add(new WorkloadProcess(KV_GENERATOR, ['--port', String(port), '--metrics-file', metricsFile, '--rate', '1000', '--duration-s', '1', '--warmup-s', '0.3', '--trace-sends', traceFile]));
+    // Started as the catalog starts generators: GC on the main thread alone, recorded in the metrics.
+    const gen = procs.add(new WorkloadProcess(KV_GENERATOR, ['--port', String(port), '--metrics-file', metricsFile, '--rate', '1000', '--duration-s', '1', '--warmup-s', '0.3', '--trace-sends', traceFile], ['--single-threaded-gc']));
     expect(await gen.wait(30_000), gen.stderr).toEqual({ code: 0, signal: null });
     const m = JSON.parse(readFileSync(metricsFile, 'utf8')) as GeneratorMetrics;
+    expect(m.schedule.gc).toBe('single-threaded');
     const text = readFileSync(traceFile, 'utf8');
     const header = JSON.parse(text.split('\n')[0]!) as { sends: number; dropped: number; send_mode: string; rate: number; run_threads: number[]; helper_threads: number[] };
     expect(header).toMatchObject({ sends: m.sent, dropped: 0, send_mode: 'sleep', rate: 1000 });
