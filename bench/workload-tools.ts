@@ -148,9 +148,14 @@ export function parseRedisBenchmark(stdout: string): RedisBenchmarkResult {
 }
 
 // The minimal closed-loop Node client (bench/closed-loop-client.ts) for `requests` GETs, `gapUs` apart.
-export async function closedLoopNode(port: number, requests: number, gapUs = 0): Promise<Percentiles> {
+/** The paced client's figures; `from_intended` (paced only) counts from when each request was due. */
+export interface PacedPercentiles extends Percentiles {
+  from_intended?: Percentiles;
+}
+
+export async function closedLoopNode(port: number, requests: number, gapUs = 0): Promise<PacedPercentiles> {
   const { stdout } = await run(...maybeRealtime(1, process.execPath, ['--import', 'tsx', 'bench/closed-loop-client.ts', String(port), String(requests), String(gapUs)]), { cwd: ROOT, timeout: 120_000 });
-  return JSON.parse(stdout) as Percentiles;
+  return JSON.parse(stdout) as PacedPercentiles;
 }
 
 export async function wrk(port: number, connections: number): Promise<number> {

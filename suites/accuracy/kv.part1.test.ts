@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 2,
-  digest: "f35b31f5966f73f8",
+  digest: "8cc3fdce80533d7f",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/workload.settings.delta_us=200/0", { id: "c9cd18ae01d0", timeout: 110000 });
-run("kv/microsentinel/workload.settings.delta_us=200/0", { id: "ecfdc7a23eea", timeout: 135000 });
-run("kv/baseline/workload.settings.delta_us=1000/0", { id: "98dcdb01b270", timeout: 110000 });
-run("kv/microsentinel/workload.settings.delta_us=1000/0", { id: "77022df3bb07", timeout: 135000 });
+run("kv/baseline/workload.settings.delta_us=200/0", { id: "9d6b4704086f", timeout: 110000 });
+run("kv/microsentinel/workload.settings.delta_us=200/0", { id: "e0dddd262601", timeout: 135000 });
+run("kv/baseline/workload.settings.delta_us=1000/0", { id: "c870448e27b1", timeout: 110000 });
+run("kv/microsentinel/workload.settings.delta_us=1000/0", { id: "fa5e503ac360", timeout: 135000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 2,
-  digest: "129f19dc8e28cfdd",
+  digest: "257dda208f99339c",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/workload.settings.delta_us=200/1", { id: "b5ef7c79f2ad", timeout: 110000 });
-run("kv/microsentinel/workload.settings.delta_us=200/1", { id: "4d613160734e", timeout: 135000 });
-run("kv/baseline/workload.settings.delta_us=1000/1", { id: "027a522f3a16", timeout: 110000 });
-run("kv/microsentinel/workload.settings.delta_us=1000/1", { id: "a46820eeea0b", timeout: 135000 });
+run("kv/baseline/workload.settings.delta_us=200/1", { id: "d322558bce12", timeout: 110000 });
+run("kv/microsentinel/workload.settings.delta_us=200/1", { id: "fbb03220fd0c", timeout: 135000 });
+run("kv/baseline/workload.settings.delta_us=1000/1", { id: "147025c084a6", timeout: 110000 });
+run("kv/microsentinel/workload.settings.delta_us=1000/1", { id: "19ca09a78e84", timeout: 135000 });

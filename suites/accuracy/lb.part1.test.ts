@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "lb",
   part: 0,
   parts: 2,
-  digest: "bff7a15b849f5290",
+  digest: "178e5414d8ba813a",
   fileUrl: import.meta.url,
 });
 
-run("lb/baseline/workload.settings.policy=rr/0", { id: "14b94b0e1ebd", timeout: 170000 });
-run("lb/microsentinel/workload.settings.policy=rr/0", { id: "c14f36f47c0b", timeout: 195000 });
-run("lb/baseline/workload.settings.policy=consistent-hash/0", { id: "c1dedee2d1cd", timeout: 170000 });
-run("lb/microsentinel/workload.settings.policy=consistent-hash/0", { id: "15c12518a287", timeout: 195000 });
+run("lb/baseline/workload.settings.policy=rr/0", { id: "88fddd5837f3", timeout: 170000 });
+run("lb/microsentinel/workload.settings.policy=rr/0", { id: "6697148a3897", timeout: 195000 });
+run("lb/baseline/workload.settings.policy=consistent-hash/0", { id: "74e5473b7f70", timeout: 170000 });
+run("lb/microsentinel/workload.settings.policy=consistent-hash/0", { id: "61acdba5523b", timeout: 195000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "lb",
   part: 1,
   parts: 2,
-  digest: "2b9eb885ae498182",
+  digest: "fc2ed2a77496390b",
   fileUrl: import.meta.url,
 });
 
-run("lb/baseline/workload.settings.policy=rr/1", { id: "35fc715be4fe", timeout: 170000 });
-run("lb/microsentinel/workload.settings.policy=rr/1", { id: "8822abaaf159", timeout: 195000 });
-run("lb/baseline/workload.settings.policy=consistent-hash/1", { id: "897eb73b2ed9", timeout: 170000 });
-run("lb/microsentinel/workload.settings.policy=consistent-hash/1", { id: "747f204d5857", timeout: 195000 });
+run("lb/baseline/workload.settings.policy=rr/1", { id: "8ce32180ebb9", timeout: 170000 });
+run("lb/microsentinel/workload.settings.policy=rr/1", { id: "2ed3002ca0b3", timeout: 195000 });
+run("lb/baseline/workload.settings.policy=consistent-hash/1", { id: "cd3e6ce3ac97", timeout: 170000 });
+run("lb/microsentinel/workload.settings.policy=consistent-hash/1", { id: "7649d7378d71", timeout: 195000 });

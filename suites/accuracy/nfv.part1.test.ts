@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "nfv",
   part: 0,
   parts: 2,
-  digest: "dcde9eb2aad7f35a",
+  digest: "ecde76421dc2c053",
   fileUrl: import.meta.url,
 });
 
-run("nfv/baseline/default/0", { id: "c90b61d2a302", timeout: 170000 });
-run("nfv/microsentinel/default/0", { id: "e0bdc2479f30", timeout: 195000 });
+run("nfv/baseline/default/0", { id: "99b77b78df34", timeout: 170000 });
+run("nfv/microsentinel/default/0", { id: "34574fb02826", timeout: 195000 });

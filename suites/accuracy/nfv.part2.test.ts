@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "nfv",
   part: 1,
   parts: 2,
-  digest: "8666c875deb0c599",
+  digest: "d8fd180a844c3a8b",
   fileUrl: import.meta.url,
 });
 
-run("nfv/baseline/default/1", { id: "b438948fa79b", timeout: 170000 });
-run("nfv/microsentinel/default/1", { id: "c31052e65e88", timeout: 195000 });
+run("nfv/baseline/default/1", { id: "523a3809f11e", timeout: 170000 });
+run("nfv/microsentinel/default/1", { id: "c0f58f9c5057", timeout: 195000 });

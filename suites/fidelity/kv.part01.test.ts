@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 60,
-  digest: "822616999ee68e4f",
+  digest: "b9b6afe4a7057c7b",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/0", { id: "2eb5d17e3083", timeout: 110000 });
-run("kv/baseline/injected_us=5/0", { id: "7b0cd08a3c21", timeout: 110000 });
-run("kv/baseline/injected_us=20/0", { id: "73b86fae4ff2", timeout: 110000 });
-run("kv/baseline/injected_us=50/0", { id: "8686d4848108", timeout: 110000 });
+run("kv/baseline/injected_us=0/0", { id: "2006a0721e67", timeout: 110000 });
+run("kv/baseline/injected_us=5/0", { id: "3d059392d4d2", timeout: 110000 });
+run("kv/baseline/injected_us=20/0", { id: "fbfe89162f03", timeout: 110000 });
+run("kv/baseline/injected_us=50/0", { id: "23b1e1b49b97", timeout: 110000 });

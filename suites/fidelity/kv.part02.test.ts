@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 60,
-  digest: "68c4b62113779b7e",
+  digest: "71595654de7f0ca1",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/1", { id: "49aeaa291389", timeout: 110000 });
-run("kv/baseline/injected_us=5/1", { id: "7ce583c03fb4", timeout: 110000 });
-run("kv/baseline/injected_us=20/1", { id: "af73b02fb2f0", timeout: 110000 });
-run("kv/baseline/injected_us=50/1", { id: "707047047d42", timeout: 110000 });
+run("kv/baseline/injected_us=0/1", { id: "44f89122ab79", timeout: 110000 });
+run("kv/baseline/injected_us=5/1", { id: "15c7c630f1cd", timeout: 110000 });
+run("kv/baseline/injected_us=20/1", { id: "81b4695ac79a", timeout: 110000 });
+run("kv/baseline/injected_us=50/1", { id: "9aca08bbcdae", timeout: 110000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 2,
   parts: 60,
-  digest: "cffe562f2c7add17",
+  digest: "7d6369997cb9724e",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/2", { id: "00a14265c9a8", timeout: 110000 });
-run("kv/baseline/injected_us=5/2", { id: "e858a8363c14", timeout: 110000 });
-run("kv/baseline/injected_us=20/2", { id: "1b6447d436ba", timeout: 110000 });
-run("kv/baseline/injected_us=50/2", { id: "aba75daec0fa", timeout: 110000 });
+run("kv/baseline/injected_us=0/2", { id: "a41d9770a1aa", timeout: 110000 });
+run("kv/baseline/injected_us=5/2", { id: "4ac979ac83bf", timeout: 110000 });
+run("kv/baseline/injected_us=20/2", { id: "9c593467f9e6", timeout: 110000 });
+run("kv/baseline/injected_us=50/2", { id: "f743a6055f34", timeout: 110000 });

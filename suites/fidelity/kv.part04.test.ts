@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 3,
   parts: 60,
-  digest: "34f707b18be8f5e7",
+  digest: "faf6f17db50d3ea5",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/3", { id: "24a987be15b7", timeout: 110000 });
-run("kv/baseline/injected_us=5/3", { id: "288a448a3fdc", timeout: 110000 });
-run("kv/baseline/injected_us=20/3", { id: "2fe0c0484bc6", timeout: 110000 });
-run("kv/baseline/injected_us=50/3", { id: "daac830fdd33", timeout: 110000 });
+run("kv/baseline/injected_us=0/3", { id: "753421969851", timeout: 110000 });
+run("kv/baseline/injected_us=5/3", { id: "220f6aef427d", timeout: 110000 });
+run("kv/baseline/injected_us=20/3", { id: "2c7c267fcf9d", timeout: 110000 });
+run("kv/baseline/injected_us=50/3", { id: "da1150a92c68", timeout: 110000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 4,
   parts: 60,
-  digest: "0f8f5c171e5ad1fa",
+  digest: "d2859f58becfda35",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/4", { id: "81016b29f70c", timeout: 110000 });
-run("kv/baseline/injected_us=5/4", { id: "5625299fd993", timeout: 110000 });
-run("kv/baseline/injected_us=20/4", { id: "3df8012b3886", timeout: 110000 });
-run("kv/baseline/injected_us=50/4", { id: "02fce676ee8d", timeout: 110000 });
+run("kv/baseline/injected_us=0/4", { id: "39487e9f12e9", timeout: 110000 });
+run("kv/baseline/injected_us=5/4", { id: "c137826e8c03", timeout: 110000 });
+run("kv/baseline/injected_us=20/4", { id: "1d79b2618ee4", timeout: 110000 });
+run("kv/baseline/injected_us=50/4", { id: "653bf195722e", timeout: 110000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 5,
   parts: 60,
-  digest: "2efb4ac8541eb7cc",
+  digest: "34299214488ff8ee",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/5", { id: "c7df29bebcbb", timeout: 110000 });
-run("kv/baseline/injected_us=5/5", { id: "cb863d55aef4", timeout: 110000 });
-run("kv/baseline/injected_us=20/5", { id: "6a811506d655", timeout: 110000 });
-run("kv/baseline/injected_us=50/5", { id: "16ed1866496b", timeout: 110000 });
+run("kv/baseline/injected_us=0/5", { id: "e0bfe0f65547", timeout: 110000 });
+run("kv/baseline/injected_us=5/5", { id: "03252cc86337", timeout: 110000 });
+run("kv/baseline/injected_us=20/5", { id: "0ddf2d7bcbf4", timeout: 110000 });
+run("kv/baseline/injected_us=50/5", { id: "5acaee2ffc6e", timeout: 110000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 6,
   parts: 60,
-  digest: "a31f55bda1cde852",
+  digest: "8daa1846c5696df1",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/6", { id: "57545830c917", timeout: 110000 });
-run("kv/baseline/injected_us=5/6", { id: "7a2e6ef8dab0", timeout: 110000 });
-run("kv/baseline/injected_us=20/6", { id: "fab787403e18", timeout: 110000 });
-run("kv/baseline/injected_us=50/6", { id: "271bd0b80ebb", timeout: 110000 });
+run("kv/baseline/injected_us=0/6", { id: "a5bc12fad05e", timeout: 110000 });
+run("kv/baseline/injected_us=5/6", { id: "3f646cd1d353", timeout: 110000 });
+run("kv/baseline/injected_us=20/6", { id: "291919e70449", timeout: 110000 });
+run("kv/baseline/injected_us=50/6", { id: "544dfe1409fe", timeout: 110000 });

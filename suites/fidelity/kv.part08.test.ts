@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 7,
   parts: 60,
-  digest: "c7700926719c35bb",
+  digest: "54404d84a0118f09",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/7", { id: "32e011591bdd", timeout: 110000 });
-run("kv/baseline/injected_us=5/7", { id: "45febaa2d743", timeout: 110000 });
-run("kv/baseline/injected_us=20/7", { id: "2aaaea8ad907", timeout: 110000 });
-run("kv/baseline/injected_us=50/7", { id: "693cacce5691", timeout: 110000 });
+run("kv/baseline/injected_us=0/7", { id: "ceb83d713fbe", timeout: 110000 });
+run("kv/baseline/injected_us=5/7", { id: "3c4fa9d92716", timeout: 110000 });
+run("kv/baseline/injected_us=20/7", { id: "f66c12777030", timeout: 110000 });
+run("kv/baseline/injected_us=50/7", { id: "86c854fbb3d8", timeout: 110000 });

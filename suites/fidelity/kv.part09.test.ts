@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 8,
   parts: 60,
-  digest: "06a88660032dea92",
+  digest: "b72e062d8efa2b55",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/8", { id: "1adb1511a740", timeout: 110000 });
-run("kv/baseline/injected_us=5/8", { id: "d20a79e69b68", timeout: 110000 });
-run("kv/baseline/injected_us=20/8", { id: "b721ab4d0145", timeout: 110000 });
-run("kv/baseline/injected_us=50/8", { id: "403905150adc", timeout: 110000 });
+run("kv/baseline/injected_us=0/8", { id: "781f9976c9d3", timeout: 110000 });
+run("kv/baseline/injected_us=5/8", { id: "fa9f47199d4a", timeout: 110000 });
+run("kv/baseline/injected_us=20/8", { id: "cc16359fa729", timeout: 110000 });
+run("kv/baseline/injected_us=50/8", { id: "eca024d1680a", timeout: 110000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 9,
   parts: 60,
-  digest: "b3767faee65482a9",
+  digest: "35d79b59a2b3351a",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/9", { id: "924b5f3952b1", timeout: 110000 });
-run("kv/baseline/injected_us=5/9", { id: "22fc38d01ccd", timeout: 110000 });
-run("kv/baseline/injected_us=20/9", { id: "447078160cae", timeout: 110000 });
-run("kv/baseline/injected_us=50/9", { id: "a6f62b800f54", timeout: 110000 });
+run("kv/baseline/injected_us=0/9", { id: "d29f8b4e2987", timeout: 110000 });
+run("kv/baseline/injected_us=5/9", { id: "ed700863673f", timeout: 110000 });
+run("kv/baseline/injected_us=20/9", { id: "006d673f2af6", timeout: 110000 });
+run("kv/baseline/injected_us=50/9", { id: "6c4b7aa60392", timeout: 110000 });

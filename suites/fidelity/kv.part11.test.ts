@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 10,
   parts: 60,
-  digest: "0c74b5a953ed16ed",
+  digest: "867d521749da0731",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/10", { id: "f9b3b8e4a78b", timeout: 110000 });
-run("kv/baseline/injected_us=5/10", { id: "413dae1bab2e", timeout: 110000 });
-run("kv/baseline/injected_us=20/10", { id: "93323f4b17b5", timeout: 110000 });
-run("kv/baseline/injected_us=50/10", { id: "8b8f3a1a04bb", timeout: 110000 });
+run("kv/baseline/injected_us=0/10", { id: "ef89fabac647", timeout: 110000 });
+run("kv/baseline/injected_us=5/10", { id: "175e2570b448", timeout: 110000 });
+run("kv/baseline/injected_us=20/10", { id: "c801d42bb0b5", timeout: 110000 });
+run("kv/baseline/injected_us=50/10", { id: "19385b794d17", timeout: 110000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 11,
   parts: 60,
-  digest: "ad08cd76158e7b8d",
+  digest: "c4075ebf000244ab",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/11", { id: "0083cbd9a2cc", timeout: 110000 });
-run("kv/baseline/injected_us=5/11", { id: "da39f6777a5b", timeout: 110000 });
-run("kv/baseline/injected_us=20/11", { id: "fae0cd3bee81", timeout: 110000 });
-run("kv/baseline/injected_us=50/11", { id: "66e592096b31", timeout: 110000 });
+run("kv/baseline/injected_us=0/11", { id: "a2068c0c3fa6", timeout: 110000 });
+run("kv/baseline/injected_us=5/11", { id: "e6319fda5ad0", timeout: 110000 });
+run("kv/baseline/injected_us=20/11", { id: "2486bdf36c77", timeout: 110000 });
+run("kv/baseline/injected_us=50/11", { id: "c6896156f71c", timeout: 110000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 12,
   parts: 60,
-  digest: "a2838001121cc28d",
+  digest: "762d9fc02aeeccd6",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/12", { id: "cebc6d55b43e", timeout: 110000 });
-run("kv/baseline/injected_us=5/12", { id: "48a2b4e46906", timeout: 110000 });
-run("kv/baseline/injected_us=20/12", { id: "ba018b386ff8", timeout: 110000 });
-run("kv/baseline/injected_us=50/12", { id: "dee345eefc56", timeout: 110000 });
+run("kv/baseline/injected_us=0/12", { id: "c338c657826b", timeout: 110000 });
+run("kv/baseline/injected_us=5/12", { id: "36b826f2ac1d", timeout: 110000 });
+run("kv/baseline/injected_us=20/12", { id: "e018b6d03f0d", timeout: 110000 });
+run("kv/baseline/injected_us=50/12", { id: "13df1578d6bb", timeout: 110000 });

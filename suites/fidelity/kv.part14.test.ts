@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 13,
   parts: 60,
-  digest: "89b68f5e08fd387c",
+  digest: "d817c784bd4cafd7",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/13", { id: "44e470fc3bf9", timeout: 110000 });
-run("kv/baseline/injected_us=5/13", { id: "0f987edcb859", timeout: 110000 });
-run("kv/baseline/injected_us=20/13", { id: "5c76dd6a93d4", timeout: 110000 });
-run("kv/baseline/injected_us=50/13", { id: "6628692b4c6b", timeout: 110000 });
+run("kv/baseline/injected_us=0/13", { id: "04ab0e176fed", timeout: 110000 });
+run("kv/baseline/injected_us=5/13", { id: "40df7cc8f638", timeout: 110000 });
+run("kv/baseline/injected_us=20/13", { id: "a029283be236", timeout: 110000 });
+run("kv/baseline/injected_us=50/13", { id: "0868ace2e725", timeout: 110000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 14,
   parts: 60,
-  digest: "5fd9b720d186804d",
+  digest: "b543102cc2b749ff",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/14", { id: "21ac9248106e", timeout: 110000 });
-run("kv/baseline/injected_us=5/14", { id: "e75d570dce23", timeout: 110000 });
-run("kv/baseline/injected_us=20/14", { id: "572d3935ef89", timeout: 110000 });
-run("kv/baseline/injected_us=50/14", { id: "219a9261e603", timeout: 110000 });
+run("kv/baseline/injected_us=0/14", { id: "77fb998976bc", timeout: 110000 });
+run("kv/baseline/injected_us=5/14", { id: "d44bf70648df", timeout: 110000 });
+run("kv/baseline/injected_us=20/14", { id: "2a7044c8b2ad", timeout: 110000 });
+run("kv/baseline/injected_us=50/14", { id: "34e8895dd9a6", timeout: 110000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 15,
   parts: 60,
-  digest: "7f87859d1d4aa139",
+  digest: "39db810acb0f2d1f",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/15", { id: "f95ddd333a47", timeout: 110000 });
-run("kv/baseline/injected_us=5/15", { id: "909f2d370922", timeout: 110000 });
-run("kv/baseline/injected_us=20/15", { id: "9d65e10b32ec", timeout: 110000 });
-run("kv/baseline/injected_us=50/15", { id: "b53545c376c5", timeout: 110000 });
+run("kv/baseline/injected_us=0/15", { id: "78210511f2fa", timeout: 110000 });
+run("kv/baseline/injected_us=5/15", { id: "42483135512c", timeout: 110000 });
+run("kv/baseline/injected_us=20/15", { id: "9437a62eca4e", timeout: 110000 });
+run("kv/baseline/injected_us=50/15", { id: "853cfcdcba2b", timeout: 110000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 16,
   parts: 60,
-  digest: "7ea500ce33bb00ba",
+  digest: "dbb0fbb63a0d46d4",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/16", { id: "b755f02d5cc3", timeout: 110000 });
-run("kv/baseline/injected_us=5/16", { id: "7ea01a141eea", timeout: 110000 });
-run("kv/baseline/injected_us=20/16", { id: "c34a5d9a8181", timeout: 110000 });
-run("kv/baseline/injected_us=50/16", { id: "47e077d161b1", timeout: 110000 });
+run("kv/baseline/injected_us=0/16", { id: "37e515e7d7c2", timeout: 110000 });
+run("kv/baseline/injected_us=5/16", { id: "ab4a7b37dcd2", timeout: 110000 });
+run("kv/baseline/injected_us=20/16", { id: "bddeee9c684c", timeout: 110000 });
+run("kv/baseline/injected_us=50/16", { id: "d1570177b7a1", timeout: 110000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 17,
   parts: 60,
-  digest: "dbe47efcf781cc32",
+  digest: "3b467d208a722138",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/17", { id: "ce6f463670b1", timeout: 110000 });
-run("kv/baseline/injected_us=5/17", { id: "5a5dc7f3d3d6", timeout: 110000 });
-run("kv/baseline/injected_us=20/17", { id: "2222cefa477e", timeout: 110000 });
-run("kv/baseline/injected_us=50/17", { id: "43c287959d5c", timeout: 110000 });
+run("kv/baseline/injected_us=0/17", { id: "de27c391e39e", timeout: 110000 });
+run("kv/baseline/injected_us=5/17", { id: "3d476157770a", timeout: 110000 });
+run("kv/baseline/injected_us=20/17", { id: "9d5d6373cace", timeout: 110000 });
+run("kv/baseline/injected_us=50/17", { id: "3d2385e4c910", timeout: 110000 });

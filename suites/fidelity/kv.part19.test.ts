@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 18,
   parts: 60,
-  digest: "bfdb02c97f89c90b",
+  digest: "ba3a53fa8f84748c",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/18", { id: "966fa4b1da19", timeout: 110000 });
-run("kv/baseline/injected_us=5/18", { id: "32f49ad689ee", timeout: 110000 });
-run("kv/baseline/injected_us=20/18", { id: "0240ab5b4e7e", timeout: 110000 });
-run("kv/baseline/injected_us=50/18", { id: "e5498c813eb1", timeout: 110000 });
+run("kv/baseline/injected_us=0/18", { id: "068d5bd139c7", timeout: 110000 });
+run("kv/baseline/injected_us=5/18", { id: "abbda6d820d9", timeout: 110000 });
+run("kv/baseline/injected_us=20/18", { id: "ed7e7764cb9c", timeout: 110000 });
+run("kv/baseline/injected_us=50/18", { id: "2cf711fc99ee", timeout: 110000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 19,
   parts: 60,
-  digest: "898d6b4ec1c13b48",
+  digest: "a99f0d48192c281c",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/19", { id: "d10ec1bb0386", timeout: 110000 });
-run("kv/baseline/injected_us=5/19", { id: "669b49d42c79", timeout: 110000 });
-run("kv/baseline/injected_us=20/19", { id: "0196d1549105", timeout: 110000 });
-run("kv/baseline/injected_us=50/19", { id: "37b6f37da823", timeout: 110000 });
+run("kv/baseline/injected_us=0/19", { id: "fb6024c24386", timeout: 110000 });
+run("kv/baseline/injected_us=5/19", { id: "f6e68bea9242", timeout: 110000 });
+run("kv/baseline/injected_us=20/19", { id: "8afa950790bc", timeout: 110000 });
+run("kv/baseline/injected_us=50/19", { id: "b742e662b40f", timeout: 110000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 20,
   parts: 60,
-  digest: "8b60441892715dfb",
+  digest: "1bdab1d64e361c64",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/20", { id: "0561414331ea", timeout: 110000 });
-run("kv/baseline/injected_us=5/20", { id: "9bf6876a9423", timeout: 110000 });
-run("kv/baseline/injected_us=20/20", { id: "cbe945399a9d", timeout: 110000 });
-run("kv/baseline/injected_us=50/20", { id: "85bd8638b7aa", timeout: 110000 });
+run("kv/baseline/injected_us=0/20", { id: "e7c124827f27", timeout: 110000 });
+run("kv/baseline/injected_us=5/20", { id: "80da89053582", timeout: 110000 });
+run("kv/baseline/injected_us=20/20", { id: "adb9a880b646", timeout: 110000 });
+run("kv/baseline/injected_us=50/20", { id: "22d1ca9d6aca", timeout: 110000 });

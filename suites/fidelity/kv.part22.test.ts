@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 21,
   parts: 60,
-  digest: "a03702ac24c99fb0",
+  digest: "46ab10ab4c4925fe",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/21", { id: "3e98debd0294", timeout: 110000 });
-run("kv/baseline/injected_us=5/21", { id: "f829e7413b51", timeout: 110000 });
-run("kv/baseline/injected_us=20/21", { id: "49d21dde521c", timeout: 110000 });
-run("kv/baseline/injected_us=50/21", { id: "86c1073aabc0", timeout: 110000 });
+run("kv/baseline/injected_us=0/21", { id: "013a60dfe400", timeout: 110000 });
+run("kv/baseline/injected_us=5/21", { id: "e0259ceae50c", timeout: 110000 });
+run("kv/baseline/injected_us=20/21", { id: "fe92f33fe0a1", timeout: 110000 });
+run("kv/baseline/injected_us=50/21", { id: "e859e81909f5", timeout: 110000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 22,
   parts: 60,
-  digest: "ef20a0fc87bd89e6",
+  digest: "4a721d8389724df6",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/22", { id: "392c6d40aa71", timeout: 110000 });
-run("kv/baseline/injected_us=5/22", { id: "dafd621c63ee", timeout: 110000 });
-run("kv/baseline/injected_us=20/22", { id: "54cdd2de642f", timeout: 110000 });
-run("kv/baseline/injected_us=50/22", { id: "fb6f91be4083", timeout: 110000 });
+run("kv/baseline/injected_us=0/22", { id: "cde66b0a3564", timeout: 110000 });
+run("kv/baseline/injected_us=5/22", { id: "33947d96f8a7", timeout: 110000 });
+run("kv/baseline/injected_us=20/22", { id: "92d0d81e7e5e", timeout: 110000 });
+run("kv/baseline/injected_us=50/22", { id: "9a68aba5ff26", timeout: 110000 });

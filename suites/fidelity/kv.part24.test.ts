@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 23,
   parts: 60,
-  digest: "84d9068512ebe0aa",
+  digest: "5a287a57387d5897",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/23", { id: "b3ffbe4be2a4", timeout: 110000 });
-run("kv/baseline/injected_us=5/23", { id: "e9d045c52c7f", timeout: 110000 });
-run("kv/baseline/injected_us=20/23", { id: "3b162959d721", timeout: 110000 });
-run("kv/baseline/injected_us=50/23", { id: "d6a10c2435a5", timeout: 110000 });
+run("kv/baseline/injected_us=0/23", { id: "9622f43b8046", timeout: 110000 });
+run("kv/baseline/injected_us=5/23", { id: "ae5327887cf2", timeout: 110000 });
+run("kv/baseline/injected_us=20/23", { id: "aa3cf9941e46", timeout: 110000 });
+run("kv/baseline/injected_us=50/23", { id: "2b63f5df4450", timeout: 110000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 24,
   parts: 60,
-  digest: "3b8c46659b2316fc",
+  digest: "57516396feb0434d",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/24", { id: "6906090548aa", timeout: 110000 });
-run("kv/baseline/injected_us=5/24", { id: "a9cb71d8b0d5", timeout: 110000 });
-run("kv/baseline/injected_us=20/24", { id: "610bc74c7969", timeout: 110000 });
-run("kv/baseline/injected_us=50/24", { id: "920a03b5e012", timeout: 110000 });
+run("kv/baseline/injected_us=0/24", { id: "3c144b5b83ec", timeout: 110000 });
+run("kv/baseline/injected_us=5/24", { id: "5a44d50a6f30", timeout: 110000 });
+run("kv/baseline/injected_us=20/24", { id: "c2a48d0bbe2c", timeout: 110000 });
+run("kv/baseline/injected_us=50/24", { id: "25c9ee592152", timeout: 110000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 25,
   parts: 60,
-  digest: "0f27f2b229c7044d",
+  digest: "7834eb64a1f5cf01",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/25", { id: "5590ef706736", timeout: 110000 });
-run("kv/baseline/injected_us=5/25", { id: "4ac72a1f0c6a", timeout: 110000 });
-run("kv/baseline/injected_us=20/25", { id: "90dd66d7309f", timeout: 110000 });
-run("kv/baseline/injected_us=50/25", { id: "0f8cde7aa922", timeout: 110000 });
+run("kv/baseline/injected_us=0/25", { id: "0574048c976a", timeout: 110000 });
+run("kv/baseline/injected_us=5/25", { id: "6b880d5d9cfa", timeout: 110000 });
+run("kv/baseline/injected_us=20/25", { id: "890349090c50", timeout: 110000 });
+run("kv/baseline/injected_us=50/25", { id: "da62e4f0f925", timeout: 110000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 26,
   parts: 60,
-  digest: "8c9b2b1553bce378",
+  digest: "13d1f92280053b56",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/26", { id: "dcbf699dbbc6", timeout: 110000 });
-run("kv/baseline/injected_us=5/26", { id: "e63ae9dcc04d", timeout: 110000 });
-run("kv/baseline/injected_us=20/26", { id: "3ccfbe9bd932", timeout: 110000 });
-run("kv/baseline/injected_us=50/26", { id: "ac2df9f79042", timeout: 110000 });
+run("kv/baseline/injected_us=0/26", { id: "1e3bb533c6ca", timeout: 110000 });
+run("kv/baseline/injected_us=5/26", { id: "3000f1c612f7", timeout: 110000 });
+run("kv/baseline/injected_us=20/26", { id: "6b6f267ac3fd", timeout: 110000 });
+run("kv/baseline/injected_us=50/26", { id: "518460b6724e", timeout: 110000 });

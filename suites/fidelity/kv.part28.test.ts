@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 27,
   parts: 60,
-  digest: "85b4b8118effba31",
+  digest: "da17bfd0d52e37c0",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/27", { id: "a8f2fb3c7fd0", timeout: 110000 });
-run("kv/baseline/injected_us=5/27", { id: "ef4e7bc5e7cb", timeout: 110000 });
-run("kv/baseline/injected_us=20/27", { id: "b1806e9d2035", timeout: 110000 });
-run("kv/baseline/injected_us=50/27", { id: "aa70111fc164", timeout: 110000 });
+run("kv/baseline/injected_us=0/27", { id: "9a982bc34fad", timeout: 110000 });
+run("kv/baseline/injected_us=5/27", { id: "2a50e59e6413", timeout: 110000 });
+run("kv/baseline/injected_us=20/27", { id: "edabf531d836", timeout: 110000 });
+run("kv/baseline/injected_us=50/27", { id: "746c0b065e8d", timeout: 110000 });

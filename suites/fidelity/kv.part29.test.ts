@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 28,
   parts: 60,
-  digest: "165856c26a53e347",
+  digest: "b40e5ecb109cc9f3",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/28", { id: "4933cf9c175e", timeout: 110000 });
-run("kv/baseline/injected_us=5/28", { id: "3adf3d36a799", timeout: 110000 });
-run("kv/baseline/injected_us=20/28", { id: "b41ff6ed2138", timeout: 110000 });
-run("kv/baseline/injected_us=50/28", { id: "da20c298f490", timeout: 110000 });
+run("kv/baseline/injected_us=0/28", { id: "cab0a843086c", timeout: 110000 });
+run("kv/baseline/injected_us=5/28", { id: "573ee29dfac1", timeout: 110000 });
+run("kv/baseline/injected_us=20/28", { id: "5e253d30748d", timeout: 110000 });
+run("kv/baseline/injected_us=50/28", { id: "fe3691b68021", timeout: 110000 });

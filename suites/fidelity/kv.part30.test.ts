@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 29,
   parts: 60,
-  digest: "9f927ef3024c0e2f",
+  digest: "ba750a64c8fe89d7",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/29", { id: "33ae3bd7dfd2", timeout: 110000 });
-run("kv/baseline/injected_us=5/29", { id: "9f810c5fc29a", timeout: 110000 });
-run("kv/baseline/injected_us=20/29", { id: "8ac83eee3d2a", timeout: 110000 });
-run("kv/baseline/injected_us=50/29", { id: "ebae40c3a187", timeout: 110000 });
+run("kv/baseline/injected_us=0/29", { id: "6301c935c510", timeout: 110000 });
+run("kv/baseline/injected_us=5/29", { id: "30e62426e40e", timeout: 110000 });
+run("kv/baseline/injected_us=20/29", { id: "fb741e25e53c", timeout: 110000 });
+run("kv/baseline/injected_us=50/29", { id: "f3d28a0987d3", timeout: 110000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 30,
   parts: 60,
-  digest: "3f73e970baa49096",
+  digest: "39b513853261ef64",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/30", { id: "f7682d5471be", timeout: 110000 });
-run("kv/baseline/injected_us=5/30", { id: "f34e7b6eb6b7", timeout: 110000 });
-run("kv/baseline/injected_us=20/30", { id: "fe19bf268d51", timeout: 110000 });
-run("kv/baseline/injected_us=50/30", { id: "3ec4cffd531b", timeout: 110000 });
+run("kv/baseline/injected_us=0/30", { id: "8f56e5b349c1", timeout: 110000 });
+run("kv/baseline/injected_us=5/30", { id: "7365e03612e5", timeout: 110000 });
+run("kv/baseline/injected_us=20/30", { id: "844ac74e32cf", timeout: 110000 });
+run("kv/baseline/injected_us=50/30", { id: "4d913eef5052", timeout: 110000 });

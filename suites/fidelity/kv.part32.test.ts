@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 31,
   parts: 60,
-  digest: "0b9f880b883bd76e",
+  digest: "aee4f4a066bf281c",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/31", { id: "cb6b1de864ba", timeout: 110000 });
-run("kv/baseline/injected_us=5/31", { id: "e44621387fcb", timeout: 110000 });
-run("kv/baseline/injected_us=20/31", { id: "ce5406ebd0a9", timeout: 110000 });
-run("kv/baseline/injected_us=50/31", { id: "b80dab40056a", timeout: 110000 });
+run("kv/baseline/injected_us=0/31", { id: "472397ba3f78", timeout: 110000 });
+run("kv/baseline/injected_us=5/31", { id: "055f7418fc26", timeout: 110000 });
+run("kv/baseline/injected_us=20/31", { id: "ebf04c60ecca", timeout: 110000 });
+run("kv/baseline/injected_us=50/31", { id: "937bef045f97", timeout: 110000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 32,
   parts: 60,
-  digest: "48761c29085784bd",
+  digest: "7fe3e0fca5f1d972",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/32", { id: "ace028914fa9", timeout: 110000 });
-run("kv/baseline/injected_us=5/32", { id: "388db1ef00bf", timeout: 110000 });
-run("kv/baseline/injected_us=20/32", { id: "4f1fa0e07b4b", timeout: 110000 });
-run("kv/baseline/injected_us=50/32", { id: "7305cad6e15f", timeout: 110000 });
+run("kv/baseline/injected_us=0/32", { id: "92c42d05e369", timeout: 110000 });
+run("kv/baseline/injected_us=5/32", { id: "d90b1ec45c9f", timeout: 110000 });
+run("kv/baseline/injected_us=20/32", { id: "7e93a41d9865", timeout: 110000 });
+run("kv/baseline/injected_us=50/32", { id: "fee1a682d5e7", timeout: 110000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 33,
   parts: 60,
-  digest: "72598390f4efef2e",
+  digest: "eedb71b19d93606d",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/33", { id: "1f25f0f337ba", timeout: 110000 });
-run("kv/baseline/injected_us=5/33", { id: "c194d6e86858", timeout: 110000 });
-run("kv/baseline/injected_us=20/33", { id: "3d864a43a24e", timeout: 110000 });
-run("kv/baseline/injected_us=50/33", { id: "7324e38d7710", timeout: 110000 });
+run("kv/baseline/injected_us=0/33", { id: "868b18b7f8c1", timeout: 110000 });
+run("kv/baseline/injected_us=5/33", { id: "3f313f94e78d", timeout: 110000 });
+run("kv/baseline/injected_us=20/33", { id: "1a5fb7207e01", timeout: 110000 });
+run("kv/baseline/injected_us=50/33", { id: "4b4199cb3a19", timeout: 110000 });

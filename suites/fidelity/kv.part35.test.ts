@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 34,
   parts: 60,
-  digest: "e8e5c971aed470a0",
+  digest: "b87a88223a1101fe",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/34", { id: "a341947e87b4", timeout: 110000 });
-run("kv/baseline/injected_us=5/34", { id: "fe92bc398fd7", timeout: 110000 });
-run("kv/baseline/injected_us=20/34", { id: "82c422f67a6b", timeout: 110000 });
-run("kv/baseline/injected_us=50/34", { id: "9258fb7d75be", timeout: 110000 });
+run("kv/baseline/injected_us=0/34", { id: "84da1d564faa", timeout: 110000 });
+run("kv/baseline/injected_us=5/34", { id: "7f0dc932aff1", timeout: 110000 });
+run("kv/baseline/injected_us=20/34", { id: "d7871bcfa1e0", timeout: 110000 });
+run("kv/baseline/injected_us=50/34", { id: "f90e2447d79b", timeout: 110000 });

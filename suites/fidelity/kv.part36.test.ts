@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 35,
   parts: 60,
-  digest: "f78dc1fbb2d1d87e",
+  digest: "65d68162e63a3d40",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/35", { id: "8a35c91ac71b", timeout: 110000 });
-run("kv/baseline/injected_us=5/35", { id: "62f1fff0e970", timeout: 110000 });
-run("kv/baseline/injected_us=20/35", { id: "53066c7a6e8b", timeout: 110000 });
-run("kv/baseline/injected_us=50/35", { id: "d28c8e306b64", timeout: 110000 });
+run("kv/baseline/injected_us=0/35", { id: "8dffd9e8af34", timeout: 110000 });
+run("kv/baseline/injected_us=5/35", { id: "60df98efa906", timeout: 110000 });
+run("kv/baseline/injected_us=20/35", { id: "579e6b6e5e02", timeout: 110000 });
+run("kv/baseline/injected_us=50/35", { id: "f1a08ac729e4", timeout: 110000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 36,
   parts: 60,
-  digest: "ab4b80effcc9c4c9",
+  digest: "ee1465c8e5d06fd9",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/36", { id: "562e6d8f6cbe", timeout: 110000 });
-run("kv/baseline/injected_us=5/36", { id: "f8050e263e91", timeout: 110000 });
-run("kv/baseline/injected_us=20/36", { id: "f1028c0db34e", timeout: 110000 });
-run("kv/baseline/injected_us=50/36", { id: "b2bc62993940", timeout: 110000 });
+run("kv/baseline/injected_us=0/36", { id: "dd434c610e92", timeout: 110000 });
+run("kv/baseline/injected_us=5/36", { id: "4ef7d7668546", timeout: 110000 });
+run("kv/baseline/injected_us=20/36", { id: "bcf8e177f218", timeout: 110000 });
+run("kv/baseline/injected_us=50/36", { id: "9c0be7060bb8", timeout: 110000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 37,
   parts: 60,
-  digest: "e5da86ad7bf5afa4",
+  digest: "46e2a4c951ae719c",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/37", { id: "e7792f616c31", timeout: 110000 });
-run("kv/baseline/injected_us=5/37", { id: "13cf0c09b235", timeout: 110000 });
-run("kv/baseline/injected_us=20/37", { id: "1b0ce0e37295", timeout: 110000 });
-run("kv/baseline/injected_us=50/37", { id: "3fc5b874add3", timeout: 110000 });
+run("kv/baseline/injected_us=0/37", { id: "048abe2a5701", timeout: 110000 });
+run("kv/baseline/injected_us=5/37", { id: "822cb702ae2f", timeout: 110000 });
+run("kv/baseline/injected_us=20/37", { id: "f3f573059def", timeout: 110000 });
+run("kv/baseline/injected_us=50/37", { id: "df41c4e6bd0e", timeout: 110000 });

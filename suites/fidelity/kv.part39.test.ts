@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 38,
   parts: 60,
-  digest: "b8942042bb61c4fc",
+  digest: "34ed3b967d11b8d5",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/38", { id: "a9d510a09e9b", timeout: 110000 });
-run("kv/baseline/injected_us=5/38", { id: "93e5c6073257", timeout: 110000 });
-run("kv/baseline/injected_us=20/38", { id: "3ea6e1fd8617", timeout: 110000 });
-run("kv/baseline/injected_us=50/38", { id: "65f6a3cd51f2", timeout: 110000 });
+run("kv/baseline/injected_us=0/38", { id: "3483639bb710", timeout: 110000 });
+run("kv/baseline/injected_us=5/38", { id: "62858329b87a", timeout: 110000 });
+run("kv/baseline/injected_us=20/38", { id: "b35ef2a92965", timeout: 110000 });
+run("kv/baseline/injected_us=50/38", { id: "c557f9abb7ca", timeout: 110000 });

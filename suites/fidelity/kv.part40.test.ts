@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 39,
   parts: 60,
-  digest: "7990d64cb14c3a96",
+  digest: "81c0ba9dc0aab772",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/39", { id: "94d61c76f274", timeout: 110000 });
-run("kv/baseline/injected_us=5/39", { id: "e6899d53fcae", timeout: 110000 });
-run("kv/baseline/injected_us=20/39", { id: "58a794e0a5f1", timeout: 110000 });
-run("kv/baseline/injected_us=50/39", { id: "9acd0f1af979", timeout: 110000 });
+run("kv/baseline/injected_us=0/39", { id: "352ee234e4a4", timeout: 110000 });
+run("kv/baseline/injected_us=5/39", { id: "6a37bd8ac0dd", timeout: 110000 });
+run("kv/baseline/injected_us=20/39", { id: "c8bb0d272755", timeout: 110000 });
+run("kv/baseline/injected_us=50/39", { id: "d42c0e6f785e", timeout: 110000 });

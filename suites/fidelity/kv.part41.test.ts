@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 40,
   parts: 60,
-  digest: "47cf2bb0d6d51e33",
+  digest: "7720e830e67fcf4b",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/40", { id: "ee49216b0ad4", timeout: 110000 });
-run("kv/baseline/injected_us=5/40", { id: "9cd1b0c02bba", timeout: 110000 });
-run("kv/baseline/injected_us=20/40", { id: "ec2b512ae47f", timeout: 110000 });
-run("kv/baseline/injected_us=50/40", { id: "4c93dae8ab83", timeout: 110000 });
+run("kv/baseline/injected_us=0/40", { id: "57f87ab77867", timeout: 110000 });
+run("kv/baseline/injected_us=5/40", { id: "b64f37187bdf", timeout: 110000 });
+run("kv/baseline/injected_us=20/40", { id: "0ff34c457c95", timeout: 110000 });
+run("kv/baseline/injected_us=50/40", { id: "0b359bcf985f", timeout: 110000 });

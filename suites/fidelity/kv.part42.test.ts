@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 41,
   parts: 60,
-  digest: "fb28f0bf42bf240d",
+  digest: "e8810783fcf8546f",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/41", { id: "d07e844e055e", timeout: 110000 });
-run("kv/baseline/injected_us=5/41", { id: "bd2d78b5403c", timeout: 110000 });
-run("kv/baseline/injected_us=20/41", { id: "e3408ba437c4", timeout: 110000 });
-run("kv/baseline/injected_us=50/41", { id: "fd8e8288ef5b", timeout: 110000 });
+run("kv/baseline/injected_us=0/41", { id: "eec3d8c24e3c", timeout: 110000 });
+run("kv/baseline/injected_us=5/41", { id: "4e984f232da9", timeout: 110000 });
+run("kv/baseline/injected_us=20/41", { id: "7c26a94e109d", timeout: 110000 });
+run("kv/baseline/injected_us=50/41", { id: "934a89b3e409", timeout: 110000 });

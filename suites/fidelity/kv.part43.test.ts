@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 42,
   parts: 60,
-  digest: "464acc50d0e0ed82",
+  digest: "8347332858d2a5b9",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/42", { id: "832184c2cca3", timeout: 110000 });
-run("kv/baseline/injected_us=5/42", { id: "3dbb61f830de", timeout: 110000 });
-run("kv/baseline/injected_us=20/42", { id: "020a02e66804", timeout: 110000 });
-run("kv/baseline/injected_us=50/42", { id: "fcfe85ce5ffa", timeout: 110000 });
+run("kv/baseline/injected_us=0/42", { id: "10ebde63a3fb", timeout: 110000 });
+run("kv/baseline/injected_us=5/42", { id: "4ef83f1a9329", timeout: 110000 });
+run("kv/baseline/injected_us=20/42", { id: "a54bb23b7374", timeout: 110000 });
+run("kv/baseline/injected_us=50/42", { id: "3a027d7ae033", timeout: 110000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 43,
   parts: 60,
-  digest: "106077a336b88978",
+  digest: "c69575740b8a265f",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/43", { id: "7498c7178667", timeout: 110000 });
-run("kv/baseline/injected_us=5/43", { id: "477ca415ddfa", timeout: 110000 });
-run("kv/baseline/injected_us=20/43", { id: "8a42454c1942", timeout: 110000 });
-run("kv/baseline/injected_us=50/43", { id: "9339db084480", timeout: 110000 });
+run("kv/baseline/injected_us=0/43", { id: "5a8b98572345", timeout: 110000 });
+run("kv/baseline/injected_us=5/43", { id: "ebc526d6bb69", timeout: 110000 });
+run("kv/baseline/injected_us=20/43", { id: "30409e9dec5b", timeout: 110000 });
+run("kv/baseline/injected_us=50/43", { id: "3bb835a26684", timeout: 110000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 44,
   parts: 60,
-  digest: "7335266b2a8e1402",
+  digest: "6190998cec06ccb4",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/44", { id: "871d1b474df6", timeout: 110000 });
-run("kv/baseline/injected_us=5/44", { id: "04d86719a34c", timeout: 110000 });
-run("kv/baseline/injected_us=20/44", { id: "c362af4c149c", timeout: 110000 });
-run("kv/baseline/injected_us=50/44", { id: "1f99052a13d3", timeout: 110000 });
+run("kv/baseline/injected_us=0/44", { id: "32b9fabd447e", timeout: 110000 });
+run("kv/baseline/injected_us=5/44", { id: "9c57acef67ff", timeout: 110000 });
+run("kv/baseline/injected_us=20/44", { id: "6a5f3f786ecb", timeout: 110000 });
+run("kv/baseline/injected_us=50/44", { id: "aefb7d4be7de", timeout: 110000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 45,
   parts: 60,
-  digest: "f7c7c65b20d49815",
+  digest: "8e4c40ceb40dea54",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/45", { id: "87ae40f0dbe8", timeout: 110000 });
-run("kv/baseline/injected_us=5/45", { id: "7f49fc5d3db6", timeout: 110000 });
-run("kv/baseline/injected_us=20/45", { id: "4fa50ef36427", timeout: 110000 });
-run("kv/baseline/injected_us=50/45", { id: "615a9ff675ef", timeout: 110000 });
+run("kv/baseline/injected_us=0/45", { id: "e7cf520c6b77", timeout: 110000 });
+run("kv/baseline/injected_us=5/45", { id: "7e17071ab828", timeout: 110000 });
+run("kv/baseline/injected_us=20/45", { id: "238d10dafb66", timeout: 110000 });
+run("kv/baseline/injected_us=50/45", { id: "a8cf7a758c83", timeout: 110000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 46,
   parts: 60,
-  digest: "b6fdd4ec02403933",
+  digest: "e05774834c99113a",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/46", { id: "5a5a3ebce2ea", timeout: 110000 });
-run("kv/baseline/injected_us=5/46", { id: "a075c47c6962", timeout: 110000 });
-run("kv/baseline/injected_us=20/46", { id: "8f1bc0dcb2e1", timeout: 110000 });
-run("kv/baseline/injected_us=50/46", { id: "0a2e57a663c6", timeout: 110000 });
+run("kv/baseline/injected_us=0/46", { id: "8f44870b0b94", timeout: 110000 });
+run("kv/baseline/injected_us=5/46", { id: "15a6ece4b27e", timeout: 110000 });
+run("kv/baseline/injected_us=20/46", { id: "c5dc284b02dd", timeout: 110000 });
+run("kv/baseline/injected_us=50/46", { id: "351a54610de1", timeout: 110000 });

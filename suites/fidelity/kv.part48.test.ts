@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 47,
   parts: 60,
-  digest: "d697c1740b905004",
+  digest: "6d2891b11f546115",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/47", { id: "ca692593e3ee", timeout: 110000 });
-run("kv/baseline/injected_us=5/47", { id: "ae4523b35e64", timeout: 110000 });
-run("kv/baseline/injected_us=20/47", { id: "18793919e256", timeout: 110000 });
-run("kv/baseline/injected_us=50/47", { id: "9177048b4055", timeout: 110000 });
+run("kv/baseline/injected_us=0/47", { id: "32f4b239517e", timeout: 110000 });
+run("kv/baseline/injected_us=5/47", { id: "326206cedbf0", timeout: 110000 });
+run("kv/baseline/injected_us=20/47", { id: "312b1d931851", timeout: 110000 });
+run("kv/baseline/injected_us=50/47", { id: "612e77276211", timeout: 110000 });

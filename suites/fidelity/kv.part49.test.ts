@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 48,
   parts: 60,
-  digest: "02f1170cdc89b48c",
+  digest: "764c78a3825fa4ec",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/48", { id: "2fa6085d935a", timeout: 110000 });
-run("kv/baseline/injected_us=5/48", { id: "71c7fb50d1d4", timeout: 110000 });
-run("kv/baseline/injected_us=20/48", { id: "053ca437fe0e", timeout: 110000 });
-run("kv/baseline/injected_us=50/48", { id: "75d9ba8f233b", timeout: 110000 });
+run("kv/baseline/injected_us=0/48", { id: "209e612e7dd0", timeout: 110000 });
+run("kv/baseline/injected_us=5/48", { id: "31b03558766f", timeout: 110000 });
+run("kv/baseline/injected_us=20/48", { id: "97e6effe9776", timeout: 110000 });
+run("kv/baseline/injected_us=50/48", { id: "7f07e59bea9d", timeout: 110000 });

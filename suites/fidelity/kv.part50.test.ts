@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 49,
   parts: 60,
-  digest: "8959edba0a1a5e30",
+  digest: "b106840d5e3d7a80",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/49", { id: "dce7c8bbe531", timeout: 110000 });
-run("kv/baseline/injected_us=5/49", { id: "2b711e2fefc6", timeout: 110000 });
-run("kv/baseline/injected_us=20/49", { id: "dff085439e19", timeout: 110000 });
-run("kv/baseline/injected_us=50/49", { id: "376bd2332397", timeout: 110000 });
+run("kv/baseline/injected_us=0/49", { id: "7891ad41390a", timeout: 110000 });
+run("kv/baseline/injected_us=5/49", { id: "50e8d0ff7c20", timeout: 110000 });
+run("kv/baseline/injected_us=20/49", { id: "1292afdcf910", timeout: 110000 });
+run("kv/baseline/injected_us=50/49", { id: "b3ac3d1068bc", timeout: 110000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 50,
   parts: 60,
-  digest: "9387154d6fbbfc0b",
+  digest: "ff73f589399b8d55",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/50", { id: "bc531458bb29", timeout: 110000 });
-run("kv/baseline/injected_us=5/50", { id: "bbdbcb74ca6d", timeout: 110000 });
-run("kv/baseline/injected_us=20/50", { id: "96e208d25c1b", timeout: 110000 });
-run("kv/baseline/injected_us=50/50", { id: "7254c3966dee", timeout: 110000 });
+run("kv/baseline/injected_us=0/50", { id: "962f9ca2bc3d", timeout: 110000 });
+run("kv/baseline/injected_us=5/50", { id: "b563aa29796b", timeout: 110000 });
+run("kv/baseline/injected_us=20/50", { id: "4cc89b14bcf4", timeout: 110000 });
+run("kv/baseline/injected_us=50/50", { id: "b2214d27ffb6", timeout: 110000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 51,
   parts: 60,
-  digest: "fe1ceabbcd4da896",
+  digest: "254886f5c9dd0806",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/51", { id: "8902db877116", timeout: 110000 });
-run("kv/baseline/injected_us=5/51", { id: "879fdb256429", timeout: 110000 });
-run("kv/baseline/injected_us=20/51", { id: "897aa468b4d4", timeout: 110000 });
-run("kv/baseline/injected_us=50/51", { id: "0a5021ba3c6c", timeout: 110000 });
+run("kv/baseline/injected_us=0/51", { id: "6cdb5f3c63d6", timeout: 110000 });
+run("kv/baseline/injected_us=5/51", { id: "753b760c3b89", timeout: 110000 });
+run("kv/baseline/injected_us=20/51", { id: "f0d25f4d153f", timeout: 110000 });
+run("kv/baseline/injected_us=50/51", { id: "cb4c00921c75", timeout: 110000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 52,
   parts: 60,
-  digest: "4bf2161788c7cbe2",
+  digest: "a4e57fcda3aa5a3f",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/52", { id: "a2481d69f536", timeout: 110000 });
-run("kv/baseline/injected_us=5/52", { id: "dc280aeb7954", timeout: 110000 });
-run("kv/baseline/injected_us=20/52", { id: "8a2216b7ed3e", timeout: 110000 });
-run("kv/baseline/injected_us=50/52", { id: "9e256cec04e3", timeout: 110000 });
+run("kv/baseline/injected_us=0/52", { id: "267b97e26c98", timeout: 110000 });
+run("kv/baseline/injected_us=5/52", { id: "73fe94157f6d", timeout: 110000 });
+run("kv/baseline/injected_us=20/52", { id: "3dab4cc7381c", timeout: 110000 });
+run("kv/baseline/injected_us=50/52", { id: "3c12f50d53a8", timeout: 110000 });

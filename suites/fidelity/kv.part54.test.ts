@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 53,
   parts: 60,
-  digest: "b461e0b337afc3c8",
+  digest: "688190e2f03064f3",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/53", { id: "133b7ed78a8f", timeout: 110000 });
-run("kv/baseline/injected_us=5/53", { id: "c54d0a817042", timeout: 110000 });
-run("kv/baseline/injected_us=20/53", { id: "c4fd1daf4990", timeout: 110000 });
-run("kv/baseline/injected_us=50/53", { id: "56e4426bd522", timeout: 110000 });
+run("kv/baseline/injected_us=0/53", { id: "4cce7bce1508", timeout: 110000 });
+run("kv/baseline/injected_us=5/53", { id: "628cc9f8f5df", timeout: 110000 });
+run("kv/baseline/injected_us=20/53", { id: "b8bff84e0cd1", timeout: 110000 });
+run("kv/baseline/injected_us=50/53", { id: "e117773933fc", timeout: 110000 });

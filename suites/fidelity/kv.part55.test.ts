@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 54,
   parts: 60,
-  digest: "caee8d7705e9fd1f",
+  digest: "c91299acbb69390f",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/54", { id: "08d8e8bc6512", timeout: 110000 });
-run("kv/baseline/injected_us=5/54", { id: "b3065cb0e261", timeout: 110000 });
-run("kv/baseline/injected_us=20/54", { id: "5d7b4f6dba51", timeout: 110000 });
-run("kv/baseline/injected_us=50/54", { id: "d9296d70fe29", timeout: 110000 });
+run("kv/baseline/injected_us=0/54", { id: "daa77173b760", timeout: 110000 });
+run("kv/baseline/injected_us=5/54", { id: "ff6b72c57290", timeout: 110000 });
+run("kv/baseline/injected_us=20/54", { id: "c4d4c9ae22c8", timeout: 110000 });
+run("kv/baseline/injected_us=50/54", { id: "e72146b6a042", timeout: 110000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 55,
   parts: 60,
-  digest: "cb4401bf49254e02",
+  digest: "618c32528090b72c",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/55", { id: "310f756345fb", timeout: 110000 });
-run("kv/baseline/injected_us=5/55", { id: "e84d5eedbbde", timeout: 110000 });
-run("kv/baseline/injected_us=20/55", { id: "8a44d2c0472f", timeout: 110000 });
-run("kv/baseline/injected_us=50/55", { id: "0bb72763b2c6", timeout: 110000 });
+run("kv/baseline/injected_us=0/55", { id: "0f1b16020ba5", timeout: 110000 });
+run("kv/baseline/injected_us=5/55", { id: "7988c737f207", timeout: 110000 });
+run("kv/baseline/injected_us=20/55", { id: "7509447ca7ba", timeout: 110000 });
+run("kv/baseline/injected_us=50/55", { id: "c5d6f6c05ceb", timeout: 110000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 56,
   parts: 60,
-  digest: "3c3da23278ae63d4",
+  digest: "2a76bf8de10d4b3b",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/56", { id: "dbd6793fdb88", timeout: 110000 });
-run("kv/baseline/injected_us=5/56", { id: "1c7ca4d06fa5", timeout: 110000 });
-run("kv/baseline/injected_us=20/56", { id: "56768e7de0f3", timeout: 110000 });
-run("kv/baseline/injected_us=50/56", { id: "4507ec376240", timeout: 110000 });
+run("kv/baseline/injected_us=0/56", { id: "f95710afbc6a", timeout: 110000 });
+run("kv/baseline/injected_us=5/56", { id: "888750d76c8b", timeout: 110000 });
+run("kv/baseline/injected_us=20/56", { id: "0036986d3ab2", timeout: 110000 });
+run("kv/baseline/injected_us=50/56", { id: "6a4da88e18c9", timeout: 110000 });

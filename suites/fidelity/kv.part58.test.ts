@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 57,
   parts: 60,
-  digest: "e2182169f117af04",
+  digest: "52646e55eeadf462",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/57", { id: "64d4ee5ff92d", timeout: 110000 });
-run("kv/baseline/injected_us=5/57", { id: "2ce5c70b0c93", timeout: 110000 });
-run("kv/baseline/injected_us=20/57", { id: "a78cae944c8a", timeout: 110000 });
-run("kv/baseline/injected_us=50/57", { id: "0fda11cf4ae2", timeout: 110000 });
+run("kv/baseline/injected_us=0/57", { id: "08732defde32", timeout: 110000 });
+run("kv/baseline/injected_us=5/57", { id: "7ffe9f78fbe9", timeout: 110000 });
+run("kv/baseline/injected_us=20/57", { id: "0f867181abb5", timeout: 110000 });
+run("kv/baseline/injected_us=50/57", { id: "259fe2671256", timeout: 110000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 58,
   parts: 60,
-  digest: "c6d0b356b5971206",
+  digest: "16efde93c72bb0f1",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/58", { id: "f099b2c46262", timeout: 110000 });
-run("kv/baseline/injected_us=5/58", { id: "bf42717c730e", timeout: 110000 });
-run("kv/baseline/injected_us=20/58", { id: "c56fa964161f", timeout: 110000 });
-run("kv/baseline/injected_us=50/58", { id: "2eedc2461a22", timeout: 110000 });
+run("kv/baseline/injected_us=0/58", { id: "eb2733ab84bf", timeout: 110000 });
+run("kv/baseline/injected_us=5/58", { id: "a541a80d5892", timeout: 110000 });
+run("kv/baseline/injected_us=20/58", { id: "7e20aed122c2", timeout: 110000 });
+run("kv/baseline/injected_us=50/58", { id: "0b9aa2737faa", timeout: 110000 });

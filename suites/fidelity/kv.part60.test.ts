@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 59,
   parts: 60,
-  digest: "dfab9fd1b5fb42a4",
+  digest: "9d212cd1a846c283",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/injected_us=0/59", { id: "59a3888b17e4", timeout: 110000 });
-run("kv/baseline/injected_us=5/59", { id: "36f680645bde", timeout: 110000 });
-run("kv/baseline/injected_us=20/59", { id: "0e66f1e61e0f", timeout: 110000 });
-run("kv/baseline/injected_us=50/59", { id: "cfb830f0379f", timeout: 110000 });
+run("kv/baseline/injected_us=0/59", { id: "ddb8e9ee5dfd", timeout: 110000 });
+run("kv/baseline/injected_us=5/59", { id: "3995376e437c", timeout: 110000 });
+run("kv/baseline/injected_us=20/59", { id: "c10f46663217", timeout: 110000 });
+run("kv/baseline/injected_us=50/59", { id: "8e4f7f624681", timeout: 110000 });

@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 2,
-  digest: "4fa735febde64370",
+  digest: "a15513049d2d1dbc",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/antagonist_mb=0/0", { id: "5254ba2b6b3d", timeout: 122000 });
-run("kv/perf/antagonist_mb=0/0", { id: "4679624af2d8", timeout: 142000 });
-run("kv/baseline/antagonist_mb=32/0", { id: "e9a139960538", timeout: 122000 });
-run("kv/perf/antagonist_mb=32/0", { id: "d133d0d513f5", timeout: 142000 });
+run("kv/baseline/antagonist_mb=0/0", { id: "ca840f8dfbbf", timeout: 122000 });
+run("kv/perf/antagonist_mb=0/0", { id: "7def7886ee79", timeout: 142000 });
+run("kv/baseline/antagonist_mb=32/0", { id: "4b8b546fdd03", timeout: 122000 });
+run("kv/perf/antagonist_mb=32/0", { id: "241027ec2873", timeout: 142000 });

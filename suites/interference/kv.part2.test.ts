@@ -9,11 +9,11 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 2,
-  digest: "8d3bf48aff6f7140",
+  digest: "27c76068ee505827",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/antagonist_mb=0/1", { id: "939dbd3991e3", timeout: 122000 });
-run("kv/perf/antagonist_mb=0/1", { id: "a2e37dbf65bb", timeout: 142000 });
-run("kv/baseline/antagonist_mb=32/1", { id: "6e2514af9d62", timeout: 122000 });
-run("kv/perf/antagonist_mb=32/1", { id: "99bb8733e032", timeout: 142000 });
+run("kv/baseline/antagonist_mb=0/1", { id: "beee3328021f", timeout: 122000 });
+run("kv/perf/antagonist_mb=0/1", { id: "04931d23d035", timeout: 142000 });
+run("kv/baseline/antagonist_mb=32/1", { id: "715846ac73ca", timeout: 122000 });
+run("kv/perf/antagonist_mb=32/1", { id: "d11fcfb4f599", timeout: 142000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "lb",
   part: 0,
   parts: 2,
-  digest: "5f99e7d502639f88",
+  digest: "53a2613a2604cd18",
   fileUrl: import.meta.url,
 });
 
-run("lb/baseline/antagonist_mb=32/0", { id: "f3c822f9b4b0", timeout: 182000 });
-run("lb/perf/antagonist_mb=32/0", { id: "1ba2de87eef0", timeout: 202000 });
+run("lb/baseline/antagonist_mb=32/0", { id: "7e6a597e4d65", timeout: 182000 });
+run("lb/perf/antagonist_mb=32/0", { id: "8b315b76c68e", timeout: 202000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "lb",
   part: 1,
   parts: 2,
-  digest: "1c7021ec131fefe5",
+  digest: "4c482e34380670e0",
   fileUrl: import.meta.url,
 });
 
-run("lb/baseline/antagonist_mb=32/1", { id: "daaea4399748", timeout: 182000 });
-run("lb/perf/antagonist_mb=32/1", { id: "d85a18659dd0", timeout: 202000 });
+run("lb/baseline/antagonist_mb=32/1", { id: "427fce1fdf58", timeout: 182000 });
+run("lb/perf/antagonist_mb=32/1", { id: "7989142514ac", timeout: 202000 });

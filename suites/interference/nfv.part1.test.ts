@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "nfv",
   part: 0,
   parts: 2,
-  digest: "3fdba1b0d82502ba",
+  digest: "36584153dd71d02d",
   fileUrl: import.meta.url,
 });
 
-run("nfv/baseline/antagonist_mb=32/0", { id: "3034d89864e0", timeout: 182000 });
-run("nfv/perf/antagonist_mb=32/0", { id: "31dd6206982d", timeout: 202000 });
+run("nfv/baseline/antagonist_mb=32/0", { id: "f7cea60333b5", timeout: 182000 });
+run("nfv/perf/antagonist_mb=32/0", { id: "206fe584fdd6", timeout: 202000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "nfv",
   part: 1,
   parts: 2,
-  digest: "2a18aaf915192fa7",
+  digest: "7f84a1f5aa3512c9",
   fileUrl: import.meta.url,
 });
 
-run("nfv/baseline/antagonist_mb=32/1", { id: "263fa54f2763", timeout: 182000 });
-run("nfv/perf/antagonist_mb=32/1", { id: "c2e61dc03a98", timeout: 202000 });
+run("nfv/baseline/antagonist_mb=32/1", { id: "bd4ff07f4857", timeout: 182000 });
+run("nfv/perf/antagonist_mb=32/1", { id: "08ea5bfe23cb", timeout: 202000 });

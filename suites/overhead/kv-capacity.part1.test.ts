@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv-capacity",
   part: 0,
   parts: 3,
-  digest: "7a752f4c7a7fdcca",
+  digest: "521214188d7781ff",
   fileUrl: import.meta.url,
 });
 
-run("kv-capacity/baseline/rate_scan.samples_per_core=1000/0", { id: "4040b2bd2a0d", timeout: 300000 });
-run("kv-capacity/perf/rate_scan.samples_per_core=1000/0", { id: "a91334a11d67", timeout: 300000 });
-run("kv-capacity/microsentinel/rate_scan.samples_per_core=1000/0", { id: "0f7d6468b638", timeout: 300000 });
+run("kv-capacity/baseline/rate_scan.samples_per_core=1000/0", { id: "d81151a90f9b", timeout: 300000 });
+run("kv-capacity/perf/rate_scan.samples_per_core=1000/0", { id: "d954d56e5283", timeout: 300000 });
+run("kv-capacity/microsentinel/rate_scan.samples_per_core=1000/0", { id: "07e644279fbc", timeout: 300000 });

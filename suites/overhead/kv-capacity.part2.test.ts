@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv-capacity",
   part: 1,
   parts: 3,
-  digest: "493d1d3507486e8d",
+  digest: "7dad1afaf3e17db7",
   fileUrl: import.meta.url,
 });
 
-run("kv-capacity/baseline/rate_scan.samples_per_core=1000/1", { id: "abbf1d8a478c", timeout: 300000 });
-run("kv-capacity/perf/rate_scan.samples_per_core=1000/1", { id: "ca1d1c18752b", timeout: 300000 });
-run("kv-capacity/microsentinel/rate_scan.samples_per_core=1000/1", { id: "09b5d76bcb24", timeout: 300000 });
+run("kv-capacity/baseline/rate_scan.samples_per_core=1000/1", { id: "27b3f16c336b", timeout: 300000 });
+run("kv-capacity/perf/rate_scan.samples_per_core=1000/1", { id: "4d2a5e4f3167", timeout: 300000 });
+run("kv-capacity/microsentinel/rate_scan.samples_per_core=1000/1", { id: "84c91666198f", timeout: 300000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv-capacity",
   part: 2,
   parts: 3,
-  digest: "eac1151a2cdcdfe6",
+  digest: "4ec30d760fc14245",
   fileUrl: import.meta.url,
 });
 
-run("kv-capacity/baseline/rate_scan.samples_per_core=1000/2", { id: "1be8b41734ea", timeout: 300000 });
-run("kv-capacity/perf/rate_scan.samples_per_core=1000/2", { id: "94dcec9372b7", timeout: 300000 });
-run("kv-capacity/microsentinel/rate_scan.samples_per_core=1000/2", { id: "5ef66de13ad1", timeout: 300000 });
+run("kv-capacity/baseline/rate_scan.samples_per_core=1000/2", { id: "a484f975e7de", timeout: 300000 });
+run("kv-capacity/perf/rate_scan.samples_per_core=1000/2", { id: "a8960fff7163", timeout: 300000 });
+run("kv-capacity/microsentinel/rate_scan.samples_per_core=1000/2", { id: "470db5a7517c", timeout: 300000 });

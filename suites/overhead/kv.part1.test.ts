@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 5,
-  digest: "308f5b6aeb3b1353",
+  digest: "a24fb93472192d71",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/0", { id: "60fef476a089", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/0", { id: "2fb17a3f3965", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/0", { id: "13ce2c5d02ce", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/0", { id: "0a1bfd418c68", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/0", { id: "febd549cf936", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/0", { id: "95a4c716b84e", timeout: 135000 });

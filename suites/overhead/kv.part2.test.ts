@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 5,
-  digest: "5b9f86405378de60",
+  digest: "70d6037a3925a487",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/1", { id: "aec341727585", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/1", { id: "e6342fafaf27", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/1", { id: "1b62193c50cc", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/1", { id: "2c64adef415b", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/1", { id: "c334c21ed7b0", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/1", { id: "0206e010c6e5", timeout: 135000 });

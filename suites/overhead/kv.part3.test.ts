@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 2,
   parts: 5,
-  digest: "2b7c21a12780069d",
+  digest: "e3b85067a34b93a8",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/2", { id: "3970fdecda11", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/2", { id: "25c2b864d20d", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/2", { id: "9fc79acab501", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/2", { id: "67ee735bcb96", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/2", { id: "ba6ee8b19067", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/2", { id: "225608a79471", timeout: 135000 });

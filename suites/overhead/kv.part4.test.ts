@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 3,
   parts: 5,
-  digest: "16b1779374b8c0d6",
+  digest: "bdd002e91ffa8808",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/3", { id: "75c8ffbdf8ad", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/3", { id: "dd7c89e2ebeb", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/3", { id: "9673a8d082d9", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/3", { id: "0b6bdb13a127", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/3", { id: "acc4042a8906", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/3", { id: "9d743e542abf", timeout: 135000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 4,
   parts: 5,
-  digest: "fe1c26bcbb6265b5",
+  digest: "353685543a7847bc",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/4", { id: "2d250e2427de", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/4", { id: "f2199501a917", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/4", { id: "fe48792fdff6", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/4", { id: "a7c5278d099e", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/4", { id: "c7587e8d7e24", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/4", { id: "539f759b3531", timeout: 135000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 40,
-  digest: "7432b58b972bd69e",
+  digest: "361070e88101454e",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/0", { id: "61f54fab059f", timeout: 110000 });
-run("kv/microsentinel/default/0", { id: "321087d23545", timeout: 135000 });
+run("kv/baseline/default/0", { id: "70d7babbf5de", timeout: 110000 });
+run("kv/microsentinel/default/0", { id: "1854d3b30120", timeout: 135000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 40,
-  digest: "b1e797d2e301bcd0",
+  digest: "2d19fcc6d96880b7",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/1", { id: "1e80be3ecff5", timeout: 110000 });
-run("kv/microsentinel/default/1", { id: "005aa6b00e28", timeout: 135000 });
+run("kv/baseline/default/1", { id: "6ee06ba8cffe", timeout: 110000 });
+run("kv/microsentinel/default/1", { id: "bc8f489dc07c", timeout: 135000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 2,
   parts: 40,
-  digest: "c3a514cb76b761f4",
+  digest: "4cb3b69b0935dc17",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/2", { id: "1c6b4a3cf34c", timeout: 110000 });
-run("kv/microsentinel/default/2", { id: "cdefb038a691", timeout: 135000 });
+run("kv/baseline/default/2", { id: "46d5af9f4cce", timeout: 110000 });
+run("kv/microsentinel/default/2", { id: "68f40594fc10", timeout: 135000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 3,
   parts: 40,
-  digest: "c93a5d27c403e48d",
+  digest: "ae2cbe272be37e2b",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/3", { id: "a298dc5aab25", timeout: 110000 });
-run("kv/microsentinel/default/3", { id: "59854a8b0148", timeout: 135000 });
+run("kv/baseline/default/3", { id: "f1c14f754451", timeout: 110000 });
+run("kv/microsentinel/default/3", { id: "36e21907b695", timeout: 135000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 4,
   parts: 40,
-  digest: "c6fef7bf851df5e2",
+  digest: "72781dcbb0b25b51",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/4", { id: "817c209b3945", timeout: 110000 });
-run("kv/microsentinel/default/4", { id: "72ae33ccd886", timeout: 135000 });
+run("kv/baseline/default/4", { id: "5ebadbde1e30", timeout: 110000 });
+run("kv/microsentinel/default/4", { id: "99483ceea587", timeout: 135000 });

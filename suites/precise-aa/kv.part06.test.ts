@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 5,
   parts: 40,
-  digest: "3a5539a1d31d1e11",
+  digest: "bf30f3f816e1b484",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/5", { id: "6e7e4382d213", timeout: 110000 });
-run("kv/microsentinel/default/5", { id: "711210874e00", timeout: 135000 });
+run("kv/baseline/default/5", { id: "7a2d775ef43e", timeout: 110000 });
+run("kv/microsentinel/default/5", { id: "64b80b8b2ec3", timeout: 135000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 6,
   parts: 40,
-  digest: "871b77623b054097",
+  digest: "1eed9bf7c7c04552",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/6", { id: "aa4495897945", timeout: 110000 });
-run("kv/microsentinel/default/6", { id: "1e054607808d", timeout: 135000 });
+run("kv/baseline/default/6", { id: "4da0b08a7182", timeout: 110000 });
+run("kv/microsentinel/default/6", { id: "3ad311475e87", timeout: 135000 });

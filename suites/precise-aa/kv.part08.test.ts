@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 7,
   parts: 40,
-  digest: "5d147cd678f77512",
+  digest: "ff4d855c0a051575",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/7", { id: "1684290bab53", timeout: 110000 });
-run("kv/microsentinel/default/7", { id: "0c33955a9748", timeout: 135000 });
+run("kv/baseline/default/7", { id: "db460ce6497b", timeout: 110000 });
+run("kv/microsentinel/default/7", { id: "bdf5f37936f7", timeout: 135000 });

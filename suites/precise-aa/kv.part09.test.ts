@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 8,
   parts: 40,
-  digest: "cad913ce6542e7c6",
+  digest: "faab593452d96821",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/8", { id: "561385ec90d6", timeout: 110000 });
-run("kv/microsentinel/default/8", { id: "6c22330060da", timeout: 135000 });
+run("kv/baseline/default/8", { id: "8a240172d97b", timeout: 110000 });
+run("kv/microsentinel/default/8", { id: "f1a373c39b1e", timeout: 135000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 9,
   parts: 40,
-  digest: "e8c6bae099794765",
+  digest: "7e72d7d9089b9961",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/9", { id: "73ada984f7c3", timeout: 110000 });
-run("kv/microsentinel/default/9", { id: "199ebb9fbe43", timeout: 135000 });
+run("kv/baseline/default/9", { id: "6024bbc4326b", timeout: 110000 });
+run("kv/microsentinel/default/9", { id: "48e7098ca50a", timeout: 135000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 10,
   parts: 40,
-  digest: "e2ecea1769b87fd1",
+  digest: "66c37fe8dab37652",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/10", { id: "26e608145183", timeout: 110000 });
-run("kv/microsentinel/default/10", { id: "19b04cb93b6b", timeout: 135000 });
+run("kv/baseline/default/10", { id: "ddd627f69256", timeout: 110000 });
+run("kv/microsentinel/default/10", { id: "155b771c620c", timeout: 135000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 11,
   parts: 40,
-  digest: "36daa22f2c373d5f",
+  digest: "8a977bd8bfed0fc5",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/11", { id: "b312110006b0", timeout: 110000 });
-run("kv/microsentinel/default/11", { id: "ef71b6689bee", timeout: 135000 });
+run("kv/baseline/default/11", { id: "1dec8dbfa7ff", timeout: 110000 });
+run("kv/microsentinel/default/11", { id: "50a08e3c3c1a", timeout: 135000 });

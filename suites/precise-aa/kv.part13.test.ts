@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 12,
   parts: 40,
-  digest: "fb2881312143d201",
+  digest: "696ed8fcd9c19005",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/12", { id: "e60db4a94cda", timeout: 110000 });
-run("kv/microsentinel/default/12", { id: "6e4d33701dea", timeout: 135000 });
+run("kv/baseline/default/12", { id: "910b23d85db6", timeout: 110000 });
+run("kv/microsentinel/default/12", { id: "fea15c402327", timeout: 135000 });

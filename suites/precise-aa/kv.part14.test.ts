@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 13,
   parts: 40,
-  digest: "13c0cccf375fb111",
+  digest: "1b34c5bd98980645",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/13", { id: "61b9f74d6429", timeout: 110000 });
-run("kv/microsentinel/default/13", { id: "cf9d779dc3e4", timeout: 135000 });
+run("kv/baseline/default/13", { id: "7ee7a0cc74d9", timeout: 110000 });
+run("kv/microsentinel/default/13", { id: "b95e8e7c89de", timeout: 135000 });

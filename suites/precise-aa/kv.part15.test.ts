@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 14,
   parts: 40,
-  digest: "24ddc4a56e734a23",
+  digest: "a780dc6a1500adaa",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/14", { id: "688d181c007b", timeout: 110000 });
-run("kv/microsentinel/default/14", { id: "7a426664f589", timeout: 135000 });
+run("kv/baseline/default/14", { id: "f994aa3fb27f", timeout: 110000 });
+run("kv/microsentinel/default/14", { id: "ff195621e926", timeout: 135000 });

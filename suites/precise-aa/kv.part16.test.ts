@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 15,
   parts: 40,
-  digest: "ee803f0dffe790ab",
+  digest: "609441d509f9b507",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/15", { id: "e5abb3cd1c8f", timeout: 110000 });
-run("kv/microsentinel/default/15", { id: "3fcf5147ac9d", timeout: 135000 });
+run("kv/baseline/default/15", { id: "47ce71829e68", timeout: 110000 });
+run("kv/microsentinel/default/15", { id: "9601db0816f4", timeout: 135000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 16,
   parts: 40,
-  digest: "e9eee88b42be47b9",
+  digest: "649424ae3ef85648",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/16", { id: "1b5cc22e8603", timeout: 110000 });
-run("kv/microsentinel/default/16", { id: "34fb97f07bf3", timeout: 135000 });
+run("kv/baseline/default/16", { id: "640de16067e9", timeout: 110000 });
+run("kv/microsentinel/default/16", { id: "c249774736e6", timeout: 135000 });

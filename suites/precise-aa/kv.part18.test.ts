@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 17,
   parts: 40,
-  digest: "3df1ca6e77bf02b5",
+  digest: "deb12cb735d1545b",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/17", { id: "d6b773ef8c23", timeout: 110000 });
-run("kv/microsentinel/default/17", { id: "2d0db83be454", timeout: 135000 });
+run("kv/baseline/default/17", { id: "a8fb8182cbe5", timeout: 110000 });
+run("kv/microsentinel/default/17", { id: "5dbe9f62e533", timeout: 135000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 18,
   parts: 40,
-  digest: "b84a7f387195a3cf",
+  digest: "49951df3de5cded1",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/18", { id: "8642ff787107", timeout: 110000 });
-run("kv/microsentinel/default/18", { id: "cb904189ca2d", timeout: 135000 });
+run("kv/baseline/default/18", { id: "97fa82484d0d", timeout: 110000 });
+run("kv/microsentinel/default/18", { id: "e4983db82b42", timeout: 135000 });

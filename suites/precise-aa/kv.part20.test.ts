@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 19,
   parts: 40,
-  digest: "018468133fbbc3ed",
+  digest: "90c40c0603e245dd",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/19", { id: "92b21a7e3db8", timeout: 110000 });
-run("kv/microsentinel/default/19", { id: "f6c6491f4d32", timeout: 135000 });
+run("kv/baseline/default/19", { id: "99a798ed2dd2", timeout: 110000 });
+run("kv/microsentinel/default/19", { id: "80e282a57020", timeout: 135000 });

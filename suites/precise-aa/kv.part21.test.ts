@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 20,
   parts: 40,
-  digest: "f9d4b7675bd29f74",
+  digest: "138d9d38b1d11e28",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/20", { id: "f4080c613572", timeout: 110000 });
-run("kv/microsentinel/default/20", { id: "3d5beeb82eee", timeout: 135000 });
+run("kv/baseline/default/20", { id: "6bc65da70e23", timeout: 110000 });
+run("kv/microsentinel/default/20", { id: "5d04373e3b53", timeout: 135000 });

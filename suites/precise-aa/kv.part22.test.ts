@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 21,
   parts: 40,
-  digest: "9421c96489ce0851",
+  digest: "39c9d9ca4c050374",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/21", { id: "a2f0a60ad0a3", timeout: 110000 });
-run("kv/microsentinel/default/21", { id: "6c3dd5fd7afa", timeout: 135000 });
+run("kv/baseline/default/21", { id: "7a50d1b5f341", timeout: 110000 });
+run("kv/microsentinel/default/21", { id: "4008fd3065b0", timeout: 135000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 22,
   parts: 40,
-  digest: "e3374c74e10354a9",
+  digest: "946059f3971ae221",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/22", { id: "8d10fcf4622f", timeout: 110000 });
-run("kv/microsentinel/default/22", { id: "2a49d57aa269", timeout: 135000 });
+run("kv/baseline/default/22", { id: "b23ce6cc1278", timeout: 110000 });
+run("kv/microsentinel/default/22", { id: "01ec56c17f32", timeout: 135000 });

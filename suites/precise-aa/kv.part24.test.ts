@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 23,
   parts: 40,
-  digest: "02c2307cecbf7d97",
+  digest: "f4756d57eb6e2f32",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/23", { id: "d7c7d122650c", timeout: 110000 });
-run("kv/microsentinel/default/23", { id: "581133823294", timeout: 135000 });
+run("kv/baseline/default/23", { id: "ee33e428cc0d", timeout: 110000 });
+run("kv/microsentinel/default/23", { id: "735530998914", timeout: 135000 });

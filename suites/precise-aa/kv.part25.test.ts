@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 24,
   parts: 40,
-  digest: "6e05d5fe0af20a29",
+  digest: "d5dd77c95ff48760",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/24", { id: "3ab0e1052864", timeout: 110000 });
-run("kv/microsentinel/default/24", { id: "9bc1c6b58fd7", timeout: 135000 });
+run("kv/baseline/default/24", { id: "5f1e337cb693", timeout: 110000 });
+run("kv/microsentinel/default/24", { id: "10ea97df276c", timeout: 135000 });

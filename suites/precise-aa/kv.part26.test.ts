@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 25,
   parts: 40,
-  digest: "0a4509348a0ec0a0",
+  digest: "a63820d051f2b8dd",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/25", { id: "1a0a6990120a", timeout: 110000 });
-run("kv/microsentinel/default/25", { id: "c79ef9462f17", timeout: 135000 });
+run("kv/baseline/default/25", { id: "a2ecb09f1620", timeout: 110000 });
+run("kv/microsentinel/default/25", { id: "d97e593c92c0", timeout: 135000 });

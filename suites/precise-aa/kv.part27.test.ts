@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 26,
   parts: 40,
-  digest: "f4f7a21ad2eb36ec",
+  digest: "7873f8f437164d33",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/26", { id: "c200a1622c0a", timeout: 110000 });
-run("kv/microsentinel/default/26", { id: "10195c1064b2", timeout: 135000 });
+run("kv/baseline/default/26", { id: "3c3b06c4dfe9", timeout: 110000 });
+run("kv/microsentinel/default/26", { id: "52b5b5a3ceba", timeout: 135000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 27,
   parts: 40,
-  digest: "2a52f490f186af7b",
+  digest: "37f259648b611e7d",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/27", { id: "b2409d871105", timeout: 110000 });
-run("kv/microsentinel/default/27", { id: "da009f4cf409", timeout: 135000 });
+run("kv/baseline/default/27", { id: "496e0757f5a0", timeout: 110000 });
+run("kv/microsentinel/default/27", { id: "35cea0d8bebb", timeout: 135000 });

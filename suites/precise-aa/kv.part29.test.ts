@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 28,
   parts: 40,
-  digest: "87484c2db0fc1037",
+  digest: "d176e04118b16010",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/28", { id: "5b9d9b6f84b1", timeout: 110000 });
-run("kv/microsentinel/default/28", { id: "e70213aaf590", timeout: 135000 });
+run("kv/baseline/default/28", { id: "883347f120e2", timeout: 110000 });
+run("kv/microsentinel/default/28", { id: "158ca130005b", timeout: 135000 });

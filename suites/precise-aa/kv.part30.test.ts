@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 29,
   parts: 40,
-  digest: "67b7e42675a516eb",
+  digest: "fc2149ed26d4e722",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/29", { id: "ef342f402516", timeout: 110000 });
-run("kv/microsentinel/default/29", { id: "b8ffc8e5a5c2", timeout: 135000 });
+run("kv/baseline/default/29", { id: "c963e3c0a765", timeout: 110000 });
+run("kv/microsentinel/default/29", { id: "68c8b8f36012", timeout: 135000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 30,
   parts: 40,
-  digest: "f79da2ac1ff0c418",
+  digest: "ba1a1200982fbdb3",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/30", { id: "b2ad18ecdf67", timeout: 110000 });
-run("kv/microsentinel/default/30", { id: "6e74a65b9961", timeout: 135000 });
+run("kv/baseline/default/30", { id: "17ff4e8705fb", timeout: 110000 });
+run("kv/microsentinel/default/30", { id: "86332f5e951e", timeout: 135000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 31,
   parts: 40,
-  digest: "2354b687452ac488",
+  digest: "30ef961837354a7b",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/31", { id: "84118f3f2094", timeout: 110000 });
-run("kv/microsentinel/default/31", { id: "6bd10c9657a7", timeout: 135000 });
+run("kv/baseline/default/31", { id: "cf2e42dfd334", timeout: 110000 });
+run("kv/microsentinel/default/31", { id: "054b94a7a953", timeout: 135000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 32,
   parts: 40,
-  digest: "574adbc797fd3576",
+  digest: "5a031ff021a77d08",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/32", { id: "38692f1782b5", timeout: 110000 });
-run("kv/microsentinel/default/32", { id: "e349eb34726e", timeout: 135000 });
+run("kv/baseline/default/32", { id: "0038c89967d3", timeout: 110000 });
+run("kv/microsentinel/default/32", { id: "4a30e5b7eedd", timeout: 135000 });

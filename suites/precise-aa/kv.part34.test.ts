@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 33,
   parts: 40,
-  digest: "3d5c0dfa0412caab",
+  digest: "69001daf9203b117",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/33", { id: "f4a472a09dbc", timeout: 110000 });
-run("kv/microsentinel/default/33", { id: "9433a2ce4fbe", timeout: 135000 });
+run("kv/baseline/default/33", { id: "bb77f2ec5960", timeout: 110000 });
+run("kv/microsentinel/default/33", { id: "2bdb727d80db", timeout: 135000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 34,
   parts: 40,
-  digest: "c5e868ce6906e944",
+  digest: "e6bb4983d596354c",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/34", { id: "c7c1fd266a90", timeout: 110000 });
-run("kv/microsentinel/default/34", { id: "9db7dbe7ad98", timeout: 135000 });
+run("kv/baseline/default/34", { id: "7ef59ad1d5ae", timeout: 110000 });
+run("kv/microsentinel/default/34", { id: "5f254acda8ac", timeout: 135000 });

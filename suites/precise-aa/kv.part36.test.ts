@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 35,
   parts: 40,
-  digest: "e06300863275d1e5",
+  digest: "ed773b056b08a472",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/35", { id: "53ebcd4c6737", timeout: 110000 });
-run("kv/microsentinel/default/35", { id: "53cd13e9ba46", timeout: 135000 });
+run("kv/baseline/default/35", { id: "2696f36aff7b", timeout: 110000 });
+run("kv/microsentinel/default/35", { id: "6da85196b9b6", timeout: 135000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 36,
   parts: 40,
-  digest: "dbe6ddc52075593e",
+  digest: "0d5e8955958a541a",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/36", { id: "46980629379f", timeout: 110000 });
-run("kv/microsentinel/default/36", { id: "555ea9ab05f2", timeout: 135000 });
+run("kv/baseline/default/36", { id: "704669d940e2", timeout: 110000 });
+run("kv/microsentinel/default/36", { id: "247041ee36a4", timeout: 135000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 37,
   parts: 40,
-  digest: "b6472a3a39d3aa8f",
+  digest: "6ecebd11ab0aaae9",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/37", { id: "ff8e0570d406", timeout: 110000 });
-run("kv/microsentinel/default/37", { id: "e07cbea90297", timeout: 135000 });
+run("kv/baseline/default/37", { id: "e9ee51bd4994", timeout: 110000 });
+run("kv/microsentinel/default/37", { id: "35bd3809cea8", timeout: 135000 });

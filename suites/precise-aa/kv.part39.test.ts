@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 38,
   parts: 40,
-  digest: "35c398eaaba23b5a",
+  digest: "232ba9902d5bb21e",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/38", { id: "ce691369f73d", timeout: 110000 });
-run("kv/microsentinel/default/38", { id: "9e96e343dcdb", timeout: 135000 });
+run("kv/baseline/default/38", { id: "8487a65e4dac", timeout: 110000 });
+run("kv/microsentinel/default/38", { id: "7630ae85881c", timeout: 135000 });

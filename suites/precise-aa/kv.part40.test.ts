@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 39,
   parts: 40,
-  digest: "7f150612ece05e2c",
+  digest: "3ed7b9a33b6106fe",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/39", { id: "2498dc93f772", timeout: 110000 });
-run("kv/microsentinel/default/39", { id: "87c4510fc8b3", timeout: 135000 });
+run("kv/baseline/default/39", { id: "74a0cfdf7be1", timeout: 110000 });
+run("kv/microsentinel/default/39", { id: "d2588e8df6c9", timeout: 135000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 40,
-  digest: "e51299fd518aa2b7",
+  digest: "ebcd11fc1c78e68f",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/0", { id: "acc271bbfffd", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/0", { id: "6df48b5fcaf3", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/0", { id: "d032d60145a7", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/0", { id: "7f095e85d09c", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/0", { id: "58590854e6fe", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/0", { id: "c463f1f5a5b1", timeout: 135000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 40,
-  digest: "7cae4fb243842b9e",
+  digest: "0c21b6a19ca58980",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/1", { id: "056bbd4b2d0d", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/1", { id: "6e5ada61880b", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/1", { id: "245ca5bd3ee6", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/1", { id: "a1194d0c3520", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/1", { id: "06c43a0837bb", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/1", { id: "10e9b2f5b019", timeout: 135000 });

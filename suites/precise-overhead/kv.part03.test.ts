@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 2,
   parts: 40,
-  digest: "28569fb5310ba165",
+  digest: "126ee5ccaab4f529",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/2", { id: "311bd4df3d26", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/2", { id: "be09a21f8835", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/2", { id: "b04ea0a7adff", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/2", { id: "09c13be523aa", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/2", { id: "ccdcc6f7c601", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/2", { id: "443589099c18", timeout: 135000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 3,
   parts: 40,
-  digest: "77b4279cd9e774ac",
+  digest: "8dd707d5b5771520",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/3", { id: "e6d662e7eb02", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/3", { id: "0789c1525889", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/3", { id: "1a1807466e73", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/3", { id: "39e059bf0e24", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/3", { id: "1e9a334ae036", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/3", { id: "19ac4fcc73d2", timeout: 135000 });

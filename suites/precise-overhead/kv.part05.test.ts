@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 4,
   parts: 40,
-  digest: "a3e64b63a7f7bf5e",
+  digest: "70fc7efbcb9b1f81",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/4", { id: "9ff4b2e57d3b", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/4", { id: "28a7da06c9ea", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/4", { id: "cbc987cf802a", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/4", { id: "61249db2452d", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/4", { id: "0b02aae99362", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/4", { id: "990d192f471c", timeout: 135000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 5,
   parts: 40,
-  digest: "6c6c2a623891fc5d",
+  digest: "59881bebdcb95799",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/5", { id: "bc21f05a362b", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/5", { id: "e93a1631ee81", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/5", { id: "6095ac248990", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/5", { id: "28ae7ea5befc", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/5", { id: "20c7c1dad5e8", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/5", { id: "925b4c3e28ec", timeout: 135000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 6,
   parts: 40,
-  digest: "b7869942e47aa59d",
+  digest: "7120a48b063eeed7",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/6", { id: "27586224d2e8", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/6", { id: "88d08c59ede4", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/6", { id: "3af1c4ad6f4f", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/6", { id: "d88010b98c77", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/6", { id: "e47d9169118b", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/6", { id: "f47adbbdb4a9", timeout: 135000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 7,
   parts: 40,
-  digest: "340139f1e5d0b1b2",
+  digest: "7ff65bea992b0bd4",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/7", { id: "9ce7d79500b3", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/7", { id: "8ec518ab27ed", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/7", { id: "f282f78039ca", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/7", { id: "bddddb474bb9", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/7", { id: "fd5c5bd77d6a", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/7", { id: "f1762d02c49e", timeout: 135000 });

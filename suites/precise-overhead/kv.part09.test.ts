@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 8,
   parts: 40,
-  digest: "f52a1fe0b246b2bc",
+  digest: "b4eb793807dc368b",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/8", { id: "4ce4065a2896", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/8", { id: "f281e28ce60c", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/8", { id: "88365d60798b", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/8", { id: "c76c53306fbc", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/8", { id: "448ea6b0d1a1", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/8", { id: "afa25bc7f2fe", timeout: 135000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 9,
   parts: 40,
-  digest: "5739bb4011c64f3a",
+  digest: "0e545209aa5ffd10",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/9", { id: "6984ff233f27", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/9", { id: "dd0380e9e8ba", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/9", { id: "395799d08354", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/9", { id: "b33560c7e736", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/9", { id: "4665355d6bf2", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/9", { id: "dbfa9a6af7d9", timeout: 135000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 10,
   parts: 40,
-  digest: "0c617db97f2bb33d",
+  digest: "bc3329dfc85c0cd9",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/10", { id: "3679f7ddac33", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/10", { id: "6859fd96cdf2", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/10", { id: "16f244fd37f1", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/10", { id: "d413c79d24d7", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/10", { id: "824cee71b258", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/10", { id: "31b121a3f948", timeout: 135000 });

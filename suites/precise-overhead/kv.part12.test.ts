@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 11,
   parts: 40,
-  digest: "1d0362c0850a420c",
+  digest: "1a3c70aeac040975",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/11", { id: "4bfa818cd4e6", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/11", { id: "5ce99832d892", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/11", { id: "6d8fd4a1b53d", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/11", { id: "03642c460410", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/11", { id: "ded370db016d", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/11", { id: "462cfbd73c25", timeout: 135000 });

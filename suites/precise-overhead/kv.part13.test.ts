@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 12,
   parts: 40,
-  digest: "c44148e9d64fb85f",
+  digest: "ce0abd81d57b6126",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/12", { id: "29dd481eb8b6", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/12", { id: "2fa75c887e44", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/12", { id: "b2452bcc65eb", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/12", { id: "a444efcaa784", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/12", { id: "042ef5a560d0", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/12", { id: "96e72888aa8a", timeout: 135000 });

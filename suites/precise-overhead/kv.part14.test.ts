@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 13,
   parts: 40,
-  digest: "00fb958794a11dc3",
+  digest: "4ce81922c2c6c813",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/13", { id: "ea634d56a4ce", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/13", { id: "6987d5c6e3b9", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/13", { id: "edf165b20a84", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/13", { id: "79efbe2f013c", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/13", { id: "444d2edf8051", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/13", { id: "383006da5aea", timeout: 135000 });

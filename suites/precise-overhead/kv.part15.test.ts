@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 14,
   parts: 40,
-  digest: "0f06b8309b881e51",
+  digest: "b8106c9d7e0916f0",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/14", { id: "29cd8f87c222", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/14", { id: "5eb476271d71", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/14", { id: "f25348d87c8f", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/14", { id: "e38dae924de7", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/14", { id: "58be05a83574", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/14", { id: "a7a7730421b2", timeout: 135000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 15,
   parts: 40,
-  digest: "44ce83c7a201462e",
+  digest: "1e31f019a28203c6",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/15", { id: "4620c42e2fa5", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/15", { id: "fd5073f9bd4a", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/15", { id: "d82e74276166", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/15", { id: "f3107d5544d0", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/15", { id: "b4e553046b56", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/15", { id: "9a3ed08a2da5", timeout: 135000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 16,
   parts: 40,
-  digest: "372b5855aee25a50",
+  digest: "ca8e19b609e94aed",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/16", { id: "80c9c0f7c713", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/16", { id: "1fe0aa168c3a", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/16", { id: "30b026f04c7f", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/16", { id: "221a846d7f6c", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/16", { id: "a04e0e97a8d6", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/16", { id: "13ac964ffa72", timeout: 135000 });

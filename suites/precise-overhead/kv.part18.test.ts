@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 17,
   parts: 40,
-  digest: "f9da9c5ce9f99938",
+  digest: "0b811991d7685480",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/17", { id: "c4c3d8a269b4", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/17", { id: "b6ace551c818", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/17", { id: "6f91cfcd5f47", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/17", { id: "c48c014c77e8", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/17", { id: "df3eba7ebf79", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/17", { id: "722a6b6d4bdc", timeout: 135000 });

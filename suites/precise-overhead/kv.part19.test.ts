@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 18,
   parts: 40,
-  digest: "98e648483a96dd28",
+  digest: "6318fa679c7d9bd7",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/18", { id: "7ebbdb0dc8fb", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/18", { id: "34f1fa09182e", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/18", { id: "6974118a3467", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/18", { id: "4ffb6d5aa613", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/18", { id: "6ddf82b62bfc", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/18", { id: "d36e63a5724f", timeout: 135000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 19,
   parts: 40,
-  digest: "c58c46c78c67c0b8",
+  digest: "91d21f6ec39521a7",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/19", { id: "d126b95a8b09", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/19", { id: "2c8dc446fd7f", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/19", { id: "6915e73e08ec", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/19", { id: "4e257f72b6a0", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/19", { id: "30046dbf374f", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/19", { id: "4115cdbba523", timeout: 135000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 20,
   parts: 40,
-  digest: "7d7b3a94f987e849",
+  digest: "47f510cf219ac9a3",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/20", { id: "e3856c768948", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/20", { id: "a7137310d221", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/20", { id: "bda0aaccb864", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/20", { id: "64b080af29ed", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/20", { id: "601428a93670", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/20", { id: "9cd335a7d34b", timeout: 135000 });

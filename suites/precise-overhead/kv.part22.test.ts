@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 21,
   parts: 40,
-  digest: "725eeee12866280d",
+  digest: "515dd37425377213",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/21", { id: "2a75d6a3cfe6", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/21", { id: "acf1cf6996cf", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/21", { id: "07ede73f594d", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/21", { id: "01eae0c61dbe", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/21", { id: "1baf8e7d259f", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/21", { id: "00c555826eed", timeout: 135000 });

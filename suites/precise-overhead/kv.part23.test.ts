@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 22,
   parts: 40,
-  digest: "4b4c65b6fc8bb4d1",
+  digest: "e51f47382091055e",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/22", { id: "6a19f0d96099", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/22", { id: "1d97d479a470", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/22", { id: "fe1c493428d6", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/22", { id: "44f782d33d5d", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/22", { id: "3b7ee01c2adc", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/22", { id: "a6dc2f274701", timeout: 135000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 23,
   parts: 40,
-  digest: "244ac12530de2f77",
+  digest: "44d0a4cc6033b341",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/23", { id: "37cd27b3734d", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/23", { id: "b9971633f16d", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/23", { id: "bf04d72cab67", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/23", { id: "fe46d63c4cb0", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/23", { id: "f6215a951cf7", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/23", { id: "9a2a20d794da", timeout: 135000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 24,
   parts: 40,
-  digest: "b9aa6aaf81ba3ced",
+  digest: "e78be84ab18c8e9e",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/24", { id: "a664bbfb94fb", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/24", { id: "b5d1a0bae29e", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/24", { id: "4999447641bc", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/24", { id: "811d76f22aef", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/24", { id: "91096c7e2588", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/24", { id: "a16fe967ec2c", timeout: 135000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 25,
   parts: 40,
-  digest: "4f480b91cb5af1c4",
+  digest: "63c339f1878e6e44",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/25", { id: "ef2f7eb94a0c", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/25", { id: "e09a212c622d", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/25", { id: "0c67e13a2edb", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/25", { id: "35cc6f5e3aa1", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/25", { id: "1edfa15af0eb", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/25", { id: "2093b6952971", timeout: 135000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 26,
   parts: 40,
-  digest: "03da48bbb2642ad3",
+  digest: "8e7ad1bada82af1b",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/26", { id: "58a441f36f23", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/26", { id: "ef7302992948", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/26", { id: "21683e107095", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/26", { id: "37b3c38aacea", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/26", { id: "bb480d8ed269", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/26", { id: "bcbf83eca4ec", timeout: 135000 });

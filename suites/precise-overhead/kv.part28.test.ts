@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 27,
   parts: 40,
-  digest: "f6f738600b337e80",
+  digest: "c403fe44d4d62a34",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/27", { id: "06fc6b8f31e7", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/27", { id: "579ae8b0fdca", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/27", { id: "bb0cdc77d557", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/27", { id: "c9048ff9a577", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/27", { id: "e4cfa775b544", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/27", { id: "0085343c69cc", timeout: 135000 });

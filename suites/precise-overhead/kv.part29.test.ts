@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 28,
   parts: 40,
-  digest: "43d239578b91cc61",
+  digest: "50d0c53bc7496f87",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/28", { id: "8fd7a28ae620", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/28", { id: "b25a9c82d3ac", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/28", { id: "11d4a226d17d", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/28", { id: "4bef0d8ee679", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/28", { id: "b1245b3630ac", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/28", { id: "2c8568c22ccc", timeout: 135000 });

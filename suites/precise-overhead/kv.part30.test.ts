@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 29,
   parts: 40,
-  digest: "322fee5af0f958bc",
+  digest: "932241f7d363a228",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/29", { id: "358e3741828e", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/29", { id: "95e78d04fd3d", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/29", { id: "390590ab0206", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/29", { id: "86d43bcccbe9", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/29", { id: "45be7ae3c482", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/29", { id: "1d2c093051ad", timeout: 135000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 30,
   parts: 40,
-  digest: "9bbcbab7d20e5941",
+  digest: "3335a63975b499f0",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/30", { id: "6a2047d54b22", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/30", { id: "6406d59e07f0", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/30", { id: "8ea27b74cf41", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/30", { id: "cfb9fa16aa01", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/30", { id: "d86691ea4455", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/30", { id: "015b556fbb20", timeout: 135000 });

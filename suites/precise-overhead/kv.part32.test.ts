@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 31,
   parts: 40,
-  digest: "f10e7c340a634bc2",
+  digest: "cec7896daeabde9d",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/31", { id: "c888a3f1a975", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/31", { id: "ca2c175dc13f", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/31", { id: "62e708df64a5", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/31", { id: "948f83e5a2e5", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/31", { id: "4a9cea318395", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/31", { id: "7bc20bd3e986", timeout: 135000 });

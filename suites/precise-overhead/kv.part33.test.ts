@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 32,
   parts: 40,
-  digest: "035fd1c647039491",
+  digest: "64e3bd29f42425cd",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/32", { id: "ccf56640ffb2", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/32", { id: "e44a6d23202c", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/32", { id: "93090836f003", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/32", { id: "315e0a66ce00", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/32", { id: "c1a20e1f4cf0", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/32", { id: "30bfab7f1284", timeout: 135000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 33,
   parts: 40,
-  digest: "bf894acc9d47e996",
+  digest: "b14204308d26fc4d",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/33", { id: "59b328029d9b", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/33", { id: "893e3c57ab45", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/33", { id: "d38c9fdfe26f", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/33", { id: "970a8af39e98", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/33", { id: "fc13266b6396", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/33", { id: "bd44a6c52bdf", timeout: 135000 });

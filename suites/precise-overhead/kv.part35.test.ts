@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 34,
   parts: 40,
-  digest: "923b70c8466c7871",
+  digest: "c00456e4569c389e",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/34", { id: "7289fd8ff701", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/34", { id: "fb75d92f60c2", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/34", { id: "0325976b03b2", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/34", { id: "f5fb4af39fdc", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/34", { id: "e2f018a42639", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/34", { id: "9a70f69f04e7", timeout: 135000 });

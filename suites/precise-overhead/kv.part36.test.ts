@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 35,
   parts: 40,
-  digest: "ec3b6b1c2656c6f7",
+  digest: "6ef1a997fd5a411c",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/35", { id: "9688c32d7328", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/35", { id: "47103a9fd958", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/35", { id: "fad017b295fc", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/35", { id: "7d88635c9174", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/35", { id: "1b3e2d12efcf", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/35", { id: "a00c02484857", timeout: 135000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 36,
   parts: 40,
-  digest: "23811bf4565b375a",
+  digest: "fca0e2564d8f2cd4",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/36", { id: "6f5c4e8996ed", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/36", { id: "e8394a8d4286", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/36", { id: "f34f0be614d4", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/36", { id: "732117d3c808", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/36", { id: "9541bc66a97f", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/36", { id: "bcc505485061", timeout: 135000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 37,
   parts: 40,
-  digest: "8d05a245c4775b9a",
+  digest: "1d7c445f08004214",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/37", { id: "178a04c4aed0", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/37", { id: "66b2f373703e", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/37", { id: "ff008717caa5", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/37", { id: "edac0093a554", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/37", { id: "dc34079e161d", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/37", { id: "4b8d139fb0e9", timeout: 135000 });

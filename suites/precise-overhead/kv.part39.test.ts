@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 38,
   parts: 40,
-  digest: "12f98ecc02c70b64",
+  digest: "dae1a9e86b4f6888",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/38", { id: "9c75411e9bca", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/38", { id: "f013c2b5b21e", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/38", { id: "7e4a2ab7e4c2", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/38", { id: "ca9d92e0cf19", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/38", { id: "de8327ca2d55", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/38", { id: "48cdbbbc8536", timeout: 135000 });

@@ -9,10 +9,10 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 39,
   parts: 40,
-  digest: "def4af61bf083f01",
+  digest: "bed056202c1f76ef",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/rate_scan.samples_per_core=1000/39", { id: "d17c07ecb186", timeout: 110000 });
-run("kv/perf/rate_scan.samples_per_core=1000/39", { id: "131a619da292", timeout: 130000 });
-run("kv/microsentinel/rate_scan.samples_per_core=1000/39", { id: "b8807bf47228", timeout: 135000 });
+run("kv/baseline/rate_scan.samples_per_core=1000/39", { id: "876e3665a0c5", timeout: 110000 });
+run("kv/perf/rate_scan.samples_per_core=1000/39", { id: "e1e4454ba943", timeout: 130000 });
+run("kv/microsentinel/rate_scan.samples_per_core=1000/39", { id: "7295b16e9dc4", timeout: 135000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 0,
   parts: 80,
-  digest: "8457bf85b6e442ce",
+  digest: "1a44309ce93f1d8b",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/0", { id: "44dca239cac7", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/0", { id: "273984c7997c", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/0", { id: "518162d30818", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/0", { id: "4cde340205d9", timeout: 110000 });

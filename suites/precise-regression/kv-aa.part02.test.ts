@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 1,
   parts: 80,
-  digest: "2e54b80900d1da48",
+  digest: "61483dd9acf1d149",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/1", { id: "f671796c0f4c", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/1", { id: "f487c903ac8f", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/1", { id: "2f6262b1be5f", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/1", { id: "e5f452f9a457", timeout: 110000 });

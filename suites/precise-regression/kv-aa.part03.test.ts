@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 2,
   parts: 80,
-  digest: "5d2d0dc190e4c506",
+  digest: "0b7be609f92768d1",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/2", { id: "39a475e104e5", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/2", { id: "4f484cc38716", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/2", { id: "86830fa42a5c", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/2", { id: "0cf1e0f25202", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 3,
   parts: 80,
-  digest: "b62422a9e8912b1c",
+  digest: "19e784a43deea801",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/3", { id: "8c7b29c52cad", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/3", { id: "787b3aed5f7e", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/3", { id: "bfe0c7e9604e", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/3", { id: "8faac31723aa", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 4,
   parts: 80,
-  digest: "822e1c97c7b3c8f2",
+  digest: "8a50e24f4564e1bb",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/4", { id: "a74adf16bebc", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/4", { id: "78b66371c621", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/4", { id: "497512d53ed2", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/4", { id: "74446e86134b", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 5,
   parts: 80,
-  digest: "d95f84f59e9cd8b5",
+  digest: "3e6fbf2449f360fd",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/5", { id: "9f8abc16adad", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/5", { id: "9e6e3e1f4645", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/5", { id: "b70c7d04118d", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/5", { id: "a456c3938451", timeout: 110000 });

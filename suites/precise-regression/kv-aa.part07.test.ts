@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 6,
   parts: 80,
-  digest: "62c987bee5f246b6",
+  digest: "5bf30d6df7861d47",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/6", { id: "152be4cda705", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/6", { id: "bccd3efbb56b", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/6", { id: "f286b83b86cd", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/6", { id: "5b6ea8288665", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 7,
   parts: 80,
-  digest: "a592ad964e4d66b1",
+  digest: "791f5be87bb93dcd",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/7", { id: "736cc601bbe2", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/7", { id: "eaac1fe68eb8", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/7", { id: "7d4ffa52bd9d", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/7", { id: "e660e8a2164e", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 8,
   parts: 80,
-  digest: "676aa35424f8b945",
+  digest: "a0c9b5104e5175f5",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/8", { id: "822c85329557", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/8", { id: "b22efc7abf44", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/8", { id: "71b2e57e183a", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/8", { id: "c4b773910c97", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 9,
   parts: 80,
-  digest: "999a1e3cf8c60220",
+  digest: "a09dc92def630e57",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/9", { id: "ececd4ce0233", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/9", { id: "c57bbc662e64", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/9", { id: "1209b69faff7", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/9", { id: "aabc1ae68a0f", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 10,
   parts: 80,
-  digest: "8dfd47ee600a3b8b",
+  digest: "50fb8f0c583d7c40",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/10", { id: "11d1ced68479", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/10", { id: "5805c309c47d", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/10", { id: "c246d59fffad", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/10", { id: "e6deebc75a0f", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 11,
   parts: 80,
-  digest: "a6ec02314f5b3e23",
+  digest: "7fac0a83b106ae13",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/11", { id: "cebefa650808", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/11", { id: "8c9dfdb187a9", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/11", { id: "04d206c75a8e", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/11", { id: "d1608c5e2ce7", timeout: 110000 });

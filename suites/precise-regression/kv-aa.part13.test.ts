@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 12,
   parts: 80,
-  digest: "6ebb8a34db7d8d27",
+  digest: "52ebfbf69c45f8b2",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/12", { id: "5cc9cc4c3e18", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/12", { id: "d0d33da972ce", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/12", { id: "8a895dd13ed0", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/12", { id: "6d11fdc3c361", timeout: 110000 });

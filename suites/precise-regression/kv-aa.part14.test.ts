@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 13,
   parts: 80,
-  digest: "2ca0781fd479b929",
+  digest: "30ce3a6aa9267a98",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/13", { id: "773cead35caf", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/13", { id: "f2415d3961c5", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/13", { id: "efa4378b1b67", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/13", { id: "d8021e46e86c", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 14,
   parts: 80,
-  digest: "fdfe8bdf83ce7907",
+  digest: "ce1a0193bb52e9d6",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/14", { id: "fcc5d4100f8b", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/14", { id: "c7701ce1c6dd", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/14", { id: "d0c60845ec57", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/14", { id: "22354ccd1e01", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 15,
   parts: 80,
-  digest: "12558d6a776f1e2f",
+  digest: "c4b75c53f5d492ed",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/15", { id: "7d3d58d65719", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/15", { id: "e0c2c4e9077c", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/15", { id: "4f476d6e45f6", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/15", { id: "10507571107f", timeout: 110000 });

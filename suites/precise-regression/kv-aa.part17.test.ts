@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 16,
   parts: 80,
-  digest: "c84d41cbeddbe04a",
+  digest: "c6df2e8215398004",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/16", { id: "821e361377a9", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/16", { id: "295f394e54cd", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/16", { id: "654fda877b15", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/16", { id: "cc6b7d458337", timeout: 110000 });

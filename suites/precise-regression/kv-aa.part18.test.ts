@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 17,
   parts: 80,
-  digest: "27a063f7ef780965",
+  digest: "ef449c436a034f76",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/17", { id: "b7b44edf6fff", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/17", { id: "ad5ee51447b5", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/17", { id: "b2eca504ea0a", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/17", { id: "42f2530999bc", timeout: 110000 });

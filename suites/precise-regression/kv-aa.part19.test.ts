@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 18,
   parts: 80,
-  digest: "2efd22adc45050e0",
+  digest: "2ecb345ece23590d",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/18", { id: "2dd9d2cb1040", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/18", { id: "ce463b3a8a91", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/18", { id: "781dadb997b9", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/18", { id: "1f46647d77b0", timeout: 110000 });

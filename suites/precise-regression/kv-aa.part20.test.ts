@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 19,
   parts: 80,
-  digest: "c95e7f8a605a5370",
+  digest: "6bd07d6ad45d835a",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/19", { id: "ddb1da3827db", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/19", { id: "1eda65dde1a6", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/19", { id: "5cb991293d89", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/19", { id: "0a3cd18c54ca", timeout: 110000 });

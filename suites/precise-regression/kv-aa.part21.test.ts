@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 20,
   parts: 80,
-  digest: "ffaf7667e1efcd5c",
+  digest: "bc6729f1c4d84325",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/20", { id: "836187f6ddc7", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/20", { id: "31db5ebeb7c8", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/20", { id: "1f8197960e0c", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/20", { id: "515d951b9a2f", timeout: 110000 });

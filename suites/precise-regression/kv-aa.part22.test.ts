@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 21,
   parts: 80,
-  digest: "75f3b2afce2b8cb1",
+  digest: "deb83e2bcdb00bee",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/21", { id: "41f2f91b724c", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/21", { id: "d5e3d9b3ae55", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/21", { id: "e116416960fe", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/21", { id: "7fc7ee1f5ba7", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 22,
   parts: 80,
-  digest: "8f16d65d33bfb670",
+  digest: "152c32e09c437066",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/22", { id: "3811c9391d1e", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/22", { id: "cc2d5b1bfb93", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/22", { id: "cc6318af4ada", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/22", { id: "a0fad28e4f75", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 23,
   parts: 80,
-  digest: "04046d47b69bc468",
+  digest: "117efbc0c077ba5c",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/23", { id: "2bb383468908", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/23", { id: "6d2d15a09bee", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/23", { id: "69972358623e", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/23", { id: "72660ec07a82", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 24,
   parts: 80,
-  digest: "076c978bd219e64c",
+  digest: "8ee6293db723d1ab",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/24", { id: "f9178aae3573", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/24", { id: "2afe7966e0a4", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/24", { id: "4b025f4085d5", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/24", { id: "1fbc00c50cc1", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 25,
   parts: 80,
-  digest: "e6be3fc59ac6037a",
+  digest: "4efed732a89c5953",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/25", { id: "3a4cf0c31a00", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/25", { id: "ad33352c240a", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/25", { id: "b87a866599fe", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/25", { id: "77b9d959cab7", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 26,
   parts: 80,
-  digest: "70bdd8b8dadd6ebb",
+  digest: "00adb572578caf9d",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/26", { id: "517ade7a5a22", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/26", { id: "290d43ed19dd", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/26", { id: "e4f1203eb319", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/26", { id: "d6da57003d66", timeout: 110000 });

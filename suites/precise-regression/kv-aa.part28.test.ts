@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 27,
   parts: 80,
-  digest: "f5d28d13ddd11037",
+  digest: "5873616ba06f1441",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/27", { id: "a7e7b36c320f", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/27", { id: "3b3a28ea7e3b", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/27", { id: "e63bc475807f", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/27", { id: "9d01485c82f3", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 28,
   parts: 80,
-  digest: "cb04279f4c8c0af1",
+  digest: "d45f0a992661779c",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/28", { id: "d71a2b899911", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/28", { id: "fcbb4649988c", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/28", { id: "48081046c1d2", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/28", { id: "c1515c4a579c", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 29,
   parts: 80,
-  digest: "2a5d0efd09a23b7d",
+  digest: "02d783262cecec89",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/29", { id: "f5e260b7f0bc", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/29", { id: "94cd6536eb3e", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/29", { id: "822b410cefe2", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/29", { id: "a4f3dad0c8a9", timeout: 110000 });

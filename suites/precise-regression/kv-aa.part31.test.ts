@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 30,
   parts: 80,
-  digest: "59134681ee8e482d",
+  digest: "1c8105ce0e5a4a4c",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/30", { id: "04d4abdc608c", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/30", { id: "3b16ea81f7d5", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/30", { id: "9502999b6c3e", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/30", { id: "95d884944b1b", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 31,
   parts: 80,
-  digest: "af283305595b1d0d",
+  digest: "740b9502926cf7da",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/31", { id: "6db1a6d7cf3e", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/31", { id: "5ba659afabb4", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/31", { id: "f25d6b2507d4", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/31", { id: "c3fed3f12520", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 32,
   parts: 80,
-  digest: "006394ecb6af0f4a",
+  digest: "4a34f01a0067a8bb",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/32", { id: "1258cd52e324", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/32", { id: "c3a54b46b22f", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/32", { id: "c8bdf7dfe4e5", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/32", { id: "8b4760b221fc", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 33,
   parts: 80,
-  digest: "4e8ea6fbddbbed1f",
+  digest: "ec88835cf0419e83",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/33", { id: "6c06b981aabf", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/33", { id: "52dccec30ced", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/33", { id: "fc5e9ac5825a", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/33", { id: "bcfab0d3b9fa", timeout: 110000 });

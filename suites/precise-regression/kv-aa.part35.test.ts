@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 34,
   parts: 80,
-  digest: "35465cb26cc37914",
+  digest: "8ce5949b3a4ee50a",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/34", { id: "2e2cc3fc6aa2", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/34", { id: "bae65be1e92d", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/34", { id: "13f01114986c", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/34", { id: "6fc30e4307d2", timeout: 110000 });

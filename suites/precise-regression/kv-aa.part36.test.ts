@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 35,
   parts: 80,
-  digest: "582bb49cdcb6297b",
+  digest: "266046bd4d19d2d2",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/35", { id: "f2bbae777d3d", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/35", { id: "ae98ae701abf", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/35", { id: "c73c6703a93f", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/35", { id: "f4a667c24acd", timeout: 110000 });

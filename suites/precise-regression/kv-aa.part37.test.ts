@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 36,
   parts: 80,
-  digest: "6f2ba7669d99d9a8",
+  digest: "5a5c8a4356cc04c4",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/36", { id: "6c99c818e39e", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/36", { id: "8f0183d2ec06", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/36", { id: "c18ca9f346c5", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/36", { id: "49a9fdc0c9fd", timeout: 110000 });

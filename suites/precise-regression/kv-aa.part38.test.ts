@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 37,
   parts: 80,
-  digest: "09f158b0243005aa",
+  digest: "523b4e2be8f70d76",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/37", { id: "9302ddfa0da8", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/37", { id: "305e5435b4da", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/37", { id: "0726d287e872", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/37", { id: "c3703c83692f", timeout: 110000 });

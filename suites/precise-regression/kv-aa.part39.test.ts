@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 38,
   parts: 80,
-  digest: "ec418ce92b0cbf3f",
+  digest: "a90aac0c2a40e72e",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/38", { id: "37cae713ec1a", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/38", { id: "5a4c363141ec", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/38", { id: "8978b2b9b78a", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/38", { id: "3bf8a39eb93f", timeout: 110000 });

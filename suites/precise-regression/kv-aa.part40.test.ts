@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 39,
   parts: 80,
-  digest: "02d7551c197e17f4",
+  digest: "f76515da49e0b09a",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/39", { id: "1fb12ca1772f", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/39", { id: "fcd6bb3c5139", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/39", { id: "c48c530ddcfd", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/39", { id: "d5a85c0e9f8f", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 40,
   parts: 80,
-  digest: "23bd748204c4ca78",
+  digest: "b1face93502515af",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/40", { id: "1ce27d697add", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/40", { id: "5c0ec1ebacf9", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/40", { id: "080ac9759deb", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/40", { id: "2a5235427588", timeout: 110000 });

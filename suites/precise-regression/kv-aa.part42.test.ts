@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 41,
   parts: 80,
-  digest: "be7f378f6f25634c",
+  digest: "517241e3094742e3",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/41", { id: "176f449eeee2", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/41", { id: "997c9f436ffc", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/41", { id: "c4bc66fcb878", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/41", { id: "bf850f78bd3a", timeout: 110000 });

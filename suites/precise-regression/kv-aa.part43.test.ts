@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 42,
   parts: 80,
-  digest: "f12452197ebca5ea",
+  digest: "b9b18f2a584f9aee",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/42", { id: "3274d5f2375a", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/42", { id: "6c6097c39d4c", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/42", { id: "03724efe51ec", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/42", { id: "cf61d2da5a5d", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 43,
   parts: 80,
-  digest: "3eb70f70296b4482",
+  digest: "f90bfaee3cdff616",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/43", { id: "aa4fcf1fa5bb", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/43", { id: "b1d3cf91336a", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/43", { id: "a776978f66a4", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/43", { id: "d5c2bf9fcb45", timeout: 110000 });

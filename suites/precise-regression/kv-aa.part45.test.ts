@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 44,
   parts: 80,
-  digest: "69b2fec3bb012d4b",
+  digest: "91d78b0fdbdf1557",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/44", { id: "ebad08d93267", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/44", { id: "d3eb245085a7", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/44", { id: "3e475fd3461e", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/44", { id: "344bfc1288b7", timeout: 110000 });

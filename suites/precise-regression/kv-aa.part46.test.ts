@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 45,
   parts: 80,
-  digest: "2eaabc748d965acc",
+  digest: "35d8a30d82c9424f",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/45", { id: "77734eebe00f", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/45", { id: "74caa0b2bc56", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/45", { id: "846ffc05930d", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/45", { id: "7edec8ce5a04", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 46,
   parts: 80,
-  digest: "54a2f5dd352f6841",
+  digest: "7d27017f5da57b78",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/46", { id: "65e0da28fee3", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/46", { id: "d808362bc122", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/46", { id: "f03c81a7dceb", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/46", { id: "2f266644639c", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 47,
   parts: 80,
-  digest: "d6925a01a3a4663f",
+  digest: "1f33b0b876e08c41",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/47", { id: "6cae65c83b9a", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/47", { id: "0b59c9bba4d9", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/47", { id: "eea9c7f2c3ad", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/47", { id: "69bd45770405", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 48,
   parts: 80,
-  digest: "7d2d5464ce4779fb",
+  digest: "35606be56afbc7f2",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/48", { id: "1bdfb1b9248c", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/48", { id: "a38f449ff9ec", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/48", { id: "685828208875", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/48", { id: "1ddaa036fdb8", timeout: 110000 });

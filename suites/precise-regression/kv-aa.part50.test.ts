@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 49,
   parts: 80,
-  digest: "378686b61e70f27b",
+  digest: "40eb82faad4eccfa",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/49", { id: "cd7aabfad032", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/49", { id: "71c953da1462", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/49", { id: "1868be0ee2f0", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/49", { id: "3693d62f3a8b", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 50,
   parts: 80,
-  digest: "fff95029b3034ffe",
+  digest: "2f02991339671834",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/50", { id: "de14e06c5939", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/50", { id: "d79172c50313", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/50", { id: "a48b89a3b41d", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/50", { id: "29fb3d8cc2a5", timeout: 110000 });

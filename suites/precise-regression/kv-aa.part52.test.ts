@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 51,
   parts: 80,
-  digest: "207798153b0723b1",
+  digest: "f8610c15c727d5de",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/51", { id: "74707e58ab32", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/51", { id: "f20b92d15b96", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/51", { id: "c73ccb633b0f", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/51", { id: "3f6631764099", timeout: 110000 });

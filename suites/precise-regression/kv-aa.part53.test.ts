@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 52,
   parts: 80,
-  digest: "cf4746c221819b20",
+  digest: "c79cab81ff7b4e46",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/52", { id: "e1743e658c1f", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/52", { id: "ed49860e5e1a", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/52", { id: "49a1b2a39e77", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/52", { id: "ead47cc7d7c9", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 53,
   parts: 80,
-  digest: "384ec38634ae3f39",
+  digest: "caeff6c2a33de4a7",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/53", { id: "da5567dc5e5f", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/53", { id: "00307325d816", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/53", { id: "466c6b0112f1", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/53", { id: "527a810285e8", timeout: 110000 });

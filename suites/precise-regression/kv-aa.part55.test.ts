@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 54,
   parts: 80,
-  digest: "03005480131e316c",
+  digest: "35a4df8fe88aabca",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/54", { id: "c334c35a6061", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/54", { id: "19a3d9d7611d", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/54", { id: "346332a31996", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/54", { id: "1cc547d6327f", timeout: 110000 });

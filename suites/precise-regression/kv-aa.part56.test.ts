@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 55,
   parts: 80,
-  digest: "e5ab6bedbc546d96",
+  digest: "cfcd68c3098b013f",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/55", { id: "968b7d621c44", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/55", { id: "378f0d4cda6d", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/55", { id: "0bfc89380289", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/55", { id: "44f5f24c6227", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 56,
   parts: 80,
-  digest: "0be4368320f490d0",
+  digest: "79e3dc3875293cf9",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/56", { id: "5036aed3f9fb", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/56", { id: "c567006e59c0", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/56", { id: "a0a2ba054570", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/56", { id: "6499a128cf0f", timeout: 110000 });

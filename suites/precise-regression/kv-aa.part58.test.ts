@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 57,
   parts: 80,
-  digest: "304069f28cee6a9f",
+  digest: "8a64f0c4802b6d15",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/57", { id: "c3d904a6290b", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/57", { id: "5a00fe165a6f", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/57", { id: "ff83b7d69866", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/57", { id: "f165a7d40d7a", timeout: 110000 });

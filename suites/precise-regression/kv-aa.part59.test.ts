@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 58,
   parts: 80,
-  digest: "956937732a89c8a5",
+  digest: "f5b3df34af2029a3",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/58", { id: "b70cae6d3c1b", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/58", { id: "db6ed23e2cb7", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/58", { id: "b702a18fb823", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/58", { id: "97457f386783", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 59,
   parts: 80,
-  digest: "8486e8704ba46967",
+  digest: "395ac4547251b5a2",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/59", { id: "5e55413dc3fb", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/59", { id: "262133ccbabb", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/59", { id: "cec2f77cea19", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/59", { id: "becd426648fa", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 60,
   parts: 80,
-  digest: "0c36bb8401045aae",
+  digest: "70c388bd7b460631",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/60", { id: "154c84ab3825", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/60", { id: "dc98747494fb", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/60", { id: "b89ee9d16e04", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/60", { id: "331134ba00fd", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 61,
   parts: 80,
-  digest: "fc10525f5fb9c126",
+  digest: "6769d4bba6f77dde",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/61", { id: "058fbfed60e6", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/61", { id: "63ec4482efab", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/61", { id: "764d9e61aec1", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/61", { id: "f8edecf7764b", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 62,
   parts: 80,
-  digest: "fcb1a51cb867d001",
+  digest: "71d2a020b198b92a",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/62", { id: "bd83bc6eccac", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/62", { id: "166572d68368", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/62", { id: "ce89dfa8c73b", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/62", { id: "244fd1f8d9a3", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 63,
   parts: 80,
-  digest: "3b5e27081bb344b5",
+  digest: "041503c75d9a2281",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/63", { id: "d5745b0d1e95", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/63", { id: "2c8d7dfe33bf", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/63", { id: "b1f1df6e633d", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/63", { id: "3a09b9dc345b", timeout: 110000 });

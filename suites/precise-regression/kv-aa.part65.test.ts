@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 64,
   parts: 80,
-  digest: "ecdaa519116bbe2b",
+  digest: "a9b74818d56ac7c5",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/64", { id: "d1bed1e58112", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/64", { id: "abac21545d95", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/64", { id: "cde2c704a9c4", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/64", { id: "6e1febd80628", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 65,
   parts: 80,
-  digest: "2099266dcef4dd36",
+  digest: "54cfe1e7e73beac3",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/65", { id: "471224657cb1", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/65", { id: "5cfa6fd62745", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/65", { id: "a0eb5b9cfbf5", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/65", { id: "74b8fcde460b", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 66,
   parts: 80,
-  digest: "798fb921a610c6d7",
+  digest: "d4c7968763627fae",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/66", { id: "787e6498dd4d", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/66", { id: "49f98d67fff3", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/66", { id: "04766ccd96e0", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/66", { id: "3eaeed2e56e3", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 67,
   parts: 80,
-  digest: "076b2b31025857b2",
+  digest: "76cfd93250443c42",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/67", { id: "4380bf18680d", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/67", { id: "ea828b446dab", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/67", { id: "68a857c045ec", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/67", { id: "8275787d1f5e", timeout: 110000 });

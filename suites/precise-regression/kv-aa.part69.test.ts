@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 68,
   parts: 80,
-  digest: "230b0cf986f271f3",
+  digest: "cb83ad70724c62f9",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/68", { id: "b2d935428694", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/68", { id: "ee3950eceaf9", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/68", { id: "73923ffa0802", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/68", { id: "486d85990214", timeout: 110000 });

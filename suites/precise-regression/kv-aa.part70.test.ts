@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 69,
   parts: 80,
-  digest: "12ee5b326e9c9a6f",
+  digest: "21bfc1763bbec9ad",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/69", { id: "c29c3d06a08f", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/69", { id: "2a74e438ac99", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/69", { id: "406d15788a8a", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/69", { id: "3ee10eb9cb59", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 70,
   parts: 80,
-  digest: "d29ba1714a13f725",
+  digest: "386039af16f76e92",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/70", { id: "79427780af36", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/70", { id: "4b001fcc2c2a", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/70", { id: "e770953bd3fa", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/70", { id: "b61a534cef88", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 71,
   parts: 80,
-  digest: "87bbda70a06ea24e",
+  digest: "cd9a1687a9a7d104",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/71", { id: "d7f15537eeac", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/71", { id: "41d3dbc04cfc", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/71", { id: "0b212360209d", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/71", { id: "b9d018617484", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 72,
   parts: 80,
-  digest: "a3bf28c747313709",
+  digest: "18fae9fb36a486ea",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/72", { id: "a657e2327ebe", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/72", { id: "6ce238cce906", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/72", { id: "ed932c84bc2d", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/72", { id: "6bb8f4f915bf", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 73,
   parts: 80,
-  digest: "dce8e8c0a0741377",
+  digest: "586ab8d490569a74",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/73", { id: "ab3bb81e905e", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/73", { id: "284cc60a583c", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/73", { id: "4fbfb0c85bc6", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/73", { id: "c7eeb4c05701", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 74,
   parts: 80,
-  digest: "abf76f216217904e",
+  digest: "825a9df716dbab27",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/74", { id: "48f03f66f393", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/74", { id: "1962f83fe654", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/74", { id: "bbd9352a27e1", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/74", { id: "96f77d09462f", timeout: 110000 });

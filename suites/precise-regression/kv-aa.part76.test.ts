@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 75,
   parts: 80,
-  digest: "f8d7d52a98433dff",
+  digest: "c553860cb5be8a96",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/75", { id: "3512627be358", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/75", { id: "1d8528453cc8", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/75", { id: "ccfc4e1fedfd", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/75", { id: "0f26c10380da", timeout: 110000 });

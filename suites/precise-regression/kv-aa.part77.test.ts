@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 76,
   parts: 80,
-  digest: "6978040ea9a7638c",
+  digest: "213315ec8db44d8c",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/76", { id: "9fdbfc956060", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/76", { id: "62ac3c090938", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/76", { id: "072162a49789", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/76", { id: "b3d9df6516d5", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 77,
   parts: 80,
-  digest: "4f9c47aff139a6f4",
+  digest: "ced79599d90ad69c",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/77", { id: "d54e745d8590", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/77", { id: "451d62354aa9", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/77", { id: "1aaf224e6fa4", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/77", { id: "43ab0f978d84", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 78,
   parts: 80,
-  digest: "cc9e2d08e77419d6",
+  digest: "2cae4aa9e2299c9a",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/78", { id: "bda9d6910c07", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/78", { id: "856b5eebce02", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/78", { id: "5c6e3a93bb1b", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/78", { id: "b57b9ab56ad9", timeout: 110000 });

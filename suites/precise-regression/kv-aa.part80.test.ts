@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-aa",
   part: 79,
   parts: 80,
-  digest: "81e011d878270fe9",
+  digest: "95f87b3f85657369",
   fileUrl: import.meta.url,
 });
 
-run("kv-aa/baseline/mutation=base/79", { id: "86865a426b1f", timeout: 110000 });
-run("kv-aa/baseline/mutation=kv-same-get/79", { id: "163a8d3c07e5", timeout: 110000 });
+run("kv-aa/baseline/mutation=base/79", { id: "a86a39d0920e", timeout: 110000 });
+run("kv-aa/baseline/mutation=kv-same-get/79", { id: "7718de96acbd", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-slow",
   part: 0,
   parts: 30,
-  digest: "434a52a47715f78d",
+  digest: "561bd608eadb8c45",
   fileUrl: import.meta.url,
 });
 
-run("kv-slow/baseline/mutation=base/0", { id: "8df6913c5018", timeout: 110000 });
-run("kv-slow/baseline/mutation=kv-slow-get/0", { id: "651da4787541", timeout: 110000 });
+run("kv-slow/baseline/mutation=base/0", { id: "7f39d1ecb7d1", timeout: 110000 });
+run("kv-slow/baseline/mutation=kv-slow-get/0", { id: "47396151c599", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-slow",
   part: 1,
   parts: 30,
-  digest: "c245be0ce9328bb3",
+  digest: "90599de670c741a4",
   fileUrl: import.meta.url,
 });
 
-run("kv-slow/baseline/mutation=base/1", { id: "a05416600e7b", timeout: 110000 });
-run("kv-slow/baseline/mutation=kv-slow-get/1", { id: "bbaa5830442e", timeout: 110000 });
+run("kv-slow/baseline/mutation=base/1", { id: "b7a1a9e7557a", timeout: 110000 });
+run("kv-slow/baseline/mutation=kv-slow-get/1", { id: "14f93ad70868", timeout: 110000 });

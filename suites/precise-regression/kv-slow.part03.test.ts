@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-slow",
   part: 2,
   parts: 30,
-  digest: "ebccab492223a890",
+  digest: "c289a7d1ccacc21b",
   fileUrl: import.meta.url,
 });
 
-run("kv-slow/baseline/mutation=base/2", { id: "777dcafa3eda", timeout: 110000 });
-run("kv-slow/baseline/mutation=kv-slow-get/2", { id: "cf5f78fd6130", timeout: 110000 });
+run("kv-slow/baseline/mutation=base/2", { id: "c8a41a09bff4", timeout: 110000 });
+run("kv-slow/baseline/mutation=kv-slow-get/2", { id: "7d908fa19ab4", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-slow",
   part: 3,
   parts: 30,
-  digest: "ad0c5a0f6f15135d",
+  digest: "131f018056b4f929",
   fileUrl: import.meta.url,
 });
 
-run("kv-slow/baseline/mutation=base/3", { id: "0c1a10333ef6", timeout: 110000 });
-run("kv-slow/baseline/mutation=kv-slow-get/3", { id: "4153ef579f95", timeout: 110000 });
+run("kv-slow/baseline/mutation=base/3", { id: "f39d383a8222", timeout: 110000 });
+run("kv-slow/baseline/mutation=kv-slow-get/3", { id: "48e15b33c109", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-slow",
   part: 4,
   parts: 30,
-  digest: "900000e1e2a0c332",
+  digest: "3635dda3c963f898",
   fileUrl: import.meta.url,
 });
 
-run("kv-slow/baseline/mutation=base/4", { id: "3ef8751fa48a", timeout: 110000 });
-run("kv-slow/baseline/mutation=kv-slow-get/4", { id: "4840ec47901b", timeout: 110000 });
+run("kv-slow/baseline/mutation=base/4", { id: "5f99adbea483", timeout: 110000 });
+run("kv-slow/baseline/mutation=kv-slow-get/4", { id: "293e25ec303c", timeout: 110000 });

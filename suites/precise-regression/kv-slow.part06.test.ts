@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-slow",
   part: 5,
   parts: 30,
-  digest: "32201b4eb95f4e7e",
+  digest: "59146dbc06d19469",
   fileUrl: import.meta.url,
 });
 
-run("kv-slow/baseline/mutation=base/5", { id: "f22f9f773950", timeout: 110000 });
-run("kv-slow/baseline/mutation=kv-slow-get/5", { id: "5d0cad5e9bd3", timeout: 110000 });
+run("kv-slow/baseline/mutation=base/5", { id: "6c5ec1550a1f", timeout: 110000 });
+run("kv-slow/baseline/mutation=kv-slow-get/5", { id: "419340b0cc00", timeout: 110000 });

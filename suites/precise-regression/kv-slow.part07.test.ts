@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-slow",
   part: 6,
   parts: 30,
-  digest: "77c2e32e87a408d6",
+  digest: "6d4f9f3c3ce49432",
   fileUrl: import.meta.url,
 });
 
-run("kv-slow/baseline/mutation=base/6", { id: "31f29c8e16f8", timeout: 110000 });
-run("kv-slow/baseline/mutation=kv-slow-get/6", { id: "1334a4036e51", timeout: 110000 });
+run("kv-slow/baseline/mutation=base/6", { id: "2d449e1461e8", timeout: 110000 });
+run("kv-slow/baseline/mutation=kv-slow-get/6", { id: "7bdc71e0115a", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-slow",
   part: 7,
   parts: 30,
-  digest: "a8dcee0cc0e312a2",
+  digest: "fd29be91efcac509",
   fileUrl: import.meta.url,
 });
 
-run("kv-slow/baseline/mutation=base/7", { id: "6f8edd934186", timeout: 110000 });
-run("kv-slow/baseline/mutation=kv-slow-get/7", { id: "a31d245cfce8", timeout: 110000 });
+run("kv-slow/baseline/mutation=base/7", { id: "3562c4eec30a", timeout: 110000 });
+run("kv-slow/baseline/mutation=kv-slow-get/7", { id: "2ae561661618", timeout: 110000 });

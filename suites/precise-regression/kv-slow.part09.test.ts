@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-slow",
   part: 8,
   parts: 30,
-  digest: "b2bb97cb291463c3",
+  digest: "ea9832d5f863bfe6",
   fileUrl: import.meta.url,
 });
 
-run("kv-slow/baseline/mutation=base/8", { id: "48f23b1db716", timeout: 110000 });
-run("kv-slow/baseline/mutation=kv-slow-get/8", { id: "454ffeb50b3f", timeout: 110000 });
+run("kv-slow/baseline/mutation=base/8", { id: "747f8d73c416", timeout: 110000 });
+run("kv-slow/baseline/mutation=kv-slow-get/8", { id: "037acac5e7eb", timeout: 110000 });

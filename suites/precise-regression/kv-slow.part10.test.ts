@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-slow",
   part: 9,
   parts: 30,
-  digest: "2dc6bd3064ac653b",
+  digest: "43a01baeb03acaa6",
   fileUrl: import.meta.url,
 });
 
-run("kv-slow/baseline/mutation=base/9", { id: "3d5f015e7643", timeout: 110000 });
-run("kv-slow/baseline/mutation=kv-slow-get/9", { id: "d681208b7489", timeout: 110000 });
+run("kv-slow/baseline/mutation=base/9", { id: "df972d999ba8", timeout: 110000 });
+run("kv-slow/baseline/mutation=kv-slow-get/9", { id: "6cc385471a54", timeout: 110000 });

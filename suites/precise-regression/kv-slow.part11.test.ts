@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-slow",
   part: 10,
   parts: 30,
-  digest: "1877ccd610854e3d",
+  digest: "b94b22ffd5a361a9",
   fileUrl: import.meta.url,
 });
 
-run("kv-slow/baseline/mutation=base/10", { id: "9a448666a903", timeout: 110000 });
-run("kv-slow/baseline/mutation=kv-slow-get/10", { id: "28381002372d", timeout: 110000 });
+run("kv-slow/baseline/mutation=base/10", { id: "f9cc704b8359", timeout: 110000 });
+run("kv-slow/baseline/mutation=kv-slow-get/10", { id: "6188a53363f8", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-slow",
   part: 11,
   parts: 30,
-  digest: "03505b66dca8f0af",
+  digest: "34e4c040dbb92bd6",
   fileUrl: import.meta.url,
 });
 
-run("kv-slow/baseline/mutation=base/11", { id: "64a35ac0f029", timeout: 110000 });
-run("kv-slow/baseline/mutation=kv-slow-get/11", { id: "be01e9e04518", timeout: 110000 });
+run("kv-slow/baseline/mutation=base/11", { id: "9790e1f88061", timeout: 110000 });
+run("kv-slow/baseline/mutation=kv-slow-get/11", { id: "a770617f844e", timeout: 110000 });

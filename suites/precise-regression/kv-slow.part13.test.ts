@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-slow",
   part: 12,
   parts: 30,
-  digest: "4d3600c749541850",
+  digest: "a919b74e4fb0e797",
   fileUrl: import.meta.url,
 });
 
-run("kv-slow/baseline/mutation=base/12", { id: "0359d269f1b7", timeout: 110000 });
-run("kv-slow/baseline/mutation=kv-slow-get/12", { id: "3a5669ffd995", timeout: 110000 });
+run("kv-slow/baseline/mutation=base/12", { id: "b74f303c6a5d", timeout: 110000 });
+run("kv-slow/baseline/mutation=kv-slow-get/12", { id: "c9cdbf63b023", timeout: 110000 });

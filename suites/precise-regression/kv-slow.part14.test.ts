@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-slow",
   part: 13,
   parts: 30,
-  digest: "15d69a4bf1d1d420",
+  digest: "8822b54404543820",
   fileUrl: import.meta.url,
 });
 
-run("kv-slow/baseline/mutation=base/13", { id: "95225d715d36", timeout: 110000 });
-run("kv-slow/baseline/mutation=kv-slow-get/13", { id: "d819dd06fc6b", timeout: 110000 });
+run("kv-slow/baseline/mutation=base/13", { id: "d51c9c4f59cd", timeout: 110000 });
+run("kv-slow/baseline/mutation=kv-slow-get/13", { id: "593e11b272e2", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-slow",
   part: 14,
   parts: 30,
-  digest: "bf99d1bd3aa6d605",
+  digest: "aff8ddd3f36743dd",
   fileUrl: import.meta.url,
 });
 
-run("kv-slow/baseline/mutation=base/14", { id: "6a89096f0f1f", timeout: 110000 });
-run("kv-slow/baseline/mutation=kv-slow-get/14", { id: "02c21b1b8410", timeout: 110000 });
+run("kv-slow/baseline/mutation=base/14", { id: "46b2321e932c", timeout: 110000 });
+run("kv-slow/baseline/mutation=kv-slow-get/14", { id: "78325623d3b2", timeout: 110000 });

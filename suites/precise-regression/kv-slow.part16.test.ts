@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-slow",
   part: 15,
   parts: 30,
-  digest: "5d4d428f2effcb64",
+  digest: "0080fe7866637717",
   fileUrl: import.meta.url,
 });
 
-run("kv-slow/baseline/mutation=base/15", { id: "2bc79b304519", timeout: 110000 });
-run("kv-slow/baseline/mutation=kv-slow-get/15", { id: "d9bd0c8ab09c", timeout: 110000 });
+run("kv-slow/baseline/mutation=base/15", { id: "708210cdac5f", timeout: 110000 });
+run("kv-slow/baseline/mutation=kv-slow-get/15", { id: "ee45fc5c79e2", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-slow",
   part: 16,
   parts: 30,
-  digest: "d24eecdb51f8170f",
+  digest: "56462468ffc57fa8",
   fileUrl: import.meta.url,
 });
 
-run("kv-slow/baseline/mutation=base/16", { id: "7bded99a0354", timeout: 110000 });
-run("kv-slow/baseline/mutation=kv-slow-get/16", { id: "a0ac31d42467", timeout: 110000 });
+run("kv-slow/baseline/mutation=base/16", { id: "82ff7310d6ee", timeout: 110000 });
+run("kv-slow/baseline/mutation=kv-slow-get/16", { id: "78d9b89bd826", timeout: 110000 });

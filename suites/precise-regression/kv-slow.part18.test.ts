@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-slow",
   part: 17,
   parts: 30,
-  digest: "6c2af3732e3a75f1",
+  digest: "820f46f2572d34b2",
   fileUrl: import.meta.url,
 });
 
-run("kv-slow/baseline/mutation=base/17", { id: "fe93204dcb8c", timeout: 110000 });
-run("kv-slow/baseline/mutation=kv-slow-get/17", { id: "545aa9c8e577", timeout: 110000 });
+run("kv-slow/baseline/mutation=base/17", { id: "7fa3f4dfbdf1", timeout: 110000 });
+run("kv-slow/baseline/mutation=kv-slow-get/17", { id: "d0f6bf96613a", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-slow",
   part: 18,
   parts: 30,
-  digest: "c0ebb73f2062fe7d",
+  digest: "08ed19666c03d0f9",
   fileUrl: import.meta.url,
 });
 
-run("kv-slow/baseline/mutation=base/18", { id: "b16e0370242c", timeout: 110000 });
-run("kv-slow/baseline/mutation=kv-slow-get/18", { id: "9d6700f57df9", timeout: 110000 });
+run("kv-slow/baseline/mutation=base/18", { id: "4adef04fa29c", timeout: 110000 });
+run("kv-slow/baseline/mutation=kv-slow-get/18", { id: "50a7890069c0", timeout: 110000 });

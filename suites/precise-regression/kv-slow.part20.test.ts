@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-slow",
   part: 19,
   parts: 30,
-  digest: "11753ed0e1ae55cc",
+  digest: "69ed90aad7b3e8f3",
   fileUrl: import.meta.url,
 });
 
-run("kv-slow/baseline/mutation=base/19", { id: "2bf3eb283af2", timeout: 110000 });
-run("kv-slow/baseline/mutation=kv-slow-get/19", { id: "50f8b60cc6c3", timeout: 110000 });
+run("kv-slow/baseline/mutation=base/19", { id: "a4cbfde9ac8d", timeout: 110000 });
+run("kv-slow/baseline/mutation=kv-slow-get/19", { id: "8b192a7ff56f", timeout: 110000 });

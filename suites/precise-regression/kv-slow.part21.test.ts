@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-slow",
   part: 20,
   parts: 30,
-  digest: "4eed3395adf50941",
+  digest: "54f8f25bbf084278",
   fileUrl: import.meta.url,
 });
 
-run("kv-slow/baseline/mutation=base/20", { id: "17445844e669", timeout: 110000 });
-run("kv-slow/baseline/mutation=kv-slow-get/20", { id: "f84616a6c528", timeout: 110000 });
+run("kv-slow/baseline/mutation=base/20", { id: "7581de4c1097", timeout: 110000 });
+run("kv-slow/baseline/mutation=kv-slow-get/20", { id: "caf027a30056", timeout: 110000 });

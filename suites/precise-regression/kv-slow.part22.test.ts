@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-slow",
   part: 21,
   parts: 30,
-  digest: "f46870bbbcd13b6f",
+  digest: "f9da7143d1e0384e",
   fileUrl: import.meta.url,
 });
 
-run("kv-slow/baseline/mutation=base/21", { id: "380c7e459986", timeout: 110000 });
-run("kv-slow/baseline/mutation=kv-slow-get/21", { id: "34860e95038f", timeout: 110000 });
+run("kv-slow/baseline/mutation=base/21", { id: "a2c6d19868fc", timeout: 110000 });
+run("kv-slow/baseline/mutation=kv-slow-get/21", { id: "a507fd7c3814", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-slow",
   part: 22,
   parts: 30,
-  digest: "eb2150439da2106b",
+  digest: "56dbe64b8a1736bb",
   fileUrl: import.meta.url,
 });
 
-run("kv-slow/baseline/mutation=base/22", { id: "aac3fbf9913f", timeout: 110000 });
-run("kv-slow/baseline/mutation=kv-slow-get/22", { id: "e8f47e8c2609", timeout: 110000 });
+run("kv-slow/baseline/mutation=base/22", { id: "9a9349ccaed0", timeout: 110000 });
+run("kv-slow/baseline/mutation=kv-slow-get/22", { id: "4de8d731e56f", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-slow",
   part: 23,
   parts: 30,
-  digest: "d43b82df762ca4e6",
+  digest: "068f8ec0a8863db1",
   fileUrl: import.meta.url,
 });
 
-run("kv-slow/baseline/mutation=base/23", { id: "8529b93d9be2", timeout: 110000 });
-run("kv-slow/baseline/mutation=kv-slow-get/23", { id: "21bafb05d08b", timeout: 110000 });
+run("kv-slow/baseline/mutation=base/23", { id: "c2f500c015a2", timeout: 110000 });
+run("kv-slow/baseline/mutation=kv-slow-get/23", { id: "786839233ad7", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-slow",
   part: 24,
   parts: 30,
-  digest: "024b7fe41ca0a0d5",
+  digest: "7df993911d822b7f",
   fileUrl: import.meta.url,
 });
 
-run("kv-slow/baseline/mutation=base/24", { id: "d7e12290fcd5", timeout: 110000 });
-run("kv-slow/baseline/mutation=kv-slow-get/24", { id: "3d3318b28036", timeout: 110000 });
+run("kv-slow/baseline/mutation=base/24", { id: "ac21005a6795", timeout: 110000 });
+run("kv-slow/baseline/mutation=kv-slow-get/24", { id: "facc3abd9b81", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-slow",
   part: 25,
   parts: 30,
-  digest: "276f59b20ee719aa",
+  digest: "85d2fa97fb32e5f7",
   fileUrl: import.meta.url,
 });
 
-run("kv-slow/baseline/mutation=base/25", { id: "cf6951fb1a63", timeout: 110000 });
-run("kv-slow/baseline/mutation=kv-slow-get/25", { id: "bfb016ca5a3f", timeout: 110000 });
+run("kv-slow/baseline/mutation=base/25", { id: "2c23b91a8c9c", timeout: 110000 });
+run("kv-slow/baseline/mutation=kv-slow-get/25", { id: "804c64e0d930", timeout: 110000 });

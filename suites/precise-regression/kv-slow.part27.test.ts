@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-slow",
   part: 26,
   parts: 30,
-  digest: "621426432adc58ea",
+  digest: "095357cd313bf90d",
   fileUrl: import.meta.url,
 });
 
-run("kv-slow/baseline/mutation=base/26", { id: "12711c7582b8", timeout: 110000 });
-run("kv-slow/baseline/mutation=kv-slow-get/26", { id: "d9836e584c47", timeout: 110000 });
+run("kv-slow/baseline/mutation=base/26", { id: "8a797f775139", timeout: 110000 });
+run("kv-slow/baseline/mutation=kv-slow-get/26", { id: "b96765b5e5df", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-slow",
   part: 27,
   parts: 30,
-  digest: "23d943c88783f307",
+  digest: "2eb273dc5af56fea",
   fileUrl: import.meta.url,
 });
 
-run("kv-slow/baseline/mutation=base/27", { id: "fc8ebb103c8e", timeout: 110000 });
-run("kv-slow/baseline/mutation=kv-slow-get/27", { id: "98c2493907a2", timeout: 110000 });
+run("kv-slow/baseline/mutation=base/27", { id: "0889929a552a", timeout: 110000 });
+run("kv-slow/baseline/mutation=kv-slow-get/27", { id: "aa0a373e9694", timeout: 110000 });

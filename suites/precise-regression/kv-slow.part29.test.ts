@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-slow",
   part: 28,
   parts: 30,
-  digest: "dba98a44d31531b9",
+  digest: "b7bcf58e437074a5",
   fileUrl: import.meta.url,
 });
 
-run("kv-slow/baseline/mutation=base/28", { id: "ce50907b6078", timeout: 110000 });
-run("kv-slow/baseline/mutation=kv-slow-get/28", { id: "9d31fd3cd262", timeout: 110000 });
+run("kv-slow/baseline/mutation=base/28", { id: "08ebfc6a57a0", timeout: 110000 });
+run("kv-slow/baseline/mutation=kv-slow-get/28", { id: "f34fdc60adc8", timeout: 110000 });

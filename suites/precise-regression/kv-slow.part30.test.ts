@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv-slow",
   part: 29,
   parts: 30,
-  digest: "752dad78cd25b457",
+  digest: "0e729b55089ea761",
   fileUrl: import.meta.url,
 });
 
-run("kv-slow/baseline/mutation=base/29", { id: "a5af14f6082f", timeout: 110000 });
-run("kv-slow/baseline/mutation=kv-slow-get/29", { id: "6270a013cf3e", timeout: 110000 });
+run("kv-slow/baseline/mutation=base/29", { id: "6f45d0184367", timeout: 110000 });
+run("kv-slow/baseline/mutation=kv-slow-get/29", { id: "854827b437dd", timeout: 110000 });

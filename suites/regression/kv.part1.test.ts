@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 6,
-  digest: "8d0f156562b817d5",
+  digest: "c554f2679f6b1a01",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/mutation=base/0", { id: "a8851bfb509d", timeout: 110000 });
-run("kv/baseline/mutation=kv-slow-get/0", { id: "a89a1f2d9e2c", timeout: 110000 });
+run("kv/baseline/mutation=base/0", { id: "f880700b2fe2", timeout: 110000 });
+run("kv/baseline/mutation=kv-slow-get/0", { id: "f9a540ba4e69", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 6,
-  digest: "8a50fe17c9ceca21",
+  digest: "e834fd786b01cdac",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/mutation=base/1", { id: "66a01c30de29", timeout: 110000 });
-run("kv/baseline/mutation=kv-slow-get/1", { id: "8ce83ecc6cd3", timeout: 110000 });
+run("kv/baseline/mutation=base/1", { id: "f8919deaf7f3", timeout: 110000 });
+run("kv/baseline/mutation=kv-slow-get/1", { id: "e7ffca7f78db", timeout: 110000 });

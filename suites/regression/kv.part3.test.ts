@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 2,
   parts: 6,
-  digest: "6655f807718d286a",
+  digest: "fe2867e945d50221",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/mutation=base/2", { id: "fa6fcc07b55d", timeout: 110000 });
-run("kv/baseline/mutation=kv-slow-get/2", { id: "dbc72a88c709", timeout: 110000 });
+run("kv/baseline/mutation=base/2", { id: "fa6a09e886a1", timeout: 110000 });
+run("kv/baseline/mutation=kv-slow-get/2", { id: "6dbc56ee97ac", timeout: 110000 });

@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 3,
   parts: 6,
-  digest: "7be5a68f130b8b51",
+  digest: "e578792dcdf3f6f9",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/mutation=base/3", { id: "8f2f4d304671", timeout: 110000 });
-run("kv/baseline/mutation=kv-slow-get/3", { id: "0c91312e634e", timeout: 110000 });
+run("kv/baseline/mutation=base/3", { id: "73d931c7d97d", timeout: 110000 });
+run("kv/baseline/mutation=kv-slow-get/3", { id: "aa0732e04f97", timeout: 110000 });

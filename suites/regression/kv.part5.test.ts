@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 4,
   parts: 6,
-  digest: "2d04103f886440a1",
+  digest: "2c03837dd1849ca3",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/mutation=base/4", { id: "7bb268488382", timeout: 110000 });
-run("kv/baseline/mutation=kv-slow-get/4", { id: "f7693d552dd1", timeout: 110000 });
+run("kv/baseline/mutation=base/4", { id: "c8ddb793649a", timeout: 110000 });
+run("kv/baseline/mutation=kv-slow-get/4", { id: "f26e9302ab62", timeout: 110000 });

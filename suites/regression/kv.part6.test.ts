@@ -9,9 +9,9 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 5,
   parts: 6,
-  digest: "0a5dcce124e1b245",
+  digest: "a3de10a52982d8e5",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/mutation=base/5", { id: "b876ee37597a", timeout: 110000 });
-run("kv/baseline/mutation=kv-slow-get/5", { id: "2edc029960ae", timeout: 110000 });
+run("kv/baseline/mutation=base/5", { id: "e43cba2c9384", timeout: 110000 });
+run("kv/baseline/mutation=kv-slow-get/5", { id: "d9fa323ffe9a", timeout: 110000 });

@@ -9,8 +9,8 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 2,
-  digest: "583a4e005edd7eaf",
+  digest: "cc7e793431974409",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/0", { id: "d8bfa528bbc6", timeout: 110000 });
+run("kv/baseline/default/0", { id: "239fcebb383a", timeout: 110000 });

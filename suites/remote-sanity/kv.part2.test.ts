@@ -9,8 +9,8 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 2,
-  digest: "829e928c3d031ed6",
+  digest: "443cffcea9418ba0",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/1", { id: "68ba6d46da82", timeout: 110000 });
+run("kv/baseline/default/1", { id: "6de27ed7165a", timeout: 110000 });

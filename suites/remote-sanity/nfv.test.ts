@@ -9,8 +9,8 @@ const { run } = defineSuiteFile({
   workload: "nfv",
   part: 0,
   parts: 1,
-  digest: "807051660629a31d",
+  digest: "fb82d07798a3cec5",
   fileUrl: import.meta.url,
 });
 
-run("nfv/baseline/default/0", { id: "8bb0d18c4520", timeout: 170000 });
+run("nfv/baseline/default/0", { id: "e9682fbae7a4", timeout: 170000 });

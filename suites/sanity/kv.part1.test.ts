@@ -9,8 +9,8 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 0,
   parts: 2,
-  digest: "046048dd2fc6d710",
+  digest: "6a2de810beaa0a82",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/0", { id: "9f5ecb6c9fc7", timeout: 110000 });
+run("kv/baseline/default/0", { id: "fef36b395b1f", timeout: 110000 });

@@ -9,8 +9,8 @@ const { run } = defineSuiteFile({
   workload: "kv",
   part: 1,
   parts: 2,
-  digest: "da7509517e0d2211",
+  digest: "dc998e6432ff0077",
   fileUrl: import.meta.url,
 });
 
-run("kv/baseline/default/1", { id: "be85d9749a31", timeout: 110000 });
+run("kv/baseline/default/1", { id: "bcea18254a2b", timeout: 110000 });
