@@ -53,9 +53,11 @@ export function sendLagWarnings(metrics: readonly unknown[]): string[] {
     const p99 = m.latency_us?.p99;
     if (typeof lag !== 'number' || typeof p99 !== 'number' || !(p99 > 0) || !(lag > SEND_LAG_TAIL_SHARE * p99)) continue;
     const share = Math.round((lag / p99) * 100);
+    // A generator that says its collections ran with V8's helper threads: the one cause a descriptor fixes.
+    const gcHint = m.schedule?.gc === 'parallel' ? '; it collected garbage with V8\'s helper threads: start it with `node --single-threaded-gc` (docs/measurement-floor.md "GC on the generator\'s main thread")' : '';
     out.push(
       `${m.generator ?? 'generator'}: send lag p99 ${lag} µs is ${share} % of latency p99 ${p99} µs (over ${SEND_LAG_TAIL_SHARE * 100} %): ` +
-        'the generator, not the server, set the tail (a busy or slow load generator; see docs/measurement.md "Statistics")',
+        `the generator, not the server, set the tail (a busy or slow load generator; see docs/measurement.md "Statistics")${gcHint}`,
     );
   }
   return out;

@@ -31,6 +31,10 @@ describe('send lag key metric and warning', () => {
     expect(rest).toEqual([]);
     expect(w).toBe('kv-open-loop: send lag p99 11 µs is 11 % of latency p99 100 µs (over 10 %): the generator, not the server, set the tail (a busy or slow load generator; see docs/measurement.md "Statistics")');
     expect(sendLagSetTail({ send_lag_p99_us: 11, p99_us: 100 })).toBe(true);
+    // A generator that ran with V8's parallel GC is told the flag that removes that cause; single-threaded is not.
+    const withGc = (gc: string) => ({ ...gen(11, 100), schedule: { ...gen(11, 100).schedule, gc } });
+    expect(sendLagWarnings([withGc('parallel')])[0]).toBe(`${w}; it collected garbage with V8's helper threads: start it with \`node --single-threaded-gc\` (docs/measurement-floor.md "GC on the generator's main thread")`);
+    expect(sendLagWarnings([withGc('single-threaded')])).toEqual([w]);
     expect(sendLagSetTail({ send_lag_p99_us: 10, p99_us: 100 })).toBe(false);
     expect(sendLagSetTail({ p99_us: 100 })).toBe(false);
   });
