@@ -4,6 +4,9 @@
 # broken bench fails CI. Uses hyperfine and GNU time (Debian: hyperfine, time). Prints a summary at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Bench steps run with --no-memory-reducer: a bench process mostly waits for the processes it measures,
+# and V8's memory reducer then ran major collections in it (concurrent marking on 4 threads, ~130 ms of
+# CPU in 6 s) beside the generator and server on the 2 vCPUs; bench/send-lag-causes.ts named it.
 quick=0
 for arg in "$@"; do
   case "$arg" in
@@ -25,7 +28,7 @@ else
 fi
 
 echo "== plan a $PLAN_RUNS-run suite =="
-node --import tsx bench/make-big-suite.ts "$work/big" "$PLAN_RUNS"
+node --no-memory-reducer --import tsx bench/make-big-suite.ts "$work/big" "$PLAN_RUNS"
 $harness --root "$work/big" plan --suite big --count
 hyperfine "${timing[@]}" --export-json "$work/plan.json" "$harness --root $work/big plan --suite big --count" >/dev/null
 /usr/bin/time -f '%M' -o "$work/plan.mem" $harness --root "$work/big" plan --suite big --count >/dev/null
@@ -33,7 +36,7 @@ plan_s=$(node -e "console.log(require('$work/plan.json').results[0].mean.toFixed
 plan_mb=$(awk '{printf "%.0f", $1/1024}' "$work/plan.mem")
 
 echo "== $N trivial runs: harness run vs the same commands directly =="
-node --import tsx bench/orchestration-suite.ts "$work/orch" "$N"
+node --no-memory-reducer --import tsx bench/orchestration-suite.ts "$work/orch" "$N"
 chmod +x "$work/orch/direct.sh"
 $harness --root "$work/orch" compile >/dev/null
 hyperfine "${timing[@]}" --export-json "$work/orch.json" \
@@ -41,40 +44,40 @@ hyperfine "${timing[@]}" --export-json "$work/orch.json" \
   -n direct "$work/orch/direct.sh" >/dev/null
 read -r harness_s direct_s < <(node -e "const r=require('$work/orch.json').results; console.log(r[0].mean.toFixed(3), r[1].mean.toFixed(3))")
 # Fixed cost (Vitest start-up, planning) measured with a 1-run suite, then the per-run slope.
-node --import tsx bench/orchestration-suite.ts "$work/one" 1
+node --no-memory-reducer --import tsx bench/orchestration-suite.ts "$work/one" 1
 $harness --root "$work/one" compile >/dev/null
 hyperfine "${timing[@]}" --export-json "$work/one.json" "$harness --root $work/one run --suite trivial --artifacts $work/one/artifacts" >/dev/null
 one_s=$(node -e "console.log(require('$work/one.json').results[0].mean.toFixed(3))")
 # Where that fixed cost goes (CLI, Vitest start, worker and runs, reports).
-node --import tsx bench/orchestration-breakdown.ts "$work/one" "$([ "$quick" = 1 ] && echo 1 || echo 5)" | tee "$work/breakdown.txt"
+node --no-memory-reducer --import tsx bench/orchestration-breakdown.ts "$work/one" "$([ "$quick" = 1 ] && echo 1 || echo 5)" | tee "$work/breakdown.txt"
 per_run_ms=$(node -e "console.log((((${harness_s} - ${one_s}) - ${direct_s} * (${N} - 1) / ${N}) / (${N} - 1) * 1000).toFixed(1))")
 
 echo "== ${BENCH_SCALE_RUNS:-10000}-run suite: summary, compare, ClickHouse ingest =="
-node --import tsx bench/scale.ts | tee "$work/scale.txt"
+node --no-memory-reducer --import tsx bench/scale.ts | tee "$work/scale.txt"
 echo "== host precision: busy work, CPU accounting (targets the tests do not assert) =="
-node --import tsx bench/host-precision.ts
+node --no-memory-reducer --import tsx bench/host-precision.ts
 echo "== time series: what scraping costs the observer =="
-node --import tsx bench/scrape-cost.ts
+node --no-memory-reducer --import tsx bench/scrape-cost.ts
 if [ -e .testbed/ssh_config ]; then
-  echo "== remote (testbed up) =="; node --import tsx bench/remote.ts
-  echo "== deploy to the generator node (testbed up) =="; node --import tsx bench/deploy.ts
+  echo "== remote (testbed up) =="; node --no-memory-reducer --import tsx bench/remote.ts
+  echo "== deploy to the generator node (testbed up) =="; node --no-memory-reducer --import tsx bench/deploy.ts
 elif [ "${CI:-}" = true ]; then
   echo "bench: the remote step needs the testbed (npm run testbed:up); in CI it must run" >&2; exit 1
 else
   echo "== remote: not run (the testbed is not up: npm run testbed:up) =="
 fi
-echo "== workloads vs redis-benchmark / redis-server / wrk =="; node --import tsx bench/workloads.ts
+echo "== workloads vs redis-benchmark / redis-server / wrk =="; node --no-memory-reducer --import tsx bench/workloads.ts
 # Each send later than 500 µs put down to what the generator's main thread did meanwhile (root: perf sched).
 echo "== where the kv generator's late sends come from (--trace-sends beside perf sched) =="
-node --import tsx bench/send-lag-causes.ts
+node --no-memory-reducer --import tsx bench/send-lag-causes.ts
 # Known-cost recovery, overhead resolution and A/A (BENCH_FIDELITY_SUITES, BENCH_AA_SUITES; minutes per suite).
 echo "== precision: simulated coverage and false verdicts of the anytime-valid sequences (docs/precision.md) =="
-node --import tsx bench/precision.ts
+node --no-memory-reducer --import tsx bench/precision.ts
 echo "== fidelity: recovered injected cost, overhead interval half-width, A/A verdicts =="
-node --import tsx bench/fidelity.ts
+node --no-memory-reducer --import tsx bench/fidelity.ts
 # The catalog's precision suites: blocks each target needed, minutes, achieved widths, verdicts.
 echo "== precision suites: precise-regression (kv-slow-get, A/A kv-same-get) and precise-overhead =="
-node --import tsx bench/precise-suites.ts
+node --no-memory-reducer --import tsx bench/precise-suites.ts
 
 if [ "$quick" = 1 ]; then
   echo; echo "bench quick mode: every step ran once at small sizes; figures not judged (npm run bench for them)"
