@@ -89,6 +89,11 @@ export async function removeWorktree(repo: string, dir: string): Promise<void> {
 
 // Remove every worktree this machine's harness made for `repo` (end of a suite, or after Ctrl-C).
 export async function removeAllWorktrees(repo: string, root: string): Promise<number> {
+  // No folder, no worktree of ours (each lives in it): no git process at every suite's end.
+  if (!existsSync(root)) {
+    inFlight.clear();
+    return 0;
+  }
   const list = await git(['worktree', 'list', '--porcelain'], repo).catch(() => '');
   const dirs = list.split('\n').filter((l) => l.startsWith('worktree ')).map((l) => l.slice(9)).filter((d) => d.startsWith(root + path.sep));
   for (const d of dirs) await removeWorktree(repo, d);

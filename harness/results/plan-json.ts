@@ -3,12 +3,11 @@ import type { PlannedRun, RunCommands } from '../plan/run-types.ts';
 import type { CommandLineOverrides } from '../plan/overrides.ts';
 import { overridesLayer } from '../plan/overrides.ts';
 import { writeJsonAtomic } from '../util/atomic-write.ts';
-import { collectProvenance } from './provenance.ts';
-import { HARNESS_VERSION } from '../config/version.ts';
+import type { Provenance } from './provenance.ts';
 import { redactValue } from './redact.ts';
 
 // plan.json (docs/analysis.md: Artifacts): what this run was meant to do — identity, overrides, resolved config, commands.
-export function writePlanJson(artifactDir: string, run: PlannedRun, commands: RunCommands, opts: { rootDir: string; descriptor: string; session: { executionId: string; overrides: CommandLineOverrides }; mutation?: Record<string, unknown>; deployment?: Record<string, unknown>[] }): void {
+export function writePlanJson(artifactDir: string, run: PlannedRun, commands: RunCommands, opts: { provenance: Provenance; descriptor: string; session: { executionId: string; overrides: CommandLineOverrides }; mutation?: Record<string, unknown>; deployment?: Record<string, unknown>[] }): void {
   const entry = run.source.entry;
   // Values of secret-looking names and private key material never reach plan.json.
   writeJsonAtomic(path.join(artifactDir, 'plan.json'), redactValue({
@@ -23,6 +22,6 @@ export function writePlanJson(artifactDir: string, run: PlannedRun, commands: Ru
     commands,
     mutation: opts.mutation ?? null,
     // deployment: per generator node, the bundle hash its remote clients ran (harness deploy).
-    provenance: { ...collectProvenance(opts.rootDir, HARNESS_VERSION), deployment: opts.deployment ?? [] },
+    provenance: { ...opts.provenance, deployment: opts.deployment ?? [] },
   }));
 }

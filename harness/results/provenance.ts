@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import { createHash } from 'node:crypto';
+import { execa } from 'execa';
 
 /** What ran where: recorded in every plan.json so a result can be traced and redone. */
 export interface Provenance {
@@ -38,6 +39,15 @@ function run(cmd: string, args: string[], cwd?: string): string | null {
   }
 }
 
+// The same, without blocking: the probes of collectProvenance() run side by side while the worker
+// starts (one after the other they cost ~160 ms before a suite's first run here).
+async function runAsync(cmd: string, args: string[], cwd?: string): Promise<string | null> {
+  const r = await execa(cmd, args, { cwd, reject: false, timeout: 5000, stdin: 'ignore', stripFinalNewline: false });
+  if (r.exitCode === 0) return String(r.stdout).trim();
+  const out = String(r.stdout ?? '') || String(r.stderr ?? '');
+  return out ? out.trim() : null;
+}
+
 const read = (file: string): string | null => {
   try {
     return readFileSync(file, 'utf8').trim();
@@ -48,10 +58,14 @@ const read = (file: string): string | null => {
 
 // CPU frequency governor, SMT and turbo state, NUMA nodes, clock sync (chrony) of this host.
 export function readHostFacts(): HostFacts {
+  return hostFacts(run('chronyc', ['-n', 'tracking']));
+}
+
+// Everything but the clock sync is read from /sys; `chrony` is `chronyc -n tracking`'s output.
+function hostFacts(chrony: string | null): HostFacts {
   const noTurbo = read('/sys/devices/system/cpu/intel_pstate/no_turbo');
   const boost = read('/sys/devices/system/cpu/cpufreq/boost');
   const nodes = existsSync('/sys/devices/system/node') ? readdirSync('/sys/devices/system/node').filter((d) => /^node\d+$/.test(d)).length : null;
-  const chrony = run('chronyc', ['-n', 'tracking']);
   return {
     governor: read('/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor'),
     smt: read('/sys/devices/system/cpu/smt/control'),
@@ -62,36 +76,54 @@ export function readHostFacts(): HostFacts {
 }
 
 // First line of a tool's version output, null when it is not installed.
+const firstLine = (out: string | null): string | null => out?.split('\n').find((l) => l.trim())?.trim() ?? null;
 function toolVersion(cmd: string, args: string[]): string | null {
-  return run(cmd, args)?.split('\n').find((l) => l.trim())?.trim() ?? null;
+  return firstLine(run(cmd, args));
 }
 
-let cached: Provenance | undefined;
+const cache = new Map<string, Promise<Provenance>>();
 
-// Everything above for this host (computed once per process); the agent's --version is added per run.
-export function collectProvenance(rootDir: string, harnessVersion: string): Provenance {
-  if (cached) return cached;
-  const commit = run('git', ['rev-parse', 'HEAD'], rootDir);
-  const status = commit ? run('git', ['status', '--porcelain', '--untracked-files=no'], rootDir) : null;
-  const dirty = status === null ? null : status.length > 0;
-  const diff = dirty ? run('git', ['diff', 'HEAD'], rootDir) : null;
-  cached = {
-    git_commit: commit && /^[0-9a-f]{40}$/.test(commit) ? commit : null,
-    git_dirty: dirty,
-    git_diff_sha256: diff ? createHash('sha256').update(diff).digest('hex') : null,
+// Everything above for this host, once per process (started early: defineSuiteFile asks for it as
+// a suite file loads, the first plan.json awaits it); the agent's --version is added per run.
+export function collectProvenance(rootDir: string, harnessVersion: string): Promise<Provenance> {
+  const key = `${rootDir}\0${harnessVersion}`;
+  let p = cache.get(key);
+  if (!p) {
+    p = gatherProvenance(rootDir, harnessVersion);
+    cache.set(key, p);
+  }
+  return p;
+}
+
+async function gatherProvenance(rootDir: string, harnessVersion: string): Promise<Provenance> {
+  const git = async (): Promise<Pick<Provenance, 'git_commit' | 'git_dirty' | 'git_diff_sha256'>> => {
+    const commit = await runAsync('git', ['rev-parse', 'HEAD'], rootDir);
+    const status = commit ? await runAsync('git', ['status', '--porcelain', '--untracked-files=no'], rootDir) : null;
+    const dirty = status === null ? null : status.length > 0;
+    const diff = dirty ? await runAsync('git', ['diff', 'HEAD'], rootDir) : null;
+    return {
+      git_commit: commit && /^[0-9a-f]{40}$/.test(commit) ? commit : null,
+      git_dirty: dirty,
+      git_diff_sha256: diff ? createHash('sha256').update(diff).digest('hex') : null,
+    };
+  };
+  const [gitFacts, chrony, perf, sysstat] = await Promise.all([
+    git(),
+    runAsync('chronyc', ['-n', 'tracking']),
+    runAsync('perf', ['--version']).then(firstLine),
+    runAsync('mpstat', ['-V']).then(firstLine),
+  ]);
+  return {
+    ...gitFacts,
     harness_version: harnessVersion,
     node_version: process.version,
     hostname: os.hostname(),
     kernel: `${os.type()} ${os.release()}`,
     cpu_model: os.cpus()[0]?.model ?? null,
     cpu_count: os.cpus().length,
-    machine: readHostFacts(),
-    tools: {
-      perf: toolVersion('perf', ['--version']),
-      sysstat: toolVersion('mpstat', ['-V']),
-    },
+    machine: hostFacts(chrony),
+    tools: { perf, sysstat },
   };
-  return cached;
 }
 
 // An agent binary's own --version (when it has one), for plan.json.

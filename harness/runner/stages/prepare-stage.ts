@@ -4,6 +4,8 @@ import { prepareWorktree } from '../../mutations/worktree.ts';
 import { renderRunCommands } from '../../plan/render-run.ts';
 import type { PlannedRun, ProcessPlan, RunCommands } from '../../plan/run-types.ts';
 import { writePlanJson } from '../../results/plan-json.ts';
+import { collectProvenance } from '../../results/provenance.ts';
+import { HARNESS_VERSION } from '../../config/version.ts';
 import type { MutationSection } from '../../results/run-result-schema.ts';
 import type { RunContext, RunStage, StageReport } from '../stage.ts';
 import { verifyRemoteDeployments, type SuiteRemotes } from '../remote-clients.ts';
@@ -42,13 +44,14 @@ export class PrepareStage implements RunStage {
       this.mutation = { name: m.name, base_commit: m.baseCommit, patch: path.relative(rootDir, m.patch), patch_sha256: m.patchSha256, build: m.build ?? null, build_log: wt.buildLog, worktree: wt.dir };
     }
     this.rendered = renderRunCommands(run, { rootDir: commandRoot, artifactDir });
+    const provenance = await collectProvenance(rootDir, HARNESS_VERSION);
     // Generator nodes must run this checkout's bundles; plan.json records which (also when refused).
     let deployment: Record<string, unknown>[] | undefined;
     try {
       const clients = this.rendered.clients;
       if (clients.some((c) => c.remote)) deployment = (await verifyRemoteDeployments(clients, rootDir, this.remotes().pool)).map((d) => ({ ...d }));
     } finally {
-      writePlanJson(artifactDir, run, this.rendered, { rootDir, descriptor: this.ctx.descriptor, session: this.ctx.session, ...(this.mutation ? { mutation: this.mutation } : {}), ...(deployment ? { deployment } : {}) });
+      writePlanJson(artifactDir, run, this.rendered, { provenance, descriptor: this.ctx.descriptor, session: this.ctx.session, ...(this.mutation ? { mutation: this.mutation } : {}), ...(deployment ? { deployment } : {}) });
     }
   }
 
