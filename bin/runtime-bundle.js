@@ -1,13 +1,15 @@
 // The harness's runtime, bundled once and cached. Importing ~300 TypeScript modules one by one
 // costs seconds before anything starts: through tsx's loader hooks in the CLI, through Vitest's
 // module runner in the experiment worker. So the entry points below are bundled together with
-// esbuild (packages in node_modules stay external, shared code goes into chunks) into
+// esbuild (shared code goes into chunks; a few pure packages of many small modules are compiled in,
+// the rest of node_modules stays external: BUNDLED_PACKAGES below) into
 // node_modules/.cache/harness-runtime/<key>/ and imported as plain JavaScript: the CLI imports it
 // directly, and the experiment project's Vitest config points its reporter, global setup and the
 // generated files' runtime at it (node_modules paths are loaded natively by Vitest).
 //
-// The key covers every source file's path and content under harness/, this checkout's location,
-// the esbuild and Node versions: any edit rebuilds, as tsx or Vite would retransform.
+// The key covers every source file's path and content under harness/, this file, the installed
+// packages, this checkout's location, the esbuild and Node versions: any edit rebuilds, as tsx or
+// Vite would retransform.
 // Each module keeps its own import.meta.url, and source maps point stack traces at the .ts files.
 // When a bundle cannot be built or stored (no esbuild, a read-only install) or HARNESS_BUNDLE=0
 // is set, everything loads from the sources as before: slower, same behaviour.
@@ -15,6 +17,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isBuiltin } from 'node:module';
 
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SOURCE_DIR = path.join(PACKAGE_ROOT, 'harness');
@@ -45,26 +48,71 @@ function hashSources(dir, hash) {
   }
 }
 
-/** The cache key of the current sources (changes with any edit under harness/). */
+// npm's hidden lockfile (node_modules/.package-lock.json, npm 7+) lists every installed package
+// and version; without it, the bundled packages' own package.json files.
+function installedPackages() {
+  try {
+    return readFileSync(path.join(PACKAGE_ROOT, 'node_modules', '.package-lock.json'));
+  } catch {
+    return BUNDLED_PACKAGES.map((p) => {
+      try {
+        return readFileSync(path.join(PACKAGE_ROOT, 'node_modules', p, 'package.json'), 'utf8');
+      } catch {
+        return `${p} absent`;
+      }
+    }).join('\0');
+  }
+}
+
+/**
+ * The cache key of the current sources: changes with any edit under harness/, with this file (how
+ * the bundle is built) and with the installed packages (npm's record of node_modules, as some are
+ * compiled into the bundle).
+ */
 export function bundleKey() {
   const esbuildVersion = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'node_modules', 'esbuild', 'package.json'), 'utf8')).version;
   const hash = createHash('sha256');
   hash.update(`${PACKAGE_ROOT}\0${process.version}\0esbuild ${esbuildVersion}\0${JSON.stringify(ENTRIES)}\0`);
+  hash.update(readFileSync(fileURLToPath(import.meta.url)));
+  hash.update(installedPackages());
   hashSources(SOURCE_DIR, hash);
   return hash.digest('hex').slice(0, 24);
 }
 
-// Each harness module keeps its own import.meta.url (paths next to the sources, such as the
-// reaper script and the package root, resolve as they do unbundled): `define` turns every
-// import.meta.url expression (not text inside strings) into a constant each module declares.
-const META_URL = '__harnessImportMetaUrl';
-const keepImportMetaUrl = {
+// Each module keeps its own import.meta.url (paths next to the sources, such as the reaper script
+// and the package root, resolve as they do unbundled; a bundled package's own lookups too): every
+// import.meta.url expression of a file (not text inside strings) becomes that file's URL, through
+// a per-file esbuild transform. The transform's inline source map keeps stack traces on the .ts.
+const keepImportMetaUrl = (esbuild) => ({
   name: 'keep-import-meta-url',
   setup(build) {
-    build.onLoad({ filter: /\.ts$/ }, (args) => {
+    build.onLoad({ filter: /\.(ts|js|mjs)$/ }, async (args) => {
       const source = readFileSync(args.path, 'utf8');
       if (!source.includes('import.meta.url')) return undefined;
-      return { contents: `const ${META_URL} = ${JSON.stringify(pathToFileURL(args.path).href)};\n${source}`, loader: 'ts' };
+      const loader = args.path.endsWith('.ts') ? 'ts' : 'js';
+      const out = await esbuild.transform(source, { loader, format: 'esm', sourcefile: args.path, sourcemap: 'inline', define: { 'import.meta.url': JSON.stringify(pathToFileURL(args.path).href) } });
+      return { contents: out.code, loader: 'js' };
+    });
+  },
+});
+
+// Packages compiled into the bundle with everything they import: the ones every process loads
+// (zod, yaml, execa) or the report's chart library (echarts), each of many small ES modules that
+// Node resolves and compiles one by one (~0.1–0.3 s each here; one chunk compiles in a fraction).
+// They read no files of their own. Everything else stays in node_modules, loaded as installed:
+// vitest and vite (the runner's own instance), esbuild, tsx, ssh2 (native addon, __dirname),
+// and the rest. Node's builtins always.
+export const BUNDLED_PACKAGES = ['zod', 'yaml', 'execa', 'echarts', 'zrender', 'tslib'];
+const packageName = (spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+const bundleSelectedPackages = {
+  name: 'bundle-selected-packages',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith('node:') || isBuiltin(args.path)) return { path: args.path, external: true };
+      // A package bundled above brings its own dependencies along.
+      const fromBundledPackage = args.importer.includes(`${path.sep}node_modules${path.sep}`);
+      if (fromBundledPackage || BUNDLED_PACKAGES.includes(packageName(args.path))) return undefined;
+      return { path: args.path, external: true };
     });
   },
 };
@@ -82,12 +130,12 @@ async function build(dir) {
     platform: 'node',
     format: 'esm',
     target: `node${process.versions.node.split('.')[0]}`,
-    packages: 'external',
     sourcemap: 'inline',
     sourcesContent: false,
     logLevel: 'silent',
-    define: { 'import.meta.url': META_URL },
-    plugins: [keepImportMetaUrl],
+    // CommonJS code of a bundled package (cross-spawn, under execa) requires Node's builtins.
+    banner: { js: "import { createRequire as __harnessCreateRequire } from 'node:module'; const require = __harnessCreateRequire(import.meta.url);" },
+    plugins: [bundleSelectedPackages, keepImportMetaUrl(esbuild)],
   });
   // Publish the whole folder at once; a concurrent builder of the same key may have won.
   try {

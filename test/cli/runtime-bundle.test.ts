@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -49,6 +49,33 @@ describe('runtime bundle', () => {
     const edited = await cli(['--help']);
     expect(edited.all).toContain('MicroSentinel experiment harness (edited):');
     expect(cacheDirs()).toHaveLength(2);
+  });
+
+  it('compiles the listed packages in (one chunk, not hundreds of modules) and leaves the rest to node_modules; a change in node_modules rebuilds', async () => {
+    expect((await cli(['--help'])).exitCode).toBe(0);
+    const latest = () => {
+      const dirs = cacheDirs().map((d) => path.join(copy, 'node_modules/.cache/harness-runtime', d));
+      return dirs.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0]!;
+    };
+    const dir = latest();
+    const files = [...readdirSync(dir).filter((f) => f.endsWith('.mjs')), ...readdirSync(path.join(dir, 'chunks')).map((f) => `chunks/${f}`)];
+    const imported = new Set<string>();
+    for (const f of files) for (const m of readFileSync(path.join(dir, f), 'utf8').matchAll(/(?:^|\n)\s*(?:import|export)[^;'"]*?from\s*["']([^."'][^"']*)["']/g)) imported.add(m[1]!.split('/')[0]!);
+    for (const bundled of ['zod', 'yaml', 'execa', 'echarts']) expect(imported, bundled).not.toContain(bundled);
+    // The runner's own instance, and packages with native parts or files of their own, stay imports.
+    expect(imported).toContain('vitest');
+    // The generated files' runtime still runs: zod, yaml and execa (CommonJS cross-spawn inside) work from the chunk.
+    const run = await execa(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(path.join(dir, 'cli.mjs'))}); process.exitCode = await m.main(['--root', ${JSON.stringify(PACKAGE_ROOT)}, 'plan', '--suite', 'sanity', '--count']);`], { cwd: copy, reject: false, all: true });
+    expect(run.exitCode, run.all).toBe(0);
+    expect(run.all).toMatch(/\d+ runs?/);
+
+    // Another installed tree (npm's record of node_modules changed): a new bundle, as the packages compiled in may differ.
+    const record = path.join(copy, 'node_modules/.package-lock.json');
+    rmSync(record, { force: true });
+    writeFileSync(record, JSON.stringify({ name: 'changed', lockfileVersion: 3, packages: {} }));
+    const before = cacheDirs().length;
+    expect((await cli(['--help'])).exitCode).toBe(0);
+    expect(cacheDirs()).toHaveLength(before + 1);
   });
 
   it('keeps each module’s own location: paths next to the sources resolve as unbundled', async () => {
