@@ -1,6 +1,4 @@
-import { lazyModule } from '../util/lazy-module.ts';
-
-const hdr = lazyModule<typeof import('hdr-histogram-js')>('hdr-histogram-js');
+import { loadHdrHistogram } from '../util/lazy-module.ts';
 
 /** A decoded latency histogram: each recorded bucket's highest equivalent value and its count. */
 export interface HistogramBuckets {
@@ -13,7 +11,7 @@ export interface HistogramBuckets {
 // A percentile is then the first bucket whose running count reaches ceil(p/100 × total), as
 // HdrHistogram's getValueAtPercentile computes it, so any percentile can be recomputed and runs merged.
 export function decodeHistogram(base64: string): HistogramBuckets {
-  const h = hdr().decodeFromCompressedBase64(base64, 32, false);
+  const h = loadHdrHistogram().decodeFromCompressedBase64(base64, 32, false);
   try {
     const buckets: { value: number; count: number }[] = [];
     const it = (h as unknown as { recordedValuesIterator: { reset(): void; hasNext(): boolean; next(): { valueIteratedTo: number; countAtValueIteratedTo: number } } }).recordedValuesIterator;

@@ -1,12 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { AuthMethod, ParsedKey } from 'ssh2';
-import { lazyModule } from '../util/lazy-module.ts';
+import { loadSsh2 } from '../util/lazy-module.ts';
 import { RemoteConnectError, type OfferedIdentity } from './connect-errors.ts';
 import { fingerprintSha256 } from './known-hosts.ts';
 import type { ResolvedHost } from './ssh-config.ts';
-
-// ssh2 is CommonJS, loaded on first use (its `utils` is not an ESM named export anyway).
-const ssh2 = lazyModule<typeof import('ssh2')>('ssh2');
 
 export interface LoadedIdentities {
   /** ssh2 auth methods in the order OpenSSH would try them: key files, then the agent. */
@@ -27,7 +24,7 @@ export function loadIdentities(t: ResolvedHost): LoadedIdentities {
       missing.push(file);
       continue;
     }
-    const parsed = ssh2().utils.parseKey(readFileSync(file));
+    const parsed = loadSsh2().utils.parseKey(readFileSync(file));
     if (parsed instanceof Error) {
       const encrypted = /encrypted|passphrase/i.test(parsed.message);
       throw new RemoteConnectError(

@@ -1,13 +1,10 @@
 import type { Duplex } from 'node:stream';
 import type { Client, ClientChannel, ConnectConfig, ServerHostKeyAlgorithm } from 'ssh2';
-import { lazyModule } from '../util/lazy-module.ts';
-
+import { loadSsh2 } from '../util/lazy-module.ts';
 import { classifyConnectError, RemoteConnectError, type ConnectFailure } from './connect-errors.ts';
 import { loadIdentities } from './identities.ts';
 import { checkHostKey, fingerprintSha256, hostKeyError, keyTypeOf, knownHostsName, knownKeyTypes, loadKnownHosts, type HostKeyError } from './known-hosts.ts';
 import type { ResolvedHost } from './ssh-config.ts';
-
-const ssh2 = lazyModule<typeof import('ssh2')>('ssh2');
 
 // ssh2's defaults; the types known_hosts holds for the host go first, as OpenSSH orders them.
 const HOST_KEY_ALGORITHMS: ServerHostKeyAlgorithm[] = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
@@ -62,7 +59,7 @@ export async function openSshConnection(t: ResolvedHost, o: SshConnectOptions): 
     algorithms: { serverHostKey: algorithms },
     ...(o.sock ? { sock: o.sock } : {}),
   };
-  const client = new (ssh2().Client)();
+  const client = new (loadSsh2().Client)();
   client.once('close', () => closedClients.add(client));
   await new Promise<void>((resolve, reject) => {
     const cleanup = (): void => {

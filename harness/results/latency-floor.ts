@@ -1,10 +1,7 @@
-import { lazyModule } from '../util/lazy-module.ts';
-
+import { loadHdrHistogram } from '../util/lazy-module.ts';
 import { quantileRanks } from '../stats/order-statistic.ts';
 import { detectSteadyState } from '../stats/steady-state.ts';
 import { ClientFloorSchema, type ClientFloor, type LatencySection, type PercentileVerdict, type SteadyStateVerdict } from './latency-floor-schema.ts';
-
-const hdr = lazyModule<typeof import('hdr-histogram-js')>('hdr-histogram-js');
 
 /** A percentile whose generator floor is at least this share of its value is not measurable on this node. */
 export const FLOOR_SHARE = 0.5;
@@ -78,7 +75,7 @@ export function steadyStateMetrics(section: LatencySection | null): Record<strin
 function clientVerdicts(client: string, base64: string, latency: Record<string, unknown>, floor: Record<string, number> | undefined): { metric: string; verdict: PercentileVerdict }[] {
   let h;
   try {
-    h = hdr().decodeFromCompressedBase64(base64, 32, false);
+    h = loadHdrHistogram().decodeFromCompressedBase64(base64, 32, false);
   } catch {
     return []; // a histogram that does not decode gives no interval; the key metrics still stand
   }

@@ -29,23 +29,28 @@ export interface HostFacts {
   clock_sync: string | null;
 }
 
+// What a probe printed: its output when it succeeded, else whatever it said (tools such as mpstat
+// print their version and exit non-zero); null when it said nothing (not installed, timed out).
+function probeOutput(ok: boolean, stdout: unknown, stderr: unknown): string | null {
+  if (ok) return String(stdout).trim();
+  const out = String(stdout ?? '') || String(stderr ?? '');
+  return out ? out.trim() : null;
+}
+
 function run(cmd: string, args: string[], cwd?: string): string | null {
   try {
-    return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 5000 }).trim();
+    return probeOutput(true, execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 5000 }), '');
   } catch (err) {
-    // Tools such as mpstat print their version and exit non-zero.
-    const out = (err as { stdout?: string; stderr?: string }).stdout || (err as { stderr?: string }).stderr;
-    return out ? String(out).trim() : null;
+    const e = err as { stdout?: string; stderr?: string };
+    return probeOutput(false, e.stdout, e.stderr);
   }
 }
 
 // The same, without blocking: the probes of collectProvenance() run side by side while the worker
 // starts (one after the other they cost ~160 ms before a suite's first run here).
 async function runAsync(cmd: string, args: string[], cwd?: string): Promise<string | null> {
-  const r = await execa(cmd, args, { cwd, reject: false, timeout: 5000, stdin: 'ignore', stripFinalNewline: false });
-  if (r.exitCode === 0) return String(r.stdout).trim();
-  const out = String(r.stdout ?? '') || String(r.stderr ?? '');
-  return out ? out.trim() : null;
+  const r = await execa(cmd, args, { cwd, reject: false, timeout: 5000, stdin: 'ignore' });
+  return probeOutput(r.exitCode === 0, r.stdout, r.stderr);
 }
 
 const read = (file: string): string | null => {

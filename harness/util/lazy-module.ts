@@ -12,3 +12,8 @@ export function lazyModule<T>(id: string): () => T {
   let loaded: T | undefined;
   return () => (loaded ??= require(id) as T);
 }
+
+/** ssh2 (CommonJS: its `utils` is no ESM named export anyway). */
+export const loadSsh2 = lazyModule<typeof import('ssh2')>('ssh2');
+/** hdr-histogram-js. */
+export const loadHdrHistogram = lazyModule<typeof import('hdr-histogram-js')>('hdr-histogram-js');
